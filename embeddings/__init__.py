@@ -1,0 +1,31 @@
+"""Encoders and vector indexes, with no knowledge of the domain."""
+
+from embeddings.encoder import (
+    ENCODER_CHOICES,
+    CachingEncoder,
+    E5Encoder,
+    Encoder,
+    SentenceTransformerEncoder,
+    content_hash,
+    load_encoder,
+    normalize_text,
+)
+from embeddings.index import SearchHit, VectorIndex
+from embeddings.locks import ReadWriteLock
+from embeddings.snapshot import IndexManifest, SnapshotError
+
+__all__ = [
+    "ENCODER_CHOICES",
+    "CachingEncoder",
+    "E5Encoder",
+    "Encoder",
+    "IndexManifest",
+    "ReadWriteLock",
+    "SearchHit",
+    "SentenceTransformerEncoder",
+    "SnapshotError",
+    "VectorIndex",
+    "content_hash",
+    "load_encoder",
+    "normalize_text",
+]

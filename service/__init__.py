@@ -1,0 +1,1 @@
+"""Innomatch: innovation-procurement matchmaking for Norwegian municipalities."""

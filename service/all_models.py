@@ -1,0 +1,23 @@
+"""Imports every ORM model so that Base.metadata is complete (for Alembic and tests)."""
+
+from service.db import Base
+from service.kpis.models import Kpi, KpiObservation
+from service.matching.models import Feedback, IndexChange, StoredVector
+from service.municipalities.models import County, Municipality
+from service.needs.models import Need
+from service.solutions.models import Solution
+from service.suppliers.models import Supplier
+
+__all__ = [
+    "Base",
+    "County",
+    "Feedback",
+    "IndexChange",
+    "Kpi",
+    "KpiObservation",
+    "Municipality",
+    "Need",
+    "Solution",
+    "StoredVector",
+    "Supplier",
+]

@@ -1,0 +1,98 @@
+"""create_app(): the FastAPI application, its routers and its start-up (database, encoder, indexes)."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from pydantic import BaseModel
+from sqlalchemy import text
+
+from embeddings import Encoder, load_encoder
+from service import __doc__ as service_doc
+from service.auth import resolve_admin_token
+from service.config import Settings, get_settings
+from service.db import make_engine, make_session_factory
+from service.errors import install_error_handlers
+from service.kpis.router import router as kpis_router
+from service.matching.indexes import MatchingIndexes
+from service.matching.router import router as matching_router
+from service.migrations import upgrade_to_head
+from service.municipalities.router import router as municipalities_router
+from service.needs.router import router as needs_router
+from service.solutions.router import router as solutions_router
+from service.suppliers.router import router as suppliers_router
+
+log = logging.getLogger("innomatch")
+
+
+class Health(BaseModel):
+    status: str
+    database: str
+    encoder: str
+    indexed_needs: int
+    indexed_solutions: int
+
+
+def create_app(settings: Settings | None = None, encoder: Encoder | None = None) -> FastAPI:
+    """The application; `encoder` may be passed in so tests and tools load a model once."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+        database_url = settings.resolved_database_url
+        upgrade_to_head(database_url)
+        engine = make_engine(database_url)
+        session_factory = make_session_factory(engine)
+        loaded_encoder = encoder or load_encoder(settings.encoder, threads=settings.encoder_threads)
+        indexes = MatchingIndexes.create(
+            encoder=loaded_encoder,
+            index_dir=settings.index_dir,
+            session_factory=session_factory,
+            snapshot_every=settings.snapshot_every,
+        )
+        for line in indexes.open():
+            log.info(line)
+        app.state.settings = settings
+        app.state.engine = engine
+        app.state.session_factory = session_factory
+        app.state.indexes = indexes
+        app.state.admin_token = resolve_admin_token(settings)
+        yield
+        indexes.save_snapshots()
+        engine.dispose()
+
+    app = FastAPI(
+        title="Innomatch",
+        version="0.1.0",
+        description=(service_doc or "")
+        + " Writes need `Authorization: Bearer <token>`. Demo records are fictional and marked `demo: true`.",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    for router in (
+        needs_router,
+        solutions_router,
+        suppliers_router,
+        municipalities_router,
+        kpis_router,
+        matching_router,
+    ):
+        app.include_router(router)
+
+    @app.get("/health", response_model=Health, tags=["operations"])
+    def health() -> Health:
+        """Liveness and the state of the database, the encoder and the indexes."""
+        with app.state.session_factory() as session:
+            session.execute(text("SELECT 1"))
+        indexes: MatchingIndexes = app.state.indexes
+        return Health(
+            status="ok",
+            database=app.state.engine.dialect.name,
+            encoder=indexes.encoder.model_id,
+            indexed_needs=len(indexes.needs),
+            indexed_solutions=len(indexes.solutions),
+        )
+
+    return app

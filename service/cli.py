@@ -1,0 +1,96 @@
+"""The `innomatch` command: serve, seed, reindex, eval."""
+
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+from tqdm import tqdm
+
+from embeddings import load_encoder
+from service.config import get_settings
+
+app = typer.Typer(help="Innomatch: innovation-procurement matchmaking for Norwegian municipalities.", no_args_is_help=True)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the API and pages (OpenAPI at /docs)."""
+    from service.app import create_app
+
+    uvicorn.run(create_app(), host=host, port=port, log_level=get_settings().log_level.lower())
+
+
+@app.command()
+def seed(
+    demo: Annotated[
+        bool | None, typer.Option("--demo/--no-demo", help="Load demo records (default: INNOMATCH_SEED).")
+    ] = None,
+) -> None:
+    """Create the schema and load KPIs, municipalities and (by default) demo data; safe to repeat."""
+    from service.db import make_engine, make_session_factory
+    from service.migrations import upgrade_to_head
+    from service.seeding import run_seed
+
+    settings = get_settings()
+    logging.basicConfig(level=settings.log_level.upper())
+    upgrade_to_head(settings.resolved_database_url)
+    engine = make_engine(settings.resolved_database_url)
+    with_demo = settings.seed == "demo" if demo is None else demo
+    report = run_seed(
+        make_session_factory(engine),
+        demo=with_demo,
+        encoder_factory=lambda: load_encoder(settings.encoder, threads=settings.encoder_threads),
+    )
+    engine.dispose()
+    typer.echo(f"seeded {settings.resolved_database_url}: {report}")
+
+
+@app.command()
+def reindex() -> None:
+    """Encode records missing a vector for the configured encoder, then rebuild both indexes from SQL."""
+    from service.db import make_engine, make_session_factory
+    from service.matching.indexes import MatchingIndexes
+    from service.migrations import upgrade_to_head
+
+    settings = get_settings()
+    upgrade_to_head(settings.resolved_database_url)
+    engine = make_engine(settings.resolved_database_url)
+    indexes = MatchingIndexes.create(
+        encoder=load_encoder(settings.encoder, threads=settings.encoder_threads),
+        index_dir=settings.index_dir,
+        session_factory=make_session_factory(engine),
+    )
+
+    def progress(total: int, label: str):  # type: ignore[no-untyped-def]
+        bar = tqdm(total=total, desc=label, unit="text")
+        return bar.update
+
+    for index in (indexes.needs, indexes.solutions):
+        index.encode_missing(progress=progress)
+        with tqdm(total=1, desc=f"rebuilding {index.kind} index") as bar:
+            index.rebuild()
+            bar.update()
+        typer.echo(f"{index.kind} index: {len(index)} vectors, change sequence {index.applied_seq}")
+    engine.dispose()
+
+
+@app.command("eval")
+def evaluate(
+    path: Annotated[Path, typer.Argument(help="Evaluation set (JSON), e.g. seed_data/eval/public_eval.json.")],
+    encoder: Annotated[
+        list[str] | None, typer.Option(help="Encoder(s) to evaluate; default: the configured one.")
+    ] = None,
+    split: Annotated[str, typer.Option(help="all, train or heldout.")] = "all",
+) -> None:
+    """Print R@1, R@5, R@10 and MRR overall and per (need language, solution language)."""
+    from service.matching.evaluation import evaluate_encoder, format_report, load_eval_set
+
+    eval_set = load_eval_set(path)
+    for name in encoder or [get_settings().encoder]:
+        report = evaluate_encoder(eval_set, load_encoder(name), split=split)
+        typer.echo(format_report(report))

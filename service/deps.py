@@ -1,0 +1,26 @@
+"""Request-scoped dependencies shared by the routers."""
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from service.matching.indexes import MatchingIndexes
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    session: Session = request.app.state.session_factory()
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+def get_indexes(request: Request) -> MatchingIndexes:
+    indexes: MatchingIndexes = request.app.state.indexes
+    return indexes
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+IndexesDep = Annotated[MatchingIndexes, Depends(get_indexes)]

@@ -1,0 +1,30 @@
+"""HTTP layer for the KPI catalogue."""
+
+from fastapi import APIRouter
+
+from service.deps import SessionDep
+from service.errors import NotFoundError
+from service.identifiers import compact_kpi_code
+from service.kpis import repository
+from service.kpis.schemas import KpiRead
+from service.pagination import Page, PageDep
+
+router = APIRouter(prefix="/api/v1/kpis", tags=["kpis"])
+
+
+@router.get("", response_model=Page[KpiRead])
+def list_kpis(session: SessionDep, page: PageDep, dimension: str | None = None) -> Page[KpiRead]:
+    """The 91 U4SSC KPIs with names in English and Norwegian and the direction that is better."""
+    items, total = repository.list_kpis(session, offset=page.offset, limit=page.limit, dimension=dimension)
+    return Page(
+        items=[KpiRead.model_validate(kpi) for kpi in items], total=total, offset=page.offset, limit=page.limit
+    )
+
+
+@router.get("/{code}", response_model=KpiRead)
+def get_kpi(session: SessionDep, code: str) -> KpiRead:
+    """One KPI by its code (`EC-I-WS-3C` or `EC: I: WS: 3C`)."""
+    kpi = repository.get_kpi(session, compact_kpi_code(code))
+    if kpi is None:
+        raise NotFoundError("KPI", code)
+    return KpiRead.model_validate(kpi)

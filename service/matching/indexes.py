@@ -1,0 +1,53 @@
+"""The encoder and the two record indexes the service matches with."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from embeddings import Encoder
+from service.matching.record_index import RecordIndex
+
+
+@dataclass
+class MatchingIndexes:
+    encoder: Encoder
+    needs: RecordIndex
+    solutions: RecordIndex
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        encoder: Encoder,
+        index_dir: Path,
+        session_factory: sessionmaker[Session],
+        snapshot_every: int = 500,
+    ) -> "MatchingIndexes":
+        def record_index(kind: str) -> RecordIndex:
+            return RecordIndex(
+                kind=kind,
+                encoder=encoder,
+                directory=index_dir / kind,
+                session_factory=session_factory,
+                snapshot_every=snapshot_every,
+            )
+
+        return cls(encoder=encoder, needs=record_index("need"), solutions=record_index("solution"))
+
+    def of(self, kind: str) -> RecordIndex:
+        return self.needs if kind == "need" else self.solutions
+
+    def open(self) -> list[str]:
+        """Load or rebuild both indexes; encodes records that have no vector under this encoder."""
+        for index in (self.needs, self.solutions):
+            index.encode_missing()
+        return [self.needs.open(), self.solutions.open()]
+
+    def catch_up(self) -> None:
+        self.needs.catch_up()
+        self.solutions.catch_up()
+
+    def save_snapshots(self) -> None:
+        self.needs.save_snapshot()
+        self.solutions.save_snapshot()

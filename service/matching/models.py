@@ -1,0 +1,47 @@
+"""Stored vectors, the change log the indexes follow, and feedback on matches."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from service.db import Base, UTCDateTime, utc_now
+
+
+class StoredVector(Base):
+    """The vector of one record's text under one encoder; the FAISS index is rebuilt from these."""
+
+    __tablename__ = "stored_vector"
+    __table_args__ = (UniqueConstraint("owner_kind", "owner_id", "model_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_kind: Mapped[str] = mapped_column(String(10))  # need | solution
+    owner_id: Mapped[int] = mapped_column(Integer)
+    model_id: Mapped[str] = mapped_column(String(200))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    dim: Mapped[int] = mapped_column(Integer)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)  # float32, little-endian
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class IndexChange(Base):
+    """Append-only log of record changes; an index snapshot records the last sequence it contains."""
+
+    __tablename__ = "index_change"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    owner_kind: Mapped[str] = mapped_column(String(10))
+    owner_id: Mapped[int] = mapped_column(Integer)
+    operation: Mapped[str] = mapped_column(String(10))  # upsert | delete
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class Feedback(Base):
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    need_id: Mapped[int] = mapped_column(ForeignKey("need.id", ondelete="CASCADE"), index=True)
+    solution_id: Mapped[int] = mapped_column(ForeignKey("solution.id", ondelete="CASCADE"), index=True)
+    verdict: Mapped[str] = mapped_column(String(20))  # useful | not_useful | contacted | piloted
+    given_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)

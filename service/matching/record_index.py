@@ -1,0 +1,182 @@
+"""The FAISS index of one kind of record: a cache of SQL that follows the change log.
+
+Startup compares the snapshot's manifest with SQL, replays newer changes and rebuilds from stored
+vectors whenever anything disagrees; a missing or corrupt snapshot is rebuilt, never fatal.
+"""
+
+import logging
+import threading
+from collections.abc import Callable, Collection
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy.orm import Session, sessionmaker
+
+from embeddings import Encoder, SnapshotError, VectorIndex, content_hash
+from service.matching import repository
+
+log = logging.getLogger(__name__)
+ProgressFactory = Callable[[int, str], Callable[[int], object]]
+
+
+class RecordIndex:
+    def __init__(
+        self,
+        *,
+        kind: str,
+        encoder: Encoder,
+        directory: Path,
+        session_factory: sessionmaker[Session],
+        snapshot_every: int = 500,
+    ) -> None:
+        self.kind = kind
+        self.encoder = encoder
+        self.directory = directory
+        self._sessions = session_factory
+        self._snapshot_every = snapshot_every
+        self._index = VectorIndex(encoder.dim)
+        self._applied_seq = 0
+        self._changes_since_snapshot = 0
+        self._writer = threading.Lock()  # one writer at a time; VectorIndex lets searches run beside it
+
+    @property
+    def applied_seq(self) -> int:
+        return self._applied_seq
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def ids(self) -> np.ndarray:
+        return self._index.ids()
+
+    def vector(self, owner_id: int) -> np.ndarray | None:
+        return self._index.vector(owner_id) if owner_id in self._index else None
+
+    def search(
+        self, query: np.ndarray, k: int, *, allowed_ids: Collection[int] | None = None
+    ) -> list[tuple[int, float]]:
+        return self._index.search(query, k, allowed_ids=allowed_ids)
+
+    def open(self) -> str:
+        """Load the snapshot and reconcile it with SQL; answers what was done, for the log."""
+        with self._writer:
+            reason = self._load_snapshot()
+            if reason is None:
+                self._replay_changes()
+                reason = self._disagreement_with_sql()
+                if reason is None:
+                    return f"{self.kind} index loaded from snapshot ({len(self._index)} vectors)"
+            self._rebuild()
+            self._save_snapshot()
+            return f"{self.kind} index rebuilt from stored vectors: {reason}"
+
+    def catch_up(self) -> int:
+        """Apply every change logged since the last one applied; the number of records touched."""
+        with self._writer:
+            touched = self._replay_changes()
+            self._changes_since_snapshot += touched
+            if self._changes_since_snapshot >= self._snapshot_every:
+                self._save_snapshot()
+            return touched
+
+    def rebuild(self) -> None:
+        with self._writer:
+            self._rebuild()
+            self._save_snapshot()
+
+    def save_snapshot(self) -> None:
+        with self._writer:
+            self._save_snapshot()
+
+    def encode_missing(self, progress: ProgressFactory | None = None, batch_size: int = 64) -> int:
+        """Encode records that have no vector under the current model (first start, or a model change)."""
+        with self._sessions() as session:
+            missing = repository.record_ids_without_vector(session, kind=self.kind, model_id=self.encoder.model_id)
+        advance = progress(len(missing), f"encoding {self.kind}s") if progress and missing else None
+        for start in range(0, len(missing), batch_size):
+            batch = missing[start : start + batch_size]
+            with self._sessions() as session:
+                texts = repository.record_texts(session, kind=self.kind, owner_ids=batch)
+            owner_ids = [owner_id for owner_id in batch if owner_id in texts]
+            vectors = self.encoder.encode_passages([texts[owner_id] for owner_id in owner_ids])
+            with self._sessions.begin() as session:
+                for owner_id, vector in zip(owner_ids, vectors, strict=True):
+                    repository.put_stored_vector(
+                        session,
+                        kind=self.kind,
+                        owner_id=owner_id,
+                        model_id=self.encoder.model_id,
+                        content_hash=content_hash(texts[owner_id]),
+                        vector=vector,
+                    )
+            if advance:
+                advance(len(batch))
+        return len(missing)
+
+    # -- internals, called with self._writer held --
+
+    def _load_snapshot(self) -> str | None:
+        try:
+            index, manifest = VectorIndex.load(self.directory)
+        except SnapshotError as error:
+            return f"snapshot unusable ({error})"
+        if manifest.model_id != self.encoder.model_id or manifest.dim != self.encoder.dim:
+            return f"snapshot made with {manifest.model_id}, encoder is {self.encoder.model_id}"
+        with self._sessions() as session:
+            latest = repository.latest_change_seq(session)
+        if manifest.last_change_seq > latest:
+            return "snapshot is newer than the database (restored from an older backup?)"
+        self._index = index
+        self._applied_seq = manifest.last_change_seq
+        return None
+
+    def _replay_changes(self) -> int:
+        with self._sessions() as session:
+            changes = repository.changes_after(session, kind=self.kind, seq=self._applied_seq)
+            if not changes:
+                return 0
+            # Only the latest state matters: upserts read the vector as it is now.
+            touched = {change.owner_id for change in changes}
+            current = repository.vectors_of(
+                session, kind=self.kind, model_id=self.encoder.model_id, owner_ids=sorted(touched)
+            )
+            last_seq = changes[-1].seq
+        gone = [owner_id for owner_id in touched if owner_id not in current]
+        if gone:
+            self._index.remove(gone)
+        if current:
+            ids = np.fromiter(current.keys(), dtype=np.int64, count=len(current))
+            self._index.upsert(ids, np.vstack(list(current.values())))
+        self._applied_seq = last_seq
+        return len(touched)
+
+    def _disagreement_with_sql(self) -> str | None:
+        with self._sessions() as session:
+            expected = {
+                owner_id
+                for ids, _ in repository.iter_vectors(session, kind=self.kind, model_id=self.encoder.model_id)
+                for owner_id in ids.tolist()
+            }
+        present = set(self._index.ids().tolist())
+        if present != expected:
+            return f"index holds {len(present)} ids, the database {len(expected)} (or different ones)"
+        return None
+
+    def _rebuild(self) -> None:
+        index = VectorIndex(self.encoder.dim)
+        with self._sessions() as session:
+            # Read the sequence first: a change landing during the read is replayed again, harmlessly.
+            seq = repository.latest_change_seq(session)
+            for ids, matrix in repository.iter_vectors(session, kind=self.kind, model_id=self.encoder.model_id):
+                index.upsert(ids, matrix)
+        self._index = index
+        self._applied_seq = seq
+        self._replay_changes()
+
+    def _save_snapshot(self) -> None:
+        try:
+            self._index.save(self.directory, model_id=self.encoder.model_id, last_change_seq=self._applied_seq)
+            self._changes_since_snapshot = 0
+        except OSError as error:
+            # The database holds everything; a failed snapshot only makes the next start slower.
+            log.warning("could not save the %s index snapshot: %s", self.kind, error)

@@ -1,0 +1,121 @@
+"""All SQL about stored vectors, the change log and feedback."""
+
+from collections.abc import Iterator, Sequence
+
+import numpy as np
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from service.matching.models import IndexChange, StoredVector
+from service.needs.models import Need
+from service.solutions.models import Solution
+
+RECORD_MODELS: dict[str, type[Need] | type[Solution]] = {"need": Need, "solution": Solution}
+
+
+def vector_to_bytes(vector: np.ndarray) -> bytes:
+    return np.asarray(vector, dtype="<f4").tobytes()
+
+
+def vector_from_bytes(blob: bytes) -> np.ndarray:
+    return np.frombuffer(blob, dtype="<f4").astype(np.float32)
+
+
+def get_stored_vector(session: Session, *, kind: str, owner_id: int, model_id: str) -> StoredVector | None:
+    statement = select(StoredVector).where(
+        StoredVector.owner_kind == kind, StoredVector.owner_id == owner_id, StoredVector.model_id == model_id
+    )
+    return session.scalars(statement).one_or_none()
+
+
+def put_stored_vector(
+    session: Session, *, kind: str, owner_id: int, model_id: str, content_hash: str, vector: np.ndarray
+) -> None:
+    stored = get_stored_vector(session, kind=kind, owner_id=owner_id, model_id=model_id)
+    if stored is None:
+        stored = StoredVector(owner_kind=kind, owner_id=owner_id, model_id=model_id)
+        session.add(stored)
+    stored.content_hash = content_hash
+    stored.dim = int(vector.shape[0])
+    stored.vector = vector_to_bytes(vector)
+
+
+def delete_stored_vectors(session: Session, *, kind: str, owner_id: int) -> None:
+    session.execute(delete(StoredVector).where(StoredVector.owner_kind == kind, StoredVector.owner_id == owner_id))
+
+
+def log_change(session: Session, *, kind: str, owner_id: int, operation: str) -> None:
+    session.add(IndexChange(owner_kind=kind, owner_id=owner_id, operation=operation))
+
+
+def latest_change_seq(session: Session) -> int:
+    return session.scalar(select(func.coalesce(func.max(IndexChange.seq), 0))) or 0
+
+
+def changes_after(session: Session, *, kind: str, seq: int) -> Sequence[IndexChange]:
+    statement = (
+        select(IndexChange)
+        .where(IndexChange.seq > seq, IndexChange.owner_kind == kind)
+        .order_by(IndexChange.seq)
+    )
+    return session.scalars(statement).all()
+
+
+def vectors_of(
+    session: Session, *, kind: str, model_id: str, owner_ids: Sequence[int] | None = None
+) -> dict[int, np.ndarray]:
+    statement = select(StoredVector.owner_id, StoredVector.vector).where(
+        StoredVector.owner_kind == kind, StoredVector.model_id == model_id
+    )
+    if owner_ids is not None:
+        statement = statement.where(StoredVector.owner_id.in_(owner_ids))
+    return {owner_id: vector_from_bytes(blob) for owner_id, blob in session.execute(statement)}
+
+
+def iter_vectors(session: Session, *, kind: str, model_id: str, batch_size: int = 10_000) -> Iterator[
+    tuple[np.ndarray, np.ndarray]
+]:
+    """All vectors of a kind in id order, in batches of (ids, matrix)."""
+    last_id = -1
+    while True:
+        statement = (
+            select(StoredVector.owner_id, StoredVector.vector)
+            .where(
+                StoredVector.owner_kind == kind,
+                StoredVector.model_id == model_id,
+                StoredVector.owner_id > last_id,
+            )
+            .order_by(StoredVector.owner_id)
+            .limit(batch_size)
+        )
+        rows = session.execute(statement).all()
+        if not rows:
+            return
+        ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+        matrix = np.vstack([vector_from_bytes(row[1]) for row in rows])
+        yield ids, matrix
+        last_id = int(ids[-1])
+
+
+def record_ids(session: Session, *, kind: str) -> set[int]:
+    model = RECORD_MODELS[kind]
+    return set(session.scalars(select(model.id)))
+
+
+def record_ids_without_vector(session: Session, *, kind: str, model_id: str) -> list[int]:
+    model = RECORD_MODELS[kind]
+    has_vector = select(StoredVector.owner_id).where(
+        StoredVector.owner_kind == kind, StoredVector.model_id == model_id
+    )
+    return list(session.scalars(select(model.id).where(model.id.not_in(has_vector)).order_by(model.id)))
+
+
+def record_texts(session: Session, *, kind: str, owner_ids: Sequence[int]) -> dict[int, str]:
+    model = RECORD_MODELS[kind]
+    rows = session.execute(select(model.id, model.title, model.description).where(model.id.in_(owner_ids)))
+    return {row_id: record_text(title, description) for row_id, title, description in rows}
+
+
+def record_text(title: str, description: str) -> str:
+    """The text a record is embedded and matched by."""
+    return f"{title.strip()}\n{description.strip()}"

@@ -1,0 +1,39 @@
+"""All SQL about counties and municipalities."""
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from service.municipalities.models import County, Municipality
+
+
+def list_municipalities(
+    session: Session, *, offset: int, limit: int, county_number: str | None = None, name: str | None = None
+) -> tuple[Sequence[Municipality], int]:
+    statement = select(Municipality)
+    if county_number:
+        statement = statement.where(Municipality.county_number == county_number)
+    if name:
+        statement = statement.where(or_(Municipality.name.ilike(f"%{name}%"), Municipality.number == name))
+    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    items = session.scalars(statement.order_by(Municipality.number).offset(offset).limit(limit)).all()
+    return items, total
+
+
+def get_municipality(session: Session, number: str) -> Municipality | None:
+    return session.get(Municipality, number)
+
+
+def existing_municipality_numbers(session: Session, numbers: Iterable[str]) -> set[str]:
+    wanted = set(numbers)
+    if not wanted:
+        return set()
+    return set(session.scalars(select(Municipality.number).where(Municipality.number.in_(wanted))))
+
+
+def existing_county_numbers(session: Session, numbers: Iterable[str]) -> set[str]:
+    wanted = set(numbers)
+    if not wanted:
+        return set()
+    return set(session.scalars(select(County.number).where(County.number.in_(wanted))))

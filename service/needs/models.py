@@ -1,0 +1,25 @@
+"""Needs: problems a municipality wants solved, written by officers or generated from KPI gaps."""
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from service.db import Base, UTCDateTime, utc_now
+
+
+class Need(Base):
+    __tablename__ = "need"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    municipality_number: Mapped[str | None] = mapped_column(ForeignKey("municipality.number"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(2))
+    origin: Mapped[str] = mapped_column(String(10), default="manual")  # manual | kpi_gap
+    kpi_codes: Mapped[list[str]]
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    seed_key: Mapped[str | None] = mapped_column(String(100), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)

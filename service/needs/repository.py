@@ -1,0 +1,42 @@
+"""All SQL about needs."""
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from service.needs.models import Need
+
+
+def get_need(session: Session, need_id: int) -> Need | None:
+    return session.get(Need, need_id)
+
+
+def needs_by_id(session: Session, need_ids: Iterable[int]) -> dict[int, Need]:
+    wanted = list(set(need_ids))
+    if not wanted:
+        return {}
+    return {need.id: need for need in session.scalars(select(Need).where(Need.id.in_(wanted)))}
+
+
+def list_needs(
+    session: Session,
+    *,
+    offset: int,
+    limit: int,
+    municipality_number: str | None = None,
+    status: str | None = None,
+) -> tuple[Sequence[Need], int]:
+    statement = select(Need)
+    if municipality_number:
+        statement = statement.where(Need.municipality_number == municipality_number)
+    if status:
+        statement = statement.where(Need.status == status)
+    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    items = session.scalars(statement.order_by(Need.id).offset(offset).limit(limit)).all()
+    return items, total
+
+
+def matchable_need_ids(session: Session) -> list[int]:
+    """Needs a supplier may still answer: everything not closed."""
+    return list(session.scalars(select(Need.id).where(Need.status != "closed")))

@@ -1,0 +1,50 @@
+"""HTTP layer for needs."""
+
+from fastapi import APIRouter, status
+
+from service.auth import WriterDep
+from service.deps import IndexesDep, SessionDep
+from service.needs import repository, service
+from service.needs.schemas import NeedCreate, NeedRead, NeedStatus, NeedUpdate
+from service.pagination import Page, PageDep
+
+router = APIRouter(prefix="/api/v1/needs", tags=["needs"])
+
+
+@router.post("", response_model=NeedRead, status_code=status.HTTP_201_CREATED)
+def create_need(session: SessionDep, indexes: IndexesDep, _writer: WriterDep, need_in: NeedCreate) -> NeedRead:
+    """Register a need written as a problem; searchable as soon as this returns."""
+    return NeedRead.model_validate(service.create(session=session, indexes=indexes, need_in=need_in))
+
+
+@router.get("", response_model=Page[NeedRead])
+def list_needs(
+    session: SessionDep, page: PageDep, municipality: str | None = None, status: NeedStatus | None = None
+) -> Page[NeedRead]:
+    """Needs, oldest first, filtered by municipality number or status."""
+    items, total = repository.list_needs(
+        session, offset=page.offset, limit=page.limit, municipality_number=municipality, status=status
+    )
+    return Page(
+        items=[NeedRead.model_validate(item) for item in items], total=total, offset=page.offset, limit=page.limit
+    )
+
+
+@router.get("/{need_id}", response_model=NeedRead)
+def get_need(session: SessionDep, need_id: int) -> NeedRead:
+    """One need."""
+    return NeedRead.model_validate(service.get(session=session, need_id=need_id))
+
+
+@router.patch("/{need_id}", response_model=NeedRead)
+def update_need(
+    session: SessionDep, indexes: IndexesDep, _writer: WriterDep, need_id: int, need_in: NeedUpdate
+) -> NeedRead:
+    """Change a need; a changed text is re-encoded, an unchanged one is not."""
+    return NeedRead.model_validate(service.update(session=session, indexes=indexes, need_id=need_id, need_in=need_in))
+
+
+@router.delete("/{need_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_need(session: SessionDep, indexes: IndexesDep, _writer: WriterDep, need_id: int) -> None:
+    """Remove a need, its vector and its feedback."""
+    service.delete(session=session, indexes=indexes, need_id=need_id)

@@ -1,0 +1,45 @@
+"""API shapes of needs."""
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from service.text_fields import Description, KpiCodes, LanguageField, MunicipalityNumber, Title
+
+NeedStatus = Literal["open", "in_progress", "closed"]
+NeedOrigin = Literal["manual", "kpi_gap"]
+
+
+class NeedCreate(BaseModel):
+    title: Title
+    description: Description
+    language: LanguageField | None = Field(default=None, description="'no' or 'en'; detected when absent.")
+    municipality_number: MunicipalityNumber | None = None
+    kpi_codes: KpiCodes = Field(default_factory=list, description="U4SSC KPI codes, e.g. EC-I-WS-3C.")
+    status: NeedStatus = "open"
+
+
+class NeedUpdate(BaseModel):
+    title: Title | None = None
+    description: Description | None = None
+    language: LanguageField | None = None
+    municipality_number: MunicipalityNumber | None = None
+    kpi_codes: KpiCodes | None = None
+    status: NeedStatus | None = None
+
+
+class NeedRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    title: str
+    description: str
+    language: str
+    municipality_number: str | None
+    origin: NeedOrigin
+    kpi_codes: list[str]
+    status: NeedStatus
+    demo: bool = Field(description="True for fictional demo records.")
+    created_at: datetime
+    updated_at: datetime

@@ -1,0 +1,191 @@
+"""Loading seed_data/ into the database: real catalogues always, demo records when asked. Idempotent."""
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from embeddings import Encoder, content_hash
+from service.identifiers import is_valid_organisation_number
+from service.kpis.models import Kpi
+from service.matching import repository as vectors
+from service.matching.repository import record_text
+from service.municipalities.models import County, Municipality
+from service.needs.models import Need
+from service.solutions.models import Solution
+from service.suppliers.models import Supplier
+
+log = logging.getLogger(__name__)
+SEED_DIR = Path(__file__).resolve().parent.parent / "seed_data"
+ENCODE_BATCH = 32
+
+
+@dataclass
+class SeedReport:
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+
+    def count(self, kind: str, *, created: bool) -> None:
+        bucket = self.created if created else self.updated
+        bucket[kind] = bucket.get(kind, 0) + 1
+
+    def __str__(self) -> str:
+        created = ", ".join(f"{count} {kind}" for kind, count in self.created.items()) or "nothing"
+        updated = ", ".join(f"{count} {kind}" for kind, count in self.updated.items()) or "nothing"
+        return f"created {created}; updated {updated}"
+
+
+def _items(path: Path) -> list[dict[str, Any]]:
+    document = json.loads(path.read_text(encoding="utf-8"))
+    items: list[dict[str, Any]] = document["items"]
+    return items
+
+
+def seed_catalogues(session: Session, report: SeedReport, seed_dir: Path = SEED_DIR) -> None:
+    """The U4SSC KPIs, counties and municipalities: real data, kept equal to the seed files."""
+    for item in _items(seed_dir / "u4ssc_kpis.json"):
+        values = {name: item[name] for name in Kpi.__table__.columns.keys()}  # noqa: SIM118
+        existing = session.get(Kpi, item["code"])
+        if existing is None:
+            session.add(Kpi(**values))
+            report.count("KPIs", created=True)
+        elif any(getattr(existing, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(existing, name, value)
+            report.count("KPIs", created=False)
+    places = json.loads((seed_dir / "municipalities.json").read_text(encoding="utf-8"))
+    for county in places["counties"]:
+        _upsert(session, report, "counties", County, county["number"], {"name": county["name"]})
+    session.flush()
+    for municipality in places["municipalities"]:
+        _upsert(
+            session,
+            report,
+            "municipalities",
+            Municipality,
+            municipality["number"],
+            {
+                "name": municipality["name"],
+                "county_number": municipality["county_number"],
+                "organisation_number": municipality["organisation_number"],
+            },
+        )
+    session.flush()
+
+
+def _upsert(
+    session: Session, report: SeedReport, kind: str, model: type[County] | type[Municipality], key: str, values: dict[str, Any]
+) -> None:
+    existing = session.get(model, key)
+    if existing is None:
+        session.add(model(number=key, **values))
+        report.count(kind, created=True)
+    elif any(getattr(existing, name) != value for name, value in values.items()):
+        for name, value in values.items():
+            setattr(existing, name, value)
+        report.count(kind, created=False)
+
+
+def seed_demo(session: Session, report: SeedReport, encoder: Encoder, seed_dir: Path = SEED_DIR) -> None:
+    """Fictional suppliers, solutions and needs, marked demo; records already seeded are left as they are."""
+    supplier_ids = _seed_suppliers(session, report, seed_dir)
+    new_solutions = []
+    for item in _items(seed_dir / "demo_solutions.json"):
+        if session.scalars(select(Solution.id).where(Solution.seed_key == item["key"])).first() is not None:
+            continue
+        solution = Solution(
+            seed_key=item["key"],
+            demo=True,
+            supplier_id=supplier_ids[item["supplier_key"]],
+            title=item["title"],
+            description=item["description"],
+            language=item["language"],
+            kpi_codes=item["kpi_codes"],
+            sdgs=item["sdgs"],
+            trl=item["trl"],
+            cpv_codes=item["cpv_codes"],
+            regions_served=item["regions_served"],
+            reference_municipalities=item["reference_municipalities"],
+        )
+        session.add(solution)
+        new_solutions.append(solution)
+        report.count("demo solutions", created=True)
+    new_needs = []
+    for item in _items(seed_dir / "demo_needs.json"):
+        if session.scalars(select(Need.id).where(Need.seed_key == item["key"])).first() is not None:
+            continue
+        need = Need(
+            seed_key=item["key"],
+            demo=True,
+            municipality_number=item["municipality_number"],
+            title=item["title"],
+            description=item["description"],
+            language=item["language"],
+            kpi_codes=item["kpi_codes"],
+            status=item.get("status", "open"),
+            origin="manual",
+        )
+        session.add(need)
+        new_needs.append(need)
+        report.count("demo needs", created=True)
+    session.flush()
+    _store_vectors(session, encoder, "solution", [(s.id, record_text(s.title, s.description)) for s in new_solutions])
+    _store_vectors(session, encoder, "need", [(n.id, record_text(n.title, n.description)) for n in new_needs])
+
+
+def _seed_suppliers(session: Session, report: SeedReport, seed_dir: Path) -> dict[str, int]:
+    ids = {}
+    for item in _items(seed_dir / "demo_suppliers.json"):
+        if not is_valid_organisation_number(item["organisation_number"]):
+            raise ValueError(f"demo supplier {item['key']} has an invalid organisation number")
+        supplier = session.scalars(select(Supplier).where(Supplier.seed_key == item["key"])).first()
+        if supplier is None:
+            supplier = Supplier(
+                seed_key=item["key"],
+                demo=True,
+                name=item["name"],
+                organisation_number=item["organisation_number"],
+                website=item.get("website"),
+            )
+            session.add(supplier)
+            session.flush()
+            report.count("demo suppliers", created=True)
+        ids[item["key"]] = supplier.id
+    return ids
+
+
+def _store_vectors(session: Session, encoder: Encoder, kind: str, texts: list[tuple[int, str]]) -> None:
+    for start in range(0, len(texts), ENCODE_BATCH):
+        batch = texts[start : start + ENCODE_BATCH]
+        matrix = encoder.encode_passages([text for _, text in batch])
+        for (owner_id, text), vector in zip(batch, matrix, strict=True):
+            vectors.put_stored_vector(
+                session,
+                kind=kind,
+                owner_id=owner_id,
+                model_id=encoder.model_id,
+                content_hash=content_hash(text),
+                vector=vector,
+            )
+            vectors.log_change(session, kind=kind, owner_id=owner_id, operation="upsert")
+
+
+def run_seed(
+    session_factory: sessionmaker[Session],
+    *,
+    demo: bool,
+    encoder_factory: Callable[[], Encoder],
+    seed_dir: Path = SEED_DIR,
+) -> SeedReport:
+    """Seed in one transaction: a failure leaves the database as it was."""
+    report = SeedReport()
+    with session_factory.begin() as session:
+        seed_catalogues(session, report, seed_dir)
+        if demo:
+            seed_demo(session, report, encoder_factory(), seed_dir)
+    return report

@@ -1,0 +1,29 @@
+"""Solutions offered by suppliers."""
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from service.db import Base, UTCDateTime, utc_now
+
+
+class Solution(Base):
+    __tablename__ = "solution"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    supplier_id: Mapped[int | None] = mapped_column(ForeignKey("supplier.id", ondelete="SET NULL"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(2))
+    kpi_codes: Mapped[list[str]]
+    sdgs: Mapped[list[int]]
+    trl: Mapped[int | None] = mapped_column(Integer)
+    cpv_codes: Mapped[list[str]]
+    regions_served: Mapped[list[str]]  # county numbers; empty means the whole country
+    reference_municipalities: Mapped[list[str]]  # municipality numbers already using it
+    status: Mapped[str] = mapped_column(String(20), default="published", index=True)
+    demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    seed_key: Mapped[str | None] = mapped_column(String(100), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)

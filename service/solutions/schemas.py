@@ -1,0 +1,72 @@
+"""API shapes of solutions."""
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from service.text_fields import (
+    CountyNumber,
+    CpvCodes,
+    Description,
+    KpiCodes,
+    LanguageField,
+    MunicipalityNumber,
+    Sdgs,
+    Title,
+    Trl,
+)
+
+SolutionStatus = Literal["published", "draft", "archived"]
+
+
+class SolutionCreate(BaseModel):
+    title: Title
+    description: Description
+    language: LanguageField | None = Field(default=None, description="'no' or 'en'; detected when absent.")
+    supplier_id: int | None = None
+    kpi_codes: KpiCodes = Field(default_factory=list, description="U4SSC KPI codes, e.g. EC-I-WS-3C.")
+    sdgs: Sdgs = Field(default_factory=list, description="UN Sustainable Development Goals, 1-17.")
+    trl: Trl | None = None
+    cpv_codes: CpvCodes = Field(default_factory=list, description="CPV 2008 codes, eight digits.")
+    regions_served: list[CountyNumber] = Field(
+        default_factory=list, max_length=20, description="County numbers; empty means the whole country."
+    )
+    reference_municipalities: list[MunicipalityNumber] = Field(
+        default_factory=list, max_length=400, description="Municipalities already using the solution."
+    )
+    status: SolutionStatus = "published"
+
+
+class SolutionUpdate(BaseModel):
+    title: Title | None = None
+    description: Description | None = None
+    language: LanguageField | None = None
+    supplier_id: int | None = None
+    kpi_codes: KpiCodes | None = None
+    sdgs: Sdgs | None = None
+    trl: Trl | None = None
+    cpv_codes: CpvCodes | None = None
+    regions_served: list[CountyNumber] | None = Field(default=None, max_length=20)
+    reference_municipalities: list[MunicipalityNumber] | None = Field(default=None, max_length=400)
+    status: SolutionStatus | None = None
+
+
+class SolutionRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    title: str
+    description: str
+    language: str
+    supplier_id: int | None
+    kpi_codes: list[str]
+    sdgs: list[int]
+    trl: int | None
+    cpv_codes: list[str]
+    regions_served: list[str]
+    reference_municipalities: list[str]
+    status: SolutionStatus
+    demo: bool = Field(description="True for fictional demo records.")
+    created_at: datetime
+    updated_at: datetime

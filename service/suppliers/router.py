@@ -1,0 +1,51 @@
+"""HTTP layer for suppliers."""
+
+from fastapi import APIRouter, status
+
+from service.auth import WriterDep
+from service.deps import SessionDep
+from service.pagination import Page, PageDep
+from service.suppliers import repository, service
+from service.suppliers.schemas import SupplierCreate, SupplierRead, SupplierUpdate
+
+router = APIRouter(prefix="/api/v1/suppliers", tags=["suppliers"])
+
+
+@router.post("", response_model=SupplierRead, status_code=status.HTTP_201_CREATED)
+def create_supplier(session: SessionDep, _writer: WriterDep, supplier_in: SupplierCreate) -> SupplierRead:
+    """Register a supplier; the organisation number must pass the mod-11 check."""
+    return SupplierRead.model_validate(service.create(session=session, supplier_in=supplier_in))
+
+
+@router.get("", response_model=Page[SupplierRead])
+def list_suppliers(session: SessionDep, page: PageDep) -> Page[SupplierRead]:
+    """Suppliers, oldest first."""
+    items, total = repository.list_suppliers(session, offset=page.offset, limit=page.limit)
+    return Page(
+        items=[SupplierRead.model_validate(item) for item in items],
+        total=total,
+        offset=page.offset,
+        limit=page.limit,
+    )
+
+
+@router.get("/{supplier_id}", response_model=SupplierRead)
+def get_supplier(session: SessionDep, supplier_id: int) -> SupplierRead:
+    """One supplier."""
+    return SupplierRead.model_validate(service.get(session=session, supplier_id=supplier_id))
+
+
+@router.patch("/{supplier_id}", response_model=SupplierRead)
+def update_supplier(
+    session: SessionDep, _writer: WriterDep, supplier_id: int, supplier_in: SupplierUpdate
+) -> SupplierRead:
+    """Change a supplier's name, organisation number or website."""
+    return SupplierRead.model_validate(
+        service.update(session=session, supplier_id=supplier_id, supplier_in=supplier_in)
+    )
+
+
+@router.delete("/{supplier_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_supplier(session: SessionDep, _writer: WriterDep, supplier_id: int) -> None:
+    """Remove a supplier; its solutions remain without a supplier."""
+    service.delete(session=session, supplier_id=supplier_id)

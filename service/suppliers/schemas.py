@@ -1,0 +1,45 @@
+"""API shapes of suppliers."""
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, StringConstraints
+
+from service.identifiers import is_valid_organisation_number
+
+
+def _organisation_number(value: str) -> str:
+    digits = value.replace(" ", "")
+    if not is_valid_organisation_number(digits):
+        raise ValueError(
+            "not a valid Norwegian organisation number (nine digits whose last is the mod-11 check digit)"
+        )
+    return digits
+
+
+OrganisationNumber = Annotated[str, StringConstraints(max_length=20), AfterValidator(_organisation_number)]
+SupplierName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class SupplierCreate(BaseModel):
+    name: SupplierName
+    organisation_number: OrganisationNumber
+    website: HttpUrl | None = None
+
+
+class SupplierUpdate(BaseModel):
+    name: SupplierName | None = None
+    organisation_number: OrganisationNumber | None = None
+    website: HttpUrl | None = None
+
+
+class SupplierRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    organisation_number: str
+    website: str | None
+    demo: bool = Field(description="True for fictional demo records.")
+    created_at: datetime
+    updated_at: datetime
