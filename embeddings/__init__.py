@@ -1,5 +1,6 @@
 """Encoders and vector indexes, with no knowledge of the domain."""
 
+from embeddings.centering import LanguageCentroids
 from embeddings.encoder import (
     ENCODER_CHOICES,
     CachingEncoder,
@@ -20,6 +21,7 @@ __all__ = [
     "E5Encoder",
     "Encoder",
     "IndexManifest",
+    "LanguageCentroids",
     "ReadWriteLock",
     "SearchHit",
     "SentenceTransformerEncoder",

@@ -75,11 +75,12 @@ class VectorIndex:
             raise ValueError(f"got {len(id_array)} ids but {len(vector_array)} vectors")
         if len(id_array) == 0:
             return
+        id_list = id_array.tolist()
         with self._lock.write():
-            if any(int(id) in self._present_ids for id in id_array):
+            if not self._present_ids.isdisjoint(id_list):
                 self._index.remove_ids(faiss.IDSelectorBatch(id_array))
             self._index.add_with_ids(vector_array, id_array)
-            self._present_ids.update(id_array.tolist())
+            self._present_ids.update(id_list)
 
     def remove(self, ids: IdsLike) -> int:
         """Remove ids; return how many were present (unknown ids are ignored)."""
@@ -144,8 +145,11 @@ class VectorIndex:
         ]
 
     def save(self, directory: Path, *, model_id: str, last_change_seq: int) -> IndexManifest:
-        """Write an atomic snapshot of the index and its manifest into ``directory``."""
-        # Saves are serialised so two snapshots never interleave their renames; searches go on meanwhile.
+        """Write an atomic snapshot of the index and its manifest into ``directory``.
+
+        Searches go on during a save; writers wait until the index file is written.
+        """
+        # Saves are serialised so two snapshots never interleave their renames.
         with self._save_lock, self._lock.read():
             return write_snapshot(
                 lambda writer: faiss.write_index(self._index, writer),

@@ -30,12 +30,8 @@ TEMP_SUFFIX = ".tmp"
 _T = TypeVar("_T")
 
 # faiss' type stubs omit its Python-callback I/O classes, which exist at run time.
-_CallbackReader: Callable[[Callable[[int], bytes], int], faiss.IOReader] = (
-    faiss.PyCallbackIOReader  # type: ignore[attr-defined]
-)
-_CallbackWriter: Callable[[Callable[[bytes], int]], faiss.IOWriter] = (
-    faiss.PyCallbackIOWriter  # type: ignore[attr-defined]
-)
+_CallbackReader: Callable[[Callable[[int], bytes], int], faiss.IOReader] = faiss.PyCallbackIOReader  # type: ignore[attr-defined]
+_CallbackWriter: Callable[[Callable[[bytes], int]], faiss.IOWriter] = faiss.PyCallbackIOWriter  # type: ignore[attr-defined]
 
 _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 _READ_CHUNK_BYTES = 1 << 20

@@ -2,7 +2,7 @@
 
 from service.db import Base
 from service.kpis.models import Kpi, KpiObservation
-from service.matching.models import Feedback, IndexChange, StoredVector
+from service.matching.models import Feedback, IndexChange, LanguageCentroid, StoredVector
 from service.municipalities.models import County, Municipality
 from service.needs.models import Need
 from service.solutions.models import Solution
@@ -15,6 +15,7 @@ __all__ = [
     "IndexChange",
     "Kpi",
     "KpiObservation",
+    "LanguageCentroid",
     "Municipality",
     "Need",
     "Solution",

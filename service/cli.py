@@ -1,6 +1,7 @@
 """The `innomatch` command: serve, seed, reindex, eval."""
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -11,7 +12,9 @@ from tqdm import tqdm
 from embeddings import load_encoder
 from service.config import get_settings
 
-app = typer.Typer(help="Innomatch: innovation-procurement matchmaking for Norwegian municipalities.", no_args_is_help=True)
+app = typer.Typer(
+    help="Innomatch: innovation-procurement matchmaking for Norwegian municipalities.", no_args_is_help=True
+)
 
 
 @app.command()
@@ -66,7 +69,7 @@ def reindex() -> None:
         session_factory=make_session_factory(engine),
     )
 
-    def progress(total: int, label: str):  # type: ignore[no-untyped-def]
+    def progress(total: int, label: str) -> Callable[[int], object]:
         bar = tqdm(total=total, desc=label, unit="text")
         return bar.update
 
@@ -81,16 +84,22 @@ def reindex() -> None:
 
 @app.command("eval")
 def evaluate(
-    path: Annotated[Path, typer.Argument(help="Evaluation set (JSON), e.g. seed_data/eval/public_eval.json.")],
+    path: Annotated[
+        Path, typer.Argument(help="Evaluation set (JSON), e.g. seed_data/eval/public_eval.json.")
+    ],
     encoder: Annotated[
         list[str] | None, typer.Option(help="Encoder(s) to evaluate; default: the configured one.")
     ] = None,
     split: Annotated[str, typer.Option(help="all, train or heldout.")] = "all",
 ) -> None:
     """Print R@1, R@5, R@10 and MRR overall and per (need language, solution language)."""
+    from service.matching.centroids import fit_centroids
     from service.matching.evaluation import evaluate_encoder, format_report, load_eval_set
 
     eval_set = load_eval_set(path)
     for name in encoder or [get_settings().encoder]:
-        report = evaluate_encoder(eval_set, load_encoder(name), split=split)
-        typer.echo(format_report(report))
+        loaded = load_encoder(name)
+        centroids, _counts = fit_centroids(loaded)
+        for method_centroids in (None, centroids):
+            report = evaluate_encoder(eval_set, loaded, centroids=method_centroids, split=split)
+            typer.echo(format_report(report) + "\n")

@@ -11,7 +11,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="INNOMATCH_", env_file=".env", extra="ignore")
 
-    data_dir: Path = Field(default=Path("./data"), description="Where the SQLite file and index snapshots live.")
+    data_dir: Path = Field(
+        default=Path("./data"), description="Where the SQLite file and index snapshots live."
+    )
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL; default is a SQLite file in the data dir."
     )

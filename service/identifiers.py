@@ -11,7 +11,9 @@ def is_valid_organisation_number(value: str) -> bool:
     """Brønnøysund organisation numbers: nine digits, the last a mod-11 check digit."""
     if len(value) != 9 or not value.isdigit():
         return False
-    weighted = sum(int(digit) * weight for digit, weight in zip(value, _ORGANISATION_NUMBER_WEIGHTS, strict=False))
+    weighted = sum(
+        int(digit) * weight for digit, weight in zip(value, _ORGANISATION_NUMBER_WEIGHTS, strict=False)
+    )
     check = 11 - weighted % 11
     if check == 11:
         check = 0

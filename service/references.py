@@ -30,7 +30,9 @@ class ReferenceCheck:
     def municipality(self, field: str, number: str | None) -> None:
         if number is not None and not existing_municipality_numbers(self._session, [number]):
             self._errors.append(
-                FieldError((field,), f"unknown municipality number '{number}' (see GET /api/v1/municipalities)")
+                FieldError(
+                    (field,), f"unknown municipality number '{number}' (see GET /api/v1/municipalities)"
+                )
             )
 
     def municipalities(self, field: str, numbers: Sequence[str] | None) -> None:

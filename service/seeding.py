@@ -79,7 +79,12 @@ def seed_catalogues(session: Session, report: SeedReport, seed_dir: Path = SEED_
 
 
 def _upsert(
-    session: Session, report: SeedReport, kind: str, model: type[County] | type[Municipality], key: str, values: dict[str, Any]
+    session: Session,
+    report: SeedReport,
+    kind: str,
+    model: type[County] | type[Municipality],
+    key: str,
+    values: dict[str, Any],
 ) -> None:
     existing = session.get(model, key)
     if existing is None:
@@ -134,7 +139,9 @@ def seed_demo(session: Session, report: SeedReport, encoder: Encoder, seed_dir: 
         new_needs.append(need)
         report.count("demo needs", created=True)
     session.flush()
-    _store_vectors(session, encoder, "solution", [(s.id, record_text(s.title, s.description)) for s in new_solutions])
+    _store_vectors(
+        session, encoder, "solution", [(s.id, record_text(s.title, s.description)) for s in new_solutions]
+    )
     _store_vectors(session, encoder, "need", [(n.id, record_text(n.title, n.description)) for n in new_needs])
 
 

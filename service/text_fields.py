@@ -34,15 +34,17 @@ def _cpv_codes(codes: list[str]) -> list[str]:
     return list(dict.fromkeys(normal))
 
 
-Title = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TITLE_LENGTH)
-]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TITLE_LENGTH)]
 Description = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT_LENGTH)
 ]
 LanguageField = Annotated[Language, BeforeValidator(_language)]
-KpiCodes = Annotated[list[Annotated[str, StringConstraints(max_length=30)]], Field(max_length=50), AfterValidator(_kpi_codes)]
-CpvCodes = Annotated[list[Annotated[str, StringConstraints(max_length=12)]], Field(max_length=50), AfterValidator(_cpv_codes)]
+KpiCodes = Annotated[
+    list[Annotated[str, StringConstraints(max_length=30)]], Field(max_length=50), AfterValidator(_kpi_codes)
+]
+CpvCodes = Annotated[
+    list[Annotated[str, StringConstraints(max_length=12)]], Field(max_length=50), AfterValidator(_cpv_codes)
+]
 Sdgs = Annotated[list[Annotated[int, Field(ge=1, le=17)]], Field(max_length=17)]
 MunicipalityNumber = Annotated[str, StringConstraints(pattern=r"^\d{4}$")]
 CountyNumber = Annotated[str, StringConstraints(pattern=r"^\d{2}$")]

@@ -8,7 +8,9 @@ from sqlalchemy.orm import Session
 from service.kpis.models import Kpi
 
 
-def list_kpis(session: Session, *, offset: int, limit: int, dimension: str | None = None) -> tuple[Sequence[Kpi], int]:
+def list_kpis(
+    session: Session, *, offset: int, limit: int, dimension: str | None = None
+) -> tuple[Sequence[Kpi], int]:
     statement = select(Kpi)
     if dimension:
         statement = statement.where(Kpi.dimension == dimension)

@@ -17,7 +17,10 @@ def list_kpis(session: SessionDep, page: PageDep, dimension: str | None = None) 
     """The 91 U4SSC KPIs with names in English and Norwegian and the direction that is better."""
     items, total = repository.list_kpis(session, offset=page.offset, limit=page.limit, dimension=dimension)
     return Page(
-        items=[KpiRead.model_validate(kpi) for kpi in items], total=total, offset=page.offset, limit=page.limit
+        items=[KpiRead.model_validate(kpi) for kpi in items],
+        total=total,
+        offset=page.offset,
+        limit=page.limit,
     )
 
 

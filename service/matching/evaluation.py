@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from embeddings import Encoder, VectorIndex
+from embeddings import Encoder, LanguageCentroids, VectorIndex
 from service.matching.repository import record_text
 
 CUTOFFS = (1, 5, 10)
@@ -86,12 +86,22 @@ def load_eval_set(path: Path) -> EvalSet:
     )
 
 
-def evaluate_encoder(eval_set: EvalSet, encoder: Encoder, *, split: str = "all") -> EvalReport:
-    """Rank the whole solution corpus for every need the way the service does: stored passage vectors, cosine."""
+def evaluate_encoder(
+    eval_set: EvalSet, encoder: Encoder, *, centroids: LanguageCentroids | None, split: str = "all"
+) -> EvalReport:
+    """Rank the whole solution corpus for every need the way the service does.
+
+    Needs and solutions are encoded as passages (as stored); with `centroids` every vector is centred
+    on its language first, which is what the service's index holds.
+    """
     cases = [case for case in eval_set.cases if split == "all" or case.split == split]
-    index = VectorIndex(encoder.dim)
-    index.upsert(np.arange(len(eval_set.solution_ids), dtype=np.int64), encoder.encode_passages(eval_set.solution_texts))
+    solution_vectors = encoder.encode_passages(eval_set.solution_texts)
     need_vectors = encoder.encode_passages([case.text for case in cases])
+    if centroids is not None:
+        solution_vectors = centroids.apply(solution_vectors, eval_set.solution_languages)
+        need_vectors = centroids.apply(need_vectors, [case.language for case in cases])
+    index = VectorIndex(encoder.dim)
+    index.upsert(np.arange(len(eval_set.solution_ids), dtype=np.int64), solution_vectors)
     rankings = index.search_batch(need_vectors, len(eval_set.solution_ids))
     overall = Metrics()
     by_pair: dict[str, Metrics] = defaultdict(Metrics)
@@ -100,7 +110,10 @@ def evaluate_encoder(eval_set: EvalSet, encoder: Encoder, *, split: str = "all")
         rank = next((place + 1 for place, sid in enumerate(ranked_ids) if sid in case.relevant), None)
         overall.add(rank)
         by_pair[f"{case.language}->{case.relevant_language}"].add(rank)
-    return EvalReport(encoder=encoder.model_id, split=split, method="dense", overall=overall, by_pair=dict(by_pair))
+    method = "dense, language-centred (service)" if centroids is not None else "dense, raw vectors"
+    return EvalReport(
+        encoder=encoder.model_id, split=split, method=method, overall=overall, by_pair=dict(by_pair)
+    )
 
 
 def format_report(report: EvalReport) -> str:

@@ -6,6 +6,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from embeddings import Encoder
+from service.matching.centroids import load_or_fit_centroids
 from service.matching.record_index import RecordIndex
 
 
@@ -24,10 +25,13 @@ class MatchingIndexes:
         session_factory: sessionmaker[Session],
         snapshot_every: int = 500,
     ) -> "MatchingIndexes":
+        centroids = load_or_fit_centroids(session_factory, encoder)
+
         def record_index(kind: str) -> RecordIndex:
             return RecordIndex(
                 kind=kind,
                 encoder=encoder,
+                centroids=centroids,
                 directory=index_dir / kind,
                 session_factory=session_factory,
                 snapshot_every=snapshot_every,

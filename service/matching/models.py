@@ -45,3 +45,15 @@ class Feedback(Base):
     verdict: Mapped[str] = mapped_column(String(20))  # useful | not_useful | contacted | piloted
     given_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class LanguageCentroid(Base):
+    """Mean vector of one language's calibration texts under one encoder (see embeddings/centering.py)."""
+
+    __tablename__ = "language_centroid"
+
+    model_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    language: Mapped[str] = mapped_column(String(2), primary_key=True)
+    text_count: Mapped[int] = mapped_column(Integer)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)  # float32, little-endian
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy.orm import Session, sessionmaker
 
-from embeddings import Encoder, SnapshotError, VectorIndex, content_hash
+from embeddings import Encoder, LanguageCentroids, SnapshotError, VectorIndex, content_hash
 from service.matching import repository
 
 log = logging.getLogger(__name__)
@@ -25,12 +25,16 @@ class RecordIndex:
         *,
         kind: str,
         encoder: Encoder,
+        centroids: LanguageCentroids,
         directory: Path,
         session_factory: sessionmaker[Session],
         snapshot_every: int = 500,
     ) -> None:
         self.kind = kind
         self.encoder = encoder
+        self.centroids = centroids
+        # Vectors in the index are centred on their language; the snapshot must match both.
+        self.index_model_id = f"{encoder.model_id}|centroids:{centroids.fingerprint()}"
         self.directory = directory
         self._sessions = session_factory
         self._snapshot_every = snapshot_every
@@ -50,7 +54,15 @@ class RecordIndex:
         return self._index.ids()
 
     def vector(self, owner_id: int) -> np.ndarray | None:
-        return self._index.vector(owner_id) if owner_id in self._index else None
+        """The record's vector as indexed (centred on its language), or None when not indexed."""
+        try:
+            return self._index.vector(owner_id)
+        except KeyError:
+            return None
+
+    def index_form(self, vectors: np.ndarray, languages: list[str]) -> np.ndarray:
+        """Raw encoder vectors as the index holds them."""
+        return self.centroids.apply(vectors, languages)
 
     def search(
         self, query: np.ndarray, k: int, *, allowed_ids: Collection[int] | None = None
@@ -91,7 +103,9 @@ class RecordIndex:
     def encode_missing(self, progress: ProgressFactory | None = None, batch_size: int = 64) -> int:
         """Encode records that have no vector under the current model (first start, or a model change)."""
         with self._sessions() as session:
-            missing = repository.record_ids_without_vector(session, kind=self.kind, model_id=self.encoder.model_id)
+            missing = repository.record_ids_without_vector(
+                session, kind=self.kind, model_id=self.encoder.model_id
+            )
         advance = progress(len(missing), f"encoding {self.kind}s") if progress and missing else None
         for start in range(0, len(missing), batch_size):
             batch = missing[start : start + batch_size]
@@ -120,8 +134,8 @@ class RecordIndex:
             index, manifest = VectorIndex.load(self.directory)
         except SnapshotError as error:
             return f"snapshot unusable ({error})"
-        if manifest.model_id != self.encoder.model_id or manifest.dim != self.encoder.dim:
-            return f"snapshot made with {manifest.model_id}, encoder is {self.encoder.model_id}"
+        if manifest.model_id != self.index_model_id or manifest.dim != self.encoder.dim:
+            return f"snapshot made with {manifest.model_id}, the index needs {self.index_model_id}"
         with self._sessions() as session:
             latest = repository.latest_change_seq(session)
         if manifest.last_change_seq > latest:
@@ -146,7 +160,10 @@ class RecordIndex:
             self._index.remove(gone)
         if current:
             ids = np.fromiter(current.keys(), dtype=np.int64, count=len(current))
-            self._index.upsert(ids, np.vstack(list(current.values())))
+            vectors = np.vstack([vector for vector, _ in current.values()])
+            self._index.upsert(
+                ids, self.centroids.apply(vectors, [language for _, language in current.values()])
+            )
         self._applied_seq = last_seq
         return len(touched)
 
@@ -154,7 +171,9 @@ class RecordIndex:
         with self._sessions() as session:
             expected = {
                 owner_id
-                for ids, _ in repository.iter_vectors(session, kind=self.kind, model_id=self.encoder.model_id)
+                for ids, _, _ in repository.iter_vectors(
+                    session, kind=self.kind, model_id=self.encoder.model_id
+                )
                 for owner_id in ids.tolist()
             }
         present = set(self._index.ids().tolist())
@@ -167,15 +186,17 @@ class RecordIndex:
         with self._sessions() as session:
             # Read the sequence first: a change landing during the read is replayed again, harmlessly.
             seq = repository.latest_change_seq(session)
-            for ids, matrix in repository.iter_vectors(session, kind=self.kind, model_id=self.encoder.model_id):
-                index.upsert(ids, matrix)
+            for ids, matrix, languages in repository.iter_vectors(
+                session, kind=self.kind, model_id=self.encoder.model_id
+            ):
+                index.upsert(ids, self.centroids.apply(matrix, languages))
         self._index = index
         self._applied_seq = seq
         self._replay_changes()
 
     def _save_snapshot(self) -> None:
         try:
-            self._index.save(self.directory, model_id=self.encoder.model_id, last_change_seq=self._applied_seq)
+            self._index.save(self.directory, model_id=self.index_model_id, last_change_seq=self._applied_seq)
             self._changes_since_snapshot = 0
         except OSError as error:
             # The database holds everything; a failed snapshot only makes the next start slower.

@@ -6,7 +6,7 @@ import numpy as np
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from service.matching.models import IndexChange, StoredVector
+from service.matching.models import IndexChange, LanguageCentroid, StoredVector
 from service.needs.models import Need
 from service.solutions.models import Solution
 
@@ -41,7 +41,9 @@ def put_stored_vector(
 
 
 def delete_stored_vectors(session: Session, *, kind: str, owner_id: int) -> None:
-    session.execute(delete(StoredVector).where(StoredVector.owner_kind == kind, StoredVector.owner_id == owner_id))
+    session.execute(
+        delete(StoredVector).where(StoredVector.owner_kind == kind, StoredVector.owner_id == owner_id)
+    )
 
 
 def log_change(session: Session, *, kind: str, owner_id: int, operation: str) -> None:
@@ -62,24 +64,35 @@ def changes_after(session: Session, *, kind: str, seq: int) -> Sequence[IndexCha
 
 
 def vectors_of(
-    session: Session, *, kind: str, model_id: str, owner_ids: Sequence[int] | None = None
-) -> dict[int, np.ndarray]:
-    statement = select(StoredVector.owner_id, StoredVector.vector).where(
-        StoredVector.owner_kind == kind, StoredVector.model_id == model_id
+    session: Session, *, kind: str, model_id: str, owner_ids: Sequence[int]
+) -> dict[int, tuple[np.ndarray, str]]:
+    """Stored vector and language of each record that has one."""
+    model = RECORD_MODELS[kind]
+    statement = (
+        select(StoredVector.owner_id, StoredVector.vector, model.language)
+        .join(model, model.id == StoredVector.owner_id)
+        .where(
+            StoredVector.owner_kind == kind,
+            StoredVector.model_id == model_id,
+            StoredVector.owner_id.in_(owner_ids),
+        )
     )
-    if owner_ids is not None:
-        statement = statement.where(StoredVector.owner_id.in_(owner_ids))
-    return {owner_id: vector_from_bytes(blob) for owner_id, blob in session.execute(statement)}
+    return {
+        owner_id: (vector_from_bytes(blob), language)
+        for owner_id, blob, language in session.execute(statement)
+    }
 
 
-def iter_vectors(session: Session, *, kind: str, model_id: str, batch_size: int = 10_000) -> Iterator[
-    tuple[np.ndarray, np.ndarray]
-]:
-    """All vectors of a kind in id order, in batches of (ids, matrix)."""
+def iter_vectors(
+    session: Session, *, kind: str, model_id: str, batch_size: int = 10_000
+) -> Iterator[tuple[np.ndarray, np.ndarray, list[str]]]:
+    """All stored vectors of a kind in id order, in batches of (ids, matrix, languages)."""
+    model = RECORD_MODELS[kind]
     last_id = -1
     while True:
         statement = (
-            select(StoredVector.owner_id, StoredVector.vector)
+            select(StoredVector.owner_id, StoredVector.vector, model.language)
+            .join(model, model.id == StoredVector.owner_id)
             .where(
                 StoredVector.owner_kind == kind,
                 StoredVector.model_id == model_id,
@@ -93,13 +106,27 @@ def iter_vectors(session: Session, *, kind: str, model_id: str, batch_size: int 
             return
         ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
         matrix = np.vstack([vector_from_bytes(row[1]) for row in rows])
-        yield ids, matrix
+        yield ids, matrix, [row[2] for row in rows]
         last_id = int(ids[-1])
 
 
-def record_ids(session: Session, *, kind: str) -> set[int]:
-    model = RECORD_MODELS[kind]
-    return set(session.scalars(select(model.id)))
+def get_centroids(session: Session, *, model_id: str) -> dict[str, np.ndarray]:
+    statement = select(LanguageCentroid).where(LanguageCentroid.model_id == model_id)
+    return {row.language: vector_from_bytes(row.vector) for row in session.scalars(statement)}
+
+
+def put_centroids(
+    session: Session, *, model_id: str, means: dict[str, np.ndarray], counts: dict[str, int]
+) -> None:
+    for language, mean in means.items():
+        session.add(
+            LanguageCentroid(
+                model_id=model_id,
+                language=language,
+                text_count=counts[language],
+                vector=vector_to_bytes(mean),
+            )
+        )
 
 
 def record_ids_without_vector(session: Session, *, kind: str, model_id: str) -> list[int]:

@@ -15,11 +15,15 @@ Limit = Annotated[int, Query(ge=1, le=MAX_MATCHES, description="How many matches
 @router.get("/needs/{need_id}/matches", response_model=SolutionMatches)
 def match_need(session: SessionDep, indexes: IndexesDep, need_id: int, limit: Limit = 10) -> SolutionMatches:
     """Published solutions for a need, best first, each with its score and explanation."""
-    return SolutionMatches(items=service.match_need(session=session, indexes=indexes, need_id=need_id, limit=limit))
+    return SolutionMatches(
+        items=service.match_need(session=session, indexes=indexes, need_id=need_id, limit=limit)
+    )
 
 
 @router.get("/solutions/{solution_id}/matches", response_model=NeedMatches)
-def match_solution(session: SessionDep, indexes: IndexesDep, solution_id: int, limit: Limit = 10) -> NeedMatches:
+def match_solution(
+    session: SessionDep, indexes: IndexesDep, solution_id: int, limit: Limit = 10
+) -> NeedMatches:
     """Needs that are not closed which a solution answers, best first: where the demand is."""
     return NeedMatches(
         items=service.match_solution(session=session, indexes=indexes, solution_id=solution_id, limit=limit)
@@ -30,7 +34,9 @@ def match_solution(session: SessionDep, indexes: IndexesDep, solution_id: int, l
 def search_solutions(session: SessionDep, indexes: IndexesDep, search: SearchQuery) -> SolutionMatches:
     """Solutions for free text in Norwegian or English."""
     return SolutionMatches(
-        items=service.search_solutions(session=session, indexes=indexes, text=search.query, limit=search.limit)
+        items=service.search_solutions(
+            session=session, indexes=indexes, text=search.query, limit=search.limit
+        )
     )
 
 

@@ -19,7 +19,9 @@ class Explanation(BaseModel):
     similarity: float = Field(description="Cosine similarity of the two texts' vectors (-1..1).")
     shared_kpi_codes: list[str] = Field(description="U4SSC KPI codes tagged on both records.")
     shared_kpis: list[KpiBrief]
-    language_pair: str = Field(description="Language of the query side -> language of the result, e.g. no->en.")
+    language_pair: str = Field(
+        description="Language of the query side -> language of the result, e.g. no->en."
+    )
     summary: str = Field(description="The reasons in one sentence.")
 
 

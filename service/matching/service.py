@@ -21,7 +21,9 @@ from service.solutions.schemas import SolutionRead
 _LANGUAGE_NAMES = {"no": "Norwegian", "en": "English"}
 
 
-def match_need(*, session: Session, indexes: MatchingIndexes, need_id: int, limit: int) -> list[SolutionMatch]:
+def match_need(
+    *, session: Session, indexes: MatchingIndexes, need_id: int, limit: int
+) -> list[SolutionMatch]:
     """Solutions for a stored need, best first."""
     need = needs_service.get(session=session, need_id=need_id)
     query = _stored_vector(session, indexes.needs, need.id)
@@ -30,7 +32,9 @@ def match_need(*, session: Session, indexes: MatchingIndexes, need_id: int, limi
     )
 
 
-def match_solution(*, session: Session, indexes: MatchingIndexes, solution_id: int, limit: int) -> list[NeedMatch]:
+def match_solution(
+    *, session: Session, indexes: MatchingIndexes, solution_id: int, limit: int
+) -> list[NeedMatch]:
     """Needs a stored solution answers, best first: the supplier's view of demand."""
     solution = solutions_service.get(session=session, solution_id=solution_id)
     query = _stored_vector(session, indexes.solutions, solution.id)
@@ -39,14 +43,23 @@ def match_solution(*, session: Session, indexes: MatchingIndexes, solution_id: i
     )
 
 
-def search_solutions(*, session: Session, indexes: MatchingIndexes, text: str, limit: int) -> list[SolutionMatch]:
-    query = indexes.encoder.encode_queries([text])[0]
-    return _solutions_for(session, indexes, query, limit=limit, query_language=detect_language(text), query_kpis=[])
+def search_solutions(
+    *, session: Session, indexes: MatchingIndexes, text: str, limit: int
+) -> list[SolutionMatch]:
+    language = detect_language(text)
+    query = _text_vector(indexes.solutions, text, language)
+    return _solutions_for(session, indexes, query, limit=limit, query_language=language, query_kpis=[])
 
 
 def search_needs(*, session: Session, indexes: MatchingIndexes, text: str, limit: int) -> list[NeedMatch]:
-    query = indexes.encoder.encode_queries([text])[0]
-    return _needs_for(session, indexes, query, limit=limit, query_language=detect_language(text), query_kpis=[])
+    language = detect_language(text)
+    query = _text_vector(indexes.needs, text, language)
+    return _needs_for(session, indexes, query, limit=limit, query_language=language, query_kpis=[])
+
+
+def _text_vector(index: RecordIndex, text: str, language: str) -> np.ndarray:
+    # Ad-hoc text is encoded like a stored record (as a passage) so that the same centroids apply.
+    return index.index_form(index.encoder.encode_passages([text]), [language])[0]
 
 
 def _solutions_for(
@@ -66,9 +79,15 @@ def _solutions_for(
         solution = solutions.get(owner_id)
         if solution is None:  # deleted between search and read
             continue
-        explanation = _explain(session, similarity, query_language, solution.language, query_kpis, solution.kpi_codes)
+        explanation = _explain(
+            session, similarity, query_language, solution.language, query_kpis, solution.kpi_codes
+        )
         matches.append(
-            SolutionMatch(solution=SolutionRead.model_validate(solution), score=round(similarity, 4), explanation=explanation)
+            SolutionMatch(
+                solution=SolutionRead.model_validate(solution),
+                score=round(similarity, 4),
+                explanation=explanation,
+            )
         )
     return matches
 
@@ -91,7 +110,9 @@ def _needs_for(
         if need is None:
             continue
         explanation = _explain(session, similarity, query_language, need.language, query_kpis, need.kpi_codes)
-        matches.append(NeedMatch(need=NeedRead.model_validate(need), score=round(similarity, 4), explanation=explanation))
+        matches.append(
+            NeedMatch(need=NeedRead.model_validate(need), score=round(similarity, 4), explanation=explanation)
+        )
     return matches
 
 
@@ -99,10 +120,13 @@ def _stored_vector(session: Session, index: RecordIndex, owner_id: int) -> np.nd
     vector = index.vector(owner_id)
     if vector is not None:
         return vector
-    stored = repository.vectors_of(session, kind=index.kind, model_id=index.encoder.model_id, owner_ids=[owner_id])
+    stored = repository.vectors_of(
+        session, kind=index.kind, model_id=index.encoder.model_id, owner_ids=[owner_id]
+    )
     if owner_id not in stored:
         raise RuntimeError(f"{index.kind} {owner_id} has no stored vector; run `innomatch reindex`")
-    return stored[owner_id]
+    raw, language = stored[owner_id]
+    return index.index_form(raw.reshape(1, -1), [language])[0]
 
 
 def _explain(
@@ -115,7 +139,11 @@ def _explain(
 ) -> Explanation:
     shared = [code for code in query_kpis if code in set(result_kpis)]
     kpis = kpis_by_code(session, shared)
-    briefs = [KpiBrief(code=code, name_en=kpis[code].name_en, name_no=kpis[code].name_no) for code in shared if code in kpis]
+    briefs = [
+        KpiBrief(code=code, name_en=kpis[code].name_en, name_no=kpis[code].name_no)
+        for code in shared
+        if code in kpis
+    ]
     summary = (
         f"Text similarity {similarity:.2f} between a {_LANGUAGE_NAMES.get(query_language, query_language)} "
         f"and a {_LANGUAGE_NAMES.get(result_language, result_language)} text"

@@ -24,17 +24,30 @@ def encode_if_changed(
     """
     text_hash = content_hash(text)
     if owner_id is not None:
-        stored = repository.get_stored_vector(session, kind=kind, owner_id=owner_id, model_id=encoder.model_id)
+        stored = repository.get_stored_vector(
+            session, kind=kind, owner_id=owner_id, model_id=encoder.model_id
+        )
         if stored is not None and stored.content_hash == text_hash:
             return EncodedText(text_hash, None)
     return EncodedText(text_hash, encoder.encode_passages([text])[0])
 
 
 def store_encoded(
-    session: Session, *, model_id: str, kind: str, owner_id: int, encoded: EncodedText
+    session: Session,
+    *,
+    model_id: str,
+    kind: str,
+    owner_id: int,
+    encoded: EncodedText,
+    language_changed: bool = False,
 ) -> None:
-    """Store the vector (when new) and log the change the indexes follow, in the caller's transaction."""
+    """Store the vector (when new) and log the change the indexes follow, in the caller's transaction.
+
+    A changed language alone also needs the index to re-centre the vector, so it is logged too.
+    """
     if encoded.vector is None:
+        if language_changed:
+            repository.log_change(session, kind=kind, owner_id=owner_id, operation="upsert")
         return
     repository.put_stored_vector(
         session,

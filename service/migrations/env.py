@@ -1,6 +1,7 @@
 """Alembic environment: runs migrations online against the configured URL."""
 
 from alembic import context
+
 from service.all_models import Base
 from service.db import make_engine
 

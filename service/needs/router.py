@@ -12,7 +12,9 @@ router = APIRouter(prefix="/api/v1/needs", tags=["needs"])
 
 
 @router.post("", response_model=NeedRead, status_code=status.HTTP_201_CREATED)
-def create_need(session: SessionDep, indexes: IndexesDep, _writer: WriterDep, need_in: NeedCreate) -> NeedRead:
+def create_need(
+    session: SessionDep, indexes: IndexesDep, _writer: WriterDep, need_in: NeedCreate
+) -> NeedRead:
     """Register a need written as a problem; searchable as soon as this returns."""
     return NeedRead.model_validate(service.create(session=session, indexes=indexes, need_in=need_in))
 
@@ -26,7 +28,10 @@ def list_needs(
         session, offset=page.offset, limit=page.limit, municipality_number=municipality, status=status
     )
     return Page(
-        items=[NeedRead.model_validate(item) for item in items], total=total, offset=page.offset, limit=page.limit
+        items=[NeedRead.model_validate(item) for item in items],
+        total=total,
+        offset=page.offset,
+        limit=page.limit,
     )
 
 
@@ -41,7 +46,9 @@ def update_need(
     session: SessionDep, indexes: IndexesDep, _writer: WriterDep, need_id: int, need_in: NeedUpdate
 ) -> NeedRead:
     """Change a need; a changed text is re-encoded, an unchanged one is not."""
-    return NeedRead.model_validate(service.update(session=session, indexes=indexes, need_id=need_id, need_in=need_in))
+    return NeedRead.model_validate(
+        service.update(session=session, indexes=indexes, need_id=need_id, need_in=need_in)
+    )
 
 
 @router.delete("/{need_id}", status_code=status.HTTP_204_NO_CONTENT)

@@ -20,14 +20,18 @@ def get(*, session: Session, need_id: int) -> Need:
     return need
 
 
-def _check_references(session: Session, *, municipality_number: str | None, kpi_codes: list[str] | None) -> None:
+def _check_references(
+    session: Session, *, municipality_number: str | None, kpi_codes: list[str] | None
+) -> None:
     check = ReferenceCheck(session)
     check.municipality("municipality_number", municipality_number)
     check.kpi_codes("kpi_codes", kpi_codes)
     check.raise_if_any()
 
 
-def create(*, session: Session, indexes: MatchingIndexes, need_in: NeedCreate, origin: str = "manual") -> Need:
+def create(
+    *, session: Session, indexes: MatchingIndexes, need_in: NeedCreate, origin: str = "manual"
+) -> Need:
     _check_references(session, municipality_number=need_in.municipality_number, kpi_codes=need_in.kpi_codes)
     text = record_text(need_in.title, need_in.description)
     encoded = encode_if_changed(session, encoder=indexes.encoder, kind="need", owner_id=None, text=text)
@@ -55,7 +59,11 @@ def update(*, session: Session, indexes: MatchingIndexes, need_id: int, need_in:
         session, municipality_number=changes.get("municipality_number"), kpi_codes=changes.get("kpi_codes")
     )
     # None leaves a required field as it is; only the municipality may be cleared.
-    changes = {field: value for field, value in changes.items() if value is not None or field == "municipality_number"}
+    changes = {
+        field: value
+        for field, value in changes.items()
+        if value is not None or field == "municipality_number"
+    }
     title = changes.get("title", need.title)
     description = changes.get("description", need.description)
     text = record_text(title, description)
@@ -64,9 +72,17 @@ def update(*, session: Session, indexes: MatchingIndexes, need_id: int, need_in:
     encoded = encode_if_changed(session, encoder=indexes.encoder, kind="need", owner_id=need.id, text=text)
     if text_changed and "language" not in changes:
         changes["language"] = detect_language(text)
+    language_changed = changes.get("language", need.language) != need.language
     for field, value in changes.items():
         setattr(need, field, value)
-    store_encoded(session, model_id=indexes.encoder.model_id, kind="need", owner_id=need.id, encoded=encoded)
+    store_encoded(
+        session,
+        model_id=indexes.encoder.model_id,
+        kind="need",
+        owner_id=need.id,
+        encoded=encoded,
+        language_changed=language_changed,
+    )
     session.commit()
     indexes.needs.catch_up()
     return need

@@ -12,7 +12,9 @@ class Solution(Base):
     __tablename__ = "solution"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    supplier_id: Mapped[int | None] = mapped_column(ForeignKey("supplier.id", ondelete="SET NULL"), index=True)
+    supplier_id: Mapped[int | None] = mapped_column(
+        ForeignKey("supplier.id", ondelete="SET NULL"), index=True
+    )
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text)
     language: Mapped[str] = mapped_column(String(2))

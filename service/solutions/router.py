@@ -16,7 +16,9 @@ def create_solution(
     session: SessionDep, indexes: IndexesDep, _writer: WriterDep, solution_in: SolutionCreate
 ) -> SolutionRead:
     """Register a solution; searchable as soon as this returns."""
-    return SolutionRead.model_validate(service.create(session=session, indexes=indexes, solution_in=solution_in))
+    return SolutionRead.model_validate(
+        service.create(session=session, indexes=indexes, solution_in=solution_in)
+    )
 
 
 @router.get("", response_model=Page[SolutionRead])
@@ -43,7 +45,11 @@ def get_solution(session: SessionDep, solution_id: int) -> SolutionRead:
 
 @router.patch("/{solution_id}", response_model=SolutionRead)
 def update_solution(
-    session: SessionDep, indexes: IndexesDep, _writer: WriterDep, solution_id: int, solution_in: SolutionUpdate
+    session: SessionDep,
+    indexes: IndexesDep,
+    _writer: WriterDep,
+    solution_id: int,
+    solution_in: SolutionUpdate,
 ) -> SolutionRead:
     """Change a solution; a changed text is re-encoded, an unchanged one is not."""
     return SolutionRead.model_validate(

@@ -58,20 +58,30 @@ def update(
     changes = solution_in.model_dump(exclude_unset=True)
     _check_references(session, changes)
     # None leaves a required field as it is and empties a list field.
-    changes = {field: value for field, value in changes.items() if value is not None or field not in _REQUIRED_FIELDS}
+    changes = {
+        field: value for field, value in changes.items() if value is not None or field not in _REQUIRED_FIELDS
+    }
     for field in _LIST_FIELDS:
         if field in changes and changes[field] is None:
             changes[field] = []
     text = record_text(changes.get("title", solution.title), changes.get("description", solution.description))
     text_changed = text != record_text(solution.title, solution.description)
     # Encode before touching the row: a pending change would be flushed and hold the write lock.
-    encoded = encode_if_changed(session, encoder=indexes.encoder, kind="solution", owner_id=solution.id, text=text)
+    encoded = encode_if_changed(
+        session, encoder=indexes.encoder, kind="solution", owner_id=solution.id, text=text
+    )
     if text_changed and "language" not in changes:
         changes["language"] = detect_language(text)
+    language_changed = changes.get("language", solution.language) != solution.language
     for field, value in changes.items():
         setattr(solution, field, value)
     store_encoded(
-        session, model_id=indexes.encoder.model_id, kind="solution", owner_id=solution.id, encoded=encoded
+        session,
+        model_id=indexes.encoder.model_id,
+        kind="solution",
+        owner_id=solution.id,
+        encoded=encoded,
+        language_changed=language_changed,
     )
     session.commit()
     indexes.solutions.catch_up()

@@ -13,7 +13,9 @@ def get_supplier(session: Session, supplier_id: int) -> Supplier | None:
 
 
 def get_by_organisation_number(session: Session, organisation_number: str) -> Supplier | None:
-    return session.scalars(select(Supplier).where(Supplier.organisation_number == organisation_number)).first()
+    return session.scalars(
+        select(Supplier).where(Supplier.organisation_number == organisation_number)
+    ).first()
 
 
 def list_suppliers(session: Session, *, offset: int, limit: int) -> tuple[Sequence[Supplier], int]:

@@ -18,7 +18,9 @@ def get(*, session: Session, supplier_id: int) -> Supplier:
 def _refuse_duplicate(session: Session, organisation_number: str, own_id: int | None = None) -> None:
     existing = repository.get_by_organisation_number(session, organisation_number)
     if existing is not None and existing.id != own_id:
-        raise ConflictError(f"organisation number {organisation_number} is already registered (supplier {existing.id})")
+        raise ConflictError(
+            f"organisation number {organisation_number} is already registered (supplier {existing.id})"
+        )
 
 
 def create(*, session: Session, supplier_in: SupplierCreate) -> Supplier:

@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-# The project is not installed into the venv; make `import embeddings` work under plain `pytest`.
-_PROJECT_ROOT = Path(__file__).resolve().parents[2]
-if str(_PROJECT_ROOT) not in sys.path:
-    sys.path.insert(0, str(_PROJECT_ROOT))
-
-from embeddings import E5Encoder, SentenceTransformerEncoder, load_encoder  # noqa: E402
+from embeddings import E5Encoder, SentenceTransformerEncoder, load_encoder
 
 
 @pytest.fixture(scope="session")

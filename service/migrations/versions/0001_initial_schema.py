@@ -9,7 +9,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "0001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
@@ -49,6 +48,15 @@ def upgrade() -> None:
         sa.Column("sdgs", sa.JSON(), nullable=False),
         sa.PrimaryKeyConstraint("code", name=op.f("pk_kpi")),
         sa.UniqueConstraint("official_code", name=op.f("uq_kpi_official_code")),
+    )
+    op.create_table(
+        "language_centroid",
+        sa.Column("model_id", sa.String(length=200), nullable=False),
+        sa.Column("language", sa.String(length=2), nullable=False),
+        sa.Column("text_count", sa.Integer(), nullable=False),
+        sa.Column("vector", sa.LargeBinary(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("model_id", "language", name=op.f("pk_language_centroid")),
     )
     op.create_table(
         "stored_vector",
@@ -236,6 +244,7 @@ def downgrade() -> None:
     op.drop_table("municipality")
     op.drop_table("supplier")
     op.drop_table("stored_vector")
+    op.drop_table("language_centroid")
     op.drop_table("kpi")
     op.drop_table("index_change")
     op.drop_table("county")

@@ -1,0 +1,60 @@
+"""Language centroids per encoder: fitted once on a calibration corpus and kept in SQL.
+
+The calibration corpus is the demo solutions and needs in seed_data/ (about 40 % Norwegian), written
+for Innomatch and never part of the evaluation set. Fixed centroids keep every stored vector's
+index form stable as the corpus grows, so the index never drifts from what a rebuild would give.
+"""
+
+import json
+import logging
+from collections import Counter
+from pathlib import Path
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from embeddings import Encoder, LanguageCentroids
+from service.matching import repository
+from service.matching.repository import record_text
+
+log = logging.getLogger(__name__)
+CALIBRATION_FILES = ("demo_solutions.json", "demo_needs.json")
+DEFAULT_SEED_DIR = Path(__file__).resolve().parents[2] / "seed_data"
+
+
+def calibration_corpus(seed_dir: Path = DEFAULT_SEED_DIR) -> tuple[list[str], list[str]]:
+    texts, languages = [], []
+    for name in CALIBRATION_FILES:
+        for item in json.loads((seed_dir / name).read_text(encoding="utf-8"))["items"]:
+            texts.append(record_text(item["title"], item["description"]))
+            languages.append(item["language"])
+    return texts, languages
+
+
+def fit_centroids(
+    encoder: Encoder, seed_dir: Path = DEFAULT_SEED_DIR
+) -> tuple[LanguageCentroids, Counter[str]]:
+    texts, languages = calibration_corpus(seed_dir)
+    return LanguageCentroids.fit(encoder.encode_passages(texts), languages), Counter(languages)
+
+
+def load_or_fit_centroids(
+    session_factory: sessionmaker[Session], encoder: Encoder, seed_dir: Path = DEFAULT_SEED_DIR
+) -> LanguageCentroids:
+    """The encoder's stored centroids; fitted and stored the first time this encoder is used."""
+    with session_factory() as session:
+        stored = repository.get_centroids(session, model_id=encoder.model_id)
+    if stored:
+        return LanguageCentroids(means=stored)
+    centroids, counts = fit_centroids(encoder, seed_dir)
+    try:
+        with session_factory.begin() as session:
+            repository.put_centroids(
+                session, model_id=encoder.model_id, means=dict(centroids.means), counts=dict(counts)
+            )
+        log.info("fitted language centroids for %s on %d calibration texts", encoder.model_id, counts.total())
+    except IntegrityError:
+        # Another process stored them first; theirs are the ones every index must use.
+        with session_factory() as session:
+            return LanguageCentroids(means=repository.get_centroids(session, model_id=encoder.model_id))
+    return centroids

@@ -1,0 +1,85 @@
+"""Seeding loads real catalogues and marked demo data, and a second run changes nothing."""
+
+import json
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from embeddings import Encoder
+from service.db import make_engine, make_session_factory
+from service.kpis.models import Kpi
+from service.matching.models import IndexChange, StoredVector
+from service.municipalities.models import County, Municipality
+from service.needs.models import Need
+from service.seeding import SEED_DIR, run_seed
+from service.solutions.models import Solution
+from service.suppliers.models import Supplier
+
+pytestmark = pytest.mark.slow
+
+
+def _count(session, model) -> int:  # type: ignore[no-untyped-def]
+    return session.scalar(select(func.count()).select_from(model))
+
+
+def test_seeding_twice_creates_everything_once(
+    tmp_path: Path, sqlite_template: Path, encoder: Encoder
+) -> None:
+    shutil.copy(sqlite_template, tmp_path / "db.sqlite3")
+    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    sessions = make_session_factory(engine)
+    first = run_seed(sessions, demo=True, encoder_factory=lambda: encoder)
+    assert first.created["demo solutions"] >= 120
+    with sessions() as session:
+        counts = {
+            model.__name__: _count(session, model)
+            for model in (Kpi, County, Municipality, Supplier, Solution, Need, StoredVector, IndexChange)
+        }
+    second = run_seed(sessions, demo=True, encoder_factory=lambda: encoder)
+    assert second.created == {} and second.updated == {}
+    with sessions() as session:
+        assert {
+            model.__name__: _count(session, model)
+            for model in (Kpi, County, Municipality, Supplier, Solution, Need, StoredVector, IndexChange)
+        } == counts
+        assert counts["Kpi"] == 91
+        assert counts["Municipality"] == 357
+        assert counts["County"] == 15
+        assert counts["StoredVector"] == counts["Solution"] + counts["Need"]
+        assert all(session.scalars(select(Solution.demo)))
+        assert all(session.scalars(select(Need.demo)))
+        assert all(session.scalars(select(Supplier.demo)))
+    engine.dispose()
+
+
+def _items(name: str) -> list[dict]:  # type: ignore[type-arg]
+    return json.loads((SEED_DIR / name).read_text(encoding="utf-8"))["items"]
+
+
+def test_demo_data_covers_what_the_product_promises() -> None:
+    kpis = {item["code"]: item for item in _items("u4ssc_kpis.json")}
+    solutions = _items("demo_solutions.json")
+    needs = _items("demo_needs.json")
+    assert len(solutions) >= 120
+    assert 0.35 <= Counter(item["language"] for item in solutions)["no"] / len(solutions) <= 0.5
+    assert len(needs) >= 40
+    assert set(Counter(item["language"] for item in needs)) == {"no", "en"}
+    assert len({item["municipality_number"] for item in needs}) >= 15
+    used = {code for item in solutions for code in item["kpi_codes"]}
+    assert used <= set(kpis)
+    covered_areas = {
+        (kpis[code]["dimension"], kpis[code]["subdimension"], kpis[code]["category"]) for code in used
+    }
+    all_areas = {(kpi["dimension"], kpi["subdimension"], kpi["category"]) for kpi in kpis.values()}
+    assert covered_areas == all_areas
+
+
+def test_every_seed_file_says_where_it_came_from() -> None:
+    for path in SEED_DIR.glob("*.json"):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        assert document.get("source"), f"{path.name} does not name its source"
+    for name in ("demo_suppliers.json", "demo_solutions.json", "demo_needs.json"):
+        assert json.loads((SEED_DIR / name).read_text(encoding="utf-8"))["demo"] is True
