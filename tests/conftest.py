@@ -20,6 +20,7 @@ from embeddings import CachingEncoder, Encoder, load_encoder
 from service.app import create_app
 from service.config import Settings
 from service.db import make_engine, make_session_factory
+from service.matching.centroids import load_or_fit_centroids
 from service.migrations import upgrade_to_head
 from service.seeding import run_seed
 
@@ -45,13 +46,15 @@ def encoder() -> Encoder:
 
 
 @pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A migrated SQLite file with the real catalogues (KPIs, municipalities), copied per test."""
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory, encoder: Encoder) -> Path:
+    """A migrated SQLite file with the real catalogues and the encoder's language centroids, copied per test."""
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
     url = f"sqlite:///{path}"
     upgrade_to_head(url)
     engine = make_engine(url)
-    run_seed(make_session_factory(engine), demo=False, encoder_factory=_no_encoder)
+    sessions = make_session_factory(engine)
+    run_seed(sessions, demo=False, encoder_factory=_no_encoder)
+    load_or_fit_centroids(sessions, encoder)  # server processes started by tests then need not fit them
     engine.dispose()
     return path
 

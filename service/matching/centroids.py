@@ -10,10 +10,11 @@ import logging
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from embeddings import Encoder, LanguageCentroids
+from embeddings import Encoder, LanguageCentroids, content_hash
 from service.matching import repository
 from service.matching.repository import record_text
 
@@ -32,10 +33,20 @@ def calibration_corpus(seed_dir: Path = DEFAULT_SEED_DIR) -> tuple[list[str], li
 
 
 def fit_centroids(
-    encoder: Encoder, seed_dir: Path = DEFAULT_SEED_DIR
+    encoder: Encoder, seed_dir: Path = DEFAULT_SEED_DIR, known: dict[str, np.ndarray] | None = None
 ) -> tuple[LanguageCentroids, Counter[str]]:
+    """Fit on the calibration corpus; `known` maps content hashes to vectors already encoded."""
     texts, languages = calibration_corpus(seed_dir)
-    return LanguageCentroids.fit(encoder.encode_passages(texts), languages), Counter(languages)
+    known = known or {}
+    hashes = [content_hash(text) for text in texts]
+    missing = [text for text, text_hash in zip(texts, hashes, strict=True) if text_hash not in known]
+    encoded = dict(
+        zip([content_hash(text) for text in missing], encoder.encode_passages(missing), strict=True)
+    )
+    vectors = np.vstack(
+        [known[text_hash] if text_hash in known else encoded[text_hash] for text_hash in hashes]
+    )
+    return LanguageCentroids.fit(vectors, languages), Counter(languages)
 
 
 def load_or_fit_centroids(
@@ -44,9 +55,14 @@ def load_or_fit_centroids(
     """The encoder's stored centroids; fitted and stored the first time this encoder is used."""
     with session_factory() as session:
         stored = repository.get_centroids(session, model_id=encoder.model_id)
-    if stored:
-        return LanguageCentroids(means=stored)
-    centroids, counts = fit_centroids(encoder, seed_dir)
+        if stored:
+            return LanguageCentroids(means=stored)
+        # Seeded demo records have the calibration texts' vectors already: no need to encode them twice.
+        texts, _languages = calibration_corpus(seed_dir)
+        known = repository.vectors_by_content_hash(
+            session, model_id=encoder.model_id, content_hashes=[content_hash(text) for text in texts]
+        )
+    centroids, counts = fit_centroids(encoder, seed_dir, known)
     try:
         with session_factory.begin() as session:
             repository.put_centroids(

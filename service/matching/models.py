@@ -28,6 +28,7 @@ class IndexChange(Base):
     """Append-only log of record changes; an index snapshot records the last sequence it contains."""
 
     __tablename__ = "index_change"
+    __table_args__ = {"sqlite_autoincrement": True}  # sequence numbers only ever grow
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     owner_kind: Mapped[str] = mapped_column(String(10))

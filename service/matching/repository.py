@@ -110,6 +110,15 @@ def iter_vectors(
         last_id = int(ids[-1])
 
 
+def vectors_by_content_hash(
+    session: Session, *, model_id: str, content_hashes: Sequence[str]
+) -> dict[str, np.ndarray]:
+    statement = select(StoredVector.content_hash, StoredVector.vector).where(
+        StoredVector.model_id == model_id, StoredVector.content_hash.in_(set(content_hashes))
+    )
+    return {text_hash: vector_from_bytes(blob) for text_hash, blob in session.execute(statement)}
+
+
 def get_centroids(session: Session, *, model_id: str) -> dict[str, np.ndarray]:
     statement = select(LanguageCentroid).where(LanguageCentroid.model_id == model_id)
     return {row.language: vector_from_bytes(row.vector) for row in session.scalars(statement)}

@@ -10,6 +10,7 @@ from service.db import Base, UTCDateTime, utc_now
 
 class Need(Base):
     __tablename__ = "need"
+    __table_args__ = {"sqlite_autoincrement": True}  # a deleted id is never handed out again
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     municipality_number: Mapped[str | None] = mapped_column(ForeignKey("municipality.number"), index=True)

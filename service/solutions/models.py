@@ -10,6 +10,7 @@ from service.db import Base, UTCDateTime, utc_now
 
 class Solution(Base):
     __tablename__ = "solution"
+    __table_args__ = {"sqlite_autoincrement": True}  # a deleted id is never handed out again
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     supplier_id: Mapped[int | None] = mapped_column(

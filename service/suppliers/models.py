@@ -10,6 +10,7 @@ from service.db import Base, UTCDateTime, utc_now
 
 class Supplier(Base):
     __tablename__ = "supplier"
+    __table_args__ = {"sqlite_autoincrement": True}  # a deleted id is never handed out again
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200))

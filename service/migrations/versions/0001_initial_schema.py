@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+
 revision: str = "0001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
@@ -30,6 +31,7 @@ def upgrade() -> None:
         sa.Column("operation", sa.String(length=10), nullable=False),
         sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("seq", name=op.f("pk_index_change")),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "kpi",
@@ -84,6 +86,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_supplier")),
         sa.UniqueConstraint("organisation_number", name=op.f("uq_supplier_organisation_number")),
         sa.UniqueConstraint("seed_key", name=op.f("uq_supplier_seed_key")),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "municipality",
@@ -126,6 +129,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_solution")),
         sa.UniqueConstraint("seed_key", name=op.f("uq_solution_seed_key")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("solution", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_solution_status"), ["status"], unique=False)
@@ -185,6 +189,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_need")),
         sa.UniqueConstraint("seed_key", name=op.f("uq_need_seed_key")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("need", schema=None) as batch_op:
         batch_op.create_index(
