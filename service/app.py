@@ -22,6 +22,7 @@ from service.municipalities.router import router as municipalities_router
 from service.needs.router import router as needs_router
 from service.solutions.router import router as solutions_router
 from service.suppliers.router import router as suppliers_router
+from service.web.router import router as web_router
 
 log = logging.getLogger("innomatch")
 
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None)
         municipalities_router,
         kpis_router,
         matching_router,
+        web_router,
     ):
         app.include_router(router)
 

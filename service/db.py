@@ -21,7 +21,7 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {list[str]: JSON, list[int]: JSON}  # noqa: RUF012 (SQLAlchemy reads it as is)
+    type_annotation_map = {list[str]: JSON, list[int]: JSON}
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -1,0 +1,1 @@
+"""Server-rendered pages for people: needs, their matches, solutions and search."""

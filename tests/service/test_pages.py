@@ -1,0 +1,41 @@
+"""The pages for people render the same matches as the API and never render stored text as markup."""
+
+import httpx
+
+
+def test_need_page_lists_matches_and_escapes_text(api: httpx.Client) -> None:
+    solution = api.post(
+        "/api/v1/solutions",
+        json={
+            "title": "Leak detection <b>pro</b>",
+            "description": "Acoustic loggers find leaks in water mains.",
+        },
+    ).json()
+    need = api.post(
+        "/api/v1/needs",
+        json={"title": "<script>alert('x')</script> Vanntap", "description": "Vi mister vann i lekkasjer."},
+    ).json()
+    page = api.get(f"/needs/{need['id']}")
+    assert page.status_code == 200
+    assert "text/html" in page.headers["content-type"]
+    assert "<script>alert" not in page.text
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; Vanntap" in page.text
+    assert f'href="/solutions/{solution["id"]}"' in page.text
+    assert "Leak detection &lt;b&gt;pro&lt;/b&gt;" in page.text
+    assert "score " in page.text
+
+
+def test_home_solution_and_search_pages(api: httpx.Client) -> None:
+    solution_id = api.post(
+        "/api/v1/solutions", json={"title": "Bysykler", "description": "Elektriske bysykler med app."}
+    ).json()["id"]
+    need_id = api.post(
+        "/api/v1/needs",
+        json={"title": "Too many car trips", "description": "Commuters drive short distances."},
+    ).json()["id"]
+    assert f'href="/needs/{need_id}"' in api.get("/").text
+    assert f'href="/needs/{need_id}"' in api.get(f"/solutions/{solution_id}").text
+    search = api.get("/search", params={"q": "city bikes"})
+    assert search.status_code == 200
+    assert f'href="/solutions/{solution_id}"' in search.text
+    assert api.get("/needs/424242").status_code == 404
