@@ -1,6 +1,7 @@
 """Matching: needs to solutions and back, and ad-hoc text search, each with an explanation."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 from sqlalchemy.orm import Session
@@ -13,12 +14,24 @@ from service.matching.record_index import RecordIndex
 from service.matching.schemas import Explanation, KpiBrief, NeedMatch, SolutionMatch
 from service.needs import repository as needs_repository
 from service.needs import service as needs_service
+from service.needs.models import Need
 from service.needs.schemas import NeedRead
 from service.solutions import repository as solutions_repository
 from service.solutions import service as solutions_service
+from service.solutions.models import Solution
 from service.solutions.schemas import SolutionRead
 
 _LANGUAGE_NAMES = {"no": "Norwegian", "en": "English"}
+
+
+@dataclass(frozen=True)
+class MatchQuery:
+    """What a match starts from: a stored need, a stored solution, or free text."""
+
+    kind: str  # need | solution | text
+    vector: np.ndarray  # as the index holds vectors (centred on the language)
+    language: str
+    kpi_codes: Sequence[str] = field(default_factory=list)
 
 
 def match_need(
@@ -26,10 +39,8 @@ def match_need(
 ) -> list[SolutionMatch]:
     """Solutions for a stored need, best first."""
     need = needs_service.get(session=session, need_id=need_id)
-    query = _stored_vector(session, indexes.needs, need.id)
-    return _solutions_for(
-        session, indexes, query, limit=limit, query_language=need.language, query_kpis=need.kpi_codes
-    )
+    query = MatchQuery("need", _stored_vector(session, indexes.needs, need.id), need.language, need.kpi_codes)
+    return _solutions_for(session, indexes, query, limit)
 
 
 def match_solution(
@@ -37,83 +48,60 @@ def match_solution(
 ) -> list[NeedMatch]:
     """Needs a stored solution answers, best first: the supplier's view of demand."""
     solution = solutions_service.get(session=session, solution_id=solution_id)
-    query = _stored_vector(session, indexes.solutions, solution.id)
+    vector = _stored_vector(session, indexes.solutions, solution.id)
     return _needs_for(
-        session, indexes, query, limit=limit, query_language=solution.language, query_kpis=solution.kpi_codes
+        session, indexes, MatchQuery("solution", vector, solution.language, solution.kpi_codes), limit
     )
 
 
 def search_solutions(
     *, session: Session, indexes: MatchingIndexes, text: str, limit: int
 ) -> list[SolutionMatch]:
-    language = detect_language(text)
-    query = _text_vector(indexes.solutions, text, language)
-    return _solutions_for(session, indexes, query, limit=limit, query_language=language, query_kpis=[])
+    return _solutions_for(session, indexes, _text_query(indexes.solutions, text), limit)
 
 
 def search_needs(*, session: Session, indexes: MatchingIndexes, text: str, limit: int) -> list[NeedMatch]:
-    language = detect_language(text)
-    query = _text_vector(indexes.needs, text, language)
-    return _needs_for(session, indexes, query, limit=limit, query_language=language, query_kpis=[])
+    return _needs_for(session, indexes, _text_query(indexes.needs, text), limit)
 
 
-def _text_vector(index: RecordIndex, text: str, language: str) -> np.ndarray:
+def _text_query(index: RecordIndex, text: str) -> MatchQuery:
     # Ad-hoc text is encoded like a stored record (as a passage) so that the same centroids apply.
-    return index.index_form(index.encoder.encode_passages([text]), [language])[0]
+    language = detect_language(text)
+    return MatchQuery(
+        "text", index.index_form(index.encoder.encode_passages([text]), [language])[0], language
+    )
 
 
 def _solutions_for(
-    session: Session,
-    indexes: MatchingIndexes,
-    query: np.ndarray,
-    *,
-    limit: int,
-    query_language: str,
-    query_kpis: Sequence[str],
+    session: Session, indexes: MatchingIndexes, query: MatchQuery, limit: int
 ) -> list[SolutionMatch]:
     allowed = solutions_repository.matchable_solution_ids(session)
-    hits = indexes.solutions.search(query, limit, allowed_ids=allowed)
+    hits = indexes.solutions.search(query.vector, limit, allowed_ids=allowed)
     solutions = solutions_repository.solutions_by_id(session, [owner_id for owner_id, _ in hits])
-    matches = []
-    for owner_id, similarity in hits:
-        solution = solutions.get(owner_id)
-        if solution is None:  # deleted between search and read
-            continue
-        explanation = _explain(
-            session, similarity, query_language, solution.language, query_kpis, solution.kpi_codes
+    return [
+        SolutionMatch(
+            solution=SolutionRead.model_validate(solutions[owner_id]),
+            score=round(similarity, 4),
+            explanation=_explain(session, query, similarity, "solution", solutions[owner_id]),
         )
-        matches.append(
-            SolutionMatch(
-                solution=SolutionRead.model_validate(solution),
-                score=round(similarity, 4),
-                explanation=explanation,
-            )
-        )
-    return matches
+        for owner_id, similarity in hits
+        if owner_id in solutions  # a record deleted between search and read is skipped
+    ]
 
 
-def _needs_for(
-    session: Session,
-    indexes: MatchingIndexes,
-    query: np.ndarray,
-    *,
-    limit: int,
-    query_language: str,
-    query_kpis: Sequence[str],
-) -> list[NeedMatch]:
+def _needs_for(session: Session, indexes: MatchingIndexes, query: MatchQuery, limit: int) -> list[NeedMatch]:
     allowed = needs_repository.matchable_need_ids(session)
-    hits = indexes.needs.search(query, limit, allowed_ids=allowed)
+    hits = indexes.needs.search(query.vector, limit, allowed_ids=allowed)
     needs = needs_repository.needs_by_id(session, [owner_id for owner_id, _ in hits])
-    matches = []
-    for owner_id, similarity in hits:
-        need = needs.get(owner_id)
-        if need is None:
-            continue
-        explanation = _explain(session, similarity, query_language, need.language, query_kpis, need.kpi_codes)
-        matches.append(
-            NeedMatch(need=NeedRead.model_validate(need), score=round(similarity, 4), explanation=explanation)
+    return [
+        NeedMatch(
+            need=NeedRead.model_validate(needs[owner_id]),
+            score=round(similarity, 4),
+            explanation=_explain(session, query, similarity, "need", needs[owner_id]),
         )
-    return matches
+        for owner_id, similarity in hits
+        if owner_id in needs
+    ]
 
 
 def _stored_vector(session: Session, index: RecordIndex, owner_id: int) -> np.ndarray:
@@ -130,23 +118,21 @@ def _stored_vector(session: Session, index: RecordIndex, owner_id: int) -> np.nd
 
 
 def _explain(
-    session: Session,
-    similarity: float,
-    query_language: str,
-    result_language: str,
-    query_kpis: Sequence[str],
-    result_kpis: Sequence[str],
+    session: Session, query: MatchQuery, similarity: float, result_kind: str, result: Need | Solution
 ) -> Explanation:
-    shared = [code for code in query_kpis if code in set(result_kpis)]
+    result_codes = set(result.kpi_codes)
+    shared = [code for code in query.kpi_codes if code in result_codes]
     kpis = kpis_by_code(session, shared)
     briefs = [
         KpiBrief(code=code, name_en=kpis[code].name_en, name_no=kpis[code].name_no)
         for code in shared
         if code in kpis
     ]
+    query_side = "search text" if query.kind == "text" else query.kind
     summary = (
-        f"Text similarity {similarity:.2f} between a {_LANGUAGE_NAMES.get(query_language, query_language)} "
-        f"and a {_LANGUAGE_NAMES.get(result_language, result_language)} text"
+        f"Text similarity {similarity:.2f} between the {query_side} "
+        f"({_LANGUAGE_NAMES.get(query.language, query.language)}) and the {result_kind} "
+        f"({_LANGUAGE_NAMES.get(result.language, result.language)})"
     )
     if briefs:
         summary += "; both address " + ", ".join(f"{brief.code} {brief.name_en}" for brief in briefs)
@@ -154,6 +140,6 @@ def _explain(
         similarity=round(similarity, 4),
         shared_kpi_codes=shared,
         shared_kpis=briefs,
-        language_pair=f"{query_language}->{result_language}",
+        language_pair=f"{query.language}->{result.language}",
         summary=summary + ".",
     )

@@ -3,9 +3,10 @@
 from datetime import datetime
 
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.db import Base, UTCDateTime, utc_now
+from service.municipalities.models import Municipality
 
 
 class Need(Base):
@@ -24,3 +25,9 @@ class Need(Base):
     seed_key: Mapped[str | None] = mapped_column(String(100), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
+
+    municipality: Mapped[Municipality | None] = relationship(lazy="joined")
+
+    @property
+    def municipality_name(self) -> str | None:
+        return self.municipality.name if self.municipality else None

@@ -37,6 +37,7 @@ class NeedRead(BaseModel):
     description: str
     language: str
     municipality_number: str | None
+    municipality_name: str | None
     origin: NeedOrigin
     kpi_codes: list[str]
     status: NeedStatus

@@ -235,3 +235,15 @@ def test_writes_need_the_right_token(live_server: LiveServer, method: str, path:
     with live_server.client() as admin:
         assert admin.get("/api/v1/needs").json()["total"] == 0
         assert admin.get("/api/v1/suppliers").json()["total"] == 0
+
+
+def test_a_deleted_id_is_never_handed_out_again(api: httpx.Client) -> None:
+    first = api.post(
+        "/api/v1/needs", json={"title": "Parking", "description": "Too few parking spaces."}
+    ).json()["id"]
+    assert api.delete(f"/api/v1/needs/{first}").status_code == 204
+    second = api.post(
+        "/api/v1/needs", json={"title": "Parking", "description": "Too few parking spaces."}
+    ).json()["id"]
+    assert second > first
+    assert api.get(f"/api/v1/needs/{first}").status_code == 404
