@@ -58,15 +58,17 @@ def reindex() -> None:
     """Encode records missing a vector for the configured encoder, then rebuild both indexes from SQL."""
     from service.db import make_engine, make_session_factory
     from service.matching.indexes import MatchingIndexes
+    from service.matching.repository import count_vectors
     from service.migrations import upgrade_to_head
 
     settings = get_settings()
     upgrade_to_head(settings.resolved_database_url)
     engine = make_engine(settings.resolved_database_url)
+    session_factory = make_session_factory(engine)
     indexes = MatchingIndexes.create(
         encoder=load_encoder(settings.encoder, threads=settings.encoder_threads),
         index_dir=settings.index_dir,
-        session_factory=make_session_factory(engine),
+        session_factory=session_factory,
     )
 
     def progress(total: int, label: str) -> Callable[[int], object]:
@@ -75,9 +77,10 @@ def reindex() -> None:
 
     for index in (indexes.needs, indexes.solutions):
         index.encode_missing(progress=progress)
-        with tqdm(total=1, desc=f"rebuilding {index.kind} index") as bar:
-            index.rebuild()
-            bar.update()
+        with session_factory() as session:
+            total = count_vectors(session, kind=index.kind, model_id=index.encoder.model_id)
+        with tqdm(total=total, desc=f"rebuilding {index.kind} index", unit="vector") as bar:
+            index.rebuild(advance=bar.update)
         typer.echo(f"{index.kind} index: {len(index)} vectors, change sequence {index.applied_seq}")
     engine.dispose()
 

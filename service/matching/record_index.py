@@ -91,9 +91,10 @@ class RecordIndex:
                 self._save_snapshot()
             return touched
 
-    def rebuild(self) -> None:
+    def rebuild(self, advance: Callable[[int], object] | None = None) -> None:
+        """Rebuild from the stored vectors (no encoding); `advance` is told how many vectors each batch added."""
         with self._writer:
-            self._rebuild()
+            self._rebuild(advance)
             self._save_snapshot()
 
     def save_snapshot(self) -> None:
@@ -181,7 +182,7 @@ class RecordIndex:
             return f"index holds {len(present)} ids, the database {len(expected)} (or different ones)"
         return None
 
-    def _rebuild(self) -> None:
+    def _rebuild(self, advance: Callable[[int], object] | None = None) -> None:
         index = VectorIndex(self.encoder.dim)
         with self._sessions() as session:
             # Read the sequence first: a change landing during the read is replayed again, harmlessly.
@@ -190,6 +191,8 @@ class RecordIndex:
                 session, kind=self.kind, model_id=self.encoder.model_id
             ):
                 index.upsert(ids, self.centroids.apply(matrix, languages))
+                if advance:
+                    advance(len(ids))
         self._index = index
         self._applied_seq = seq
         self._replay_changes()

@@ -83,6 +83,11 @@ def vectors_of(
     }
 
 
+def count_vectors(session: Session, *, kind: str, model_id: str) -> int:
+    statement = select(func.count()).where(StoredVector.owner_kind == kind, StoredVector.model_id == model_id)
+    return session.scalar(statement) or 0
+
+
 def iter_vectors(
     session: Session, *, kind: str, model_id: str, batch_size: int = 10_000
 ) -> Iterator[tuple[np.ndarray, np.ndarray, list[str]]]:
