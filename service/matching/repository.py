@@ -3,7 +3,7 @@
 from collections.abc import Iterator, Sequence
 
 import numpy as np
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session
 
 from service.matching.models import IndexChange, LanguageCentroid, StoredVector
@@ -63,20 +63,20 @@ def changes_after(session: Session, *, kind: str, seq: int) -> Sequence[IndexCha
     return session.scalars(statement).all()
 
 
+def _vectors_with_language(kind: str, model_id: str) -> Select[int, bytes, str]:
+    model = RECORD_MODELS[kind]
+    return (
+        select(StoredVector.owner_id, StoredVector.vector, model.language)
+        .join(model, model.id == StoredVector.owner_id)
+        .where(StoredVector.owner_kind == kind, StoredVector.model_id == model_id)
+    )
+
+
 def vectors_of(
     session: Session, *, kind: str, model_id: str, owner_ids: Sequence[int]
 ) -> dict[int, tuple[np.ndarray, str]]:
     """Stored vector and language of each record that has one."""
-    model = RECORD_MODELS[kind]
-    statement = (
-        select(StoredVector.owner_id, StoredVector.vector, model.language)
-        .join(model, model.id == StoredVector.owner_id)
-        .where(
-            StoredVector.owner_kind == kind,
-            StoredVector.model_id == model_id,
-            StoredVector.owner_id.in_(owner_ids),
-        )
-    )
+    statement = _vectors_with_language(kind, model_id).where(StoredVector.owner_id.in_(owner_ids))
     return {
         owner_id: (vector_from_bytes(blob), language)
         for owner_id, blob, language in session.execute(statement)
@@ -92,17 +92,11 @@ def iter_vectors(
     session: Session, *, kind: str, model_id: str, batch_size: int = 10_000
 ) -> Iterator[tuple[np.ndarray, np.ndarray, list[str]]]:
     """All stored vectors of a kind in id order, in batches of (ids, matrix, languages)."""
-    model = RECORD_MODELS[kind]
     last_id = -1
     while True:
         statement = (
-            select(StoredVector.owner_id, StoredVector.vector, model.language)
-            .join(model, model.id == StoredVector.owner_id)
-            .where(
-                StoredVector.owner_kind == kind,
-                StoredVector.model_id == model_id,
-                StoredVector.owner_id > last_id,
-            )
+            _vectors_with_language(kind, model_id)
+            .where(StoredVector.owner_id > last_id)
             .order_by(StoredVector.owner_id)
             .limit(batch_size)
         )

@@ -1,14 +1,12 @@
-"""Solution logic: validate references, encode outside the write, store text and vector together."""
+"""Solution logic: check what a solution refers to; the shared write path stores it with its vector."""
 
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from service.errors import NotFoundError
-from service.language import detect_language
 from service.matching.indexes import MatchingIndexes
-from service.matching.repository import record_text
-from service.matching.vectors import encode_if_changed, forget_record, store_encoded
+from service.matching.record_writes import delete_record, insert_record, update_record
 from service.references import ReferenceCheck
 from service.solutions import repository
 from service.solutions.models import Solution
@@ -37,17 +35,8 @@ def _check_references(session: Session, fields: dict[str, Any]) -> None:
 def create(*, session: Session, indexes: MatchingIndexes, solution_in: SolutionCreate) -> Solution:
     fields = solution_in.model_dump()
     _check_references(session, fields)
-    text = record_text(solution_in.title, solution_in.description)
-    encoded = encode_if_changed(session, encoder=indexes.encoder, kind="solution", owner_id=None, text=text)
-    fields["language"] = solution_in.language or detect_language(text)
     solution = Solution(**fields)
-    session.add(solution)
-    session.flush()
-    store_encoded(
-        session, model_id=indexes.encoder.model_id, kind="solution", owner_id=solution.id, encoded=encoded
-    )
-    session.commit()
-    indexes.solutions.catch_up()
+    insert_record(session=session, indexes=indexes, record=solution)
     return solution
 
 
@@ -61,36 +50,10 @@ def update(
     changes = {
         field: value for field, value in changes.items() if value is not None or field not in _REQUIRED_FIELDS
     }
-    for field in _LIST_FIELDS:
-        if field in changes and changes[field] is None:
-            changes[field] = []
-    text = record_text(changes.get("title", solution.title), changes.get("description", solution.description))
-    text_changed = text != record_text(solution.title, solution.description)
-    # Encode before touching the row: a pending change would be flushed and hold the write lock.
-    encoded = encode_if_changed(
-        session, encoder=indexes.encoder, kind="solution", owner_id=solution.id, text=text
-    )
-    if text_changed and "language" not in changes:
-        changes["language"] = detect_language(text)
-    language_changed = changes.get("language", solution.language) != solution.language
-    for field, value in changes.items():
-        setattr(solution, field, value)
-    store_encoded(
-        session,
-        model_id=indexes.encoder.model_id,
-        kind="solution",
-        owner_id=solution.id,
-        encoded=encoded,
-        language_changed=language_changed,
-    )
-    session.commit()
-    indexes.solutions.catch_up()
+    changes.update({field: [] for field in _LIST_FIELDS if field in changes and changes[field] is None})
+    update_record(session=session, indexes=indexes, record=solution, changes=changes)
     return solution
 
 
 def delete(*, session: Session, indexes: MatchingIndexes, solution_id: int) -> None:
-    solution = get(session=session, solution_id=solution_id)
-    forget_record(session, kind="solution", owner_id=solution.id)
-    session.delete(solution)
-    session.commit()
-    indexes.solutions.catch_up()
+    delete_record(session=session, indexes=indexes, record=get(session=session, solution_id=solution_id))
