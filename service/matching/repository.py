@@ -46,7 +46,19 @@ def delete_stored_vectors(session: Session, *, kind: str, owner_id: int) -> None
     )
 
 
+# Any constant; it names the lock that orders writers of the change log on PostgreSQL.
+CHANGE_LOG_LOCK = 0x1_44E_0C4A
+
+
 def log_change(session: Session, *, kind: str, owner_id: int, operation: str) -> None:
+    """Append to the change log; call it last in a transaction, just before the commit.
+
+    Followers read the log by ascending sequence and must never see seq 11 committed while seq 10 is
+    still to come. SQLite's single writer guarantees that; on PostgreSQL a transaction-scoped
+    advisory lock makes sequence order equal commit order (held only from here to the commit).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(CHANGE_LOG_LOCK)))
     session.add(IndexChange(owner_kind=kind, owner_id=owner_id, operation=operation))
 
 
