@@ -14,6 +14,7 @@ from service.auth import resolve_admin_token
 from service.config import Settings, get_settings
 from service.db import make_engine, make_session_factory
 from service.errors import install_error_handlers
+from service.kpis.router import observations_router
 from service.kpis.router import router as kpis_router
 from service.matching.indexes import MatchingIndexes
 from service.matching.router import router as matching_router
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None)
         suppliers_router,
         municipalities_router,
         kpis_router,
+        observations_router,
         matching_router,
         web_router,
     ):

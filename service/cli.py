@@ -106,3 +106,42 @@ def evaluate(
         for method_centroids in (None, centroids):
             report = evaluate_encoder(eval_set, loaded, centroids=method_centroids, split=split)
             typer.echo(format_report(report) + "\n")
+
+
+@app.command("import-kpis")
+def import_kpis(
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV with columns municipality_number, kpi_code, year, value, unit, source [, data_point, synthetic]."
+        ),
+    ],
+) -> None:
+    """Import KPI observations from a CSV file, all or nothing; a bad line is named and nothing is stored."""
+    from service.db import make_engine, make_session_factory
+    from service.errors import FieldErrors
+    from service.kpis.csv_import import CsvProblems, read_observations
+    from service.kpis.service import import_observations
+    from service.migrations import upgrade_to_head
+
+    settings = get_settings()
+    try:
+        observations = read_observations(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise typer.BadParameter(f"cannot read {path}: {error}") from error
+    except CsvProblems as problems:
+        typer.echo(f"{path}: nothing imported\n" + "\n".join(problems.problems), err=True)
+        raise typer.Exit(code=1) from problems
+    upgrade_to_head(settings.resolved_database_url)
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            result = import_observations(session=session, observations=observations, location="line")
+    except FieldErrors as errors:
+        # Rows are numbered from 0 after the header; a person counts lines from 1 with the header.
+        lines = [f"line {int(error.location[1]) + 2}: {error.message}" for error in errors.errors]
+        typer.echo(f"{path}: nothing imported\n" + "\n".join(lines), err=True)
+        raise typer.Exit(code=1) from errors
+    finally:
+        engine.dispose()
+    typer.echo(f"{path}: {result.created} created, {result.updated} updated, {result.unchanged} unchanged")

@@ -5,7 +5,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from service.kpis.models import Kpi
+from service.kpis.models import Kpi, KpiObservation
 
 
 def list_kpis(
@@ -28,3 +28,23 @@ def kpis_by_code(session: Session, codes: Iterable[str]) -> dict[str, Kpi]:
     if not wanted:
         return {}
     return {kpi.code: kpi for kpi in session.scalars(select(Kpi).where(Kpi.code.in_(wanted)))}
+
+
+ObservationKey = tuple[str, str, str, int]  # municipality, KPI, data point, year
+
+
+def observations_of_municipalities(
+    session: Session, numbers: Iterable[str]
+) -> dict[ObservationKey, KpiObservation]:
+    wanted = sorted(set(numbers))
+    if not wanted:
+        return {}
+    statement = select(KpiObservation).where(KpiObservation.municipality_number.in_(wanted))
+    return {
+        (item.municipality_number, item.kpi_code, item.data_point, item.year): item
+        for item in session.scalars(statement)
+    }
+
+
+def all_kpis(session: Session) -> dict[str, Kpi]:
+    return {kpi.code: kpi for kpi in session.scalars(select(Kpi))}

@@ -1,12 +1,13 @@
 """HTTP layer for the KPI catalogue."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, status
 
+from service.auth import WriterDep
 from service.deps import SessionDep
 from service.errors import NotFoundError
 from service.identifiers import compact_kpi_code
-from service.kpis import repository
-from service.kpis.schemas import KpiRead
+from service.kpis import repository, service
+from service.kpis.schemas import ImportResult, KpiRead, ObservationBatch
 from service.pagination import Page, PageDep
 
 router = APIRouter(prefix="/api/v1/kpis", tags=["kpis"])
@@ -31,3 +32,12 @@ def get_kpi(session: SessionDep, code: str) -> KpiRead:
     if kpi is None:
         raise NotFoundError("KPI", code)
     return KpiRead.model_validate(kpi)
+
+
+observations_router = APIRouter(prefix="/api/v1/kpi-observations", tags=["kpis"])
+
+
+@observations_router.post("", response_model=ImportResult, status_code=status.HTTP_200_OK)
+def import_observations(session: SessionDep, _writer: WriterDep, batch: ObservationBatch) -> ImportResult:
+    """Store a batch of KPI observations, all or nothing; an existing (municipality, KPI, data point, year) is updated."""
+    return service.import_observations(session=session, observations=batch.observations)
