@@ -1,9 +1,9 @@
 """Imports every ORM model so that Base.metadata is complete (for Alembic and tests)."""
 
 from service.db import Base
-from service.kpis.models import Kpi, KpiObservation
+from service.kpis.models import Kpi, KpiObservation, KpiTarget
 from service.matching.models import Feedback, IndexChange, LanguageCentroid, StoredVector
-from service.municipalities.models import County, Municipality
+from service.municipalities.models import County, Municipality, MunicipalityPopulation
 from service.needs.models import Need
 from service.solutions.models import Solution
 from service.suppliers.models import Supplier
@@ -15,8 +15,10 @@ __all__ = [
     "IndexChange",
     "Kpi",
     "KpiObservation",
+    "KpiTarget",
     "LanguageCentroid",
     "Municipality",
+    "MunicipalityPopulation",
     "Need",
     "Solution",
     "StoredVector",

@@ -14,6 +14,7 @@ from service.auth import resolve_admin_token
 from service.config import Settings, get_settings
 from service.db import make_engine, make_session_factory
 from service.errors import install_error_handlers
+from service.kpis.gaps_router import router as gaps_router
 from service.kpis.router import observations_router
 from service.kpis.router import router as kpis_router
 from service.matching.indexes import MatchingIndexes
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None)
         municipalities_router,
         kpis_router,
         observations_router,
+        gaps_router,
         matching_router,
         web_router,
     ):

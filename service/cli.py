@@ -111,13 +111,45 @@ def evaluate(
 @app.command("import-kpis")
 def import_kpis(
     path: Annotated[
-        Path,
+        Path | None,
         typer.Argument(
             help="CSV with columns municipality_number, kpi_code, year, value, unit, source [, data_point, synthetic]."
         ),
-    ],
+    ] = None,
+    ssb: Annotated[
+        str | None,
+        typer.Option(
+            "--ssb",
+            metavar="TABLE",
+            help="Import from Statistics Norway's table TABLE (overrides the mapping's).",
+        ),
+    ] = None,
+    mapping_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--map",
+            metavar="MAPPING",
+            help="JSON file saying which SSB table cells become which KPI, e.g. seed_data/ssb_mappings/*.json.",
+        ),
+    ] = None,
+    ssb_url: Annotated[
+        str, typer.Option("--ssb-url", help="Base URL of SSB's PxWebApi v0 tables.")
+    ] = "https://data.ssb.no/api/v0/no/table",
 ) -> None:
-    """Import KPI observations from a CSV file, all or nothing; a bad line is named and nothing is stored."""
+    """Import KPI observations from a CSV file or from SSB, all or nothing; bad rows are named and nothing is stored."""
+    if path is not None and (ssb is not None or mapping_path is not None):
+        raise typer.BadParameter("give either a CSV file or --ssb/--map, not both")
+    if path is not None:
+        _import_kpis_from_csv(path)
+    elif mapping_path is not None:
+        _import_kpis_from_ssb(table=ssb, mapping_path=mapping_path, base_url=ssb_url)
+    else:
+        raise typer.BadParameter(
+            "give a CSV file, or --map MAPPING.json (with --ssb TABLE to change the table)"
+        )
+
+
+def _import_kpis_from_csv(path: Path) -> None:
     from service.db import make_engine, make_session_factory
     from service.errors import FieldErrors
     from service.kpis.csv_import import CsvProblems, read_observations
@@ -145,3 +177,47 @@ def import_kpis(
     finally:
         engine.dispose()
     typer.echo(f"{path}: {result.created} created, {result.updated} updated, {result.unchanged} unchanged")
+
+
+def _import_kpis_from_ssb(*, table: str | None, mapping_path: Path, base_url: str) -> None:
+    import httpx
+
+    from service.db import make_engine, make_session_factory
+    from service.errors import FieldErrors
+    from service.kpis.ssb import SsbImportError, import_from_ssb
+    from service.kpis.ssb_mapping import SsbMappingError, load_mapping
+    from service.migrations import upgrade_to_head
+
+    settings = get_settings()
+    logging.basicConfig(level=settings.log_level.upper())  # shows each retry
+    label = f"SSB table {table or '(from mapping)'}"
+    try:
+        mapping = load_mapping(mapping_path)
+        label = f"SSB table {table or mapping.table}"
+        upgrade_to_head(settings.resolved_database_url)
+        engine = make_engine(settings.resolved_database_url)
+        try:
+            with (
+                httpx.Client(headers={"User-Agent": "innomatch"}) as client,
+                make_session_factory(engine)() as session,
+            ):
+                report = import_from_ssb(
+                    session=session, client=client, mapping=mapping, table=table, base_url=base_url
+                )
+        finally:
+            engine.dispose()
+    except (SsbMappingError, SsbImportError) as error:
+        typer.echo(f"{label}: nothing imported\n{error}", err=True)
+        raise typer.Exit(code=1) from error
+    except FieldErrors as errors:
+        typer.echo(
+            f"{label}: nothing imported\n" + "\n".join(error.message for error in errors.errors), err=True
+        )
+        raise typer.Exit(code=1) from errors
+    result = report.result
+    skipped = f"{report.missing_values} missing values skipped"
+    if report.skipped_regions:
+        skipped += f", {len(report.skipped_regions)} regions that are not municipalities skipped"
+    typer.echo(
+        f"{label}: {result.created} created, {result.updated} updated, {result.unchanged} unchanged ({skipped})"
+    )

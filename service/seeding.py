@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from embeddings import Encoder, content_hash
 from service.identifiers import is_valid_organisation_number
-from service.kpis.models import Kpi
+from service.kpis.models import Kpi, KpiTarget
 from service.matching import repository as vectors
 from service.matching.repository import record_text
-from service.municipalities.models import County, Municipality
+from service.municipalities.models import County, Municipality, MunicipalityPopulation
 from service.needs.models import Need
 from service.solutions.models import Solution
 from service.suppliers.models import Supplier
@@ -76,6 +76,44 @@ def seed_catalogues(session: Session, report: SeedReport, seed_dir: Path = SEED_
             },
         )
     session.flush()
+    _seed_targets(session, report, seed_dir)
+    _seed_population(session, report, seed_dir)
+
+
+def _seed_targets(session: Session, report: SeedReport, seed_dir: Path) -> None:
+    existing = {(t.kpi_code, t.data_point, t.kind, t.year): t for t in session.scalars(select(KpiTarget))}
+    for item in _items(seed_dir / "kpi_targets.json"):
+        key = (item["kpi_code"], item["data_point"], item["kind"], item["year"])
+        values = {name: item[name] for name in ("target", "unit", "direction", "source", "note")}
+        target = existing.get(key)
+        if target is None:
+            session.add(KpiTarget(kpi_code=key[0], data_point=key[1], kind=key[2], year=key[3], **values))
+            report.count("KPI targets", created=True)
+        elif any(getattr(target, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(target, name, value)
+            report.count("KPI targets", created=False)
+
+
+def _seed_population(session: Session, report: SeedReport, seed_dir: Path) -> None:
+    document = json.loads((seed_dir / "municipality_population.json").read_text(encoding="utf-8"))
+    year = document["year"]
+    existing = {
+        row.municipality_number: row
+        for row in session.scalars(select(MunicipalityPopulation).where(MunicipalityPopulation.year == year))
+    }
+    for item in document["items"]:
+        row = existing.get(item["number"])
+        if row is None:
+            session.add(
+                MunicipalityPopulation(
+                    municipality_number=item["number"], year=year, population=item["population"]
+                )
+            )
+            report.count("population figures", created=True)
+        elif row.population != item["population"]:
+            row.population = item["population"]
+            report.count("population figures", created=False)
 
 
 def _upsert(

@@ -40,3 +40,21 @@ class KpiObservation(Base):
     source: Mapped[str] = mapped_column(String(500))
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
+
+
+class KpiTarget(Base):
+    """A published target for a KPI (U4SSC, SDG, EU or national), with its source."""
+
+    __tablename__ = "kpi_target"
+    __table_args__ = (UniqueConstraint("kpi_code", "data_point", "kind", "year"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kpi_code: Mapped[str] = mapped_column(ForeignKey("kpi.code"), index=True)
+    data_point: Mapped[str] = mapped_column(String(50), default="")
+    target: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(50))
+    direction: Mapped[str] = mapped_column(String(1))  # + or -
+    kind: Mapped[str] = mapped_column(String(20))  # u4ssc | sdg | eu | national
+    year: Mapped[int | None] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(500))
+    note: Mapped[str | None] = mapped_column(Text)

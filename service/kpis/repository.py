@@ -5,7 +5,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from service.kpis.models import Kpi, KpiObservation
+from service.kpis.models import Kpi, KpiObservation, KpiTarget
 
 
 def list_kpis(
@@ -48,3 +48,23 @@ def observations_of_municipalities(
 
 def all_kpis(session: Session) -> dict[str, Kpi]:
     return {kpi.code: kpi for kpi in session.scalars(select(Kpi))}
+
+
+def observations_of_kpi(
+    session: Session, kpi_code: str, data_point: str | None = None
+) -> Sequence[KpiObservation]:
+    statement = select(KpiObservation).where(KpiObservation.kpi_code == kpi_code)
+    if data_point is not None:
+        statement = statement.where(KpiObservation.data_point == data_point)
+    return session.scalars(statement.order_by(KpiObservation.year)).all()
+
+
+def targets_by_kpi(session: Session) -> dict[tuple[str, str], list[KpiTarget]]:
+    targets: dict[tuple[str, str], list[KpiTarget]] = {}
+    for target in session.scalars(select(KpiTarget)):
+        targets.setdefault((target.kpi_code, target.data_point), []).append(target)
+    return targets
+
+
+def all_observations(session: Session) -> Sequence[KpiObservation]:
+    return session.scalars(select(KpiObservation)).all()

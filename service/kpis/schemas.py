@@ -76,3 +76,33 @@ class ImportResult(BaseModel):
     created: int
     updated: int
     unchanged: int
+
+
+class TrendRead(BaseModel):
+    direction: str = Field(description="improving, worsening or stable, judged by the KPI's direction.")
+    change: float = Field(description="Latest value minus the one of from_year, in the KPI's unit.")
+    from_year: int
+
+
+class KpiStandingRead(BaseModel):
+    """A municipality's latest value on one KPI (or data point) against its target."""
+
+    municipality_number: str
+    kpi_code: str
+    name_en: str
+    name_no: str
+    data_point: str
+    value: float | None
+    unit: str | None
+    year: int | None
+    source: str | None
+    synthetic: bool | None = Field(description="True when the value is generated demo data, not measured.")
+    direction: str
+    target: float | None
+    target_kind: str | None = Field(description="u4ssc, national, eu, sdg or peer (best quartile of peers).")
+    target_source: str | None
+    percent_of_target: float | None
+    band: int | None = Field(description="U4SSC band: 1 (<33 % of target), 2 (<66 %), 3 (<95 %), 4.")
+    severity: float | None = Field(description="0 at the target, 1 farthest from it; comparable across KPIs.")
+    trend: TrendRead | None
+    need_id: int | None = Field(default=None, description="The need generated from this gap, if any.")

@@ -5,7 +5,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from service.municipalities.models import County, Municipality
+from service.municipalities.models import County, Municipality, MunicipalityPopulation
 
 
 def list_municipalities(
@@ -37,3 +37,20 @@ def existing_county_numbers(session: Session, numbers: Iterable[str]) -> set[str
     if not wanted:
         return set()
     return set(session.scalars(select(County.number).where(County.number.in_(wanted))))
+
+
+def latest_populations(session: Session) -> dict[str, int]:
+    """Each municipality's most recent population figure."""
+    latest = (
+        select(
+            MunicipalityPopulation.municipality_number, func.max(MunicipalityPopulation.year).label("year")
+        )
+        .group_by(MunicipalityPopulation.municipality_number)
+        .subquery()
+    )
+    statement = select(MunicipalityPopulation.municipality_number, MunicipalityPopulation.population).join(
+        latest,
+        (MunicipalityPopulation.municipality_number == latest.c.municipality_number)
+        & (MunicipalityPopulation.year == latest.c.year),
+    )
+    return {number: population for number, population in session.execute(statement)}

@@ -1,8 +1,9 @@
 """Needs: problems a municipality wants solved, written by officers or generated from KPI gaps."""
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.db import Base, UTCDateTime, utc_now
@@ -23,6 +24,13 @@ class Need(Base):
     status: Mapped[str] = mapped_column(String(20), default="open", index=True)
     demo: Mapped[bool] = mapped_column(Boolean, default=False)
     seed_key: Mapped[str | None] = mapped_column(String(100), unique=True)
+    # Needs generated from a KPI gap: one per (municipality, KPI, data point), with the evidence.
+    gap_key: Mapped[str | None] = mapped_column(String(100), unique=True)
+    generated_text_hash: Mapped[str | None] = mapped_column(String(64))  # differs once an officer edits
+    translations: Mapped[dict[str, dict[str, str]]] = mapped_column(
+        JSON, default=dict, server_default=text("'{}'")
+    )  # language -> {"title", "description"}
+    evidence: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
 

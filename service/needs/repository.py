@@ -40,3 +40,11 @@ def list_needs(
 def matchable_need_ids(session: Session) -> list[int]:
     """Needs a supplier may still answer: everything not closed."""
     return list(session.scalars(select(Need.id).where(Need.status != "closed")))
+
+
+def need_ids_by_gap_key(session: Session, keys: Iterable[str]) -> dict[str, int]:
+    wanted = list(set(keys))
+    if not wanted:
+        return {}
+    statement = select(Need.gap_key, Need.id).where(Need.gap_key.in_(wanted))
+    return {key: need_id for key, need_id in session.execute(statement) if key is not None}
