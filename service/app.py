@@ -21,6 +21,7 @@ from service.matching.indexes import MatchingIndexes
 from service.matching.router import router as matching_router
 from service.migrations import upgrade_to_head
 from service.municipalities.router import router as municipalities_router
+from service.needs.router import generation_router
 from service.needs.router import router as needs_router
 from service.solutions.router import router as solutions_router
 from service.suppliers.router import router as suppliers_router
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None)
         kpis_router,
         observations_router,
         gaps_router,
+        generation_router,
         matching_router,
         web_router,
     ):

@@ -41,6 +41,11 @@ class KpiStanding:
     trend: Trend | None
 
 
+def gap_key(municipality_number: str, kpi_code: str, data_point: str) -> str:
+    """Names the one generated need a (municipality, KPI, data point) gap may have."""
+    return f"{municipality_number}:{kpi_code}:{data_point}"
+
+
 def population_class(population: int | None) -> int | None:
     if population is None:
         return None

@@ -6,17 +6,13 @@ from service.deps import SessionDep
 from service.errors import NotFoundError
 from service.identifiers import compact_kpi_code
 from service.kpis import repository
-from service.kpis.gaps import GapAnalysis, KpiStanding
+from service.kpis.gaps import GapAnalysis, KpiStanding, gap_key
 from service.kpis.schemas import KpiStandingRead, TrendRead
 from service.municipalities.repository import get_municipality
 from service.needs.repository import need_ids_by_gap_key
 
 router = APIRouter(prefix="/api/v1", tags=["kpis"])
 WEAK_BANDS = (1, 2)
-
-
-def gap_key(municipality_number: str, kpi_code: str, data_point: str) -> str:
-    return f"{municipality_number}:{kpi_code}:{data_point}"
 
 
 def _read(standing: KpiStanding, need_id: int | None = None) -> KpiStandingRead:

@@ -56,5 +56,5 @@ class KpiTarget(Base):
     direction: Mapped[str] = mapped_column(String(1))  # + or -
     kind: Mapped[str] = mapped_column(String(20))  # u4ssc | sdg | eu | national
     year: Mapped[int | None] = mapped_column(Integer)
-    source: Mapped[str] = mapped_column(String(500))
+    source: Mapped[str] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)

@@ -10,6 +10,7 @@ import json
 import logging
 import math
 import re
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -75,9 +76,15 @@ class SsbImportReport:
 class _TransientFailure(Exception):
     """Worth another attempt; `retry_after` is SSB's Retry-After in seconds, when given."""
 
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, summary: str, detail: str = "", retry_after: float | None = None) -> None:
+        super().__init__(f"{summary}: {detail}" if detail else summary)
+        self.summary = summary
+        self.detail = detail
         self.retry_after = retry_after
+
+    def after(self, attempts: int) -> str:
+        tries = f"after {attempts} attempt{'s' if attempts != 1 else ''}"
+        return f"{self.summary} {tries}: {self.detail}" if self.detail else f"{self.summary} {tries}"
 
 
 def fetch_dataset(
@@ -103,7 +110,7 @@ def fetch_dataset(
         response = retrying(_post_once, client, url, body, table=table, timeout=timeout)
     except _TransientFailure as failure:
         attempts = retrying.statistics.get("attempt_number", retry.attempts)
-        raise SsbImportError(f"{failure} after {attempts} attempt{'s' if attempts != 1 else ''}") from failure
+        raise SsbImportError(failure.after(attempts)) from failure
     try:
         answer = response.json()
     except ValueError as error:
@@ -123,16 +130,18 @@ def _post_once(
     try:
         response = client.post(url, json=body, timeout=httpx.Timeout(timeout))
     except httpx.TimeoutException as error:
-        raise _TransientFailure(f"SSB did not answer within {timeout:g} s (table {table})") from error
+        raise _TransientFailure(f"SSB did not answer within {timeout:g} s for table {table}") from error
     except httpx.TransportError as error:
-        raise _TransientFailure(f"could not reach SSB at {url}: {error}") from error
+        raise _TransientFailure(
+            f"could not reach SSB at {url}", str(error) or type(error).__name__
+        ) from error
     if response.is_success:
         return response
     status = response.status_code
-    message = f"SSB answered {status} {response.reason_phrase} for table {table}{_HINTS.get(status, '')}: {_excerpt(response)}"
+    summary = f"SSB answered {status} {response.reason_phrase} for table {table}{_HINTS.get(status, '')}"
     if status == 429 or status >= 500:
-        raise _TransientFailure(message, retry_after=_retry_after(response))
-    raise SsbImportError(message)
+        raise _TransientFailure(summary, _excerpt(response), retry_after=_retry_after(response))
+    raise SsbImportError(f"{summary}: {_excerpt(response)}")
 
 
 def _wait(policy: RetryPolicy) -> Any:
@@ -178,7 +187,10 @@ def read_dataset(dataset: Mapping[str, Any], mapping: SsbMapping) -> SsbRows:
     cube = _checked_json_stat2(dataset)
     _check_mapping_fits(cube, mapping)
     statuses: dict[int, str] = cube.pop("status")
-    frame = pyjstat.Dataset.read(json.dumps(cube)).write("dataframe", naming="id")
+    with warnings.catch_warnings():
+        # pyjstat 2.4's own Dataset.write calls its deprecated from_json_stat.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        frame = pyjstat.Dataset.read(json.dumps(cube)).write("dataframe", naming="id")
     observations: list[ObservationIn] = []
     origins: list[str] = []
     problems: list[FieldError] = []

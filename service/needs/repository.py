@@ -48,3 +48,14 @@ def need_ids_by_gap_key(session: Session, keys: Iterable[str]) -> dict[str, int]
         return {}
     statement = select(Need.gap_key, Need.id).where(Need.gap_key.in_(wanted))
     return {key: need_id for key, need_id in session.execute(statement) if key is not None}
+
+
+def needs_by_gap_key(session: Session, keys: Iterable[str]) -> dict[str, Need]:
+    wanted = list(set(keys))
+    if not wanted:
+        return {}
+    return {
+        need.gap_key: need
+        for need in session.scalars(select(Need).where(Need.gap_key.in_(wanted)))
+        if need.gap_key
+    }

@@ -5,7 +5,8 @@ from fastapi import APIRouter, status
 from service.auth import WriterDep
 from service.deps import IndexesDep, SessionDep
 from service.needs import repository, service
-from service.needs.schemas import NeedCreate, NeedRead, NeedStatus, NeedUpdate
+from service.needs.from_gaps import generate_gap_needs
+from service.needs.schemas import GenerationReportRead, NeedCreate, NeedRead, NeedStatus, NeedUpdate
 from service.pagination import Page, PageDep
 
 router = APIRouter(prefix="/api/v1/needs", tags=["needs"])
@@ -55,3 +56,15 @@ def update_need(
 def delete_need(session: SessionDep, indexes: IndexesDep, _writer: WriterDep, need_id: int) -> None:
     """Remove a need, its vector and its feedback."""
     service.delete(session=session, indexes=indexes, need_id=need_id)
+
+
+generation_router = APIRouter(prefix="/api/v1/municipalities", tags=["needs"])
+
+
+@generation_router.post("/{number}/needs/generate", response_model=GenerationReportRead)
+def generate_needs(
+    session: SessionDep, indexes: IndexesDep, _writer: WriterDep, number: str
+) -> GenerationReportRead:
+    """Create or update one need per KPI in band 1 or 2; needs an officer closed or edited are left alone."""
+    report = generate_gap_needs(session=session, indexes=indexes, municipality_number=number)
+    return GenerationReportRead.model_validate(report)

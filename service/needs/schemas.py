@@ -1,7 +1,7 @@
 """API shapes of needs."""
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -41,6 +41,30 @@ class NeedRead(BaseModel):
     origin: NeedOrigin
     kpi_codes: list[str]
     status: NeedStatus
+    translations: dict[str, dict[str, str]] = Field(
+        description="The need in other languages, e.g. {'en': {'title', 'description'}} for generated needs."
+    )
+    evidence: dict[str, Any] | None = Field(
+        description="For needs generated from a KPI gap: the value, target, band, year and source behind it."
+    )
     demo: bool = Field(description="True for fictional demo records.")
     created_at: datetime
     updated_at: datetime
+
+
+class LeftAloneRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    need_id: int
+    reason: str
+
+
+class GenerationReportRead(BaseModel):
+    """What a generation run did: needs created, rewritten with new values, unchanged, left as an officer left them."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    created: list[int]
+    updated: list[int]
+    unchanged: list[int]
+    left_alone: list[LeftAloneRead]

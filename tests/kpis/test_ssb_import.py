@@ -43,7 +43,12 @@ def run_import(
 ) -> SsbImportReport:
     with httpx.Client() as client:
         return import_from_ssb(
-            session=session, client=client, mapping=mapping, base_url=ssb.base_url, timeout=timeout, retry=FAST
+            session=session,
+            client=client,
+            mapping=mapping,
+            base_url=ssb.base_url,
+            timeout=timeout,
+            retry=FAST,
         )
 
 
@@ -63,7 +68,9 @@ def count_rows(session: Session) -> int:
 def with_region(dataset: dict[str, Any], old: str, new: str, label: str) -> dict[str, Any]:
     changed = copy.deepcopy(dataset)
     category = changed["dimension"]["Region"]["category"]
-    category["index"] = {(new if code == old else code): position for code, position in category["index"].items()}
+    category["index"] = {
+        (new if code == old else code): position for code, position in category["index"].items()
+    }
     category["label"] = {(new if code == old else code): text for code, text in category["label"].items()}
     category["label"][new] = label
     return changed
@@ -126,7 +133,7 @@ def test_server_errors_on_every_attempt_give_up_with_a_clear_message(
     with pytest.raises(SsbImportError) as raised:
         run_import(session, ssb, mapping)
     assert str(raised.value) == (
-        "SSB answered 503 Service Unavailable for table 10540: Service Unavailable after 3 attempts"
+        "SSB answered 503 Service Unavailable for table 10540 after 3 attempts: Service Unavailable"
     )
     assert count_rows(session) == 0
 
@@ -161,14 +168,20 @@ def test_no_answer_within_the_timeout(session: Session, ssb: RecordedSsb, mappin
     ssb.fail_next(*[Answer(200, b"{}", hang=True)] * 3)
     with pytest.raises(SsbImportError) as raised:
         run_import(session, ssb, mapping, timeout=0.2)
-    assert str(raised.value) == "SSB did not answer within 0.2 s (table 10540) after 3 attempts"
+    assert str(raised.value) == "SSB did not answer within 0.2 s for table 10540 after 3 attempts"
     assert count_rows(session) == 0
 
 
 def test_unreachable_server(session: Session, mapping: SsbMapping) -> None:
     from tests.conftest import free_port
 
-    with httpx.Client() as client, pytest.raises(SsbImportError, match=r"could not reach SSB at .* after 3"):
+    with (
+        httpx.Client() as client,
+        pytest.raises(
+            SsbImportError,
+            match=r"could not reach SSB at http://127.0.0.1:\d+/api/v0/no/table/10540 after 3 attempts: ",
+        ),
+    ):
         import_from_ssb(
             session=session,
             client=client,
@@ -247,11 +260,29 @@ def test_a_value_outside_the_kpi_unit_refuses_the_batch(
     assert count_rows(session) == 0
 
 
+def test_bad_mapping_file_is_named(tmp_path: Path) -> None:
+    mapping_path = tmp_path / "bad.json"
+    mapping_path.write_text(json.dumps({"table": "1054", "query": []}), encoding="utf-8")
+    result = CliRunner().invoke(app, ["import-kpis", "--map", str(mapping_path)])
+    assert result.exit_code == 1
+    assert "is not usable" in result.stderr
+    assert "table: String should match pattern" in result.stderr
+    assert "observations: Field required" in result.stderr
+
+
+def test_csv_and_ssb_together_are_refused(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["import-kpis", str(tmp_path / "x.csv"), "--map", str(EXAMPLE_MAPPING)])
+    assert result.exit_code == 2
+    assert "not both" in result.output
+
+
 class TestCommand:
     """`innomatch import-kpis` end to end against the recorded server and a real database."""
 
     @pytest.fixture(autouse=True)
-    def environment(self, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    def environment(
+        self, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> Iterator[None]:
         monkeypatch.setenv("INNOMATCH_DATA_DIR", str(tmp_path))
         monkeypatch.setenv("INNOMATCH_DATABASE_URL", database_url)
         get_settings.cache_clear()
@@ -260,7 +291,15 @@ class TestCommand:
 
     def test_ssb_import_then_reimport(self, ssb: RecordedSsb, session: Session) -> None:
         ssb.serve("10540", recorded("10540_unemployment.json"))
-        arguments = ["import-kpis", "--ssb", "10540", "--map", str(EXAMPLE_MAPPING), "--ssb-url", ssb.base_url]
+        arguments = [
+            "import-kpis",
+            "--ssb",
+            "10540",
+            "--map",
+            str(EXAMPLE_MAPPING),
+            "--ssb-url",
+            ssb.base_url,
+        ]
         first = CliRunner().invoke(app, arguments)
         assert first.exit_code == 0, first.output
         assert first.stdout.strip() == (
@@ -296,21 +335,14 @@ class TestCommand:
         strict["skip_unknown_regions"] = False
         mapping_path = tmp_path / "strict.json"
         mapping_path.write_text(json.dumps(strict), encoding="utf-8")
-        result = CliRunner().invoke(app, ["import-kpis", "--map", str(mapping_path), "--ssb-url", ssb.base_url])
+        result = CliRunner().invoke(
+            app, ["import-kpis", "--map", str(mapping_path), "--ssb-url", ssb.base_url]
+        )
         assert result.exit_code == 1
         assert "Region 1201, ContentsCode Arbeidsledige2, Tid 2022: unknown municipality number '1201'" in (
             result.stderr
         )
         assert count_rows(session) == 0
-
-    def test_bad_mapping_file_is_named(self, tmp_path: Path) -> None:
-        mapping_path = tmp_path / "bad.json"
-        mapping_path.write_text(json.dumps({"table": "1054", "query": []}), encoding="utf-8")
-        result = CliRunner().invoke(app, ["import-kpis", "--map", str(mapping_path)])
-        assert result.exit_code == 1
-        assert "is not usable" in result.stderr
-        assert "table: String should match pattern" in result.stderr
-        assert "observations: Field required" in result.stderr
 
     def test_csv_import_still_works(self, tmp_path: Path, session: Session) -> None:
         csv_path = tmp_path / "kpis.csv"
@@ -322,8 +354,3 @@ class TestCommand:
         assert result.exit_code == 0, result.output
         assert result.stdout.strip() == f"{csv_path}: 1 created, 0 updated, 0 unchanged"
         assert count_rows(session) == 1
-
-    def test_csv_and_ssb_together_are_refused(self, tmp_path: Path) -> None:
-        result = CliRunner().invoke(app, ["import-kpis", str(tmp_path / "x.csv"), "--map", str(EXAMPLE_MAPPING)])
-        assert result.exit_code == 2
-        assert "not both" in result.output

@@ -19,13 +19,17 @@ def mapping(**changes: Any) -> SsbMapping:
         "query": [{"code": "Region", "selection": {"filter": "all", "values": ["*"]}}],
         "source": "SSB table 10540",
         "skip_unknown_regions": True,
-        "observations": [{"where": {"ContentsCode": "Arbeidsledige2"}, "kpi_code": "EC-P-EM-1C", "unit": "%"}],
+        "observations": [
+            {"where": {"ContentsCode": "Arbeidsledige2"}, "kpi_code": "EC-P-EM-1C", "unit": "%"}
+        ],
     }
     raw.update(changes)
     return SsbMapping.model_validate(raw)
 
 
-def cube(values: list[float | None], *, sexes: tuple[str, ...] = ("0",), years: tuple[str, ...] = ("2023",)) -> dict[str, Any]:
+def cube(
+    values: list[float | None], *, sexes: tuple[str, ...] = ("0",), years: tuple[str, ...] = ("2023",)
+) -> dict[str, Any]:
     """A small dataset shaped like SSB's: Region x Kjonn x ContentsCode x Tid."""
     regions = ("K-0301", "K-4601")
     return {
@@ -36,7 +40,10 @@ def cube(values: list[float | None], *, sexes: tuple[str, ...] = ("0",), years: 
         "dimension": {
             "Region": {"label": "region", "category": {"index": {code: i for i, code in enumerate(regions)}}},
             "Kjonn": {"label": "kjønn", "category": {"index": list(sexes)}},
-            "ContentsCode": {"label": "statistikkvariabel", "category": {"label": {"Arbeidsledige2": "prosent"}}},
+            "ContentsCode": {
+                "label": "statistikkvariabel",
+                "category": {"label": {"Arbeidsledige2": "prosent"}},
+            },
             "Tid": {"label": "år", "category": {"index": {year: i for i, year in enumerate(years)}}},
         },
         "value": values,
@@ -61,10 +68,23 @@ def test_the_recorded_answer_reads_as_observations() -> None:
 
 def test_rules_pick_a_dimension_value_and_scale() -> None:
     rules = [
-        {"where": {"ContentsCode": "Arbeidsledige2", "Kjonn": "1"}, "kpi_code": "EC-P-EM-1C", "data_point": "men", "unit": "%"},
-        {"where": {"ContentsCode": "Arbeidsledige2", "Kjonn": "2"}, "kpi_code": "EC-P-EM-1C", "data_point": "women", "unit": "%", "scale": 10},
+        {
+            "where": {"ContentsCode": "Arbeidsledige2", "Kjonn": "1"},
+            "kpi_code": "EC-P-EM-1C",
+            "data_point": "men",
+            "unit": "%",
+        },
+        {
+            "where": {"ContentsCode": "Arbeidsledige2", "Kjonn": "2"},
+            "kpi_code": "EC-P-EM-1C",
+            "data_point": "women",
+            "unit": "%",
+            "scale": 10,
+        },
     ]
-    found = observations_from_dataset(cube([1.0, 0.2, 3.0, 0.4], sexes=("1", "2")), mapping(observations=rules))
+    found = observations_from_dataset(
+        cube([1.0, 0.2, 3.0, 0.4], sexes=("1", "2")), mapping(observations=rules)
+    )
     assert [(row.municipality_number, row.data_point, row.value) for row in found] == [
         ("0301", "men", 1.0),
         ("0301", "women", 2.0),
@@ -74,7 +94,9 @@ def test_rules_pick_a_dimension_value_and_scale() -> None:
 
 
 def test_a_dimension_left_open_is_refused() -> None:
-    with pytest.raises(SsbImportError, match=r"dimension 'Kjonn' of table 10540 has 2 values \(1, 2\) but observations.0"):
+    with pytest.raises(
+        SsbImportError, match=r"dimension 'Kjonn' of table 10540 has 2 values \(1, 2\) but observations.0"
+    ):
         read_dataset(cube([1.0, 2.0, 3.0, 4.0], sexes=("1", "2")), mapping())
 
 
@@ -134,7 +156,7 @@ def broken(change: str) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("change", "problem"),
     [
-        ("class", "'class' is 'collection', expected 'dataset'"),
+        ("class", "'class' is 'collection', expected 'dataset' (ask for format json-stat2)"),
         ("json-stat 1", "'class' is None, expected 'dataset' (ask for format json-stat2)"),
         ("size", "'id' names 4 dimensions but 'size' gives 3 sizes"),
         ("dimension", "dimension 'Tid' is listed in 'id' but has no 'category'"),
@@ -160,7 +182,9 @@ def test_the_example_mappings_are_valid() -> None:
 
 def test_a_bad_mapping_names_its_fields(tmp_path: Path) -> None:
     path = tmp_path / "mapping.json"
-    raw = json.loads((Path(__file__).parents[2] / "seed_data/ssb_mappings/unemployment_10540.json").read_text())
+    raw = json.loads(
+        (Path(__file__).parents[2] / "seed_data/ssb_mappings/unemployment_10540.json").read_text()
+    )
     bad = copy.deepcopy(raw)
     bad["observations"][0]["where"]["Tid"] = "2023"
     bad["observations"][0].pop("unit")

@@ -26,7 +26,7 @@ def upgrade() -> None:
         sa.Column("direction", sa.String(length=1), nullable=False),
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("year", sa.Integer(), nullable=True),
-        sa.Column("source", sa.String(length=500), nullable=False),
+        sa.Column("source", sa.Text(), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(["kpi_code"], ["kpi.code"], name=op.f("fk_kpi_target_kpi_code_kpi")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_kpi_target")),
