@@ -9,7 +9,7 @@ import typer
 import uvicorn
 from tqdm import tqdm
 
-from embeddings import load_encoder
+from embeddings import Encoder, load_encoder
 from service.config import get_settings
 
 app = typer.Typer(
@@ -34,23 +34,40 @@ def seed(
         bool | None, typer.Option("--demo/--no-demo", help="Load demo records (default: INNOMATCH_SEED).")
     ] = None,
 ) -> None:
-    """Create the schema and load KPIs, municipalities and (by default) demo data; safe to repeat."""
+    """Create the schema and load KPIs, municipalities and (by default) demo data; safe to repeat.
+
+    With the demo, needs are then generated from the demo municipalities' KPI gaps.
+    """
     from service.db import make_engine, make_session_factory
+    from service.matching.indexes import MatchingIndexes
     from service.migrations import upgrade_to_head
-    from service.seeding import run_seed
+    from service.seeding import generate_demo_needs, run_seed
 
     settings = get_settings()
     logging.basicConfig(level=settings.log_level.upper())
     upgrade_to_head(settings.resolved_database_url)
     engine = make_engine(settings.resolved_database_url)
+    session_factory = make_session_factory(engine)
     with_demo = settings.seed == "demo" if demo is None else demo
-    report = run_seed(
-        make_session_factory(engine),
-        demo=with_demo,
-        encoder_factory=lambda: load_encoder(settings.encoder, threads=settings.encoder_threads),
-    )
-    engine.dispose()
+    encoder = load_encoder(settings.encoder, threads=settings.encoder_threads) if with_demo else None
+
+    def demo_encoder() -> Encoder:
+        assert encoder is not None
+        return encoder
+
+    report = run_seed(session_factory, demo=with_demo, encoder_factory=demo_encoder)
     typer.echo(f"seeded {settings.resolved_database_url}: {report}")
+    if encoder is not None:
+        indexes = MatchingIndexes.create(
+            encoder=encoder, index_dir=settings.index_dir, session_factory=session_factory
+        )
+        indexes.open()
+        created = generate_demo_needs(session_factory, indexes, report.municipalities_with_values)
+        indexes.save_snapshots()
+        typer.echo(
+            f"generated {created} needs from KPI gaps in {len(report.municipalities_with_values)} municipalities"
+        )
+    engine.dispose()
 
 
 @app.command()

@@ -13,9 +13,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from embeddings import Encoder, content_hash
 from service.identifiers import is_valid_organisation_number
 from service.kpis.models import Kpi, KpiTarget
+from service.kpis.schemas import ObservationIn
+from service.kpis.service import stage_observations
 from service.matching import repository as vectors
+from service.matching.indexes import MatchingIndexes
 from service.matching.repository import record_text
 from service.municipalities.models import County, Municipality, MunicipalityPopulation
+from service.needs.from_gaps import generate_gap_needs
 from service.needs.models import Need
 from service.solutions.models import Solution
 from service.suppliers.models import Supplier
@@ -29,10 +33,11 @@ ENCODE_BATCH = 32
 class SeedReport:
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
+    municipalities_with_values: list[str] = field(default_factory=list)
 
-    def count(self, kind: str, *, created: bool) -> None:
+    def count(self, kind: str, *, created: bool, amount: int = 1) -> None:
         bucket = self.created if created else self.updated
-        bucket[kind] = bucket.get(kind, 0) + 1
+        bucket[kind] = bucket.get(kind, 0) + amount
 
     def __str__(self) -> str:
         created = ", ".join(f"{count} {kind}" for kind, count in self.created.items()) or "nothing"
@@ -48,7 +53,10 @@ def _items(path: Path) -> list[dict[str, Any]]:
 
 def seed_catalogues(session: Session, report: SeedReport, seed_dir: Path = SEED_DIR) -> None:
     """The U4SSC KPIs, counties and municipalities: real data, kept equal to the seed files."""
+    problems = {item["kpi_code"]: item for item in _items(seed_dir / "kpi_problem_statements.json")}
     for item in _items(seed_dir / "u4ssc_kpis.json"):
+        problem = problems.get(item["code"], {})
+        item = {**item, "problem_no": problem.get("problem_no"), "problem_en": problem.get("problem_en")}
         values = {name: item[name] for name in Kpi.__table__.columns.keys()}  # noqa: SIM118
         existing = session.get(Kpi, item["code"])
         if existing is None:
@@ -183,6 +191,17 @@ def seed_demo(session: Session, report: SeedReport, encoder: Encoder, seed_dir: 
     _store_vectors(session, encoder, "need", [(n.id, record_text(n.title, n.description)) for n in new_needs])
 
 
+def seed_observations(session: Session, report: SeedReport, seed_dir: Path = SEED_DIR) -> list[str]:
+    """KPI values of the demo municipalities (public where found, synthetic elsewhere); their numbers."""
+    rows = [ObservationIn.model_validate(item) for item in _items(seed_dir / "kpi_observations.json")]
+    result = stage_observations(session=session, observations=rows)
+    if result.created:
+        report.count("KPI observations", created=True, amount=result.created)
+    if result.updated:
+        report.count("KPI observations", created=False, amount=result.updated)
+    return sorted({row.municipality_number for row in rows})
+
+
 def _seed_suppliers(session: Session, report: SeedReport, seed_dir: Path) -> dict[str, int]:
     ids = {}
     for item in _items(seed_dir / "demo_suppliers.json"):
@@ -233,4 +252,18 @@ def run_seed(
         seed_catalogues(session, report, seed_dir)
         if demo:
             seed_demo(session, report, encoder_factory(), seed_dir)
+            report.municipalities_with_values = seed_observations(session, report, seed_dir)
     return report
+
+
+def generate_demo_needs(
+    session_factory: sessionmaker[Session], indexes: MatchingIndexes, numbers: list[str]
+) -> int:
+    """Needs from the demo municipalities' KPI gaps; each need commits on its own and a rerun changes nothing."""
+    created = 0
+    for number in numbers:
+        with session_factory() as session:
+            created += len(
+                generate_gap_needs(session=session, indexes=indexes, municipality_number=number).created
+            )
+    return created

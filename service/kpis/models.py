@@ -24,6 +24,9 @@ class Kpi(Base):
     direction: Mapped[str] = mapped_column(String(1))  # + higher is better, - lower is better, ~ depends
     direction_note: Mapped[str | None] = mapped_column(String(200))
     sdgs: Mapped[list[int]]
+    # Plain-language problem when the KPI is weak; opens the text of needs generated from gaps.
+    problem_no: Mapped[str | None] = mapped_column(Text)
+    problem_en: Mapped[str | None] = mapped_column(Text)
 
 
 class KpiObservation(Base):

@@ -54,6 +54,15 @@ def import_observations(
     *, session: Session, observations: Sequence[ObservationIn], location: str = "observations"
 ) -> ImportResult:
     """Store a batch in one transaction: all rows or, when any row is wrong, none."""
+    result = stage_observations(session=session, observations=observations, location=location)
+    session.commit()
+    return result
+
+
+def stage_observations(
+    *, session: Session, observations: Sequence[ObservationIn], location: str = "observations"
+) -> ImportResult:
+    """Check and add a batch to the caller's transaction without committing it."""
     check_observations(session, observations, location=location)
     existing = repository.observations_of_municipalities(
         session, {row.municipality_number for row in observations}
@@ -71,5 +80,5 @@ def import_observations(
             updated += 1
         else:
             unchanged += 1
-    session.commit()
+    session.flush()
     return ImportResult(created=created, updated=updated, unchanged=unchanged)

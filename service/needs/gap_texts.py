@@ -52,14 +52,16 @@ def gap_need_text(standing: KpiStanding, municipality_name: str) -> GapNeedText:
         trend_en = f" The value has {_TREND_EN[standing.trend.direction]} since {standing.trend.from_year}."
     synthetic_no = " Verdien er syntetiske demodata, ikke en måling." if latest.synthetic else ""
     synthetic_en = " The value is synthetic demo data, not a measurement." if latest.synthetic else ""
+    problem_no = f"{kpi.problem_no} " if kpi.problem_no else ""
+    problem_en = f"{kpi.problem_en} " if kpi.problem_en else ""
     description_no = (
-        f"{kpi.name_no}{point} er {worse_no} i {municipality_name}. I {latest.year} var verdien {value} {unit}, "
+        f"{problem_no}{kpi.name_no}{point} er {worse_no} i {municipality_name}. I {latest.year} var verdien {value} {unit}, "
         f"mot et mål på {goal} {unit} ({_TARGET_KIND_NO[target.kind]}). Det er {standing.percent_of_target:.0f} % "
         f"av målet, bånd {standing.band} av 4 i U4SSC-metodikken (indikator {kpi.code}).{trend_no} "
         f"Kommunen ser etter løsninger som kan {better_no} {kpi.name_no.lower()}. Kilde: {latest.source}.{synthetic_no}"
     )
     description_en = (
-        f"{kpi.name_en}{point} is {worse_en} in {municipality_name}. In {latest.year} the value was {value} {unit}, "
+        f"{problem_en}{kpi.name_en}{point} is {worse_en} in {municipality_name}. In {latest.year} the value was {value} {unit}, "
         f"against a target of {goal} {unit} ({_TARGET_KIND_EN[target.kind]}). That is {standing.percent_of_target:.0f} % "
         f"of the target, band {standing.band} of 4 in the U4SSC methodology (indicator {kpi.code}).{trend_en} "
         f"The municipality is looking for solutions that {better_en} {kpi.name_en.lower()}. Source: {latest.source}.{synthetic_en}"

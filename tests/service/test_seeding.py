@@ -10,11 +10,14 @@ from sqlalchemy import func, select
 
 from embeddings import Encoder
 from service.db import make_engine, make_session_factory
+from service.kpis.gaps import GapAnalysis, gap_key
 from service.kpis.models import Kpi
+from service.matching.indexes import MatchingIndexes
 from service.matching.models import IndexChange, StoredVector
 from service.municipalities.models import County, Municipality
 from service.needs.models import Need
-from service.seeding import SEED_DIR, run_seed
+from service.needs.repository import needs_by_gap_key
+from service.seeding import SEED_DIR, generate_demo_needs, run_seed
 from service.solutions.models import Solution
 from service.suppliers.models import Supplier
 
@@ -83,3 +86,28 @@ def test_every_seed_file_says_where_it_came_from() -> None:
         assert document.get("source"), f"{path.name} does not name its source"
     for name in ("demo_suppliers.json", "demo_solutions.json", "demo_needs.json"):
         assert json.loads((SEED_DIR / name).read_text(encoding="utf-8"))["demo"] is True
+
+
+def test_seeded_gaps_each_have_exactly_one_bilingual_need(
+    tmp_path: Path, sqlite_template: Path, encoder: Encoder
+) -> None:
+    shutil.copy(sqlite_template, tmp_path / "db.sqlite3")
+    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    sessions = make_session_factory(engine)
+    report = run_seed(sessions, demo=True, encoder_factory=lambda: encoder)
+    assert len(report.municipalities_with_values) >= 30
+    indexes = MatchingIndexes.create(encoder=encoder, index_dir=tmp_path / "index", session_factory=sessions)
+    indexes.open()
+    sample = ["5001", "1103", "1833"]  # Trondheim, Stavanger (public values), Rana
+    assert generate_demo_needs(sessions, indexes, sample) > 0
+    with sessions() as session:
+        analysis = GapAnalysis(session)
+        for number in sample:
+            weak = [s for s in analysis.standings_of_municipality(number) if s.band in (1, 2)]
+            needs = needs_by_gap_key(session, [gap_key(number, s.kpi.code, s.data_point) for s in weak])
+            assert len(needs) == len(weak)
+            for need in needs.values():
+                assert need.origin == "kpi_gap" and need.language == "no"
+                assert need.translations["en"]["description"] and need.evidence
+    assert generate_demo_needs(sessions, indexes, sample) == 0
+    engine.dispose()

@@ -16,6 +16,9 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("kpi", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("problem_no", sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column("problem_en", sa.Text(), nullable=True))
     op.create_table(
         "kpi_target",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -70,3 +73,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_kpi_target_kpi_code"))
 
     op.drop_table("kpi_target")
+    with op.batch_alter_table("kpi", schema=None) as batch_op:
+        batch_op.drop_column("problem_en")
+        batch_op.drop_column("problem_no")
