@@ -9,7 +9,7 @@ import typer
 import uvicorn
 from tqdm import tqdm
 
-from embeddings import Encoder, load_encoder
+from embeddings import CachingEncoder, Encoder, LanguageCentroids, load_encoder
 from service.config import get_settings
 
 app = typer.Typer(
@@ -111,17 +111,35 @@ def evaluate(
         list[str] | None, typer.Option(help="Encoder(s) to evaluate; default: the configured one.")
     ] = None,
     split: Annotated[str, typer.Option(help="all, train or heldout.")] = "all",
+    fit_kpi_weight: Annotated[
+        bool, typer.Option(help="Also fit the shared-KPI weight on the train split and print the grid.")
+    ] = False,
 ) -> None:
-    """Print R@1, R@5, R@10 and MRR overall and per (need language, solution language)."""
+    """Print R@1, R@5, R@10 and MRR overall and per (need language, solution language) for each ranking."""
     from service.matching.centroids import fit_centroids
     from service.matching.evaluation import evaluate_encoder, format_report, load_eval_set
+    from service.matching.evaluation import fit_kpi_weight as fit_weight_grid
+    from service.matching.scoring import FIT_GRID, SHARED_KPI_WEIGHT, choose_weight
 
     eval_set = load_eval_set(path)
     for name in encoder or [get_settings().encoder]:
-        loaded = load_encoder(name)
+        loaded = CachingEncoder(load_encoder(name))
         centroids, _counts = fit_centroids(loaded)
-        for method_centroids in (None, centroids):
-            report = evaluate_encoder(eval_set, loaded, centroids=method_centroids, split=split)
+        weight = SHARED_KPI_WEIGHT
+        if fit_kpi_weight:
+            grid = fit_weight_grid(eval_set, loaded, centroids, FIT_GRID)
+            typer.echo("train MRR by shared-KPI weight: " + ", ".join(f"{w:g}: {mrr:.3f}" for w, mrr in grid))
+            weight = choose_weight(grid)
+            typer.echo(f"chosen weight {weight:g} (in use: {SHARED_KPI_WEIGHT:g})\n")
+        rankings: list[tuple[LanguageCentroids | None, float | None]] = [
+            (None, None),
+            (centroids, None),
+            (centroids, weight),
+        ]
+        for ranking_centroids, kpi_weight in rankings:
+            report = evaluate_encoder(
+                eval_set, loaded, centroids=ranking_centroids, split=split, kpi_weight=kpi_weight
+            )
             typer.echo(format_report(report) + "\n")
 
 

@@ -2,6 +2,7 @@
 
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import numpy as np
 
 from embeddings import Encoder, LanguageCentroids, VectorIndex
 from service.matching.repository import record_text
+from service.matching.scoring import candidate_count, combined_score, kpi_overlap
 
 CUTOFFS = (1, 5, 10)
 
@@ -18,6 +20,7 @@ class EvalCase:
     need_id: str
     text: str
     language: str
+    kpi_codes: tuple[str, ...]
     relevant: frozenset[str]
     relevant_language: str
     split: str
@@ -28,6 +31,7 @@ class EvalSet:
     solution_ids: list[str]
     solution_texts: list[str]
     solution_languages: list[str]
+    solution_kpis: list[tuple[str, ...]]
     cases: list[EvalCase]
 
 
@@ -72,6 +76,7 @@ def load_eval_set(path: Path) -> EvalSet:
             need_id=need["id"],
             text=record_text(need["title"], need["description"]),
             language=need["language"],
+            kpi_codes=tuple(need["kpi_codes"]),
             relevant=frozenset(need["relevant"]),
             relevant_language=language_of[need["relevant"][0]],
             split=need["split"],
@@ -82,17 +87,24 @@ def load_eval_set(path: Path) -> EvalSet:
         solution_ids=[item["id"] for item in solutions],
         solution_texts=[record_text(item["title"], item["description"]) for item in solutions],
         solution_languages=[item["language"] for item in solutions],
+        solution_kpis=[tuple(item["kpi_codes"]) for item in solutions],
         cases=cases,
     )
 
 
 def evaluate_encoder(
-    eval_set: EvalSet, encoder: Encoder, *, centroids: LanguageCentroids | None, split: str = "all"
+    eval_set: EvalSet,
+    encoder: Encoder,
+    *,
+    centroids: LanguageCentroids | None,
+    split: str = "all",
+    kpi_weight: float | None = None,
 ) -> EvalReport:
     """Rank the whole solution corpus for every need the way the service does.
 
     Needs and solutions are encoded as passages (as stored); with `centroids` every vector is centred
-    on its language first, which is what the service's index holds.
+    on its language first, which is what the service's index holds. With `kpi_weight`, the dense
+    candidates are re-scored with the shared-KPI bonus, as the service does for stored needs.
     """
     cases = [case for case in eval_set.cases if split == "all" or case.split == split]
     solution_vectors = encoder.encode_passages(eval_set.solution_texts)
@@ -103,6 +115,10 @@ def evaluate_encoder(
     index = VectorIndex(encoder.dim)
     index.upsert(np.arange(len(eval_set.solution_ids), dtype=np.int64), solution_vectors)
     rankings = index.search_batch(need_vectors, len(eval_set.solution_ids))
+    if kpi_weight is not None:
+        rankings = [
+            _rescored(hits, case, eval_set, kpi_weight) for hits, case in zip(rankings, cases, strict=True)
+        ]
     overall = Metrics()
     by_pair: dict[str, Metrics] = defaultdict(Metrics)
     for case, hits in zip(cases, rankings, strict=True):
@@ -110,10 +126,42 @@ def evaluate_encoder(
         rank = next((place + 1 for place, sid in enumerate(ranked_ids) if sid in case.relevant), None)
         overall.add(rank)
         by_pair[f"{case.language}->{case.relevant_language}"].add(rank)
-    method = "dense, language-centred (service)" if centroids is not None else "dense, raw vectors"
+    method = "dense, language-centred" if centroids is not None else "dense, raw vectors"
+    if kpi_weight is not None:
+        method += f" + shared KPIs (weight {kpi_weight:g})"
     return EvalReport(
         encoder=encoder.model_id, split=split, method=method, overall=overall, by_pair=dict(by_pair)
     )
+
+
+def _rescored(
+    hits: list[tuple[int, float]], case: EvalCase, eval_set: EvalSet, weight: float
+) -> list[tuple[int, float]]:
+    """The service's re-scoring: only the top dense candidates compete, the rest keep their order below."""
+    cut = candidate_count(1)
+    head = [
+        (
+            position,
+            combined_score(score, kpi_overlap(case.kpi_codes, eval_set.solution_kpis[position]), weight),
+        )
+        for position, score in hits[:cut]
+    ]
+    return sorted(head, key=lambda hit: -hit[1]) + hits[cut:]
+
+
+def fit_kpi_weight(
+    eval_set: EvalSet, encoder: Encoder, centroids: LanguageCentroids, grid: Sequence[float]
+) -> list[tuple[float, float]]:
+    """MRR on the train split for each weight in `grid`; never looks at the held-out split."""
+    return [
+        (
+            weight,
+            evaluate_encoder(
+                eval_set, encoder, centroids=centroids, split="train", kpi_weight=weight
+            ).overall.mrr,
+        )
+        for weight in grid
+    ]
 
 
 def format_report(report: EvalReport) -> str:

@@ -16,7 +16,12 @@ class KpiBrief(BaseModel):
 
 
 class Explanation(BaseModel):
-    similarity: float = Field(description="Cosine similarity of the two texts' vectors (-1..1).")
+    similarity: float = Field(
+        description="Cosine similarity of the two texts' vectors (-1..1), language-centred."
+    )
+    contributions: dict[str, float] = Field(
+        description="Each signal's part of the score: 'similarity' and 'shared_kpis' (weight x share of the query's KPIs)."
+    )
     shared_kpi_codes: list[str] = Field(description="U4SSC KPI codes tagged on both records.")
     shared_kpis: list[KpiBrief]
     language_pair: str = Field(

@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 from sqlalchemy.orm import Session
@@ -12,6 +13,7 @@ from service.matching import repository
 from service.matching.indexes import MatchingIndexes
 from service.matching.record_index import RecordIndex
 from service.matching.schemas import Explanation, KpiBrief, NeedMatch, SolutionMatch
+from service.matching.scoring import candidate_count, combined_score, kpi_overlap
 from service.needs import repository as needs_repository
 from service.needs import service as needs_service
 from service.needs.models import Need
@@ -76,32 +78,53 @@ def _solutions_for(
     session: Session, indexes: MatchingIndexes, query: MatchQuery, limit: int
 ) -> list[SolutionMatch]:
     allowed = solutions_repository.matchable_solution_ids(session)
-    hits = indexes.solutions.search(query.vector, limit, allowed_ids=allowed)
+    hits = indexes.solutions.search(query.vector, _candidates(query, limit), allowed_ids=allowed)
     solutions = solutions_repository.solutions_by_id(session, [owner_id for owner_id, _ in hits])
+    scored = _rescore(
+        query, [(solutions[owner_id], similarity) for owner_id, similarity in hits if owner_id in solutions]
+    )
     return [
         SolutionMatch(
-            solution=SolutionRead.model_validate(solutions[owner_id]),
-            score=round(similarity, 4),
-            explanation=_explain(session, query, similarity, "solution", solutions[owner_id]),
+            solution=SolutionRead.model_validate(solution),
+            score=round(score, 4),
+            explanation=_explain(session, query, similarity, score, "solution", solution),
         )
-        for owner_id, similarity in hits
-        if owner_id in solutions  # a record deleted between search and read is skipped
+        for solution, similarity, score in scored[:limit]
     ]
 
 
 def _needs_for(session: Session, indexes: MatchingIndexes, query: MatchQuery, limit: int) -> list[NeedMatch]:
     allowed = needs_repository.matchable_need_ids(session)
-    hits = indexes.needs.search(query.vector, limit, allowed_ids=allowed)
+    hits = indexes.needs.search(query.vector, _candidates(query, limit), allowed_ids=allowed)
     needs = needs_repository.needs_by_id(session, [owner_id for owner_id, _ in hits])
+    scored = _rescore(
+        query, [(needs[owner_id], similarity) for owner_id, similarity in hits if owner_id in needs]
+    )
     return [
         NeedMatch(
-            need=NeedRead.model_validate(needs[owner_id]),
-            score=round(similarity, 4),
-            explanation=_explain(session, query, similarity, "need", needs[owner_id]),
+            need=NeedRead.model_validate(need),
+            score=round(score, 4),
+            explanation=_explain(session, query, similarity, score, "need", need),
         )
-        for owner_id, similarity in hits
-        if owner_id in needs
+        for need, similarity, score in scored[:limit]
     ]
+
+
+def _candidates(query: MatchQuery, limit: int) -> int:
+    # Without KPIs the dense order is final; with them, more candidates compete for the re-scored top.
+    return candidate_count(limit) if query.kpi_codes else limit
+
+
+RecordT = TypeVar("RecordT", Need, Solution)
+
+
+def _rescore(query: MatchQuery, hits: list[tuple[RecordT, float]]) -> list[tuple[RecordT, float, float]]:
+    """(record, similarity, score), best score first; records deleted since the search are already gone."""
+    scored = [
+        (record, similarity, combined_score(similarity, kpi_overlap(query.kpi_codes, record.kpi_codes)))
+        for record, similarity in hits
+    ]
+    return sorted(scored, key=lambda item: -item[2])
 
 
 def _stored_vector(session: Session, index: RecordIndex, owner_id: int) -> np.ndarray:
@@ -118,7 +141,12 @@ def _stored_vector(session: Session, index: RecordIndex, owner_id: int) -> np.nd
 
 
 def _explain(
-    session: Session, query: MatchQuery, similarity: float, result_kind: str, result: Need | Solution
+    session: Session,
+    query: MatchQuery,
+    similarity: float,
+    score: float,
+    result_kind: str,
+    result: Need | Solution,
 ) -> Explanation:
     result_codes = set(result.kpi_codes)
     shared = [code for code in query.kpi_codes if code in result_codes]
@@ -135,9 +163,12 @@ def _explain(
         f"({_LANGUAGE_NAMES.get(result.language, result.language)})"
     )
     if briefs:
-        summary += "; both address " + ", ".join(f"{brief.code} {brief.name_en}" for brief in briefs)
+        summary += f"; +{score - similarity:.2f} because both address " + ", ".join(
+            f"{brief.code} {brief.name_en}" for brief in briefs
+        )
     return Explanation(
         similarity=round(similarity, 4),
+        contributions={"similarity": round(similarity, 4), "shared_kpis": round(score - similarity, 4)},
         shared_kpi_codes=shared,
         shared_kpis=briefs,
         language_pair=f"{query.language}->{result.language}",

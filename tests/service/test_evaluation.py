@@ -11,6 +11,7 @@ from embeddings import Encoder
 from service.cli import app
 from service.matching.centroids import fit_centroids
 from service.matching.evaluation import Metrics, evaluate_encoder, load_eval_set
+from service.matching.scoring import SHARED_KPI_WEIGHT, choose_weight
 from service.seeding import SEED_DIR
 
 EVAL_PATH = SEED_DIR / "eval" / "public_eval.json"
@@ -48,6 +49,13 @@ def test_default_encoder_reaches_the_quality_bar(encoder: Encoder) -> None:
     assert report.by_pair["no->en"].recall(10) >= 0.75
     raw = evaluate_encoder(eval_set, encoder, centroids=None)
     assert report.by_pair["no->en"].mrr > raw.by_pair["no->en"].mrr  # centring is what makes no->en work
+    # The shared-KPI weight was fitted on the train split; on the held-out split it must still pay off.
+    dense_heldout = evaluate_encoder(eval_set, encoder, centroids=centroids, split="heldout")
+    final_heldout = evaluate_encoder(
+        eval_set, encoder, centroids=centroids, split="heldout", kpi_weight=SHARED_KPI_WEIGHT
+    )
+    assert final_heldout.overall.recall(1) >= dense_heldout.overall.recall(1) + 0.05
+    assert final_heldout.overall.recall(10) >= 0.95
 
 
 def test_eval_command_prints_every_language_pair(tmp_path: Path) -> None:
@@ -58,5 +66,17 @@ def test_eval_command_prints_every_language_pair(tmp_path: Path) -> None:
     # MiniLM keeps this test quick; the quality test above measures e5.
     result = CliRunner().invoke(app, ["eval", str(path), "--encoder", "minilm"])
     assert result.exit_code == 0, result.output
-    for heading in ("dense, raw vectors", "language-centred (service)", "| overall |", "R@10", "MRR"):
+    for heading in (
+        "dense, raw vectors",
+        "dense, language-centred",
+        "+ shared KPIs (weight",
+        "| overall |",
+        "R@10",
+        "MRR",
+    ):
         assert heading in result.output
+
+
+def test_the_weight_rule_prefers_the_smallest_near_best_weight() -> None:
+    assert choose_weight([(0.0, 0.70), (0.2, 0.90), (0.4, 0.935), (0.6, 0.944), (0.8, 0.944)]) == 0.4
+    assert choose_weight([(0.0, 0.80), (0.5, 0.70)]) == 0.0

@@ -2,6 +2,8 @@
 
 import httpx
 
+from tests.service.test_matching_api import WATER_LOOKALIKES_EN, WATER_LOOKALIKES_NO
+
 METERS = {"5001": 10.0, "1103": 80.0, "4601": 60.0, "0301": 70.0, "4204": 25.0, "1804": 90.0}
 
 
@@ -86,6 +88,23 @@ def test_generation_is_idempotent_and_keeps_officers_edits(api: httpx.Client) ->
         meters_id: "closed by an officer",
     }
     assert api.get(f"/api/v1/needs/{water_id}").json()["title"] == "Vanntap: vår egen formulering"
+
+
+def test_a_water_loss_gap_finds_leak_detection_first(api: httpx.Client) -> None:
+    for title, description in [*WATER_LOOKALIKES_NO, *WATER_LOOKALIKES_EN]:
+        api.post("/api/v1/solutions", json={"title": title, "description": description})
+    leak = api.post(
+        "/api/v1/solutions",
+        json={
+            "title": "Acoustic leak detection for water mains",
+            "description": "Acoustic loggers on valves and hydrants pinpoint leaking pipes in the distribution network, cutting non-revenue water.",
+            "kpi_codes": ["EC-I-WS-3C"],
+        },
+    ).json()
+    _observe(api, [("5001", "EC-I-WS-3C", 62.5, 2023)])
+    [need_id] = _generate(api)["created"]
+    matches = api.get(f"/api/v1/needs/{need_id}/matches", params={"limit": 3}).json()["items"]
+    assert matches[0]["solution"]["id"] == leak["id"]
 
 
 def test_generation_needs_a_token_and_a_known_municipality(api: httpx.Client) -> None:
