@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
+from fastapi import FastAPI
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -45,16 +46,22 @@ def encoder() -> Encoder:
     return CachingEncoder(load_encoder("e5-small", threads=1))
 
 
-@pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory, encoder: Encoder) -> Path:
-    """A migrated SQLite file with the real catalogues and the encoder's language centroids, copied per test."""
-    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+def catalogue_database(path: Path) -> Path:
+    """A migrated SQLite file with the real catalogues (KPIs, targets, municipalities, population)."""
     url = f"sqlite:///{path}"
     upgrade_to_head(url)
     engine = make_engine(url)
-    sessions = make_session_factory(engine)
-    run_seed(sessions, demo=False, encoder_factory=_no_encoder)
-    load_or_fit_centroids(sessions, encoder)  # server processes started by tests then need not fit them
+    run_seed(make_session_factory(engine), demo=False, encoder_factory=_no_encoder)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory, encoder: Encoder) -> Path:
+    """The catalogues plus the encoder's language centroids, copied per test."""
+    path = catalogue_database(tmp_path_factory.mktemp("template") / "template.sqlite3")
+    engine = make_engine(f"sqlite:///{path}")
+    load_or_fit_centroids(make_session_factory(engine), encoder)  # server processes then need not fit them
     engine.dispose()
     return path
 
@@ -140,13 +147,10 @@ class LiveServer:
         self.thread.join(timeout=30)
 
 
-def start_server(settings: Settings, encoder: Encoder) -> LiveServer:
-    """A real uvicorn server on a free loopback port, in a thread of the test process."""
+def uvicorn_in_thread(app: FastAPI) -> tuple[uvicorn.Server, threading.Thread, int]:
+    """A real uvicorn server for `app` on a free loopback port, in a thread of the test process."""
     port = free_port()
-    config = uvicorn.Config(
-        create_app(settings, encoder=encoder), host="127.0.0.1", port=port, log_level="warning"
-    )
-    server = uvicorn.Server(config)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 60
@@ -154,6 +158,11 @@ def start_server(settings: Settings, encoder: Encoder) -> LiveServer:
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError("the test server did not start")
         time.sleep(0.02)
+    return server, thread, port
+
+
+def start_server(settings: Settings, encoder: Encoder) -> LiveServer:
+    server, thread, port = uvicorn_in_thread(create_app(settings, encoder=encoder))
     return LiveServer(base_url=f"http://127.0.0.1:{port}", server=server, thread=thread)
 
 

@@ -2,7 +2,6 @@
 
 import asyncio
 import json
-import threading
 import time
 from collections import deque
 from collections.abc import Iterator
@@ -11,13 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi import FastAPI, Request, Response
 
-from service.db import make_engine, make_session_factory
-from service.migrations import upgrade_to_head
-from service.seeding import run_seed
-from tests.conftest import free_port
+from tests.conftest import catalogue_database, uvicorn_in_thread
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TABLE_PATH = "/api/v0/no/table"
@@ -26,17 +21,7 @@ TABLE_PATH = "/api/v0/no/table"
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Overrides the shared template: KPI imports need the catalogues, not the encoder's centroids."""
-    path = tmp_path_factory.mktemp("kpi-template") / "template.sqlite3"
-    url = f"sqlite:///{path}"
-    upgrade_to_head(url)
-    engine = make_engine(url)
-    run_seed(make_session_factory(engine), demo=False, encoder_factory=_no_encoder)
-    engine.dispose()
-    return path
-
-
-def _no_encoder() -> Any:
-    raise AssertionError("catalogue seeding must not need an encoder")
+    return catalogue_database(tmp_path_factory.mktemp("kpi-template") / "template.sqlite3")
 
 
 def recorded(name: str) -> dict[str, Any]:
@@ -101,15 +86,7 @@ def ssb_app(ssb: RecordedSsb) -> FastAPI:
 @pytest.fixture(scope="session")
 def ssb_server() -> Iterator[RecordedSsb]:
     ssb = RecordedSsb()
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(ssb_app(ssb), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the recorded SSB server did not start")
-        time.sleep(0.02)
+    server, thread, port = uvicorn_in_thread(ssb_app(ssb))
     ssb.base_url = f"http://127.0.0.1:{port}{TABLE_PATH}"
     yield ssb
     ssb.reset()
