@@ -62,7 +62,9 @@ def seed(
             encoder=encoder, index_dir=settings.index_dir, session_factory=session_factory
         )
         indexes.open()
-        created = generate_demo_needs(session_factory, indexes, report.municipalities_with_values)
+        created = generate_demo_needs(
+            session_factory, indexes, report.municipalities_with_values, max_band=settings.gap_max_band
+        )
         indexes.save_snapshots()
         typer.echo(
             f"generated {created} needs from KPI gaps in {len(report.municipalities_with_values)} municipalities"

@@ -28,6 +28,12 @@ class Settings(BaseSettings):
     )
     encoder_threads: int = Field(default=1, ge=1, description="Threads for one encoding call.")
     log_level: str = Field(default="INFO")
+    gap_max_band: int = Field(
+        default=2,
+        ge=1,
+        le=3,
+        description="KPIs in this U4SSC band or worse count as gaps and get generated needs.",
+    )
     snapshot_every: int = Field(
         default=500, ge=1, description="Save an index snapshot after this many applied changes."
     )

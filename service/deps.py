@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from service.config import Settings
 from service.matching.indexes import MatchingIndexes
 
 
@@ -17,6 +18,11 @@ def get_session(request: Request) -> Iterator[Session]:
         session.close()
 
 
+def get_app_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
 def get_indexes(request: Request) -> MatchingIndexes:
     indexes: MatchingIndexes = request.app.state.indexes
     return indexes
@@ -24,3 +30,4 @@ def get_indexes(request: Request) -> MatchingIndexes:
 
 SessionDep = Annotated[Session, Depends(get_session)]
 IndexesDep = Annotated[MatchingIndexes, Depends(get_indexes)]
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]

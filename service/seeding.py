@@ -257,13 +257,14 @@ def run_seed(
 
 
 def generate_demo_needs(
-    session_factory: sessionmaker[Session], indexes: MatchingIndexes, numbers: list[str]
+    session_factory: sessionmaker[Session], indexes: MatchingIndexes, numbers: list[str], max_band: int = 2
 ) -> int:
     """Needs from the demo municipalities' KPI gaps; each need commits on its own and a rerun changes nothing."""
     created = 0
     for number in numbers:
         with session_factory() as session:
-            created += len(
-                generate_gap_needs(session=session, indexes=indexes, municipality_number=number).created
+            report = generate_gap_needs(
+                session=session, indexes=indexes, municipality_number=number, max_band=max_band
             )
+            created += len(report.created)
     return created

@@ -41,6 +41,10 @@ class KpiStanding:
     trend: Trend | None
 
 
+def is_gap(standing: "KpiStanding", max_band: int) -> bool:
+    return standing.band is not None and standing.band <= max_band
+
+
 def gap_key(municipality_number: str, kpi_code: str, data_point: str) -> str:
     """Names the one generated need a (municipality, KPI, data point) gap may have."""
     return f"{municipality_number}:{kpi_code}:{data_point}"

@@ -2,17 +2,16 @@
 
 from fastapi import APIRouter
 
-from service.deps import SessionDep
+from service.deps import SessionDep, SettingsDep
 from service.errors import NotFoundError
 from service.identifiers import compact_kpi_code
 from service.kpis import repository
-from service.kpis.gaps import GapAnalysis, KpiStanding, gap_key
+from service.kpis.gaps import GapAnalysis, KpiStanding, gap_key, is_gap
 from service.kpis.schemas import KpiStandingRead, TrendRead
 from service.municipalities.repository import get_municipality
 from service.needs.repository import need_ids_by_gap_key
 
 router = APIRouter(prefix="/api/v1", tags=["kpis"])
-WEAK_BANDS = (1, 2)
 
 
 def _read(standing: KpiStanding, need_id: int | None = None) -> KpiStandingRead:
@@ -42,8 +41,10 @@ def _read(standing: KpiStanding, need_id: int | None = None) -> KpiStandingRead:
     )
 
 
-def _weak_first(session: SessionDep, standings: list[KpiStanding]) -> list[KpiStandingRead]:
-    weak = [standing for standing in standings if standing.band in WEAK_BANDS]
+def _weak_first(
+    session: SessionDep, settings: SettingsDep, standings: list[KpiStanding]
+) -> list[KpiStandingRead]:
+    weak = [standing for standing in standings if is_gap(standing, settings.gap_max_band)]
     weak.sort(key=lambda standing: (-(standing.severity or 0.0), standing.kpi.code, standing.data_point))
     keys = [gap_key(s.latest.municipality_number, s.kpi.code, s.data_point) for s in weak]
     need_ids = need_ids_by_gap_key(session, keys)
@@ -91,16 +92,16 @@ def municipality_kpis(session: SessionDep, number: str) -> list[KpiStandingRead]
 
 
 @router.get("/municipalities/{number}/gaps", response_model=list[KpiStandingRead])
-def municipality_gaps(session: SessionDep, number: str) -> list[KpiStandingRead]:
-    """KPIs in the weak bands (1 and 2), worst first, each with its evidence and generated need."""
+def municipality_gaps(session: SessionDep, settings: SettingsDep, number: str) -> list[KpiStandingRead]:
+    """KPIs in the weak bands (1 and 2 unless configured), worst first, each with its evidence and generated need."""
     _municipality(session, number)
-    return _weak_first(session, GapAnalysis(session).standings_of_municipality(number))
+    return _weak_first(session, settings, GapAnalysis(session).standings_of_municipality(number))
 
 
 @router.get("/kpis/{code}/gaps", response_model=list[KpiStandingRead])
-def kpi_gaps(session: SessionDep, code: str) -> list[KpiStandingRead]:
+def kpi_gaps(session: SessionDep, settings: SettingsDep, code: str) -> list[KpiStandingRead]:
     """Municipalities weak on a KPI, worst first: the demand for solutions that improve it."""
     kpi_code = compact_kpi_code(code)
     if repository.get_kpi(session, kpi_code) is None:
         raise NotFoundError("KPI", code)
-    return _weak_first(session, GapAnalysis(session).standings_of_kpi(kpi_code))
+    return _weak_first(session, settings, GapAnalysis(session).standings_of_kpi(kpi_code))

@@ -170,13 +170,7 @@ class RecordIndex:
 
     def _disagreement_with_sql(self) -> str | None:
         with self._sessions() as session:
-            expected = {
-                owner_id
-                for ids, _, _ in repository.iter_vectors(
-                    session, kind=self.kind, model_id=self.encoder.model_id
-                )
-                for owner_id in ids.tolist()
-            }
+            expected = repository.stored_owner_ids(session, kind=self.kind, model_id=self.encoder.model_id)
         present = set(self._index.ids().tolist())
         if present != expected:
             return f"index holds {len(present)} ids, the database {len(expected)} (or different ones)"

@@ -95,6 +95,13 @@ def vectors_of(
     }
 
 
+def stored_owner_ids(session: Session, *, kind: str, model_id: str) -> set[int]:
+    statement = select(StoredVector.owner_id).where(
+        StoredVector.owner_kind == kind, StoredVector.model_id == model_id
+    )
+    return set(session.scalars(statement))
+
+
 def count_vectors(session: Session, *, kind: str, model_id: str) -> int:
     statement = select(func.count()).where(StoredVector.owner_kind == kind, StoredVector.model_id == model_id)
     return session.scalar(statement) or 0

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from embeddings import content_hash
 from service.errors import NotFoundError
-from service.kpis.gaps import GapAnalysis, gap_key
+from service.kpis.gaps import GapAnalysis, gap_key, is_gap
 from service.matching.indexes import MatchingIndexes
 from service.matching.record_writes import insert_record, update_record
 from service.matching.repository import record_text
@@ -18,8 +18,6 @@ from service.municipalities.repository import get_municipality
 from service.needs.gap_texts import GapNeedText, gap_need_text
 from service.needs.models import Need
 from service.needs.repository import needs_by_gap_key
-
-WEAK_BANDS = (1, 2)
 
 
 @dataclass
@@ -50,7 +48,7 @@ def generate_gap_needs(
     weak = [
         standing
         for standing in GapAnalysis(session).standings_of_municipality(municipality_number)
-        if standing.band is not None and standing.band <= max_band
+        if is_gap(standing, max_band)
     ]
     existing = needs_by_gap_key(
         session, [gap_key(municipality_number, s.kpi.code, s.data_point) for s in weak]

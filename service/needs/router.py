@@ -3,7 +3,7 @@
 from fastapi import APIRouter, status
 
 from service.auth import WriterDep
-from service.deps import IndexesDep, SessionDep
+from service.deps import IndexesDep, SessionDep, SettingsDep
 from service.needs import repository, service
 from service.needs.from_gaps import generate_gap_needs
 from service.needs.schemas import GenerationReportRead, NeedCreate, NeedRead, NeedStatus, NeedUpdate
@@ -63,8 +63,10 @@ generation_router = APIRouter(prefix="/api/v1/municipalities", tags=["needs"])
 
 @generation_router.post("/{number}/needs/generate", response_model=GenerationReportRead)
 def generate_needs(
-    session: SessionDep, indexes: IndexesDep, _writer: WriterDep, number: str
+    session: SessionDep, indexes: IndexesDep, settings: SettingsDep, _writer: WriterDep, number: str
 ) -> GenerationReportRead:
-    """Create or update one need per KPI in band 1 or 2; needs an officer closed or edited are left alone."""
-    report = generate_gap_needs(session=session, indexes=indexes, municipality_number=number)
+    """Create or update one need per KPI in band 1 or 2 (configurable); needs an officer closed or edited are left alone."""
+    report = generate_gap_needs(
+        session=session, indexes=indexes, municipality_number=number, max_band=settings.gap_max_band
+    )
     return GenerationReportRead.model_validate(report)

@@ -2,6 +2,9 @@
 
 import httpx
 
+from embeddings import Encoder
+from service.config import Settings
+from tests.conftest import start_server
 from tests.service.test_matching_api import WATER_LOOKALIKES_EN, WATER_LOOKALIKES_NO
 
 METERS = {"5001": 10.0, "1103": 80.0, "4601": 60.0, "0301": 70.0, "4204": 25.0, "1804": 90.0}
@@ -110,3 +113,17 @@ def test_a_water_loss_gap_finds_leak_detection_first(api: httpx.Client) -> None:
 def test_generation_needs_a_token_and_a_known_municipality(api: httpx.Client) -> None:
     assert api.post("/api/v1/municipalities/9999/needs/generate").status_code == 404
     assert httpx.post(f"{api.base_url}/api/v1/municipalities/5001/needs/generate").status_code == 401
+
+
+def test_the_weak_bands_are_configurable(settings: Settings, encoder: Encoder) -> None:
+    server = start_server(settings.model_copy(update={"gap_max_band": 1}), encoder)
+    try:
+        with server.client() as api:
+            _observe(api, [("5001", "EC-I-WS-3C", 62.5, 2023)])  # band 2 against the national 25 % target
+            assert api.get("/api/v1/municipalities/5001/gaps").json() == []
+            assert _generate(api)["created"] == []
+            _observe(api, [("5001", "EC-I-WS-3C", 80.0, 2023)])  # 31 % of target: band 1
+            assert [item["band"] for item in api.get("/api/v1/municipalities/5001/gaps").json()] == [1]
+            assert len(_generate(api)["created"]) == 1
+    finally:
+        server.stop()
