@@ -1,7 +1,10 @@
 """The Alembic migrations create exactly the schema the ORM models describe."""
 
+from pathlib import Path
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import text
 
 from service.all_models import Base
 from service.db import make_engine
@@ -15,3 +18,17 @@ def test_migrated_schema_matches_the_models(database_url: str) -> None:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     engine.dispose()
     assert differences == []
+
+
+def test_sqlite_keeps_autoincrement_through_every_migration(tmp_path: Path) -> None:
+    """SQLite must never hand out a deleted id again, also after a migration rebuilt a table."""
+    url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    upgrade_to_head(url)
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        definitions = dict(
+            connection.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'table'")).all()
+        )
+    engine.dispose()
+    for table in ("need", "solution", "supplier", "index_change"):
+        assert "AUTOINCREMENT" in definitions[table], table

@@ -50,7 +50,8 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("municipality_number", "year", name=op.f("pk_municipality_population")),
     )
-    with op.batch_alter_table("need", schema=None) as batch_op:
+    # SQLite rebuilds the table for these changes; keep AUTOINCREMENT so that deleted ids stay unused.
+    with op.batch_alter_table("need", schema=None, table_kwargs={"sqlite_autoincrement": True}) as batch_op:
         batch_op.add_column(sa.Column("gap_key", sa.String(length=100), nullable=True))
         batch_op.add_column(sa.Column("generated_text_hash", sa.String(length=64), nullable=True))
         batch_op.add_column(
@@ -61,7 +62,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("need", schema=None) as batch_op:
+    with op.batch_alter_table("need", schema=None, table_kwargs={"sqlite_autoincrement": True}) as batch_op:
         batch_op.drop_constraint(batch_op.f("uq_need_gap_key"), type_="unique")
         batch_op.drop_column("evidence")
         batch_op.drop_column("translations")
