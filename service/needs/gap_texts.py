@@ -32,6 +32,10 @@ class GapNeedText:
     evidence: dict[str, Any]
 
 
+def _sdgs(goals: list[int], label: str) -> str:
+    return f" {label}: {', '.join(str(goal) for goal in goals)}." if goals else ""
+
+
 def _number(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
@@ -59,15 +63,18 @@ def gap_need_text(standing: KpiStanding, municipality_name: str) -> GapNeedText:
         f"mot et mål på {goal} {unit} ({_TARGET_KIND_NO[target.kind]}). Det er {standing.percent_of_target:.0f} % "
         f"av målet, bånd {standing.band} av 4 i U4SSC-metodikken (indikator {kpi.code}).{trend_no} "
         f"Kommunen ser etter løsninger som kan {better_no} {kpi.name_no.lower()}. Kilde: {latest.source}.{synthetic_no}"
+        f"{_sdgs(kpi.sdgs, 'Bærekraftsmål')}"
     )
     description_en = (
         f"{problem_en}{kpi.name_en}{point} is {worse_en} in {municipality_name}. In {latest.year} the value was {value} {unit}, "
         f"against a target of {goal} {unit} ({_TARGET_KIND_EN[target.kind]}). That is {standing.percent_of_target:.0f} % "
         f"of the target, band {standing.band} of 4 in the U4SSC methodology (indicator {kpi.code}).{trend_en} "
         f"The municipality is looking for solutions that {better_en} {kpi.name_en.lower()}. Source: {latest.source}.{synthetic_en}"
+        f"{_sdgs(kpi.sdgs, 'Sustainable Development Goals')}"
     )
     evidence = {
         "kpi_code": kpi.code,
+        "sdgs": kpi.sdgs,
         "data_point": standing.data_point,
         "value": latest.value,
         "unit": unit,

@@ -64,6 +64,8 @@ def test_generation_is_idempotent_and_keeps_officers_edits(api: httpx.Client) ->
     english = water["translations"]["en"]
     assert "Water Supply Loss" in english["title"] and "band 2" in english["description"]
     assert water["evidence"]["band"] == 2 and water["evidence"]["target_kind"] == "national"
+    assert water["evidence"]["sdgs"] == [6] and "Bærekraftsmål: 6." in water["description"]
+    assert water["evidence"]["link"] == "/api/v1/municipalities/5001/gaps"
     meters = api.get(f"/api/v1/needs/{meters_id}").json()
     assert (
         "syntetiske demodata" in meters["description"]
