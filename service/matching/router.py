@@ -2,47 +2,53 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
 from service.deps import IndexesDep, SessionDep
 from service.matching import service
+from service.matching.filters import MatchFilters, filters_from_query
 from service.matching.schemas import MAX_MATCHES, NeedMatches, SearchQuery, SolutionMatches
 
 router = APIRouter(prefix="/api/v1", tags=["matching"])
 Limit = Annotated[int, Query(ge=1, le=MAX_MATCHES, description="How many matches, best first.")]
+FiltersDep = Annotated[MatchFilters, Depends(filters_from_query)]
 
 
 @router.get("/needs/{need_id}/matches", response_model=SolutionMatches)
-def match_need(session: SessionDep, indexes: IndexesDep, need_id: int, limit: Limit = 10) -> SolutionMatches:
-    """Published solutions for a need, best first, each with its score and explanation."""
-    return SolutionMatches(
-        items=service.match_need(session=session, indexes=indexes, need_id=need_id, limit=limit)
+def match_need(
+    session: SessionDep, indexes: IndexesDep, filters: FiltersDep, need_id: int, limit: Limit = 10
+) -> SolutionMatches:
+    """Published solutions for a need, best first, each with its score and explanation; optional filters."""
+    matches = service.match_need(
+        session=session, indexes=indexes, need_id=need_id, limit=limit, filters=filters
     )
+    return SolutionMatches(items=matches)
 
 
 @router.get("/solutions/{solution_id}/matches", response_model=NeedMatches)
 def match_solution(
-    session: SessionDep, indexes: IndexesDep, solution_id: int, limit: Limit = 10
+    session: SessionDep, indexes: IndexesDep, filters: FiltersDep, solution_id: int, limit: Limit = 10
 ) -> NeedMatches:
-    """Needs that are not closed which a solution answers, best first: where the demand is."""
-    return NeedMatches(
-        items=service.match_solution(session=session, indexes=indexes, solution_id=solution_id, limit=limit)
+    """Needs (not closed unless filtered by status) that a solution answers, best first: where the demand is."""
+    matches = service.match_solution(
+        session=session, indexes=indexes, solution_id=solution_id, limit=limit, filters=filters
     )
+    return NeedMatches(items=matches)
 
 
 @router.post("/search/solutions", response_model=SolutionMatches)
 def search_solutions(session: SessionDep, indexes: IndexesDep, search: SearchQuery) -> SolutionMatches:
-    """Solutions for free text in Norwegian or English."""
-    return SolutionMatches(
-        items=service.search_solutions(
-            session=session, indexes=indexes, text=search.query, limit=search.limit
-        )
+    """Solutions for free text in Norwegian or English, with optional filters."""
+    matches = service.search_solutions(
+        session=session, indexes=indexes, text=search.query, limit=search.limit, filters=search.filters
     )
+    return SolutionMatches(items=matches)
 
 
 @router.post("/search/needs", response_model=NeedMatches)
 def search_needs(session: SessionDep, indexes: IndexesDep, search: SearchQuery) -> NeedMatches:
-    """Needs for free text in Norwegian or English."""
-    return NeedMatches(
-        items=service.search_needs(session=session, indexes=indexes, text=search.query, limit=search.limit)
+    """Needs for free text in Norwegian or English, with optional filters."""
+    matches = service.search_needs(
+        session=session, indexes=indexes, text=search.query, limit=search.limit, filters=search.filters
     )
+    return NeedMatches(items=matches)

@@ -2,6 +2,7 @@
 
 from pydantic import BaseModel, Field
 
+from service.matching.filters import MatchFilters
 from service.needs.schemas import NeedRead
 from service.solutions.schemas import SolutionRead
 from service.text_fields import Description
@@ -53,3 +54,4 @@ class NeedMatches(BaseModel):
 class SearchQuery(BaseModel):
     query: Description = Field(description="Free text in Norwegian or English.")
     limit: int = Field(default=10, ge=1, le=MAX_MATCHES)
+    filters: MatchFilters = Field(default_factory=MatchFilters)

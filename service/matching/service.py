@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from service.kpis.repository import kpis_by_code
 from service.language import detect_language
 from service.matching import repository
+from service.matching.filters import MatchFilters, allowed_need_ids, allowed_solution_ids
 from service.matching.indexes import MatchingIndexes
 from service.matching.record_index import RecordIndex
 from service.matching.schemas import Explanation, KpiBrief, NeedMatch, SolutionMatch
@@ -37,33 +38,46 @@ class MatchQuery:
 
 
 def match_need(
-    *, session: Session, indexes: MatchingIndexes, need_id: int, limit: int
+    *,
+    session: Session,
+    indexes: MatchingIndexes,
+    need_id: int,
+    limit: int,
+    filters: MatchFilters | None = None,
 ) -> list[SolutionMatch]:
     """Solutions for a stored need, best first."""
     need = needs_service.get(session=session, need_id=need_id)
     query = MatchQuery("need", _stored_vector(session, indexes.needs, need.id), need.language, need.kpi_codes)
-    return _solutions_for(session, indexes, query, limit)
+    return _solutions_for(session, indexes, query, limit, filters or MatchFilters())
 
 
 def match_solution(
-    *, session: Session, indexes: MatchingIndexes, solution_id: int, limit: int
+    *,
+    session: Session,
+    indexes: MatchingIndexes,
+    solution_id: int,
+    limit: int,
+    filters: MatchFilters | None = None,
 ) -> list[NeedMatch]:
     """Needs a stored solution answers, best first: the supplier's view of demand."""
     solution = solutions_service.get(session=session, solution_id=solution_id)
     vector = _stored_vector(session, indexes.solutions, solution.id)
-    return _needs_for(
-        session, indexes, MatchQuery("solution", vector, solution.language, solution.kpi_codes), limit
-    )
+    query = MatchQuery("solution", vector, solution.language, solution.kpi_codes)
+    return _needs_for(session, indexes, query, limit, filters or MatchFilters())
 
 
 def search_solutions(
-    *, session: Session, indexes: MatchingIndexes, text: str, limit: int
+    *, session: Session, indexes: MatchingIndexes, text: str, limit: int, filters: MatchFilters | None = None
 ) -> list[SolutionMatch]:
-    return _solutions_for(session, indexes, _text_query(indexes.solutions, text), limit)
+    return _solutions_for(
+        session, indexes, _text_query(indexes.solutions, text), limit, filters or MatchFilters()
+    )
 
 
-def search_needs(*, session: Session, indexes: MatchingIndexes, text: str, limit: int) -> list[NeedMatch]:
-    return _needs_for(session, indexes, _text_query(indexes.needs, text), limit)
+def search_needs(
+    *, session: Session, indexes: MatchingIndexes, text: str, limit: int, filters: MatchFilters | None = None
+) -> list[NeedMatch]:
+    return _needs_for(session, indexes, _text_query(indexes.needs, text), limit, filters or MatchFilters())
 
 
 def _text_query(index: RecordIndex, text: str) -> MatchQuery:
@@ -75,9 +89,9 @@ def _text_query(index: RecordIndex, text: str) -> MatchQuery:
 
 
 def _solutions_for(
-    session: Session, indexes: MatchingIndexes, query: MatchQuery, limit: int
+    session: Session, indexes: MatchingIndexes, query: MatchQuery, limit: int, filters: MatchFilters
 ) -> list[SolutionMatch]:
-    allowed = solutions_repository.matchable_solution_ids(session)
+    allowed = allowed_solution_ids(session, filters)
     hits = indexes.solutions.search(query.vector, _candidates(query, limit), allowed_ids=allowed)
     solutions = solutions_repository.solutions_by_id(session, [owner_id for owner_id, _ in hits])
     scored = _rescore(
@@ -93,8 +107,10 @@ def _solutions_for(
     ]
 
 
-def _needs_for(session: Session, indexes: MatchingIndexes, query: MatchQuery, limit: int) -> list[NeedMatch]:
-    allowed = needs_repository.matchable_need_ids(session)
+def _needs_for(
+    session: Session, indexes: MatchingIndexes, query: MatchQuery, limit: int, filters: MatchFilters
+) -> list[NeedMatch]:
+    allowed = allowed_need_ids(session, filters)
     hits = indexes.needs.search(query.vector, _candidates(query, limit), allowed_ids=allowed)
     needs = needs_repository.needs_by_id(session, [owner_id for owner_id, _ in hits])
     scored = _rescore(

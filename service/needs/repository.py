@@ -37,11 +37,6 @@ def list_needs(
     return items, total
 
 
-def matchable_need_ids(session: Session) -> list[int]:
-    """Needs a supplier may still answer: everything not closed."""
-    return list(session.scalars(select(Need.id).where(Need.status != "closed")))
-
-
 def need_ids_by_gap_key(session: Session, keys: Iterable[str]) -> dict[str, int]:
     wanted = list(set(keys))
     if not wanted:

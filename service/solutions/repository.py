@@ -35,8 +35,3 @@ def list_solutions(
     total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
     items = session.scalars(statement.order_by(Solution.id).offset(offset).limit(limit)).all()
     return items, total
-
-
-def matchable_solution_ids(session: Session) -> list[int]:
-    """Solutions offered to officers: published ones."""
-    return list(session.scalars(select(Solution.id).where(Solution.status == "published")))

@@ -1,0 +1,152 @@
+"""Hard filters on matches and searches, turned into the set of ids the index may return.
+
+Filtering happens inside the FAISS search (an id selector), so a filtered query still returns the full
+limit when enough records pass. Scalar fields are filtered in SQL, list fields (KPIs, CPV codes,
+regions, SDGs) in Python over the rows SQL let through.
+"""
+
+from typing import Annotated, Literal
+
+from fastapi import Query
+from pydantic import BaseModel, Field, field_validator
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.errors import FieldError, FieldErrors
+from service.identifiers import compact_kpi_code
+from service.kpis.models import Kpi
+from service.municipalities.models import Municipality
+from service.needs.models import Need
+from service.solutions.models import Solution
+from service.text_fields import CountyNumber, LanguageField, MunicipalityNumber
+
+Dimension = Literal["Economy", "Environment", "Society and Culture"]
+
+
+class MatchFilters(BaseModel):
+    county: CountyNumber | None = Field(
+        default=None,
+        description="Solutions serving the county (or all of Norway); needs of its municipalities.",
+    )
+    municipality: MunicipalityNumber | None = Field(
+        default=None, description="Needs of the municipality; solutions already in use there."
+    )
+    cpv: Annotated[str, Field(pattern=r"^\d{2,8}$")] | None = Field(
+        default=None, description="Solutions with a CPV code in this subtree (a code prefix)."
+    )
+    trl_min: Annotated[int, Field(ge=1, le=9)] | None = Field(
+        default=None, description="Solutions at least this mature."
+    )
+    trl_max: Annotated[int, Field(ge=1, le=9)] | None = None
+    kpi: str | None = Field(default=None, max_length=30, description="Records tagged with this U4SSC KPI.")
+    dimension: Dimension | None = Field(
+        default=None, description="Records tagged with a KPI of this U4SSC dimension."
+    )
+    sdg: Annotated[int, Field(ge=1, le=17)] | None = Field(
+        default=None, description="Solutions contributing to this SDG."
+    )
+    language: LanguageField | None = None
+    status: str | None = Field(
+        default=None, max_length=20, description="Default: published solutions, needs not closed."
+    )
+
+    @field_validator("kpi")
+    @classmethod
+    def _compact(cls, code: str | None) -> str | None:
+        return compact_kpi_code(code) if code else None
+
+
+def filters_from_query(
+    county: Annotated[str | None, Query(pattern=r"^\d{2}$")] = None,
+    municipality: Annotated[str | None, Query(pattern=r"^\d{4}$")] = None,
+    cpv: Annotated[str | None, Query(pattern=r"^\d{2,8}$")] = None,
+    trl_min: Annotated[int | None, Query(ge=1, le=9)] = None,
+    trl_max: Annotated[int | None, Query(ge=1, le=9)] = None,
+    kpi: Annotated[str | None, Query(max_length=30)] = None,
+    dimension: Dimension | None = None,
+    sdg: Annotated[int | None, Query(ge=1, le=17)] = None,
+    language: Annotated[str | None, Query(max_length=3)] = None,
+    status: Annotated[str | None, Query(max_length=20)] = None,
+) -> MatchFilters:
+    return MatchFilters.model_validate(
+        {
+            "county": county,
+            "municipality": municipality,
+            "cpv": cpv,
+            "trl_min": trl_min,
+            "trl_max": trl_max,
+            "kpi": kpi,
+            "dimension": dimension,
+            "sdg": sdg,
+            "language": language,
+            "status": status,
+        }
+    )
+
+
+def _kpis_of_dimension(session: Session, dimension: str | None) -> set[str] | None:
+    if dimension is None:
+        return None
+    return set(session.scalars(select(Kpi.code).where(Kpi.dimension == dimension)))
+
+
+def _refuse(field: str, message: str) -> None:
+    raise FieldErrors([FieldError((field,), message, "filter_error")])
+
+
+def allowed_solution_ids(session: Session, filters: MatchFilters) -> list[int]:
+    if filters.status and filters.status not in ("published", "draft", "archived"):
+        _refuse("status", "a solution's status is published, draft or archived")
+    statement = select(Solution).where(Solution.status == (filters.status or "published"))
+    if filters.language:
+        statement = statement.where(Solution.language == filters.language)
+    if filters.trl_min is not None:
+        statement = statement.where(Solution.trl >= filters.trl_min)
+    if filters.trl_max is not None:
+        statement = statement.where(Solution.trl <= filters.trl_max)
+    dimension_kpis = _kpis_of_dimension(session, filters.dimension)
+    allowed = []
+    for solution in session.scalars(statement):
+        if filters.county and solution.regions_served and filters.county not in solution.regions_served:
+            continue
+        if filters.municipality and filters.municipality not in solution.reference_municipalities:
+            continue
+        if filters.cpv and not any(code.startswith(filters.cpv) for code in solution.cpv_codes):
+            continue
+        if filters.kpi and filters.kpi not in solution.kpi_codes:
+            continue
+        if dimension_kpis is not None and not dimension_kpis.intersection(solution.kpi_codes):
+            continue
+        if filters.sdg and filters.sdg not in solution.sdgs:
+            continue
+        allowed.append(solution.id)
+    return allowed
+
+
+def allowed_need_ids(session: Session, filters: MatchFilters) -> list[int]:
+    for field in ("cpv", "trl_min", "trl_max", "sdg"):
+        if getattr(filters, field) is not None:
+            _refuse(field, f"the {field} filter applies to solutions, not needs")
+    if filters.status and filters.status not in ("open", "in_progress", "closed"):
+        _refuse("status", "a need's status is open, in_progress or closed")
+    statement = select(Need.id, Need.kpi_codes)
+    statement = (
+        statement.where(Need.status == filters.status)
+        if filters.status
+        else statement.where(Need.status != "closed")
+    )
+    if filters.language:
+        statement = statement.where(Need.language == filters.language)
+    if filters.municipality:
+        statement = statement.where(Need.municipality_number == filters.municipality)
+    if filters.county:
+        statement = statement.join(Municipality, Municipality.number == Need.municipality_number).where(
+            Municipality.county_number == filters.county
+        )
+    dimension_kpis = _kpis_of_dimension(session, filters.dimension)
+    return [
+        need_id
+        for need_id, kpi_codes in session.execute(statement)
+        if (not filters.kpi or filters.kpi in kpi_codes)
+        and (dimension_kpis is None or dimension_kpis.intersection(kpi_codes))
+    ]
