@@ -2,10 +2,12 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, status
 
+from service.auth import WriterDep
 from service.deps import IndexesDep, SessionDep
-from service.matching import service
+from service.matching import feedback, service
+from service.matching.feedback import FeedbackCreate, FeedbackRead
 from service.matching.filters import MatchFilters, filters_from_query
 from service.matching.schemas import MAX_MATCHES, NeedMatches, SearchQuery, SolutionMatches
 
@@ -52,3 +54,19 @@ def search_needs(session: SessionDep, indexes: IndexesDep, search: SearchQuery) 
         session=session, indexes=indexes, text=search.query, limit=search.limit, filters=search.filters
     )
     return NeedMatches(items=matches)
+
+
+@router.post("/needs/{need_id}/feedback", response_model=FeedbackRead, status_code=status.HTTP_201_CREATED)
+def give_feedback(
+    session: SessionDep, writer: WriterDep, need_id: int, feedback_in: FeedbackCreate
+) -> FeedbackRead:
+    """Mark a solution useful, not_useful, contacted or piloted for this need; the next ranking follows it."""
+    return FeedbackRead.model_validate(
+        feedback.record(session=session, need_id=need_id, feedback_in=feedback_in, given_by=writer)
+    )
+
+
+@router.get("/needs/{need_id}/feedback", response_model=list[FeedbackRead])
+def feedback_history(session: SessionDep, _writer: WriterDep, need_id: int) -> list[FeedbackRead]:
+    """Every verdict on this need's matches, oldest first, with who gave it and when (needs a token)."""
+    return [FeedbackRead.model_validate(item) for item in feedback.history(session=session, need_id=need_id)]

@@ -21,7 +21,8 @@ class Explanation(BaseModel):
         description="Cosine similarity of the two texts' vectors (-1..1), language-centred."
     )
     contributions: dict[str, float] = Field(
-        description="Each signal's part of the score: 'similarity' and 'shared_kpis' (weight x share of the query's KPIs)."
+        description="Each signal's part of the score, summing to it: 'similarity', 'shared_kpis' (weight x share of "
+        "the query's KPIs) and, after an officer's positive verdict on this need, 'feedback'."
     )
     shared_kpi_codes: list[str] = Field(description="U4SSC KPI codes tagged on both records.")
     shared_kpis: list[KpiBrief]

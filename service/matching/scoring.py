@@ -31,6 +31,11 @@ def combined_score(similarity: float, overlap: float, weight: float = SHARED_KPI
     return similarity + weight * overlap
 
 
+def kpi_bonus(query_kpis: Sequence[str], candidate_kpis: Sequence[str]) -> float:
+    """The shared-KPI part of a score."""
+    return SHARED_KPI_WEIGHT * kpi_overlap(query_kpis, candidate_kpis)
+
+
 def choose_weight(mrr_by_weight: Sequence[tuple[float, float]], tolerance: float = FIT_TOLERANCE) -> float:
     """The smallest weight whose MRR is within `tolerance` of the best."""
     best = max(mrr for _weight, mrr in mrr_by_weight)

@@ -10,11 +10,12 @@ from sqlalchemy.orm import Session
 from service.kpis.repository import kpis_by_code
 from service.language import detect_language
 from service.matching import repository
+from service.matching.feedback import FEEDBACK_LIFT, POSITIVE_VERDICTS, latest_verdicts
 from service.matching.filters import MatchFilters, allowed_need_ids, allowed_solution_ids
 from service.matching.indexes import MatchingIndexes
 from service.matching.record_index import RecordIndex
 from service.matching.schemas import Explanation, KpiBrief, NeedMatch, SolutionMatch
-from service.matching.scoring import candidate_count, combined_score, kpi_overlap
+from service.matching.scoring import candidate_count, kpi_bonus
 from service.needs import repository as needs_repository
 from service.needs import service as needs_service
 from service.needs.models import Need
@@ -35,6 +36,7 @@ class MatchQuery:
     vector: np.ndarray  # as the index holds vectors (centred on the language)
     language: str
     kpi_codes: Sequence[str] = field(default_factory=list)
+    verdicts: dict[int, str] = field(default_factory=dict)  # officers' latest verdict per solution
 
 
 def match_need(
@@ -47,7 +49,8 @@ def match_need(
 ) -> list[SolutionMatch]:
     """Solutions for a stored need, best first."""
     need = needs_service.get(session=session, need_id=need_id)
-    query = MatchQuery("need", _stored_vector(session, indexes.needs, need.id), need.language, need.kpi_codes)
+    vector = _stored_vector(session, indexes.needs, need.id)
+    query = MatchQuery("need", vector, need.language, need.kpi_codes, latest_verdicts(session, need.id))
     return _solutions_for(session, indexes, query, limit, filters or MatchFilters())
 
 
@@ -91,19 +94,20 @@ def _text_query(index: RecordIndex, text: str) -> MatchQuery:
 def _solutions_for(
     session: Session, indexes: MatchingIndexes, query: MatchQuery, limit: int, filters: MatchFilters
 ) -> list[SolutionMatch]:
-    allowed = allowed_solution_ids(session, filters)
+    rejected = {solution_id for solution_id, verdict in query.verdicts.items() if verdict == "not_useful"}
+    allowed = [
+        solution_id for solution_id in allowed_solution_ids(session, filters) if solution_id not in rejected
+    ]
     hits = indexes.solutions.search(query.vector, _candidates(query, limit), allowed_ids=allowed)
     solutions = solutions_repository.solutions_by_id(session, [owner_id for owner_id, _ in hits])
-    scored = _rescore(
-        query, [(solutions[owner_id], similarity) for owner_id, similarity in hits if owner_id in solutions]
-    )
+    scored = _rescore(query, [(solutions[owner_id], sim) for owner_id, sim in hits if owner_id in solutions])
     return [
         SolutionMatch(
             solution=SolutionRead.model_validate(solution),
-            score=round(score, 4),
-            explanation=_explain(session, query, similarity, score, "solution", solution),
+            score=round(sum(parts.values()), 4),
+            explanation=_explain(session, query, parts, "solution", solution),
         )
-        for solution, similarity, score in scored[:limit]
+        for solution, parts in scored[:limit]
     ]
 
 
@@ -113,34 +117,37 @@ def _needs_for(
     allowed = allowed_need_ids(session, filters)
     hits = indexes.needs.search(query.vector, _candidates(query, limit), allowed_ids=allowed)
     needs = needs_repository.needs_by_id(session, [owner_id for owner_id, _ in hits])
-    scored = _rescore(
-        query, [(needs[owner_id], similarity) for owner_id, similarity in hits if owner_id in needs]
-    )
+    scored = _rescore(query, [(needs[owner_id], sim) for owner_id, sim in hits if owner_id in needs])
     return [
         NeedMatch(
             need=NeedRead.model_validate(need),
-            score=round(score, 4),
-            explanation=_explain(session, query, similarity, score, "need", need),
+            score=round(sum(parts.values()), 4),
+            explanation=_explain(session, query, parts, "need", need),
         )
-        for need, similarity, score in scored[:limit]
+        for need, parts in scored[:limit]
     ]
 
 
 def _candidates(query: MatchQuery, limit: int) -> int:
-    # Without KPIs the dense order is final; with them, more candidates compete for the re-scored top.
-    return candidate_count(limit) if query.kpi_codes else limit
+    # Without KPIs or feedback the dense order is final; with them, more candidates compete for the top.
+    return candidate_count(limit) if query.kpi_codes or query.verdicts else limit
 
 
 RecordT = TypeVar("RecordT", Need, Solution)
 
 
-def _rescore(query: MatchQuery, hits: list[tuple[RecordT, float]]) -> list[tuple[RecordT, float, float]]:
-    """(record, similarity, score), best score first; records deleted since the search are already gone."""
-    scored = [
-        (record, similarity, combined_score(similarity, kpi_overlap(query.kpi_codes, record.kpi_codes)))
-        for record, similarity in hits
-    ]
-    return sorted(scored, key=lambda item: -item[2])
+def _rescore(query: MatchQuery, hits: list[tuple[RecordT, float]]) -> list[tuple[RecordT, dict[str, float]]]:
+    """Each record with its score's parts (similarity, shared KPIs, feedback), best total first."""
+    scored = []
+    for record, similarity in hits:
+        parts = {
+            "similarity": similarity,
+            "shared_kpis": kpi_bonus(query.kpi_codes, record.kpi_codes),
+        }
+        if isinstance(record, Solution) and query.verdicts.get(record.id) in POSITIVE_VERDICTS:
+            parts["feedback"] = FEEDBACK_LIFT
+        scored.append((record, parts))
+    return sorted(scored, key=lambda item: -sum(item[1].values()))
 
 
 def _stored_vector(session: Session, index: RecordIndex, owner_id: int) -> np.ndarray:
@@ -157,12 +164,7 @@ def _stored_vector(session: Session, index: RecordIndex, owner_id: int) -> np.nd
 
 
 def _explain(
-    session: Session,
-    query: MatchQuery,
-    similarity: float,
-    score: float,
-    result_kind: str,
-    result: Need | Solution,
+    session: Session, query: MatchQuery, parts: dict[str, float], result_kind: str, result: Need | Solution
 ) -> Explanation:
     result_codes = set(result.kpi_codes)
     shared = [code for code in query.kpi_codes if code in result_codes]
@@ -174,17 +176,19 @@ def _explain(
     ]
     query_side = "search text" if query.kind == "text" else query.kind
     summary = (
-        f"Text similarity {similarity:.2f} between the {query_side} "
+        f"Text similarity {parts['similarity']:.2f} between the {query_side} "
         f"({_LANGUAGE_NAMES.get(query.language, query.language)}) and the {result_kind} "
         f"({_LANGUAGE_NAMES.get(result.language, result.language)})"
     )
     if briefs:
-        summary += f"; +{score - similarity:.2f} because both address " + ", ".join(
+        summary += f"; +{parts['shared_kpis']:.2f} because both address " + ", ".join(
             f"{brief.code} {brief.name_en}" for brief in briefs
         )
+    if "feedback" in parts:
+        summary += f"; +{parts['feedback']:.2f} because an officer marked it {query.verdicts[result.id]}"
     return Explanation(
-        similarity=round(similarity, 4),
-        contributions={"similarity": round(similarity, 4), "shared_kpis": round(score - similarity, 4)},
+        similarity=round(parts["similarity"], 4),
+        contributions={name: round(value, 4) for name, value in parts.items()},
         shared_kpi_codes=shared,
         shared_kpis=briefs,
         language_pair=f"{query.language}->{result.language}",

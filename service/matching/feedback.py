@@ -1,0 +1,63 @@
+"""Officers' verdicts on a need's matches; they change that need's very next ranking.
+
+`not_useful` takes a solution out of the need's results; `useful`, `contacted` and `piloted` lift it.
+The lift is a chosen constant, not a fitted one: the evaluation set has no feedback to fit it on.
+"""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.matching.models import Feedback
+from service.needs import service as needs_service
+from service.solutions import service as solutions_service
+
+Verdict = Literal["useful", "not_useful", "contacted", "piloted"]
+POSITIVE_VERDICTS = frozenset({"useful", "contacted", "piloted"})
+FEEDBACK_LIFT = 0.2  # about the spread of similarities among a need's top ten
+
+
+class FeedbackCreate(BaseModel):
+    solution_id: int
+    verdict: Verdict
+
+
+class FeedbackRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    need_id: int
+    solution_id: int
+    verdict: Verdict
+    given_by: str
+    created_at: datetime
+
+
+def record(*, session: Session, need_id: int, feedback_in: FeedbackCreate, given_by: str) -> Feedback:
+    needs_service.get(session=session, need_id=need_id)
+    solutions_service.get(session=session, solution_id=feedback_in.solution_id)
+    feedback = Feedback(
+        need_id=need_id, solution_id=feedback_in.solution_id, verdict=feedback_in.verdict, given_by=given_by
+    )
+    session.add(feedback)
+    session.commit()
+    return feedback
+
+
+def history(*, session: Session, need_id: int) -> Sequence[Feedback]:
+    needs_service.get(session=session, need_id=need_id)
+    return session.scalars(select(Feedback).where(Feedback.need_id == need_id).order_by(Feedback.id)).all()
+
+
+def latest_verdicts(session: Session, need_id: int) -> dict[int, str]:
+    """The latest verdict per solution: a later verdict replaces an earlier one."""
+    statement = (
+        select(Feedback.solution_id, Feedback.verdict)
+        .where(Feedback.need_id == need_id)
+        .order_by(Feedback.id)
+    )
+    return {solution_id: verdict for solution_id, verdict in session.execute(statement)}
