@@ -104,6 +104,11 @@ def allowed_solution_ids(session: Session, filters: MatchFilters) -> list[int]:
         statement = statement.where(Solution.trl >= filters.trl_min)
     if filters.trl_max is not None:
         statement = statement.where(Solution.trl <= filters.trl_max)
+    if not any(
+        (filters.county, filters.municipality, filters.cpv, filters.kpi, filters.dimension, filters.sdg)
+    ):
+        # Only column filters: the ids come straight from SQL without loading the list fields.
+        return list(session.scalars(statement.with_only_columns(Solution.id)))
     dimension_kpis = _kpis_of_dimension(session, filters.dimension)
     allowed = []
     for solution in session.scalars(statement):
