@@ -39,3 +39,25 @@ def test_home_solution_and_search_pages(api: httpx.Client) -> None:
     assert search.status_code == 200
     assert f'href="/solutions/{solution_id}"' in search.text
     assert api.get("/needs/424242").status_code == 404
+
+
+def test_a_generated_need_page_shows_its_evidence_and_synthetic_marker(api: httpx.Client) -> None:
+    peers = {"5001": 10.0, "1103": 80.0, "4601": 60.0, "0301": 70.0, "4204": 25.0, "1804": 90.0}
+    observations = [
+        {
+            "municipality_number": n,
+            "kpi_code": "EC-ICT-WS-1C",
+            "year": 2023,
+            "value": v,
+            "unit": "%",
+            "source": "Demo",
+            "synthetic": True,
+        }
+        for n, v in peers.items()
+    ]
+    assert api.post("/api/v1/kpi-observations", json={"observations": observations}).status_code == 200
+    [need_id] = api.post("/api/v1/municipalities/5001/needs/generate").json()["created"]
+    page = api.get(f"/needs/{need_id}").text
+    assert "synthetic value" in page
+    assert "band 1" in page
+    assert "In English" in page and "Smart Water Meters" in page
