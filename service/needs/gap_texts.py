@@ -46,6 +46,7 @@ def gap_need_text(standing: KpiStanding, municipality_name: str) -> GapNeedText:
     assert target is not None and standing.band is not None and standing.percent_of_target is not None
     point = f" ({standing.data_point})" if standing.data_point else ""
     value, goal, unit = _number(latest.value), _number(target.value), latest.unit
+    value_no, goal_no = value.replace(".", ","), goal.replace(".", ",")  # Norwegian decimal comma
     worse_no = "for høy" if standing.direction == "-" else "for lav"
     worse_en = "too high" if standing.direction == "-" else "too low"
     better_no = "redusere" if standing.direction == "-" else "øke"
@@ -59,8 +60,8 @@ def gap_need_text(standing: KpiStanding, municipality_name: str) -> GapNeedText:
     problem_no = f"{kpi.problem_no} " if kpi.problem_no else ""
     problem_en = f"{kpi.problem_en} " if kpi.problem_en else ""
     description_no = (
-        f"{problem_no}{kpi.name_no}{point} er {worse_no} i {municipality_name}. I {latest.year} var verdien {value} {unit}, "
-        f"mot et mål på {goal} {unit} ({_TARGET_KIND_NO[target.kind]}). Det er {standing.percent_of_target:.0f} % "
+        f"{problem_no}{kpi.name_no}{point} er {worse_no} i {municipality_name}. I {latest.year} var verdien {value_no} {unit}, "
+        f"mot et mål på {goal_no} {unit} ({_TARGET_KIND_NO[target.kind]}). Det er {standing.percent_of_target:.0f} % "
         f"av målet, bånd {standing.band} av 4 i U4SSC-metodikken (indikator {kpi.code}).{trend_no} "
         f"Kommunen ser etter løsninger som kan {better_no} {kpi.name_no.lower()}. Kilde: {latest.source}.{synthetic_no}"
         f"{_sdgs(kpi.sdgs, 'Bærekraftsmål')}"

@@ -52,7 +52,7 @@ def test_generation_is_idempotent_and_keeps_officers_edits(api: httpx.Client) ->
     assert water["municipality_name"] == "Trondheim"
     for phrase in (
         "Vanntap i ledningsnettet",
-        "62.5 %",
+        "62,5 %",
         "25 %",
         "2023",
         "bånd 2",
