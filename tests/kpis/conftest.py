@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI, Request, Response
 
+from service.config import get_settings
 from tests.conftest import catalogue_database, uvicorn_in_thread
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -100,3 +101,13 @@ def ssb(ssb_server: RecordedSsb) -> Iterator[RecordedSsb]:
     ssb_server.reset()
     yield ssb_server
     ssb_server.reset()
+
+
+@pytest.fixture
+def cli_environment(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """`innomatch` commands in the test run against the test's database."""
+    monkeypatch.setenv("INNOMATCH_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("INNOMATCH_DATABASE_URL", database_url)
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()

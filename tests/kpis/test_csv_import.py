@@ -1,6 +1,5 @@
 """CSV import of KPI observations: every bad line named, nothing stored, re-import updates."""
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -8,7 +7,6 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from service.cli import app
-from service.config import get_settings
 from service.kpis.csv_import import CsvProblems, read_observations
 from tests.kpis.test_ssb_import import count_rows, session  # noqa: F401 (fixture)
 
@@ -46,17 +44,8 @@ def test_malformed_csv_names_the_line(text: str, message: str) -> None:
     assert any(problem.startswith(message) for problem in problems.value.problems), problems.value.problems
 
 
+@pytest.mark.usefixtures("cli_environment")
 class TestCommand:
-    @pytest.fixture(autouse=True)
-    def environment(
-        self, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-    ) -> Iterator[None]:
-        monkeypatch.setenv("INNOMATCH_DATA_DIR", str(tmp_path))
-        monkeypatch.setenv("INNOMATCH_DATABASE_URL", database_url)
-        get_settings.cache_clear()
-        yield
-        get_settings.cache_clear()
-
     def test_a_bad_line_stores_nothing_and_is_named(self, tmp_path: Path, session: Session) -> None:  # noqa: F811
         path = tmp_path / "kpis.csv"
         path.write_text(

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from service.cli import app
-from service.config import get_settings
 from service.db import make_engine, make_session_factory
 from service.errors import FieldErrors
 from service.kpis.models import KpiObservation
@@ -276,18 +275,9 @@ def test_csv_and_ssb_together_are_refused(tmp_path: Path) -> None:
     assert "not both" in result.output
 
 
+@pytest.mark.usefixtures("cli_environment")
 class TestCommand:
     """`innomatch import-kpis` end to end against the recorded server and a real database."""
-
-    @pytest.fixture(autouse=True)
-    def environment(
-        self, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-    ) -> Iterator[None]:
-        monkeypatch.setenv("INNOMATCH_DATA_DIR", str(tmp_path))
-        monkeypatch.setenv("INNOMATCH_DATABASE_URL", database_url)
-        get_settings.cache_clear()
-        yield
-        get_settings.cache_clear()
 
     def test_ssb_import_then_reimport(self, ssb: RecordedSsb, session: Session) -> None:
         ssb.serve("10540", recorded("10540_unemployment.json"))
