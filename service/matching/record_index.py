@@ -124,6 +124,8 @@ class RecordIndex:
                         content_hash=content_hash(texts[owner_id]),
                         vector=vector,
                     )
+                    # Logged so that every index following the database (other processes too) takes it up.
+                    repository.log_change(session, kind=self.kind, owner_id=owner_id, operation="upsert")
             if advance:
                 advance(len(batch))
         return len(missing)
