@@ -7,7 +7,6 @@ regions, SDGs) in Python over the rows SQL let through.
 
 from typing import Annotated, Literal
 
-from fastapi import Query
 from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -54,34 +53,6 @@ class MatchFilters(BaseModel):
     @classmethod
     def _compact(cls, code: str | None) -> str | None:
         return compact_kpi_code(code) if code else None
-
-
-def filters_from_query(
-    county: Annotated[str | None, Query(pattern=r"^\d{2}$")] = None,
-    municipality: Annotated[str | None, Query(pattern=r"^\d{4}$")] = None,
-    cpv: Annotated[str | None, Query(pattern=r"^\d{2,8}$")] = None,
-    trl_min: Annotated[int | None, Query(ge=1, le=9)] = None,
-    trl_max: Annotated[int | None, Query(ge=1, le=9)] = None,
-    kpi: Annotated[str | None, Query(max_length=30)] = None,
-    dimension: Dimension | None = None,
-    sdg: Annotated[int | None, Query(ge=1, le=17)] = None,
-    language: Annotated[str | None, Query(max_length=3)] = None,
-    status: Annotated[str | None, Query(max_length=20)] = None,
-) -> MatchFilters:
-    return MatchFilters.model_validate(
-        {
-            "county": county,
-            "municipality": municipality,
-            "cpv": cpv,
-            "trl_min": trl_min,
-            "trl_max": trl_max,
-            "kpi": kpi,
-            "dimension": dimension,
-            "sdg": sdg,
-            "language": language,
-            "status": status,
-        }
-    )
 
 
 def _kpis_of_dimension(session: Session, dimension: str | None) -> set[str] | None:

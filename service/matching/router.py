@@ -2,18 +2,18 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Query, status
 
 from service.auth import WriterDep
 from service.deps import IndexesDep, SessionDep
 from service.matching import feedback, service
 from service.matching.feedback import FeedbackCreate, FeedbackRead
-from service.matching.filters import MatchFilters, filters_from_query
+from service.matching.filters import MatchFilters
 from service.matching.schemas import MAX_MATCHES, NeedMatches, SearchQuery, SolutionMatches
 
 router = APIRouter(prefix="/api/v1", tags=["matching"])
 Limit = Annotated[int, Query(ge=1, le=MAX_MATCHES, description="How many matches, best first.")]
-FiltersDep = Annotated[MatchFilters, Depends(filters_from_query)]
+FiltersDep = Annotated[MatchFilters, Query()]  # the filters as query parameters, validated like the body's
 
 
 @router.get("/needs/{need_id}/matches", response_model=SolutionMatches)
