@@ -65,6 +65,7 @@ class GapAnalysis:
         populations = latest_populations(session)
         self._class_of = {number: population_class(people) for number, people in populations.items()}
         self._history: dict[tuple[str, str, str], list[KpiObservation]] = defaultdict(list)
+        self._latest_by_kpi: dict[tuple[str, str], dict[str, float]] = {}
         for observation in repository.all_observations(session):
             key = (observation.municipality_number, observation.kpi_code, observation.data_point)
             self._history[key].append(observation)
@@ -92,6 +93,17 @@ class GapAnalysis:
         trend = trend_of([(item.year, item.value) for item in history], direction)
         return KpiStanding(kpi, data_point, latest, direction, target, percent, band, severity, trend)
 
+    def _latest_values(self, kpi_code: str, data_point: str) -> dict[str, float]:
+        """Each municipality's latest value of one KPI data point, computed once per analysis."""
+        key = (kpi_code, data_point)
+        if key not in self._latest_by_kpi:
+            self._latest_by_kpi[key] = {
+                municipality: max(observations, key=lambda item: item.year).value
+                for (municipality, code, point), observations in self._history.items()
+                if code == kpi_code and point == data_point
+            }
+        return self._latest_by_kpi[key]
+
     def _published_target(self, kpi_code: str, data_point: str, direction: str, year: int) -> Target | None:
         """The preferred kind; within it the first deadline not before the observation, else the latest.
 
@@ -114,11 +126,7 @@ class GapAnalysis:
         """The best quartile of comparable municipalities' latest values."""
         if direction not in ("+", "-"):
             return None
-        latest_values = {
-            municipality: max(observations, key=lambda item: item.year).value
-            for (municipality, code, point), observations in self._history.items()
-            if code == kpi_code and point == data_point
-        }
+        latest_values = self._latest_values(kpi_code, data_point)
         own_class = self._class_of.get(number)
         peers = [
             value
