@@ -12,6 +12,7 @@ from embeddings.encoder import (
     normalize_text,
 )
 from embeddings.index import SearchHit, VectorIndex
+from embeddings.lexical import LexicalIndex, TextAnalyzer
 from embeddings.locks import ReadWriteLock
 from embeddings.snapshot import IndexManifest, SnapshotError
 
@@ -22,10 +23,12 @@ __all__ = [
     "Encoder",
     "IndexManifest",
     "LanguageCentroids",
+    "LexicalIndex",
     "ReadWriteLock",
     "SearchHit",
     "SentenceTransformerEncoder",
     "SnapshotError",
+    "TextAnalyzer",
     "VectorIndex",
     "content_hash",
     "load_encoder",

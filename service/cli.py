@@ -9,7 +9,7 @@ import typer
 import uvicorn
 from tqdm import tqdm
 
-from embeddings import CachingEncoder, Encoder, LanguageCentroids, load_encoder
+from embeddings import CachingEncoder, Encoder, load_encoder
 from service.config import get_settings
 
 app = typer.Typer(
@@ -112,37 +112,50 @@ def evaluate(
     encoder: Annotated[
         list[str] | None, typer.Option(help="Encoder(s) to evaluate; default: the configured one.")
     ] = None,
-    split: Annotated[str, typer.Option(help="all, train or heldout.")] = "all",
-    fit_kpi_weight: Annotated[
-        bool, typer.Option(help="Also fit the shared-KPI weight on the train split and print the grid.")
+    split: Annotated[
+        list[str] | None, typer.Option(help="all, train or heldout (repeatable); default: heldout and all.")
+    ] = None,
+    fit: Annotated[
+        bool, typer.Option(help="Also fit the lexical and shared-KPI weights on the train split.")
     ] = False,
 ) -> None:
     """Print R@1, R@5, R@10 and MRR overall and per (need language, solution language) for each ranking."""
     from service.matching.centroids import fit_centroids
-    from service.matching.evaluation import evaluate_encoder, format_report, load_eval_set
-    from service.matching.evaluation import fit_kpi_weight as fit_weight_grid
-    from service.matching.scoring import FIT_GRID, SHARED_KPI_WEIGHT, choose_weight
+    from service.matching.evaluation import (
+        RANKINGS,
+        fit_weights,
+        format_reports,
+        load_eval_set,
+        report_for,
+        score_tables,
+    )
+    from service.matching.scoring import WEIGHTS, choose_weights
+    from service.seeding import catalogue_kpi_names
 
     eval_set = load_eval_set(path)
+    kpi_names = catalogue_kpi_names()
     for name in encoder or [get_settings().encoder]:
         loaded = CachingEncoder(load_encoder(name))
         centroids, _counts = fit_centroids(loaded)
-        weight = SHARED_KPI_WEIGHT
-        if fit_kpi_weight:
-            grid = fit_weight_grid(eval_set, loaded, centroids, FIT_GRID)
-            typer.echo("train MRR by shared-KPI weight: " + ", ".join(f"{w:g}: {mrr:.3f}" for w, mrr in grid))
-            weight = choose_weight(grid)
-            typer.echo(f"chosen weight {weight:g} (in use: {SHARED_KPI_WEIGHT:g})\n")
-        rankings: list[tuple[LanguageCentroids | None, float | None]] = [
-            (None, None),
-            (centroids, None),
-            (centroids, weight),
-        ]
-        for ranking_centroids, kpi_weight in rankings:
-            report = evaluate_encoder(
-                eval_set, loaded, centroids=ranking_centroids, split=split, kpi_weight=kpi_weight
+        if fit:
+            train = score_tables(eval_set, loaded, centroids=centroids, kpi_names=kpi_names, split="train")
+            grid = fit_weights(eval_set, train)
+            best = sorted(grid, key=lambda item: -item[1])[:10]
+            typer.echo(
+                "train MRR, best (lexical, shared_kpis) weights: "
+                + ", ".join(f"({lex:g}, {kpi:g}): {mrr:.3f}" for (lex, kpi), mrr in best)
             )
-            typer.echo(format_report(report) + "\n")
+            chosen = choose_weights(grid)
+            typer.echo(f"chosen {chosen} (in use: ({WEIGHTS.lexical:g}, {WEIGHTS.shared_kpis:g}))\n")
+        for split_name in split or ["heldout", "all"]:
+            tables = score_tables(
+                eval_set, loaded, centroids=centroids, kpi_names=kpi_names, split=split_name
+            )
+            reports = [
+                report_for(eval_set, tables, ranking, encoder=loaded.model_id, split=split_name)
+                for ranking in RANKINGS
+            ]
+            typer.echo(format_reports(reports) + "\n")
 
 
 @app.command("import-kpis")

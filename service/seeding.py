@@ -51,6 +51,11 @@ def _items(path: Path) -> list[dict[str, Any]]:
     return items
 
 
+def catalogue_kpi_names(seed_dir: Path = SEED_DIR) -> dict[str, tuple[str, str]]:
+    """Every KPI's (Norwegian, English) name from the catalogue file, for work without a database."""
+    return {item["code"]: (item["name_no"], item["name_en"]) for item in _items(seed_dir / "u4ssc_kpis.json")}
+
+
 def seed_catalogues(session: Session, report: SeedReport, seed_dir: Path = SEED_DIR) -> None:
     """The U4SSC KPIs, counties and municipalities: real data, kept equal to the seed files."""
     problems = {item["kpi_code"]: item for item in _items(seed_dir / "kpi_problem_statements.json")}

@@ -1,24 +1,37 @@
-"""Matching quality on an evaluation set with known answers: R@1, R@5, R@10 and MRR per language pair."""
+"""Matching quality on an evaluation set with known answers: R@1, R@5, R@10 and MRR per language pair.
+
+Every ranking the service offers is measured on the same encoded texts: dense on raw vectors (to show
+what centring buys), dense, lexical (BM25), shared KPIs alone, reciprocal-rank fusion of dense and
+lexical, and the final (hybrid) ranking. They
+rank as the service does: BM25 over the same terms, candidates from the top of both lists, the same
+weights (scoring.WEIGHTS).
+"""
 
 import json
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from itertools import product
 from pathlib import Path
 
 import numpy as np
 
-from embeddings import Encoder, LanguageCentroids, VectorIndex
+from embeddings import Encoder, LanguageCentroids, LexicalIndex
+from service.matching.features import share_of
+from service.matching.lexical_documents import LexicalDocument
 from service.matching.repository import record_text
-from service.matching.scoring import candidate_count, combined_score, kpi_overlap
+from service.matching.scoring import FIT_GRID, WEIGHTS, Weights, candidate_count, reciprocal_rank_fusion
 
 CUTOFFS = (1, 5, 10)
+RANKINGS = ("dense, raw vectors", "dense", "lexical", "shared KPIs", "rrf", "final")
+LIMIT = 10  # the service's default page: candidates are drawn for it
 
 
 @dataclass(frozen=True)
 class EvalCase:
     need_id: str
     text: str
+    document: LexicalDocument
     language: str
     kpi_codes: tuple[str, ...]
     relevant: frozenset[str]
@@ -30,6 +43,7 @@ class EvalCase:
 class EvalSet:
     solution_ids: list[str]
     solution_texts: list[str]
+    solution_documents: list[LexicalDocument]
     solution_languages: list[str]
     solution_kpis: list[tuple[str, ...]]
     cases: list[EvalCase]
@@ -62,9 +76,20 @@ class Metrics:
 class EvalReport:
     encoder: str
     split: str
-    method: str
+    ranking: str
     overall: Metrics
     by_pair: dict[str, Metrics]
+
+
+@dataclass(frozen=True)
+class ScoreTables:
+    """Each case's signals against every solution, computed once and ranked many ways."""
+
+    cases: list[EvalCase]
+    raw_dense: np.ndarray  # cosine of the raw encoder vectors, cases x solutions
+    dense: np.ndarray  # cosine of the language-centred vectors
+    bm25: np.ndarray  # raw BM25 scores
+    shared_kpis: np.ndarray  # share of the case's KPIs the solution also addresses
 
 
 def load_eval_set(path: Path) -> EvalSet:
@@ -75,6 +100,9 @@ def load_eval_set(path: Path) -> EvalSet:
         EvalCase(
             need_id=need["id"],
             text=record_text(need["title"], need["description"]),
+            document=LexicalDocument.of(
+                need["title"], need["description"], need["language"], need["kpi_codes"]
+            ),
             language=need["language"],
             kpi_codes=tuple(need["kpi_codes"]),
             relevant=frozenset(need["relevant"]),
@@ -86,91 +114,145 @@ def load_eval_set(path: Path) -> EvalSet:
     return EvalSet(
         solution_ids=[item["id"] for item in solutions],
         solution_texts=[record_text(item["title"], item["description"]) for item in solutions],
+        solution_documents=[
+            LexicalDocument.of(item["title"], item["description"], item["language"], item["kpi_codes"])
+            for item in solutions
+        ],
         solution_languages=[item["language"] for item in solutions],
         solution_kpis=[tuple(item["kpi_codes"]) for item in solutions],
         cases=cases,
     )
 
 
-def evaluate_encoder(
+def score_tables(
     eval_set: EvalSet,
     encoder: Encoder,
     *,
-    centroids: LanguageCentroids | None,
+    centroids: LanguageCentroids,
+    kpi_names: dict[str, tuple[str, str]],
     split: str = "all",
-    kpi_weight: float | None = None,
-) -> EvalReport:
-    """Rank the whole solution corpus for every need the way the service does.
-
-    Needs and solutions are encoded as passages (as stored); with `centroids` every vector is centred
-    on its language first, which is what the service's index holds. With `kpi_weight`, the dense
-    candidates are re-scored with the shared-KPI bonus, as the service does for stored needs.
-    """
+) -> ScoreTables:
+    """Needs and solutions are encoded as passages (as stored), and centred as the service's index holds them."""
     cases = [case for case in eval_set.cases if split == "all" or case.split == split]
     solution_vectors = encoder.encode_passages(eval_set.solution_texts)
     need_vectors = encoder.encode_passages([case.text for case in cases])
-    if centroids is not None:
-        solution_vectors = centroids.apply(solution_vectors, eval_set.solution_languages)
-        need_vectors = centroids.apply(need_vectors, [case.language for case in cases])
-    index = VectorIndex(encoder.dim)
-    index.upsert(np.arange(len(eval_set.solution_ids), dtype=np.int64), solution_vectors)
-    rankings = index.search_batch(need_vectors, len(eval_set.solution_ids))
-    if kpi_weight is not None:
-        rankings = [
-            _rescored(hits, case, eval_set, kpi_weight) for hits, case in zip(rankings, cases, strict=True)
-        ]
-    overall = Metrics()
-    by_pair: dict[str, Metrics] = defaultdict(Metrics)
-    for case, hits in zip(cases, rankings, strict=True):
-        ranked_ids = [eval_set.solution_ids[position] for position, _score in hits]
-        rank = next((place + 1 for place, sid in enumerate(ranked_ids) if sid in case.relevant), None)
-        overall.add(rank)
-        by_pair[f"{case.language}->{case.relevant_language}"].add(rank)
-    method = "dense, language-centred" if centroids is not None else "dense, raw vectors"
-    if kpi_weight is not None:
-        method += f" + shared KPIs (weight {kpi_weight:g})"
-    return EvalReport(
-        encoder=encoder.model_id, split=split, method=method, overall=overall, by_pair=dict(by_pair)
+    centred_solutions = centroids.apply(solution_vectors, eval_set.solution_languages)
+    centred_needs = centroids.apply(need_vectors, [case.language for case in cases])
+    lexical = LexicalIndex()
+    positions = list(range(len(eval_set.solution_ids)))
+    lexical.upsert(positions, [document.terms(kpi_names) for document in eval_set.solution_documents])
+    return ScoreTables(
+        cases=cases,
+        raw_dense=need_vectors @ solution_vectors.T,
+        dense=centred_needs @ centred_solutions.T,
+        bm25=np.vstack([lexical.scores(case.document.terms(kpi_names), positions) for case in cases])
+        if cases
+        else np.zeros((0, len(positions))),
+        shared_kpis=np.array(
+            [[share_of(case.kpi_codes, kpis) for kpis in eval_set.solution_kpis] for case in cases]
+        ).reshape(len(cases), len(positions)),
     )
 
 
-def _rescored(
-    hits: list[tuple[int, float]], case: EvalCase, eval_set: EvalSet, weight: float
-) -> list[tuple[int, float]]:
-    """The service's re-scoring: only the top dense candidates compete, the rest keep their order below."""
-    cut = candidate_count(1)
-    head = [
-        (
-            position,
-            combined_score(score, kpi_overlap(case.kpi_codes, eval_set.solution_kpis[position]), weight),
+def rank_solutions(tables: ScoreTables, ranking: str, weights: Weights = WEIGHTS) -> list[list[int]]:
+    """Per case, solution positions best first; a solution the ranking cannot reach is left out."""
+    return [_ranked(tables, row, ranking, weights) for row in range(len(tables.cases))]
+
+
+def _ranked(tables: ScoreTables, row: int, ranking: str, weights: Weights) -> list[int]:
+    if ranking == "dense, raw vectors":
+        return _order(tables.raw_dense[row])
+    dense = _order(tables.dense[row])
+    lexical = [position for position in _order(tables.bm25[row]) if tables.bm25[row, position] > 0]
+    if ranking == "dense":
+        return dense
+    if ranking == "lexical":
+        return lexical
+    if ranking == "shared KPIs":  # the signal alone: solutions sharing none are out, ties stay in file order
+        return [
+            position for position in _order(tables.shared_kpis[row]) if tables.shared_kpis[row, position] > 0
+        ]
+    k = candidate_count(LIMIT)
+    if ranking == "rrf":
+        fused = reciprocal_rank_fusion([dense[:k], lexical[:k]])
+        return sorted(fused, key=lambda position: (-sum(fused[position]), position))
+    if ranking != "final":
+        raise ValueError(f"unknown ranking {ranking!r}")
+    candidates = list(dict.fromkeys(dense[:k] + lexical[:k]))
+    best_bm25 = float(tables.bm25[row].max()) or 1.0
+
+    def score(position: int) -> float:
+        return (
+            weights.similarity * float(tables.dense[row, position])
+            + weights.lexical * float(tables.bm25[row, position]) / best_bm25
+            + weights.shared_kpis * float(tables.shared_kpis[row, position])
         )
-        for position, score in hits[:cut]
-    ]
-    return sorted(head, key=lambda hit: -hit[1]) + hits[cut:]
+
+    return sorted(candidates, key=lambda position: (-score(position), position))
 
 
-def fit_kpi_weight(
-    eval_set: EvalSet, encoder: Encoder, centroids: LanguageCentroids, grid: Sequence[float]
-) -> list[tuple[float, float]]:
-    """MRR on the train split for each weight in `grid`; never looks at the held-out split."""
+def _order(scores: np.ndarray) -> list[int]:
+    return [int(position) for position in np.argsort(-scores, kind="stable")]
+
+
+def report_for(
+    eval_set: EvalSet,
+    tables: ScoreTables,
+    ranking: str,
+    *,
+    encoder: str,
+    split: str,
+    weights: Weights = WEIGHTS,
+) -> EvalReport:
+    overall = Metrics()
+    by_pair: dict[str, Metrics] = defaultdict(Metrics)
+    for case, ranked in zip(tables.cases, rank_solutions(tables, ranking, weights), strict=True):
+        ranked_ids = [eval_set.solution_ids[position] for position in ranked]
+        rank = next((place + 1 for place, sid in enumerate(ranked_ids) if sid in case.relevant), None)
+        overall.add(rank)
+        by_pair[f"{case.language}->{case.relevant_language}"].add(rank)
+    return EvalReport(encoder=encoder, split=split, ranking=ranking, overall=overall, by_pair=dict(by_pair))
+
+
+def fit_weights(
+    eval_set: EvalSet, train_tables: ScoreTables, grid: Sequence[float] = FIT_GRID
+) -> list[tuple[tuple[float, float], float]]:
+    """Train MRR of the final ranking for each (lexical, shared_kpis) weight pair; never sees held-out cases."""
+    if any(case.split != "train" for case in train_tables.cases):
+        raise ValueError("weights are fitted on the train split only")
     return [
         (
-            weight,
-            evaluate_encoder(
-                eval_set, encoder, centroids=centroids, split="train", kpi_weight=weight
+            (lexical, shared_kpis),
+            report_for(
+                eval_set,
+                train_tables,
+                "final",
+                encoder="",
+                split="train",
+                weights=replace(WEIGHTS, lexical=lexical, shared_kpis=shared_kpis),
             ).overall.mrr,
         )
-        for weight in grid
+        for lexical, shared_kpis in product(grid, grid)
     ]
 
 
-def format_report(report: EvalReport) -> str:
-    header = f"encoder {report.encoder} | ranking {report.method} | split {report.split}"
-    lines = [header, "| pair | n | R@1 | R@5 | R@10 | MRR |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
-    rows = [*sorted(report.by_pair.items()), ("overall", report.overall)]
-    for name, metrics in rows:
-        lines.append(
-            f"| {name} | {metrics.count} | {metrics.recall(1):.3f} | {metrics.recall(5):.3f} | "
-            f"{metrics.recall(10):.3f} | {metrics.mrr:.3f} |"
-        )
+def format_reports(reports: Iterable[EvalReport]) -> str:
+    """One table: a row per (language pair, ranking), the pairs in order and overall last."""
+    reports = list(reports)
+    if not reports:
+        return ""
+    first = reports[0]
+    lines = [
+        f"encoder {first.encoder} | split {first.split}",
+        "| pair | n | ranking | R@1 | R@5 | R@10 | MRR |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: |",
+    ]
+    pairs = sorted({pair for report in reports for pair in report.by_pair})
+    for pair in [*pairs, "overall"]:
+        for report in reports:
+            metrics = report.overall if pair == "overall" else report.by_pair.get(pair, Metrics())
+            lines.append(
+                f"| {pair} | {metrics.count} | {report.ranking} | {metrics.recall(1):.3f} | "
+                f"{metrics.recall(5):.3f} | {metrics.recall(10):.3f} | {metrics.mrr:.3f} |"
+            )
     return "\n".join(lines)

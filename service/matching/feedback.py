@@ -1,7 +1,8 @@
 """Officers' verdicts on a need's matches; they change that need's very next ranking.
 
 `not_useful` takes a solution out of the need's results; `useful`, `contacted` and `piloted` lift it.
-The lift is a chosen constant, not a fitted one: the evaluation set has no feedback to fit it on.
+Across needs, every verdict feeds a prior on the solution (see features.feedback_prior). Both weights
+are chosen, not fitted: the evaluation set has no feedback to fit them on.
 """
 
 from collections.abc import Sequence
@@ -18,7 +19,6 @@ from service.solutions import service as solutions_service
 
 Verdict = Literal["useful", "not_useful", "contacted", "piloted"]
 POSITIVE_VERDICTS = frozenset({"useful", "contacted", "piloted"})
-FEEDBACK_LIFT = 0.2  # about the spread of similarities among a need's top ten
 
 
 class FeedbackCreate(BaseModel):
@@ -61,3 +61,26 @@ def latest_verdicts(session: Session, need_id: int) -> dict[int, str]:
         .order_by(Feedback.id)
     )
     return {solution_id: verdict for solution_id, verdict in session.execute(statement)}
+
+
+def verdict_counts(
+    session: Session, solution_ids: Sequence[int], *, excluding_need: int | None
+) -> dict[int, tuple[int, int]]:
+    """(positive, not_useful) latest verdicts per solution over every need but `excluding_need`."""
+    statement = (
+        select(Feedback.need_id, Feedback.solution_id, Feedback.verdict)
+        .where(Feedback.solution_id.in_(solution_ids))
+        .order_by(Feedback.id)
+    )
+    latest = {(need_id, solution_id): verdict for need_id, solution_id, verdict in session.execute(statement)}
+    counts: dict[int, tuple[int, int]] = {}
+    for (need_id, solution_id), verdict in latest.items():
+        if need_id == excluding_need:
+            continue
+        positive, negative = counts.get(solution_id, (0, 0))
+        if verdict in POSITIVE_VERDICTS:
+            positive += 1
+        elif verdict == "not_useful":
+            negative += 1
+        counts[solution_id] = (positive, negative)
+    return counts

@@ -1,7 +1,8 @@
-"""The FAISS index of one kind of record: a cache of SQL that follows the change log.
+"""The FAISS and BM25 indexes of one kind of record: caches of SQL that follow the change log.
 
-Startup compares the snapshot's manifest with SQL, replays newer changes and rebuilds from stored
-vectors whenever anything disagrees; a missing or corrupt snapshot is rebuilt, never fatal.
+Startup compares the FAISS snapshot's manifest with SQL, replays newer changes and rebuilds from stored
+vectors whenever anything disagrees; a missing or corrupt snapshot is rebuilt, never fatal. The BM25
+index has no snapshot: it is built from the records' texts at every start (no encoding involved).
 """
 
 import logging
@@ -12,8 +13,10 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy.orm import Session, sessionmaker
 
-from embeddings import Encoder, LanguageCentroids, SnapshotError, VectorIndex, content_hash
+from embeddings import Encoder, LanguageCentroids, LexicalIndex, SnapshotError, VectorIndex, content_hash
+from service.kpis.repository import kpi_names
 from service.matching import repository
+from service.matching.lexical_documents import LexicalDocument
 
 log = logging.getLogger(__name__)
 ProgressFactory = Callable[[int, str], Callable[[int], object]]
@@ -39,6 +42,7 @@ class RecordIndex:
         self._sessions = session_factory
         self._snapshot_every = snapshot_every
         self._index = VectorIndex(encoder.dim)
+        self.lexical = LexicalIndex()
         self._applied_seq = 0
         self._changes_since_snapshot = 0
         self._writer = threading.Lock()  # one writer at a time; VectorIndex lets searches run beside it
@@ -76,11 +80,14 @@ class RecordIndex:
             if reason is None:
                 self._replay_changes()
                 reason = self._disagreement_with_sql()
-                if reason is None:
-                    return f"{self.kind} index loaded from snapshot ({len(self._index)} vectors)"
-            self._rebuild()
-            self._save_snapshot()
-            return f"{self.kind} index rebuilt from stored vectors: {reason}"
+            if reason is None:
+                outcome = f"{self.kind} index loaded from snapshot ({len(self._index)} vectors)"
+            else:
+                self._rebuild()
+                self._save_snapshot()
+                outcome = f"{self.kind} index rebuilt from stored vectors: {reason}"
+            self._load_lexical()
+            return f"{outcome}; {len(self.lexical)} texts indexed for BM25"
 
     def catch_up(self) -> int:
         """Apply every change logged since the last one applied; the number of records touched."""
@@ -158,6 +165,7 @@ class RecordIndex:
                 session, kind=self.kind, model_id=self.encoder.model_id, owner_ids=sorted(touched)
             )
             last_seq = changes[-1].seq
+            self._update_lexical(session, sorted(touched))
         gone = [owner_id for owner_id in touched if owner_id not in current]
         if gone:
             self._index.remove(gone)
@@ -192,6 +200,25 @@ class RecordIndex:
         self._index = index
         self._applied_seq = seq
         self._replay_changes()
+
+    def _update_lexical(self, session: Session, owner_ids: list[int]) -> None:
+        rows = repository.lexical_rows_of(session, kind=self.kind, owner_ids=owner_ids)
+        names = kpi_names(session)
+        self.lexical.remove(set(owner_ids) - {row[0] for row in rows})
+        self.lexical.upsert(
+            [row[0] for row in rows], [LexicalDocument.of_row(row).terms(names) for row in rows]
+        )
+
+    def _load_lexical(self) -> None:
+        # A change landing during the read is replayed by the next catch-up, harmlessly.
+        ids: list[int] = []
+        terms: list[list[str]] = []
+        with self._sessions() as session:
+            names = kpi_names(session)
+            for rows in repository.iter_lexical_rows(session, kind=self.kind):
+                ids += [row[0] for row in rows]
+                terms += [LexicalDocument.of_row(row).terms(names) for row in rows]
+        self.lexical.replace_all(ids, terms)
 
     def _save_snapshot(self) -> None:
         try:

@@ -43,7 +43,10 @@ def update_record(
     encoded = encode_if_changed(session, encoder=indexes.encoder, kind=kind, owner_id=record.id, text=text)
     if text_changed and "language" not in changes:
         changes = {**changes, "language": detect_language(text)}
-    language_changed = changes.get("language", record.language) != record.language
+    reindex = any(
+        field in changes and changes[field] != getattr(record, field)
+        for field in ("language", "kpi_codes", "translations")
+    )
     for field, value in changes.items():
         setattr(record, field, value)
     store_encoded(
@@ -52,7 +55,7 @@ def update_record(
         kind=kind,
         owner_id=record.id,
         encoded=encoded,
-        language_changed=language_changed,
+        reindex=reindex,
     )
     session.commit()
     indexes.of(kind).catch_up()

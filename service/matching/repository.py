@@ -1,9 +1,10 @@
 """All SQL about stored vectors, the change log and feedback."""
 
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 import numpy as np
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Select, delete, func, null, select
 from sqlalchemy.orm import Session
 
 from service.matching.models import IndexChange, LanguageCentroid, StoredVector
@@ -173,3 +174,36 @@ def record_texts(session: Session, *, kind: str, owner_ids: Sequence[int]) -> di
 def record_text(title: str, description: str) -> str:
     """The text a record is embedded and matched by."""
     return f"{title.strip()}\n{description.strip()}"
+
+
+LexicalRow = tuple[int, str, str, str, list[str], dict[str, dict[str, str]]]
+"""(id, title, description, language, KPI codes, translations) of one record."""
+
+
+def _lexical_rows(kind: str) -> Select[int, str, str, str, list[str], Any]:
+    model = RECORD_MODELS[kind]
+    translations = Need.translations if kind == "need" else null()
+    return select(model.id, model.title, model.description, model.language, model.kpi_codes, translations)
+
+
+def lexical_rows_of(session: Session, *, kind: str, owner_ids: Sequence[int]) -> list[LexicalRow]:
+    statement = _lexical_rows(kind).where(RECORD_MODELS[kind].id.in_(owner_ids))
+    return [_lexical_row(row) for row in session.execute(statement)]
+
+
+def iter_lexical_rows(session: Session, *, kind: str, batch_size: int = 10_000) -> Iterator[list[LexicalRow]]:
+    """Every record's lexical row in id order, in batches."""
+    model = RECORD_MODELS[kind]
+    last_id = -1
+    while True:
+        statement = _lexical_rows(kind).where(model.id > last_id).order_by(model.id).limit(batch_size)
+        rows = [_lexical_row(row) for row in session.execute(statement)]
+        if not rows:
+            return
+        yield rows
+        last_id = rows[-1][0]
+
+
+def _lexical_row(row: Any) -> LexicalRow:
+    owner_id, title, description, language, kpi_codes, translations = row
+    return owner_id, title, description, language, list(kpi_codes or []), dict(translations or {})

@@ -10,30 +10,49 @@ from service.matching import feedback, service
 from service.matching.feedback import FeedbackCreate, FeedbackRead
 from service.matching.filters import MatchFilters
 from service.matching.schemas import MAX_MATCHES, NeedMatches, SearchQuery, SolutionMatches
+from service.matching.scoring import Ranking
 
 router = APIRouter(prefix="/api/v1", tags=["matching"])
 Limit = Annotated[int, Query(ge=1, le=MAX_MATCHES, description="How many matches, best first.")]
 FiltersDep = Annotated[MatchFilters, Query()]  # the filters as query parameters, validated like the body's
+RankingParam = Annotated[
+    Ranking, Query(description="hybrid (the product's ranking), or one signal alone: dense, lexical, rrf.")
+]
 
 
 @router.get("/needs/{need_id}/matches", response_model=SolutionMatches)
 def match_need(
-    session: SessionDep, indexes: IndexesDep, filters: FiltersDep, need_id: int, limit: Limit = 10
+    session: SessionDep,
+    indexes: IndexesDep,
+    filters: FiltersDep,
+    need_id: int,
+    limit: Limit = 10,
+    ranking: RankingParam = "hybrid",
 ) -> SolutionMatches:
     """Published solutions for a need, best first, each with its score and explanation; optional filters."""
     matches = service.match_need(
-        session=session, indexes=indexes, need_id=need_id, limit=limit, filters=filters
+        session=session, indexes=indexes, need_id=need_id, limit=limit, filters=filters, ranking=ranking
     )
     return SolutionMatches(items=matches)
 
 
 @router.get("/solutions/{solution_id}/matches", response_model=NeedMatches)
 def match_solution(
-    session: SessionDep, indexes: IndexesDep, filters: FiltersDep, solution_id: int, limit: Limit = 10
+    session: SessionDep,
+    indexes: IndexesDep,
+    filters: FiltersDep,
+    solution_id: int,
+    limit: Limit = 10,
+    ranking: RankingParam = "hybrid",
 ) -> NeedMatches:
     """Needs (not closed unless filtered by status) that a solution answers, best first: where the demand is."""
     matches = service.match_solution(
-        session=session, indexes=indexes, solution_id=solution_id, limit=limit, filters=filters
+        session=session,
+        indexes=indexes,
+        solution_id=solution_id,
+        limit=limit,
+        filters=filters,
+        ranking=ranking,
     )
     return NeedMatches(items=matches)
 
@@ -42,7 +61,12 @@ def match_solution(
 def search_solutions(session: SessionDep, indexes: IndexesDep, search: SearchQuery) -> SolutionMatches:
     """Solutions for free text in Norwegian or English, with optional filters."""
     matches = service.search_solutions(
-        session=session, indexes=indexes, text=search.query, limit=search.limit, filters=search.filters
+        session=session,
+        indexes=indexes,
+        text=search.query,
+        limit=search.limit,
+        filters=search.filters,
+        ranking=search.ranking,
     )
     return SolutionMatches(items=matches)
 
@@ -51,7 +75,12 @@ def search_solutions(session: SessionDep, indexes: IndexesDep, search: SearchQue
 def search_needs(session: SessionDep, indexes: IndexesDep, search: SearchQuery) -> NeedMatches:
     """Needs for free text in Norwegian or English, with optional filters."""
     matches = service.search_needs(
-        session=session, indexes=indexes, text=search.query, limit=search.limit, filters=search.filters
+        session=session,
+        indexes=indexes,
+        text=search.query,
+        limit=search.limit,
+        filters=search.filters,
+        ranking=search.ranking,
     )
     return NeedMatches(items=matches)
 

@@ -3,6 +3,7 @@
 from pydantic import BaseModel, Field
 
 from service.matching.filters import MatchFilters
+from service.matching.scoring import Ranking
 from service.needs.schemas import NeedRead
 from service.solutions.schemas import SolutionRead
 from service.text_fields import Description
@@ -16,16 +17,29 @@ class KpiBrief(BaseModel):
     name_no: str
 
 
+class MatchedTerm(BaseModel):
+    term: str = Field(description="The stem both texts share, e.g. 'lekkasj'.")
+    query_words: list[str] = Field(description="The words behind it in the query side's text.")
+    result_words: list[str] = Field(description="The words behind it in the result's text.")
+
+
 class Explanation(BaseModel):
-    similarity: float = Field(
-        description="Cosine similarity of the two texts' vectors (-1..1), language-centred."
+    ranking: Ranking = Field(description="How the list was ranked (hybrid unless asked otherwise).")
+    similarity: float | None = Field(
+        description="Cosine similarity of the two texts' vectors (-1..1), language-centred; "
+        "null when the ranking did not use it."
     )
     contributions: dict[str, float] = Field(
-        description="Each signal's part of the score, summing to it: 'similarity', 'shared_kpis' (weight x share of "
-        "the query's KPIs) and, after an officer's positive verdict on this need, 'feedback'."
+        description="Each signal's part of the score, summing to it. Hybrid signals: 'similarity', 'lexical' "
+        "(BM25 against the best candidate's), 'shared_kpis', 'shared_sdgs', 'cpv', 'region', 'maturity', "
+        "'references', 'feedback_prior' (other needs' verdicts), 'feedback' (this need's positive verdict); "
+        "rrf: 'dense_rank', 'lexical_rank'."
     )
     shared_kpi_codes: list[str] = Field(description="U4SSC KPI codes tagged on both records.")
     shared_kpis: list[KpiBrief]
+    shared_sdgs: list[int] = Field(description="SDGs of both sides (a need's SDGs are its KPIs').")
+    fitting_cpv_codes: list[str] = Field(description="The result's CPV codes in the subtree of the query's.")
+    matched_terms: list[MatchedTerm] = Field(description="Words the two texts share, after stemming.")
     language_pair: str = Field(
         description="Language of the query side -> language of the result, e.g. no->en."
     )
@@ -56,3 +70,6 @@ class SearchQuery(BaseModel):
     query: Description = Field(description="Free text in Norwegian or English.")
     limit: int = Field(default=10, ge=1, le=MAX_MATCHES)
     filters: MatchFilters = Field(default_factory=MatchFilters)
+    ranking: Ranking = Field(
+        default="hybrid", description="hybrid, or one signal alone: dense, lexical, rrf."
+    )

@@ -1,21 +1,35 @@
-"""Matching: needs to solutions and back, and ad-hoc text search, each with an explanation."""
+"""Matching: needs to solutions and back, and ad-hoc text search, each with an explanation.
 
-from collections.abc import Sequence
+Candidates come from the dense index and from BM25, both restricted by the filters inside the search;
+each candidate's signals are weighted (scoring.WEIGHTS) and explained.
+"""
+
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 import numpy as np
 from sqlalchemy.orm import Session
 
-from service.kpis.repository import kpis_by_code
+from service.kpis.repository import kpi_names, kpis_by_code
 from service.language import detect_language
 from service.matching import repository
-from service.matching.feedback import FEEDBACK_LIFT, POSITIVE_VERDICTS, latest_verdicts
+from service.matching.explanations import explain
+from service.matching.features import (
+    cpv_fit,
+    feedback_prior,
+    maturity_fit,
+    reference_fit,
+    region_fit,
+    share_of,
+)
+from service.matching.feedback import POSITIVE_VERDICTS, latest_verdicts, verdict_counts
 from service.matching.filters import MatchFilters, allowed_need_ids, allowed_solution_ids
 from service.matching.indexes import MatchingIndexes
+from service.matching.lexical_documents import LexicalDocument
 from service.matching.record_index import RecordIndex
-from service.matching.schemas import Explanation, KpiBrief, NeedMatch, SolutionMatch
-from service.matching.scoring import candidate_count, kpi_bonus
+from service.matching.schemas import NeedMatch, SolutionMatch
+from service.matching.scoring import WEIGHTS, Ranking, candidate_count, reciprocal_rank_fusion
+from service.municipalities.repository import counties_of
 from service.needs import repository as needs_repository
 from service.needs import service as needs_service
 from service.needs.models import Need
@@ -25,8 +39,6 @@ from service.solutions import service as solutions_service
 from service.solutions.models import Solution
 from service.solutions.schemas import SolutionRead
 
-_LANGUAGE_NAMES = {"no": "Norwegian", "en": "English"}
-
 
 @dataclass(frozen=True)
 class MatchQuery:
@@ -35,8 +47,19 @@ class MatchQuery:
     kind: str  # need | solution | text
     vector: np.ndarray  # as the index holds vectors (centred on the language)
     language: str
-    kpi_codes: Sequence[str] = field(default_factory=list)
-    verdicts: dict[int, str] = field(default_factory=dict)  # officers' latest verdict per solution
+    document: LexicalDocument
+    terms: Sequence[str]  # BM25 terms of the document
+    ranking: Ranking = "hybrid"
+    owner_id: int | None = None
+    kpi_codes: Sequence[str] = ()
+    sdgs: Sequence[int] = ()
+    cpv_codes: Sequence[str] = ()
+    county: str | None = None
+    municipality: str | None = None
+    trl: int | None = None  # a solution's maturity
+    trl_min: int | None = None  # a need's lowest acceptable maturity
+    regions_served: Sequence[str] = ()
+    verdicts: Mapping[int, str] = field(default_factory=dict)  # officers' latest verdict per solution
 
 
 def match_need(
@@ -46,11 +69,29 @@ def match_need(
     need_id: int,
     limit: int,
     filters: MatchFilters | None = None,
+    ranking: Ranking = "hybrid",
 ) -> list[SolutionMatch]:
     """Solutions for a stored need, best first."""
     need = needs_service.get(session=session, need_id=need_id)
-    vector = _stored_vector(session, indexes.needs, need.id)
-    query = MatchQuery("need", vector, need.language, need.kpi_codes, latest_verdicts(session, need.id))
+    document = LexicalDocument.of(
+        need.title, need.description, need.language, need.kpi_codes, need.translations
+    )
+    query = MatchQuery(
+        kind="need",
+        vector=_stored_vector(session, indexes.needs, need.id),
+        language=need.language,
+        document=document,
+        terms=document.terms(kpi_names(session)),
+        ranking=ranking,
+        owner_id=need.id,
+        kpi_codes=need.kpi_codes,
+        sdgs=_sdgs_of(session, need.kpi_codes),
+        cpv_codes=need.cpv_codes,
+        county=need.municipality.county_number if need.municipality else None,
+        municipality=need.municipality_number,
+        trl_min=need.trl_min,
+        verdicts=latest_verdicts(session, need.id),
+    )
     return _solutions_for(session, indexes, query, limit, filters or MatchFilters())
 
 
@@ -61,34 +102,66 @@ def match_solution(
     solution_id: int,
     limit: int,
     filters: MatchFilters | None = None,
+    ranking: Ranking = "hybrid",
 ) -> list[NeedMatch]:
     """Needs a stored solution answers, best first: the supplier's view of demand."""
     solution = solutions_service.get(session=session, solution_id=solution_id)
-    vector = _stored_vector(session, indexes.solutions, solution.id)
-    query = MatchQuery("solution", vector, solution.language, solution.kpi_codes)
+    document = LexicalDocument.of(solution.title, solution.description, solution.language, solution.kpi_codes)
+    query = MatchQuery(
+        kind="solution",
+        vector=_stored_vector(session, indexes.solutions, solution.id),
+        language=solution.language,
+        document=document,
+        terms=document.terms(kpi_names(session)),
+        ranking=ranking,
+        owner_id=solution.id,
+        kpi_codes=solution.kpi_codes,
+        sdgs=solution.sdgs,
+        cpv_codes=solution.cpv_codes,
+        trl=solution.trl,
+        regions_served=solution.regions_served,
+    )
     return _needs_for(session, indexes, query, limit, filters or MatchFilters())
 
 
 def search_solutions(
-    *, session: Session, indexes: MatchingIndexes, text: str, limit: int, filters: MatchFilters | None = None
+    *,
+    session: Session,
+    indexes: MatchingIndexes,
+    text: str,
+    limit: int,
+    filters: MatchFilters | None = None,
+    ranking: Ranking = "hybrid",
 ) -> list[SolutionMatch]:
-    return _solutions_for(
-        session, indexes, _text_query(indexes.solutions, text), limit, filters or MatchFilters()
-    )
+    query = _text_query(indexes.solutions, text, ranking)
+    return _solutions_for(session, indexes, query, limit, filters or MatchFilters())
 
 
 def search_needs(
-    *, session: Session, indexes: MatchingIndexes, text: str, limit: int, filters: MatchFilters | None = None
+    *,
+    session: Session,
+    indexes: MatchingIndexes,
+    text: str,
+    limit: int,
+    filters: MatchFilters | None = None,
+    ranking: Ranking = "hybrid",
 ) -> list[NeedMatch]:
-    return _needs_for(session, indexes, _text_query(indexes.needs, text), limit, filters or MatchFilters())
+    query = _text_query(indexes.needs, text, ranking)
+    return _needs_for(session, indexes, query, limit, filters or MatchFilters())
 
 
-def _text_query(index: RecordIndex, text: str) -> MatchQuery:
+def _text_query(index: RecordIndex, text: str, ranking: Ranking) -> MatchQuery:
     # Ad-hoc text is encoded like a stored record (as a passage) so that the same centroids apply.
     language = detect_language(text)
-    return MatchQuery(
-        "text", index.index_form(index.encoder.encode_passages([text]), [language])[0], language
-    )
+    vector = index.index_form(index.encoder.encode_passages([text]), [language])[0]
+    document = LexicalDocument([(text, language)], [])
+    return MatchQuery("text", vector, language, document, document.terms({}), ranking)
+
+
+def _sdgs_of(session: Session, kpi_codes: Sequence[str]) -> list[int]:
+    """A need's SDGs: those of the KPIs it addresses."""
+    kpis = kpis_by_code(session, kpi_codes)
+    return sorted({sdg for kpi in kpis.values() for sdg in kpi.sdgs})
 
 
 def _solutions_for(
@@ -98,56 +171,131 @@ def _solutions_for(
     allowed = [
         solution_id for solution_id in allowed_solution_ids(session, filters) if solution_id not in rejected
     ]
-    hits = indexes.solutions.search(query.vector, _candidates(query, limit), allowed_ids=allowed)
-    solutions = solutions_repository.solutions_by_id(session, [owner_id for owner_id, _ in hits])
-    scored = _rescore(query, [(solutions[owner_id], sim) for owner_id, sim in hits if owner_id in solutions])
+    signals = _text_signals(indexes.solutions, query, limit, allowed)
+    solutions = solutions_repository.solutions_by_id(session, signals)
+    if query.ranking == "hybrid":
+        _add_solution_features(session, query, signals, solutions)
     return [
         SolutionMatch(
-            solution=SolutionRead.model_validate(solution),
+            solution=SolutionRead.model_validate(solutions[owner_id]),
             score=round(sum(parts.values()), 4),
-            explanation=_explain(session, query, parts, "solution", solution),
+            explanation=explain(session, query, parts, solutions[owner_id]),
         )
-        for solution, parts in scored[:limit]
+        for owner_id, parts in _best(query, signals, solutions, limit)
     ]
 
 
 def _needs_for(
     session: Session, indexes: MatchingIndexes, query: MatchQuery, limit: int, filters: MatchFilters
 ) -> list[NeedMatch]:
-    allowed = allowed_need_ids(session, filters)
-    hits = indexes.needs.search(query.vector, _candidates(query, limit), allowed_ids=allowed)
-    needs = needs_repository.needs_by_id(session, [owner_id for owner_id, _ in hits])
-    scored = _rescore(query, [(needs[owner_id], sim) for owner_id, sim in hits if owner_id in needs])
+    signals = _text_signals(indexes.needs, query, limit, allowed_need_ids(session, filters))
+    needs = needs_repository.needs_by_id(session, signals)
+    if query.ranking == "hybrid":
+        _add_need_features(session, query, signals, needs)
     return [
         NeedMatch(
-            need=NeedRead.model_validate(need),
+            need=NeedRead.model_validate(needs[owner_id]),
             score=round(sum(parts.values()), 4),
-            explanation=_explain(session, query, parts, "need", need),
+            explanation=explain(session, query, parts, needs[owner_id]),
         )
-        for need, parts in scored[:limit]
+        for owner_id, parts in _best(query, signals, needs, limit)
     ]
 
 
-def _candidates(query: MatchQuery, limit: int) -> int:
-    # Without KPIs or feedback the dense order is final; with them, more candidates compete for the top.
-    return candidate_count(limit) if query.kpi_codes or query.verdicts else limit
-
-
-RecordT = TypeVar("RecordT", Need, Solution)
-
-
-def _rescore(query: MatchQuery, hits: list[tuple[RecordT, float]]) -> list[tuple[RecordT, dict[str, float]]]:
-    """Each record with its score's parts (similarity, shared KPIs, feedback), best total first."""
-    scored = []
-    for record, similarity in hits:
-        parts = {
-            "similarity": similarity,
-            "shared_kpis": kpi_bonus(query.kpi_codes, record.kpi_codes),
+def _text_signals(
+    index: RecordIndex, query: MatchQuery, limit: int, allowed: list[int]
+) -> dict[int, dict[str, float]]:
+    """The candidates and their text signals: dense similarity and BM25 (over the best candidate's)."""
+    if query.ranking == "dense":
+        return {
+            owner_id: {"similarity": score}
+            for owner_id, score in index.search(query.vector, limit, allowed_ids=allowed)
         }
-        if isinstance(record, Solution) and query.verdicts.get(record.id) in POSITIVE_VERDICTS:
-            parts["feedback"] = FEEDBACK_LIFT
-        scored.append((record, parts))
-    return sorted(scored, key=lambda item: -sum(item[1].values()))
+    k = candidate_count(limit)
+    dense = index.search(query.vector, k, allowed_ids=allowed)
+    lexical = index.lexical.search(query.terms, k, allowed_ids=allowed)
+    best_lexical = lexical[0][1] if lexical else 1.0
+    if query.ranking == "lexical":
+        return {owner_id: {"lexical": score / best_lexical} for owner_id, score in lexical[:limit]}
+    if query.ranking == "rrf":
+        fused = reciprocal_rank_fusion([[hit[0] for hit in dense], [hit[0] for hit in lexical]])
+        return {
+            owner_id: {"dense_rank": dense_part, "lexical_rank": lexical_part}
+            for owner_id, (dense_part, lexical_part) in fused.items()
+        }
+    similarity = dict(dense)
+    bm25 = dict(lexical)
+    # A candidate found by one side only still gets the other side's signal.
+    for owner_id in bm25.keys() - similarity.keys():
+        vector = index.vector(owner_id)
+        similarity[owner_id] = float(vector @ query.vector) if vector is not None else 0.0
+    dense_only = sorted(similarity.keys() - bm25.keys())
+    bm25.update(zip(dense_only, index.lexical.scores(query.terms, dense_only).tolist(), strict=True))
+    return {
+        owner_id: {"similarity": similarity[owner_id], "lexical": bm25[owner_id] / best_lexical}
+        for owner_id in similarity
+    }
+
+
+def _add_solution_features(
+    session: Session,
+    query: MatchQuery,
+    signals: dict[int, dict[str, float]],
+    solutions: Mapping[int, Solution],
+) -> None:
+    references = {number for solution in solutions.values() for number in solution.reference_municipalities}
+    county_of = counties_of(session, references)
+    prior = verdict_counts(session, list(solutions), excluding_need=query.owner_id)
+    for owner_id, features in signals.items():
+        solution = solutions.get(owner_id)
+        if solution is None:
+            continue
+        features |= {
+            "shared_kpis": share_of(query.kpi_codes, solution.kpi_codes),
+            "shared_sdgs": share_of(query.sdgs, solution.sdgs),
+            "cpv": cpv_fit(query.cpv_codes, solution.cpv_codes),
+            "region": region_fit(query.county, solution.regions_served),
+            "maturity": maturity_fit(query.trl_min, solution.trl),
+            "references": reference_fit(
+                query.county, query.municipality, solution.reference_municipalities, county_of
+            ),
+            "feedback_prior": feedback_prior(*prior.get(owner_id, (0, 0))),
+        }
+        if query.verdicts.get(owner_id) in POSITIVE_VERDICTS:
+            features["feedback"] = 1.0
+
+
+def _add_need_features(
+    session: Session, query: MatchQuery, signals: dict[int, dict[str, float]], needs: Mapping[int, Need]
+) -> None:
+    kpis = kpis_by_code(session, {code for need in needs.values() for code in need.kpi_codes})
+    for owner_id, features in signals.items():
+        need = needs.get(owner_id)
+        if need is None:
+            continue
+        need_sdgs = {sdg for code in need.kpi_codes if code in kpis for sdg in kpis[code].sdgs}
+        features |= {
+            "shared_kpis": share_of(query.kpi_codes, need.kpi_codes),
+            "shared_sdgs": share_of(query.sdgs, need_sdgs),
+            "cpv": cpv_fit(need.cpv_codes, query.cpv_codes),
+            "region": region_fit(
+                need.municipality.county_number if need.municipality else None, query.regions_served
+            ),
+            "maturity": maturity_fit(need.trl_min, query.trl),
+        }
+
+
+def _best(
+    query: MatchQuery, signals: dict[int, dict[str, float]], records: Mapping[int, object], limit: int
+) -> list[tuple[int, dict[str, float]]]:
+    """The top `limit` candidates with their score's parts, best first (ties by id, for stable pages)."""
+    scored = [
+        (owner_id, WEIGHTS.contributions(features) if query.ranking == "hybrid" else features)
+        for owner_id, features in signals.items()
+        if owner_id in records
+    ]
+    scored.sort(key=lambda item: (-sum(item[1].values()), item[0]))
+    return scored[:limit]
 
 
 def _stored_vector(session: Session, index: RecordIndex, owner_id: int) -> np.ndarray:
@@ -161,36 +309,3 @@ def _stored_vector(session: Session, index: RecordIndex, owner_id: int) -> np.nd
         raise RuntimeError(f"{index.kind} {owner_id} has no stored vector; run `innomatch reindex`")
     raw, language = stored[owner_id]
     return index.index_form(raw.reshape(1, -1), [language])[0]
-
-
-def _explain(
-    session: Session, query: MatchQuery, parts: dict[str, float], result_kind: str, result: Need | Solution
-) -> Explanation:
-    result_codes = set(result.kpi_codes)
-    shared = [code for code in query.kpi_codes if code in result_codes]
-    kpis = kpis_by_code(session, shared)
-    briefs = [
-        KpiBrief(code=code, name_en=kpis[code].name_en, name_no=kpis[code].name_no)
-        for code in shared
-        if code in kpis
-    ]
-    query_side = "search text" if query.kind == "text" else query.kind
-    summary = (
-        f"Text similarity {parts['similarity']:.2f} between the {query_side} "
-        f"({_LANGUAGE_NAMES.get(query.language, query.language)}) and the {result_kind} "
-        f"({_LANGUAGE_NAMES.get(result.language, result.language)})"
-    )
-    if briefs:
-        summary += f"; +{parts['shared_kpis']:.2f} because both address " + ", ".join(
-            f"{brief.code} {brief.name_en}" for brief in briefs
-        )
-    if "feedback" in parts:
-        summary += f"; +{parts['feedback']:.2f} because an officer marked it {query.verdicts[result.id]}"
-    return Explanation(
-        similarity=round(parts["similarity"], 4),
-        contributions={name: round(value, 4) for name, value in parts.items()},
-        shared_kpi_codes=shared,
-        shared_kpis=briefs,
-        language_pair=f"{query.language}->{result.language}",
-        summary=summary + ".",
-    )

@@ -39,14 +39,15 @@ def store_encoded(
     kind: str,
     owner_id: int,
     encoded: EncodedText,
-    language_changed: bool = False,
+    reindex: bool = False,
 ) -> None:
     """Store the vector (when new) and log the change the indexes follow, in the caller's transaction.
 
-    A changed language alone also needs the index to re-centre the vector, so it is logged too.
+    `reindex` logs a change although the text is the same: a new language re-centres the vector and
+    new KPI tags change the record's BM25 terms.
     """
     if encoded.vector is None:
-        if language_changed:
+        if reindex:
             repository.log_change(session, kind=kind, owner_id=owner_id, operation="upsert")
         return
     repository.put_stored_vector(

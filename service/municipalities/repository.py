@@ -54,3 +54,12 @@ def latest_populations(session: Session) -> dict[str, int]:
         & (MunicipalityPopulation.year == latest.c.year),
     )
     return {number: population for number, population in session.execute(statement)}
+
+
+def counties_of(session: Session, numbers: Iterable[str]) -> dict[str, str]:
+    """The county number of each municipality number given."""
+    wanted = set(numbers)
+    if not wanted:
+        return {}
+    statement = select(Municipality.number, Municipality.county_number).where(Municipality.number.in_(wanted))
+    return {number: county for number, county in session.execute(statement)}

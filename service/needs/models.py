@@ -21,6 +21,8 @@ class Need(Base):
     language: Mapped[str] = mapped_column(String(2))
     origin: Mapped[str] = mapped_column(String(10), default="manual")  # manual | kpi_gap
     kpi_codes: Mapped[list[str]]
+    cpv_codes: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    trl_min: Mapped[int | None] = mapped_column(Integer)  # the least mature solution the buyer would try
     status: Mapped[str] = mapped_column(String(20), default="open", index=True)
     demo: Mapped[bool] = mapped_column(Boolean, default=False)
     seed_key: Mapped[str | None] = mapped_column(String(100), unique=True)

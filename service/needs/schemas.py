@@ -5,7 +5,15 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from service.text_fields import Description, KpiCodes, LanguageField, MunicipalityNumber, Title
+from service.text_fields import (
+    CpvCodes,
+    Description,
+    KpiCodes,
+    LanguageField,
+    MunicipalityNumber,
+    Title,
+    Trl,
+)
 
 NeedStatus = Literal["open", "in_progress", "closed"]
 NeedOrigin = Literal["manual", "kpi_gap"]
@@ -17,6 +25,13 @@ class NeedCreate(BaseModel):
     language: LanguageField | None = Field(default=None, description="'no' or 'en'; detected when absent.")
     municipality_number: MunicipalityNumber | None = None
     kpi_codes: KpiCodes = Field(default_factory=list, description="U4SSC KPI codes, e.g. EC-I-WS-3C.")
+    cpv_codes: CpvCodes = Field(
+        default_factory=list,
+        description="CPV 2008 codes of what would be bought; a solution in their subtree fits.",
+    )
+    trl_min: Trl | None = Field(
+        default=None, description="The least mature solution (TRL) the buyer would try."
+    )
     status: NeedStatus = "open"
 
 
@@ -26,6 +41,8 @@ class NeedUpdate(BaseModel):
     language: LanguageField | None = None
     municipality_number: MunicipalityNumber | None = None
     kpi_codes: KpiCodes | None = None
+    cpv_codes: CpvCodes | None = None
+    trl_min: Trl | None = None
     status: NeedStatus | None = None
 
 
@@ -40,6 +57,8 @@ class NeedRead(BaseModel):
     municipality_name: str | None
     origin: NeedOrigin
     kpi_codes: list[str]
+    cpv_codes: list[str]
+    trl_min: int | None
     status: NeedStatus
     translations: dict[str, dict[str, str]] = Field(
         description="The need in other languages, e.g. {'en': {'title', 'description'}} for generated needs."

@@ -42,11 +42,11 @@ def update(*, session: Session, indexes: MatchingIndexes, need_id: int, need_in:
     _check_references(
         session, municipality_number=changes.get("municipality_number"), kpi_codes=changes.get("kpi_codes")
     )
-    # None leaves a required field as it is; only the municipality may be cleared.
+    # None leaves a required field as it is; only the municipality and the lowest TRL may be cleared.
     changes = {
         field: value
         for field, value in changes.items()
-        if value is not None or field == "municipality_number"
+        if value is not None or field in ("municipality_number", "trl_min")
     }
     update_record(session=session, indexes=indexes, record=need, changes=changes)
     return need

@@ -98,7 +98,11 @@ def test_sigkill_during_writes_keeps_every_acknowledged_write(tmp_path: Path, sq
         with server_process(data_dir, port) as process:
             writer = Writer(f"http://127.0.0.1:{port}", number)
             writer.start()
-            time.sleep(rng.uniform(1.0, 3.0))
+            # Kill at a random moment once writes flow (a loaded machine may take seconds for the first).
+            deadline = time.monotonic() + 60
+            while not writer.created and writer.is_alive() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            time.sleep(rng.uniform(0.2, 2.0))
             process.send_signal(signal.SIGKILL)
             writer.join(timeout=30)
         assert writer.created, "no write was acknowledged before the kill"

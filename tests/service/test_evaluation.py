@@ -10,9 +10,9 @@ from typer.testing import CliRunner
 from embeddings import Encoder
 from service.cli import app
 from service.matching.centroids import fit_centroids
-from service.matching.evaluation import Metrics, evaluate_encoder, load_eval_set
-from service.matching.scoring import SHARED_KPI_WEIGHT, choose_weight
-from service.seeding import SEED_DIR
+from service.matching.evaluation import Metrics, fit_weights, load_eval_set, report_for, score_tables
+from service.matching.scoring import WEIGHTS, choose_weights
+from service.seeding import SEED_DIR, catalogue_kpi_names
 
 EVAL_PATH = SEED_DIR / "eval" / "public_eval.json"
 pytestmark = pytest.mark.slow
@@ -44,18 +44,46 @@ def test_metrics_count_ranks() -> None:
 def test_default_encoder_reaches_the_quality_bar(encoder: Encoder) -> None:
     eval_set = load_eval_set(EVAL_PATH)
     centroids, _counts = fit_centroids(encoder)
-    report = evaluate_encoder(eval_set, encoder, centroids=centroids)
-    assert report.overall.recall(10) >= 0.85
-    assert report.by_pair["no->en"].recall(10) >= 0.75
-    raw = evaluate_encoder(eval_set, encoder, centroids=None)
-    assert report.by_pair["no->en"].mrr > raw.by_pair["no->en"].mrr  # centring is what makes no->en work
-    # The shared-KPI weight was fitted on the train split; on the held-out split it must still pay off.
-    dense_heldout = evaluate_encoder(eval_set, encoder, centroids=centroids, split="heldout")
-    final_heldout = evaluate_encoder(
-        eval_set, encoder, centroids=centroids, split="heldout", kpi_weight=SHARED_KPI_WEIGHT
+    names = catalogue_kpi_names()
+    every_case = score_tables(eval_set, encoder, centroids=centroids, kpi_names=names)
+    dense = report_for(eval_set, every_case, "dense", encoder="e5", split="all")
+    assert dense.overall.recall(10) >= 0.85
+    assert dense.by_pair["no->en"].recall(10) >= 0.75
+    raw = report_for(eval_set, every_case, "dense, raw vectors", encoder="e5", split="all")
+    assert dense.by_pair["no->en"].mrr > raw.by_pair["no->en"].mrr  # centring is what makes no->en work
+
+    # The bar, on cases the weights were never fitted on.
+    heldout = score_tables(eval_set, encoder, centroids=centroids, kpi_names=names, split="heldout")
+    reports = {
+        ranking: report_for(eval_set, heldout, ranking, encoder="e5", split="heldout")
+        for ranking in ("dense", "lexical", "shared KPIs", "rrf", "final")
+    }
+    best_single = max(reports[ranking].overall.recall(1) for ranking in ("dense", "lexical", "shared KPIs"))
+    final = reports["final"]
+    assert final.overall.recall(1) >= best_single + 0.05
+    assert final.overall.recall(1) > reports["rrf"].overall.recall(1)
+    assert final.overall.recall(10) >= 0.95
+    norwegian_needs = Metrics()
+    for pair, metrics in final.by_pair.items():
+        if pair.startswith("no->"):
+            norwegian_needs.count += metrics.count
+            norwegian_needs.hits[10] += metrics.hits[10]
+    assert norwegian_needs.recall(10) >= 0.90
+
+
+def test_weights_are_fitted_on_the_train_split_only(encoder: Encoder) -> None:
+    eval_set = load_eval_set(EVAL_PATH)
+    centroids, _counts = fit_centroids(encoder)
+    heldout = score_tables(
+        eval_set, encoder, centroids=centroids, kpi_names=catalogue_kpi_names(), split="heldout"
     )
-    assert final_heldout.overall.recall(1) >= dense_heldout.overall.recall(1) + 0.05
-    assert final_heldout.overall.recall(10) >= 0.95
+    with pytest.raises(ValueError, match="train split only"):
+        fit_weights(eval_set, heldout)
+    train = score_tables(
+        eval_set, encoder, centroids=centroids, kpi_names=catalogue_kpi_names(), split="train"
+    )
+    # The weights in use are the ones the rule picks from the train grid.
+    assert choose_weights(fit_weights(eval_set, train)) == (WEIGHTS.lexical, WEIGHTS.shared_kpis)
 
 
 def test_eval_command_prints_every_language_pair(tmp_path: Path) -> None:
@@ -67,9 +95,14 @@ def test_eval_command_prints_every_language_pair(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["eval", str(path), "--encoder", "minilm"])
     assert result.exit_code == 0, result.output
     for heading in (
-        "dense, raw vectors",
-        "dense, language-centred",
-        "+ shared KPIs (weight",
+        "split heldout",
+        "split all",
+        "| dense, raw vectors |",
+        "| dense |",
+        "| lexical |",
+        "| shared KPIs |",
+        "| rrf |",
+        "| final |",
         "| overall |",
         "R@10",
         "MRR",
@@ -77,6 +110,8 @@ def test_eval_command_prints_every_language_pair(tmp_path: Path) -> None:
         assert heading in result.output
 
 
-def test_the_weight_rule_prefers_the_smallest_near_best_weight() -> None:
-    assert choose_weight([(0.0, 0.70), (0.2, 0.90), (0.4, 0.935), (0.6, 0.944), (0.8, 0.944)]) == 0.4
-    assert choose_weight([(0.0, 0.80), (0.5, 0.70)]) == 0.0
+def test_the_weight_rule_prefers_the_smallest_near_best_weights() -> None:
+    grid = [((0.0, 0.2), 0.90), ((0.0, 0.4), 0.935), ((0.0, 0.6), 0.944), ((0.05, 0.6), 0.940)]
+    assert choose_weights(grid) == (0.0, 0.4)
+    assert choose_weights([((0.0, 0.0), 0.80), ((0.5, 0.5), 0.70)]) == (0.0, 0.0)
+    assert choose_weights([((0.0, 0.0), 0.70), ((0.1, 0.2), 0.90), ((0.2, 0.1), 0.90)]) == (0.1, 0.2)

@@ -1,0 +1,155 @@
+"""BM25 over records keyed by their primary keys, with Norwegian and English stemming.
+
+Each text is analysed in its own language (Snowball stemmer and stop words from PyStemmer and bm25s),
+so "lekkasjene" meets "lekkasje" and "leaking" meets "leaks". bm25s builds a static index; this class
+keeps every record's terms and rebuilds the BM25 matrices on the first search after a change, so a
+burst of writes costs one rebuild, and searches in between use the last complete index.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+
+import bm25s
+import bm25s.stopwords
+import numpy as np
+import Stemmer
+
+__all__ = ["LexicalIndex", "TextAnalyzer"]
+
+# bm25s logs every index build; rebuilding after each burst of writes would fill the log.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+_STEMMER_NAMES = {"no": "norwegian", "en": "english"}
+_STOP_WORDS = {
+    "no": frozenset(bm25s.stopwords.STOPWORDS_NORWEGIAN),
+    "en": frozenset(bm25s.stopwords.STOPWORDS_EN_PLUS),
+}
+# Letters with digits allowed inside ("co2", "pm10"); numbers alone are left out, since the numbers
+# in generated need texts (values, years) would otherwise match unrelated records.
+_WORD = re.compile(r"[^\W\d_][\w-]*|\d+[^\W\d_][\w-]*")
+
+
+class TextAnalyzer:
+    """Lower-cased words without stop words, stemmed with the text's language's Snowball stemmer."""
+
+    def __init__(self) -> None:
+        self._stemmers = {language: Stemmer.Stemmer(name) for language, name in _STEMMER_NAMES.items()}
+        self._lock = threading.Lock()  # a PyStemmer object must not be used by two threads at once
+
+    def words(self, text: str, language: str) -> list[tuple[str, str]]:
+        """(term, word as written) for each indexable word, in order."""
+        stop_words = _STOP_WORDS.get(language, frozenset())
+        words = [word for word in _WORD.findall(text.lower()) if len(word) > 1 and word not in stop_words]
+        stemmer = self._stemmers.get(language)
+        if stemmer is None:
+            return [(word, word) for word in words]
+        with self._lock:
+            terms = stemmer.stemWords(words)
+        return list(zip(terms, words, strict=True))
+
+    def terms(self, text: str, language: str) -> list[str]:
+        return [term for term, _word in self.words(text, language)]
+
+
+@dataclass(frozen=True)
+class _Built:
+    """One complete BM25 index and the ids of its rows; replaced whole, never changed."""
+
+    bm25: bm25s.BM25 | None
+    ids: np.ndarray
+    position_of: dict[int, int]
+
+
+_EMPTY = _Built(None, np.empty(0, dtype=np.int64), {})
+
+
+class LexicalIndex:
+    """BM25 (Lucene variant) over term lists identified by int ids."""
+
+    def __init__(self) -> None:
+        self._terms: dict[int, list[str]] = {}
+        self._built = _EMPTY
+        self._stale = False
+        self._change_lock = threading.Lock()
+        self._build_lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._terms)
+
+    def upsert(self, ids: Sequence[int], term_lists: Sequence[list[str]]) -> None:
+        if len(ids) != len(term_lists):
+            raise ValueError(f"got {len(ids)} ids but {len(term_lists)} term lists")
+        with self._change_lock:
+            for owner_id, terms in zip(ids, term_lists, strict=True):
+                self._terms[int(owner_id)] = list(terms)
+            self._stale = True
+
+    def remove(self, ids: Iterable[int]) -> None:
+        with self._change_lock:
+            for owner_id in ids:
+                self._terms.pop(int(owner_id), None)
+            self._stale = True
+
+    def replace_all(self, ids: Sequence[int], term_lists: Sequence[list[str]]) -> None:
+        with self._change_lock:
+            self._terms = {}
+        self.upsert(ids, term_lists)
+
+    def scores(self, query_terms: Iterable[str], ids: Sequence[int]) -> np.ndarray:
+        """BM25 score of each of `ids` for the query (0 for ids not indexed)."""
+        built = self._current()
+        all_scores = self._all_scores(built, query_terms)
+        positions = [built.position_of.get(int(owner_id), -1) for owner_id in ids]
+        return np.array(
+            [all_scores[position] if position >= 0 else 0.0 for position in positions], dtype=np.float32
+        )
+
+    def search(
+        self, query_terms: Iterable[str], k: int, *, allowed_ids: Collection[int] | None = None
+    ) -> list[tuple[int, float]]:
+        """Top-k (id, BM25 score) with a positive score, best first, optionally only among `allowed_ids`."""
+        built = self._current()
+        all_scores = self._all_scores(built, query_terms)
+        if allowed_ids is not None:
+            # Filtering before ranking keeps a filtered query's result full, as in the vector index.
+            mask = np.zeros(len(built.ids), dtype=bool)
+            positions = [built.position_of[i] for i in allowed_ids if i in built.position_of]
+            mask[positions] = True
+            all_scores = np.where(mask, all_scores, 0.0)
+        positive = np.flatnonzero(all_scores > 0)
+        if len(positive) > k:
+            positive = positive[np.argpartition(-all_scores[positive], k - 1)[:k]]
+        ranked = positive[np.argsort(-all_scores[positive], kind="stable")]
+        return [(int(built.ids[position]), float(all_scores[position])) for position in ranked]
+
+    def _all_scores(self, built: _Built, query_terms: Iterable[str]) -> np.ndarray:
+        if built.bm25 is None:
+            return np.zeros(0, dtype=np.float32)
+        # Each distinct term counts once: a long stored need used as a query should not weigh
+        # the words it repeats.
+        return np.asarray(built.bm25.get_scores(sorted(set(query_terms))), dtype=np.float32)
+
+    def _current(self) -> _Built:
+        if not self._stale:
+            return self._built
+        with self._build_lock:
+            if self._stale:
+                with self._change_lock:
+                    snapshot = dict(self._terms)
+                    self._stale = False
+                self._built = _build(snapshot)
+        return self._built
+
+
+def _build(terms: dict[int, list[str]]) -> _Built:
+    if not terms:
+        return _EMPTY
+    ids = np.fromiter(terms.keys(), dtype=np.int64, count=len(terms))
+    bm25 = bm25s.BM25()
+    bm25.index(list(terms.values()), show_progress=False)
+    return _Built(bm25, ids, {int(owner_id): position for position, owner_id in enumerate(ids)})

@@ -1,0 +1,62 @@
+"""The structured signals between a query and a candidate, each 0..1 (the feedback prior -1..1)."""
+
+from collections.abc import Collection, Mapping, Sequence
+
+PRIOR_STRENGTH = 3  # verdicts needed before the prior reaches half its range: a few votes move it little
+
+
+def share_of(query_items: Collection[object], candidate_items: Collection[object]) -> float:
+    """Share of the query's items the candidate also has (0 when the query has none)."""
+    if not query_items:
+        return 0.0
+    wanted = set(query_items)
+    return len(wanted & set(candidate_items)) / len(wanted)
+
+
+def cpv_subtree(code: str) -> str:
+    """The prefix that names a CPV code's subtree: trailing zeros dropped, at least the division."""
+    return code.rstrip("0").ljust(2, "0")
+
+
+def cpv_fit(query_codes: Sequence[str], candidate_codes: Sequence[str]) -> float:
+    """1 when a code lies in the other side's subtree (either way), 0.5 in the same division."""
+    fit = 0.0
+    for wanted in query_codes:
+        for offered in candidate_codes:
+            if offered.startswith(cpv_subtree(wanted)) or wanted.startswith(cpv_subtree(offered)):
+                return 1.0
+            if wanted[:2] == offered[:2]:
+                fit = 0.5
+    return fit
+
+
+def region_fit(county: str | None, regions_served: Sequence[str]) -> float:
+    """1 when the solution serves the county, or all of Norway (no regions listed)."""
+    if county is None:
+        return 0.0
+    return 1.0 if not regions_served or county in regions_served else 0.0
+
+
+def maturity_fit(trl_min: int | None, trl: int | None) -> float:
+    """1 when the solution is at least as mature as the buyer asked for."""
+    return 1.0 if trl_min is not None and trl is not None and trl >= trl_min else 0.0
+
+
+def reference_fit(
+    county: str | None,
+    municipality: str | None,
+    references: Sequence[str],
+    county_of: Mapping[str, str],
+) -> float:
+    """1 when another municipality of the need's county uses the solution, 0.5 when one elsewhere does."""
+    others = [number for number in references if number != municipality]
+    if not others:
+        return 0.0
+    if county is not None and any(county_of.get(number) == county for number in others):
+        return 1.0
+    return 0.5
+
+
+def feedback_prior(positive: int, negative: int) -> float:
+    """Other needs' verdicts on a solution, shrunk towards 0 while there are few of them."""
+    return (positive - negative) / (positive + negative + PRIOR_STRENGTH)
