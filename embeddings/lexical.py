@@ -3,7 +3,7 @@
 Each text is analysed in its own language (Snowball stemmer and stop words from PyStemmer and bm25s),
 so "lekkasjene" meets "lekkasje" and "leaking" meets "leaks". bm25s builds a static index; this class
 keeps every record's terms and rebuilds the BM25 matrices on the first search after a change, so a
-burst of writes costs one rebuild, and searches in between use the last complete index.
+burst of writes costs one rebuild.
 """
 
 from __future__ import annotations
@@ -58,23 +58,40 @@ class TextAnalyzer:
 
 @dataclass(frozen=True)
 class _Built:
-    """One complete BM25 index and the ids of its rows; replaced whole, never changed."""
+    """One complete BM25 index over ids in ascending order; replaced whole, never changed."""
 
     bm25: bm25s.BM25 | None
-    ids: np.ndarray
-    position_of: dict[int, int]
+    ids: np.ndarray  # sorted, so that ids map to rows with a binary search instead of a Python loop
+    version: int  # the change count it was built from
+
+    def found(self, ids: np.ndarray) -> np.ndarray:
+        """Which of `ids` are indexed, as a boolean mask."""
+        rows = np.searchsorted(self.ids, ids)
+        inside = rows < len(self.ids)
+        mask = np.zeros(len(ids), dtype=bool)
+        mask[inside] = self.ids[rows[inside]] == ids[inside]
+        return mask
+
+    def positions(self, ids: Collection[int] | np.ndarray) -> np.ndarray:
+        """Rows of the indexed ones among `ids`."""
+        wanted = np.fromiter(ids, dtype=np.int64, count=len(ids)) if not isinstance(ids, np.ndarray) else ids
+        wanted = wanted[self.found(wanted)]
+        return np.searchsorted(self.ids, wanted)
 
 
-_EMPTY = _Built(None, np.empty(0, dtype=np.int64), {})
+_EMPTY = _Built(None, np.empty(0, dtype=np.int64), 0)
 
 
 class LexicalIndex:
     """BM25 (Lucene variant) over term lists identified by int ids."""
 
     def __init__(self) -> None:
-        self._terms: dict[int, list[str]] = {}
+        # Terms are kept as ids into one vocabulary: a million records' terms as Python strings would
+        # take gigabytes, as int32 arrays a few hundred megabytes.
+        self._vocabulary: dict[str, int] = {}
+        self._terms: dict[int, np.ndarray] = {}
         self._built = _EMPTY
-        self._stale = False
+        self._version = 0  # counts changes; the index is rebuilt when it was built from an older count
         self._change_lock = threading.Lock()
         self._build_lock = threading.Lock()
 
@@ -85,15 +102,18 @@ class LexicalIndex:
         if len(ids) != len(term_lists):
             raise ValueError(f"got {len(ids)} ids but {len(term_lists)} term lists")
         with self._change_lock:
+            vocabulary = self._vocabulary
             for owner_id, terms in zip(ids, term_lists, strict=True):
-                self._terms[int(owner_id)] = list(terms)
-            self._stale = True
+                self._terms[int(owner_id)] = np.fromiter(
+                    (vocabulary.setdefault(term, len(vocabulary)) for term in terms), dtype=np.int32
+                )
+            self._version += 1
 
     def remove(self, ids: Iterable[int]) -> None:
         with self._change_lock:
             for owner_id in ids:
                 self._terms.pop(int(owner_id), None)
-            self._stale = True
+            self._version += 1
 
     def replace_all(self, ids: Sequence[int], term_lists: Sequence[list[str]]) -> None:
         with self._change_lock:
@@ -104,10 +124,11 @@ class LexicalIndex:
         """BM25 score of each of `ids` for the query (0 for ids not indexed)."""
         built = self._current()
         all_scores = self._all_scores(built, query_terms)
-        positions = [built.position_of.get(int(owner_id), -1) for owner_id in ids]
-        return np.array(
-            [all_scores[position] if position >= 0 else 0.0 for position in positions], dtype=np.float32
-        )
+        wanted = np.asarray(ids, dtype=np.int64)
+        result = np.zeros(len(wanted), dtype=np.float32)
+        found = built.found(wanted)
+        result[found] = all_scores[built.positions(wanted[found])]
+        return result
 
     def search(
         self, query_terms: Iterable[str], k: int, *, allowed_ids: Collection[int] | None = None
@@ -118,8 +139,7 @@ class LexicalIndex:
         if allowed_ids is not None:
             # Filtering before ranking keeps a filtered query's result full, as in the vector index.
             mask = np.zeros(len(built.ids), dtype=bool)
-            positions = [built.position_of[i] for i in allowed_ids if i in built.position_of]
-            mask[positions] = True
+            mask[built.positions(allowed_ids)] = True
             all_scores = np.where(mask, all_scores, 0.0)
         positive = np.flatnonzero(all_scores > 0)
         if len(positive) > k:
@@ -135,21 +155,26 @@ class LexicalIndex:
         return np.asarray(built.bm25.get_scores(sorted(set(query_terms))), dtype=np.float32)
 
     def _current(self) -> _Built:
-        if not self._stale:
+        """The index with every change made before the call: a search sees the writes that preceded it."""
+        built = self._built
+        if built.version == self._version:
+            return built
+        with self._build_lock:  # one build at a time; searches that need it wait for it
+            with self._change_lock:
+                if self._built.version == self._version:
+                    return self._built
+                version = self._version
+                snapshot = dict(self._terms)
+                vocabulary = dict(self._vocabulary)
+            self._built = _build(snapshot, vocabulary, version)
             return self._built
-        with self._build_lock:
-            if self._stale:
-                with self._change_lock:
-                    snapshot = dict(self._terms)
-                    self._stale = False
-                self._built = _build(snapshot)
-        return self._built
 
 
-def _build(terms: dict[int, list[str]]) -> _Built:
+def _build(terms: dict[int, np.ndarray], vocabulary: dict[str, int], version: int) -> _Built:
     if not terms:
-        return _EMPTY
-    ids = np.fromiter(terms.keys(), dtype=np.int64, count=len(terms))
+        return _Built(None, np.empty(0, dtype=np.int64), version)
+    ids = np.sort(np.fromiter(terms.keys(), dtype=np.int64, count=len(terms)))
     bm25 = bm25s.BM25()
-    bm25.index(list(terms.values()), show_progress=False)
-    return _Built(bm25, ids, {int(owner_id): position for position, owner_id in enumerate(ids)})
+    # bm25s adds its empty token to the vocabulary it is given: it gets its own copy.
+    bm25.index(([terms[int(owner_id)] for owner_id in ids], vocabulary), show_progress=False)
+    return _Built(bm25, ids, version)

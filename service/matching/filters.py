@@ -5,6 +5,7 @@ limit when enough records pass. Scalar fields are filtered in SQL, list fields (
 regions, SDGs) in Python over the rows SQL let through.
 """
 
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, field_validator
@@ -63,6 +64,45 @@ def _kpis_of_dimension(session: Session, dimension: str | None) -> set[str] | No
 
 def _refuse(field: str, message: str) -> None:
     raise FieldErrors([FieldError((field,), message, "filter_error")])
+
+
+MAX_EXCLUDED = 1000  # beyond this many ids to leave out, listing the allowed ones is cheaper
+
+
+@dataclass(frozen=True)
+class IdRestriction:
+    """The ids a search may return: only `allowed` when it is given, and never one in `excluded`.
+
+    Without filters the allowed list would be every published solution, read from SQL on each match
+    (200 ms at 100k solutions); the few ids to leave out are cheaper, and a search that asks for
+    `len(excluded)` more hits still returns the full limit.
+    """
+
+    allowed: list[int] | None
+    excluded: frozenset[int] = frozenset()
+
+
+def _only_default(filters: MatchFilters) -> bool:
+    return not filters.model_dump(exclude_none=True)
+
+
+def solution_restriction(session: Session, filters: MatchFilters, rejected: set[int]) -> IdRestriction:
+    if _only_default(filters):
+        # Unpublished solutions by the status index (IN, not !=, so that the index is used).
+        unpublished = select(Solution.id).where(Solution.status.in_(("draft", "archived")))
+        excluded = frozenset(session.scalars(unpublished.limit(MAX_EXCLUDED + 1))) | rejected
+        if len(excluded) <= MAX_EXCLUDED:
+            return IdRestriction(None, excluded)
+    return IdRestriction([i for i in allowed_solution_ids(session, filters) if i not in rejected])
+
+
+def need_restriction(session: Session, filters: MatchFilters) -> IdRestriction:
+    if _only_default(filters):
+        closed = select(Need.id).where(Need.status == "closed").limit(MAX_EXCLUDED + 1)
+        excluded = frozenset(session.scalars(closed))
+        if len(excluded) <= MAX_EXCLUDED:
+            return IdRestriction(None, excluded)
+    return IdRestriction(allowed_need_ids(session, filters))
 
 
 def allowed_solution_ids(session: Session, filters: MatchFilters) -> list[int]:

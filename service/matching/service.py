@@ -23,7 +23,7 @@ from service.matching.features import (
     share_of,
 )
 from service.matching.feedback import POSITIVE_VERDICTS, latest_verdicts, verdict_counts
-from service.matching.filters import MatchFilters, allowed_need_ids, allowed_solution_ids
+from service.matching.filters import IdRestriction, MatchFilters, need_restriction, solution_restriction
 from service.matching.indexes import MatchingIndexes
 from service.matching.lexical_documents import LexicalDocument
 from service.matching.record_index import RecordIndex
@@ -168,10 +168,7 @@ def _solutions_for(
     session: Session, indexes: MatchingIndexes, query: MatchQuery, limit: int, filters: MatchFilters
 ) -> list[SolutionMatch]:
     rejected = {solution_id for solution_id, verdict in query.verdicts.items() if verdict == "not_useful"}
-    allowed = [
-        solution_id for solution_id in allowed_solution_ids(session, filters) if solution_id not in rejected
-    ]
-    signals = _text_signals(indexes.solutions, query, limit, allowed)
+    signals = _text_signals(indexes.solutions, query, limit, solution_restriction(session, filters, rejected))
     solutions = solutions_repository.solutions_by_id(session, signals)
     if query.ranking == "hybrid":
         _add_solution_features(session, query, signals, solutions)
@@ -188,7 +185,7 @@ def _solutions_for(
 def _needs_for(
     session: Session, indexes: MatchingIndexes, query: MatchQuery, limit: int, filters: MatchFilters
 ) -> list[NeedMatch]:
-    signals = _text_signals(indexes.needs, query, limit, allowed_need_ids(session, filters))
+    signals = _text_signals(indexes.needs, query, limit, need_restriction(session, filters))
     needs = needs_repository.needs_by_id(session, signals)
     if query.ranking == "hybrid":
         _add_need_features(session, query, signals, needs)
@@ -203,17 +200,17 @@ def _needs_for(
 
 
 def _text_signals(
-    index: RecordIndex, query: MatchQuery, limit: int, allowed: list[int]
+    index: RecordIndex, query: MatchQuery, limit: int, restriction: IdRestriction
 ) -> dict[int, dict[str, float]]:
     """The candidates and their text signals: dense similarity and BM25 (over the best candidate's)."""
     if query.ranking == "dense":
         return {
             owner_id: {"similarity": score}
-            for owner_id, score in index.search(query.vector, limit, allowed_ids=allowed)
+            for owner_id, score in _dense_search(index, query, limit, restriction)
         }
     k = candidate_count(limit)
-    dense = index.search(query.vector, k, allowed_ids=allowed)
-    lexical = index.lexical.search(query.terms, k, allowed_ids=allowed)
+    dense = _dense_search(index, query, k, restriction)
+    lexical = _lexical_search(index, query, k, restriction)
     best_lexical = lexical[0][1] if lexical else 1.0
     if query.ranking == "lexical":
         return {owner_id: {"lexical": score / best_lexical} for owner_id, score in lexical[:limit]}
@@ -235,6 +232,20 @@ def _text_signals(
         owner_id: {"similarity": similarity[owner_id], "lexical": bm25[owner_id] / best_lexical}
         for owner_id in similarity
     }
+
+
+def _dense_search(
+    index: RecordIndex, query: MatchQuery, k: int, restriction: IdRestriction
+) -> list[tuple[int, float]]:
+    hits = index.search(query.vector, k + len(restriction.excluded), allowed_ids=restriction.allowed)
+    return [hit for hit in hits if hit[0] not in restriction.excluded][:k]
+
+
+def _lexical_search(
+    index: RecordIndex, query: MatchQuery, k: int, restriction: IdRestriction
+) -> list[tuple[int, float]]:
+    hits = index.lexical.search(query.terms, k + len(restriction.excluded), allowed_ids=restriction.allowed)
+    return [hit for hit in hits if hit[0] not in restriction.excluded][:k]
 
 
 def _add_solution_features(
