@@ -158,6 +158,18 @@ def evaluate(
             typer.echo(format_reports(reports) + "\n")
 
 
+@app.command(
+    "bench",
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []},
+    add_help_option=False,
+)
+def bench(context: typer.Context) -> None:
+    """Benchmarks into BENCHMARKS.md: `innomatch bench [--quick] [--sizes 1k,10k,100k,1m]` (--help lists all)."""
+    from service.bench import main
+
+    raise typer.Exit(main(context.args, launcher="innomatch bench"))
+
+
 @app.command("import-kpis")
 def import_kpis(
     path: Annotated[

@@ -1,0 +1,137 @@
+"""Ingest through the API with real encoding, re-ingest of the same records unchanged, and the
+encoder's own throughput on the same texts (in this process, with no server running)."""
+
+import re
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from embeddings import CachingEncoder, Encoder
+from service.bench.corpus import BaseCorpus, RealRecord
+from service.bench.http_load import Call, run_in_order
+from service.bench.server import ServerProcess
+from service.bench.template import copy_template, sqlite_url
+
+ENCODER_BATCH = 32
+BATCH_MEASURE_TEXTS = 64  # batched encoding is measured on at most this many of the texts
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    records: int
+    server_start_seconds: float
+    first_seconds: float
+    first_records_per_second: float
+    reingest_seconds: float
+    reingest_records_per_second: float
+    reingest_speedup: float  # first ingest time / re-ingest time
+    encoder_single_texts_per_second: float  # one text per call, as each POST encodes
+    encoder_batch_texts_per_second: float  # batches of ENCODER_BATCH
+    encoder_batch_texts: int
+    errors: int
+
+
+def _sentences(text: str) -> list[str]:
+    return [part for part in re.split(r"(?<=[.!?])\s+", text.strip()) if part]
+
+
+def ingest_records(corpus: BaseCorpus, count: int) -> list[RealRecord]:
+    """The corpus's real solutions, then (past them) the same texts with their sentences rotated.
+
+    A rotation keeps a real text's words and length but gives it a new content hash, so it is encoded.
+    """
+    real = corpus.solutions
+    records: list[RealRecord] = []
+    seen: set[str] = set()
+    for number in range(count):
+        record = real[number % len(real)]
+        turn = number // len(real)
+        if turn:
+            sentences = _sentences(record.description)
+            shift = turn % max(len(sentences), 1)
+            rotated = " ".join(sentences[shift:] + sentences[:shift])
+            if record.title + rotated in seen:
+                rotated += " " + _sentences(real[(number + 1) % len(real)].description)[0]
+            record = replace(record, description=rotated)
+        seen.add(record.title + record.description)
+        records.append(record)
+    return records
+
+
+def _payload(record: RealRecord) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "title": record.title,
+        "description": record.description,
+        "language": record.language,
+        "kpi_codes": record.kpi_codes,
+        "sdgs": record.sdgs,
+        "cpv_codes": record.cpv_codes,
+    }
+    if record.trl is not None:
+        payload["trl"] = record.trl
+    return payload
+
+
+def encoder_throughput(encoder: Encoder, texts: list[str]) -> tuple[float, float, int]:
+    """(texts/s one text per call, texts/s in batches, texts in the batched measurement)."""
+    # A cache would answer repeated texts without encoding; measure the encoder itself.
+    raw = encoder.inner if isinstance(encoder, CachingEncoder) else encoder
+    started = time.perf_counter()
+    for text in texts:
+        raw.encode_passages([text])
+    single = len(texts) / (time.perf_counter() - started)
+    batch_texts = texts[:BATCH_MEASURE_TEXTS]
+    started = time.perf_counter()
+    for start in range(0, len(batch_texts), ENCODER_BATCH):
+        raw.encode_passages(batch_texts[start : start + ENCODER_BATCH])
+    batched = len(batch_texts) / (time.perf_counter() - started)
+    return single, batched, len(batch_texts)
+
+
+def run_ingest(
+    *, corpus: BaseCorpus, encoder: Encoder, template: Path, directory: Path, count: int, start_timeout: float
+) -> IngestResult:
+    records = ingest_records(corpus, count)
+    single, batched, batch_texts = encoder_throughput(encoder, [record.text for record in records])
+    database = copy_template(template, directory)
+    server = ServerProcess(
+        data_dir=directory,
+        database_url=sqlite_url(database),
+        log_path=directory / "server.log",
+        start_timeout=start_timeout,
+    )
+    with server:
+        first_seconds, created = run_in_order(
+            server.base_url,
+            [Call("POST", "/api/v1/solutions", body=_payload(record)) for record in records],
+            token=server.admin_token,
+        )
+        stored = [
+            (response.json()["id"], record)
+            for response, record in zip(created, records, strict=True)
+            if response.status_code == 201
+        ]
+        # The same content again: the service compares content hashes and encodes nothing.
+        reingest_seconds, updated = run_in_order(
+            server.base_url,
+            [
+                Call("PATCH", f"/api/v1/solutions/{owner_id}", body=_payload(record))
+                for owner_id, record in stored
+            ],
+            token=server.admin_token,
+        )
+    errors = (len(records) - len(stored)) + sum(1 for response in updated if response.status_code != 200)
+    return IngestResult(
+        records=len(records),
+        server_start_seconds=server.start_seconds,
+        first_seconds=first_seconds,
+        first_records_per_second=len(stored) / first_seconds,
+        reingest_seconds=reingest_seconds,
+        reingest_records_per_second=len(updated) / reingest_seconds if reingest_seconds else 0.0,
+        reingest_speedup=first_seconds / reingest_seconds if reingest_seconds else 0.0,
+        encoder_single_texts_per_second=single,
+        encoder_batch_texts_per_second=batched,
+        encoder_batch_texts=batch_texts,
+        errors=errors,
+    )

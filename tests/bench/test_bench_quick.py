@@ -1,0 +1,136 @@
+"""The bench end to end at a tiny size: real server subprocesses, every figure present and ordered.
+
+No timing is asserted (the machine is shared); what is checked is that each phase measured something,
+that nothing failed, and that the report and the JSON carry the figures.
+"""
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from embeddings import Encoder
+from service.bench import BenchOptions, run_bench
+from service.bench import peer as peer_module
+from service.bench.options import parse_args, parse_size
+from service.bench.peer import exact_top_k
+from service.bench.report import percentiles_text, render_report
+from service.bench.stats import Latency
+
+pytestmark = pytest.mark.slow
+
+
+def assert_ordered(latency: Latency, *, name: str) -> None:
+    assert latency.count > 0, f"{name}: no successful request"
+    assert latency.errors == 0, f"{name}: {latency.errors} failed requests"
+    assert 0 < latency.p50_ms <= latency.p95_ms <= latency.p99_ms <= latency.max_ms, name
+
+
+def test_tiny_bench_measures_every_phase_and_reports_it(
+    tmp_path: Path, encoder: Encoder, sqlite_template: Path
+) -> None:
+    options = BenchOptions(
+        sizes=[200],  # past the 155 real demo solutions: real and synthetic rows both
+        ingest_records=2,
+        requests=10,
+        warmup=2,
+        phase_seconds=30,
+        clients=2,
+        load_seconds=1,
+        load_requests=40,
+        base_corpus="calibration",
+        work_dir=tmp_path / "bench",
+        report_path=tmp_path / "BENCHMARKS.md",
+        command="pytest tests/bench",
+    )
+
+    results = run_bench(options, encoder=encoder, template=sqlite_template)
+
+    ingest = results.ingest
+    assert ingest is not None and ingest.records == 2 and ingest.errors == 0
+    assert ingest.first_records_per_second > 0 and ingest.reingest_records_per_second > 0
+    assert ingest.encoder_single_texts_per_second > 0 and ingest.encoder_batch_texts_per_second > 0
+
+    [size] = results.sizes
+    assert size.size == size.real_solutions + size.synthetic_solutions == 200
+    assert size.real_solutions > 0 and size.synthetic_solutions > 0
+    assert size.stored_needs > 0 and size.population_seconds > 0
+    assert size.reindex_seconds > 0 and size.start_seconds > 0
+    assert 0 < size.memory_after_start.resident_mb <= size.memory_after_load.peak_resident_mb
+    for name in ("stored_need_hybrid", "stored_need_dense", "adhoc_text"):
+        assert_ordered(getattr(size, name), name=name)
+    for throughput in (size.stored_need_throughput, size.adhoc_throughput):
+        assert throughput.completed > 0 and throughput.requests_per_second > 0
+        assert throughput.latency.errors == 0
+
+    peer = size.peer
+    assert peer is not None
+    assert peer.ours.recall_at_10 == pytest.approx(1.0)  # exact search below the IVF threshold
+    assert_ordered(peer.ours.latency, name="ours in-process")
+    if peer.peer is None:
+        assert peer.skipped == "peer skipped: chromadb not installed"
+    else:
+        assert_ordered(peer.peer.latency, name="chromadb")
+        assert 0 < peer.peer.recall_at_10 <= 1 and peer.peer.ingest_seconds > 0
+
+    report = options.report_path.read_text(encoding="utf-8") if options.report_path else ""
+    assert report == render_report(results)
+    assert "`pytest tests/bench`" in report and "## Targets" in report
+    hybrid = size.stored_need_hybrid
+    assert f"| 200 | {percentiles_text(hybrid)} |" in report
+    assert "re-ingest unchanged ≥ 50x faster than first ingest" in report
+
+    raw = json.loads(options.resolved_results_path.read_text(encoding="utf-8"))
+    p95 = raw["sizes"][0]["stored_need_hybrid"]["p95_ms"]
+    assert math.isclose(p95, hybrid.p95_ms)
+    assert not (tmp_path / "bench" / "size-200").exists(), "a size's database is removed unless --keep"
+
+
+def test_command_line_sizes_and_quick_defaults() -> None:
+    assert [parse_size(text) for text in ("1k", "10K", "100k", "1m", "250")] == [
+        1_000,
+        10_000,
+        100_000,
+        1_000_000,
+        250,
+    ]
+    quick = parse_args(["--quick"])
+    assert quick.quick and quick.sizes == [1_000, 10_000] and quick.base_corpus == "calibration"
+    explicit = parse_args(["--quick", "--sizes", "10k,1k", "--requests", "5", "--no-peer"])
+    assert explicit.sizes == [1_000, 10_000] and explicit.requests == 5 and not explicit.peer
+    assert parse_args([]).sizes == [1_000, 10_000, 100_000, 1_000_000]
+    with pytest.raises(SystemExit):
+        parse_args(["--sizes", "lots"])
+
+
+def test_exact_top_k_is_the_brute_force_order() -> None:
+    rng = np.random.default_rng(7)
+    vectors = rng.standard_normal((2_500, 16)).astype(np.float32)
+    queries = rng.standard_normal((5, 16)).astype(np.float32)
+    rows, scores = exact_top_k(vectors, queries, 11)
+    expected = np.argsort(-(queries @ vectors.T), axis=1)[:, :11]
+    assert np.array_equal(rows, expected)
+    assert np.all(np.diff(scores, axis=1) <= 0)
+
+
+def test_missing_chromadb_is_said_and_ours_still_measured(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(peer_module, "chromadb_version", lambda: None)
+    rng = np.random.default_rng(3)
+    vectors = rng.standard_normal((300, 8)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    result = peer_module.compare_with_peer(
+        directory=tmp_path,
+        ids=np.arange(1, 301, dtype=np.int64),
+        vectors=vectors,
+        queries=vectors[:4],
+        warmup=1,
+        requests=8,
+        run_peer=True,
+    )
+    assert result.peer is None and result.skipped == "peer skipped: chromadb not installed"
+    assert result.ours.recall_at_10 == pytest.approx(1.0) and result.ours.latency.count == 8
+    assert result.score_gap_10_11 >= 0
