@@ -1,10 +1,9 @@
 """Why a result ranks where it does, in words a procurement officer can check."""
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session
-
-from service.kpis.repository import kpis_by_code
+from service.kpis.models import Kpi
 from service.matching.features import cpv_subtree
 from service.matching.lexical_documents import LexicalDocument
 from service.matching.schemas import Explanation, KpiBrief, MatchedTerm
@@ -20,17 +19,21 @@ MAX_MATCHED_TERMS = 10
 
 
 def explain(
-    session: Session, query: "MatchQuery", parts: dict[str, float], result: Need | Solution
+    query: "MatchQuery", parts: dict[str, float], result: Need | Solution, kpis: Mapping[str, Kpi]
 ) -> Explanation:
+    """`kpis` holds (at least) the KPIs of the query and of the result."""
     result_kind = "need" if isinstance(result, Need) else "solution"
     shared_codes = [code for code in query.kpi_codes if code in set(result.kpi_codes)]
-    kpis = kpis_by_code(session, shared_codes)
     briefs = [
         KpiBrief(code=code, name_en=kpis[code].name_en, name_no=kpis[code].name_no)
         for code in shared_codes
         if code in kpis
     ]
-    result_sdgs = result.sdgs if isinstance(result, Solution) else _need_sdgs(session, result)
+    result_sdgs = (
+        result.sdgs
+        if isinstance(result, Solution)
+        else [sdg for code in result.kpi_codes if code in kpis for sdg in kpis[code].sdgs]
+    )
     shared_sdgs = sorted(set(query.sdgs) & set(result_sdgs))
     fitting_cpv = [
         code
@@ -40,7 +43,7 @@ def explain(
             for wanted in query.cpv_codes
         )
     ]
-    matched = _matched_terms(query.document, _document_of(result))
+    matched = _matched_terms(query.words, _document_of(result))
     reasons = _reasons(query, parts, result_kind, result, briefs, shared_sdgs, fitting_cpv, matched)
     if matched and "lexical" not in parts:  # BM25 carries no weight in the score, yet the words help a reader
         reasons.append("words in common: " + ", ".join(term.result_words[0] for term in matched[:5]))
@@ -58,10 +61,6 @@ def explain(
     )
 
 
-def _need_sdgs(session: Session, need: Need) -> list[int]:
-    return sorted({sdg for kpi in kpis_by_code(session, need.kpi_codes).values() for sdg in kpi.sdgs})
-
-
 def _document_of(result: Need | Solution) -> LexicalDocument:
     translations = result.translations if isinstance(result, Need) else None
     return LexicalDocument.of(
@@ -69,8 +68,7 @@ def _document_of(result: Need | Solution) -> LexicalDocument:
     )
 
 
-def _matched_terms(query: LexicalDocument, result: LexicalDocument) -> list[MatchedTerm]:
-    query_words = query.words_by_term()
+def _matched_terms(query_words: dict[str, list[str]], result: LexicalDocument) -> list[MatchedTerm]:
     result_words = result.words_by_term()
     shared = [term for term in query_words if term in result_words][:MAX_MATCHED_TERMS]
     return [

@@ -39,6 +39,11 @@ class MatchingIndexes:
 
         return cls(encoder=encoder, needs=record_index("need"), solutions=record_index("solution"))
 
+    @property
+    def kpi_names(self) -> dict[str, tuple[str, str]]:
+        """KPI names (Norwegian, English) by code, as the BM25 terms of records use them."""
+        return self.solutions.kpi_names
+
     def of(self, kind: str) -> RecordIndex:
         return self.needs if kind == "need" else self.solutions
 

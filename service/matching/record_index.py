@@ -43,6 +43,7 @@ class RecordIndex:
         self._snapshot_every = snapshot_every
         self._index = VectorIndex(encoder.dim)
         self.lexical = LexicalIndex()
+        self.kpi_names: dict[str, tuple[str, str]] = {}  # part of every record's BM25 terms; read with them
         self._applied_seq = 0
         self._changes_since_snapshot = 0
         self._writer = threading.Lock()  # one writer at a time; VectorIndex lets searches run beside it
@@ -203,7 +204,7 @@ class RecordIndex:
 
     def _update_lexical(self, session: Session, owner_ids: list[int]) -> None:
         rows = repository.lexical_rows_of(session, kind=self.kind, owner_ids=owner_ids)
-        names = kpi_names(session)
+        names = self.kpi_names = kpi_names(session)
         self.lexical.remove(set(owner_ids) - {row[0] for row in rows})
         self.lexical.upsert(
             [row[0] for row in rows], [LexicalDocument.of_row(row).terms(names) for row in rows]
@@ -214,7 +215,7 @@ class RecordIndex:
         ids: list[int] = []
         terms: list[list[str]] = []
         with self._sessions() as session:
-            names = kpi_names(session)
+            names = self.kpi_names = kpi_names(session)
             for rows in repository.iter_lexical_rows(session, kind=self.kind):
                 ids += [row[0] for row in rows]
                 terms += [LexicalDocument.of_row(row).terms(names) for row in rows]

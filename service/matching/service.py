@@ -6,11 +6,13 @@ each candidate's signals are weighted (scoring.WEIGHTS) and explained.
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from sqlalchemy.orm import Session
 
-from service.kpis.repository import kpi_names, kpis_by_code
+from service.kpis.models import Kpi
+from service.kpis.repository import kpis_by_code
 from service.language import detect_language
 from service.matching import repository
 from service.matching.explanations import explain
@@ -61,6 +63,11 @@ class MatchQuery:
     regions_served: Sequence[str] = ()
     verdicts: Mapping[int, str] = field(default_factory=dict)  # officers' latest verdict per solution
 
+    @cached_property
+    def words(self) -> dict[str, list[str]]:
+        """The query text's words behind each term, for the explanations of every result."""
+        return self.document.words_by_term()
+
 
 def match_need(
     *,
@@ -81,7 +88,7 @@ def match_need(
         vector=_stored_vector(session, indexes.needs, need.id),
         language=need.language,
         document=document,
-        terms=document.terms(kpi_names(session)),
+        terms=document.terms(indexes.kpi_names) if ranking != "dense" else (),
         ranking=ranking,
         owner_id=need.id,
         kpi_codes=need.kpi_codes,
@@ -112,7 +119,7 @@ def match_solution(
         vector=_stored_vector(session, indexes.solutions, solution.id),
         language=solution.language,
         document=document,
-        terms=document.terms(kpi_names(session)),
+        terms=document.terms(indexes.kpi_names) if ranking != "dense" else (),
         ranking=ranking,
         owner_id=solution.id,
         kpi_codes=solution.kpi_codes,
@@ -172,13 +179,15 @@ def _solutions_for(
     solutions = solutions_repository.solutions_by_id(session, signals)
     if query.ranking == "hybrid":
         _add_solution_features(session, query, signals, solutions)
+    best = _best(query, signals, solutions, limit)
+    kpis = _kpis_of(session, query, [solutions[owner_id] for owner_id, _ in best])
     return [
         SolutionMatch(
             solution=SolutionRead.model_validate(solutions[owner_id]),
             score=round(sum(parts.values()), 4),
-            explanation=explain(session, query, parts, solutions[owner_id]),
+            explanation=explain(query, parts, solutions[owner_id], kpis),
         )
-        for owner_id, parts in _best(query, signals, solutions, limit)
+        for owner_id, parts in best
     ]
 
 
@@ -189,14 +198,23 @@ def _needs_for(
     needs = needs_repository.needs_by_id(session, signals)
     if query.ranking == "hybrid":
         _add_need_features(session, query, signals, needs)
+    best = _best(query, signals, needs, limit)
+    kpis = _kpis_of(session, query, [needs[owner_id] for owner_id, _ in best])
     return [
         NeedMatch(
             need=NeedRead.model_validate(needs[owner_id]),
             score=round(sum(parts.values()), 4),
-            explanation=explain(session, query, parts, needs[owner_id]),
+            explanation=explain(query, parts, needs[owner_id], kpis),
         )
-        for owner_id, parts in _best(query, signals, needs, limit)
+        for owner_id, parts in best
     ]
+
+
+def _kpis_of(session: Session, query: MatchQuery, results: Sequence[Need | Solution]) -> dict[str, Kpi]:
+    """The KPIs the explanations name, read at once rather than once per result."""
+    return kpis_by_code(
+        session, {*query.kpi_codes, *(code for result in results for code in result.kpi_codes)}
+    )
 
 
 def _text_signals(
