@@ -1,5 +1,6 @@
 """Encoders and vector indexes, with no knowledge of the domain."""
 
+from embeddings.ann import IndexPolicy
 from embeddings.centering import LanguageCentroids
 from embeddings.encoder import (
     ENCODER_CHOICES,
@@ -11,7 +12,7 @@ from embeddings.encoder import (
     load_encoder,
     normalize_text,
 )
-from embeddings.index import SearchHit, VectorIndex
+from embeddings.index import IndexLayout, SearchHit, VectorIndex
 from embeddings.lexical import LexicalIndex, TextAnalyzer
 from embeddings.locks import ReadWriteLock
 from embeddings.snapshot import IndexManifest, SnapshotError
@@ -21,7 +22,9 @@ __all__ = [
     "CachingEncoder",
     "E5Encoder",
     "Encoder",
+    "IndexLayout",
     "IndexManifest",
+    "IndexPolicy",
     "LanguageCentroids",
     "LexicalIndex",
     "ReadWriteLock",

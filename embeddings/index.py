@@ -1,8 +1,15 @@
-"""An exact inner-product vector index over FAISS, keyed by the rows' primary keys.
+"""An inner-product vector index over FAISS, keyed by the rows' primary keys; exact while small.
+
+Up to ``IndexPolicy.exact_max`` vectors the index is exact (``IndexIDMap2(IndexFlatIP)``); past it, it
+retrains itself into an inverted file (``IndexIVFFlat``, see embeddings/ann.py) and back when it
+shrinks. Either way ids are primary keys, upsert replaces, remove removes, and a filtered search
+returns the full k whenever that many allowed ids are present.
 
 The index is a cache of the database (which holds the vectors): it can always be rebuilt, so a snapshot
 that fails to load raises SnapshotError and the caller rebuilds. One writer at a time, searches run
 concurrently (FAISS releases the GIL, and concurrent mutation corrupts an index, hence the lock).
+Retraining (seconds to a minute at 1M) reads the old index while searches go on using it; only the
+swap waits for them. Writers wait for the retraining.
 
 Threads: FAISS parallelises with OpenMP, and ``faiss.omp_set_num_threads`` applies to the calling thread
 only; worker threads follow ``OMP_NUM_THREADS``. This module sets nothing global: callers choose.
@@ -10,45 +17,86 @@ only; worker threads follow ``OMP_NUM_THREADS``. This module sets nothing global
 
 from __future__ import annotations
 
+import ctypes
 import threading
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import faiss
 import numpy as np
 
+from embeddings.ann import (
+    HASHTABLE_DIRECT_MAP,
+    IndexKind,
+    IndexPolicy,
+    calibrate_probes,
+    copy_vectors,
+    fill_ivf,
+    ivf_ids,
+    ivf_search_parameters,
+    trained_ivf,
+)
 from embeddings.locks import ReadWriteLock
 from embeddings.snapshot import IndexManifest, SnapshotError, read_snapshot, write_snapshot
 
-__all__ = ["IndexManifest", "SearchHit", "SnapshotError", "VectorIndex"]
+__all__ = ["IndexLayout", "IndexManifest", "IndexPolicy", "SearchHit", "SnapshotError", "VectorIndex"]
 
 SearchHit = tuple[int, float]
 """(id, inner-product score); best first in every result list."""
 
 IdsLike = Sequence[int] | np.ndarray
 
+_TRIM_AFTER_ROWS = 4096
+
+
+@dataclass(frozen=True)
+class IndexLayout:
+    """The form an index has right now (for logs, tests and measurements)."""
+
+    kind: IndexKind
+    count: int
+    nlist: int | None = None
+    nprobe: int | None = None
+
 
 class VectorIndex:
-    """Exact inner-product search (cosine on unit vectors) over vectors identified by int64 ids."""
+    """Inner-product search (cosine on unit vectors) over vectors identified by int64 ids."""
 
-    def __init__(self, dim: int) -> None:
+    def __init__(self, dim: int, *, policy: IndexPolicy | None = None) -> None:
         if isinstance(dim, bool) or not isinstance(dim, int) or dim <= 0:
             raise ValueError(f"dim must be a positive int, got {dim!r}")
-        self._setup(faiss.IndexIDMap2(faiss.IndexFlatIP(dim)), present_ids=set())
+        self._setup(_new_exact(dim), present_ids=set(), policy=policy or IndexPolicy())
 
-    def _setup(self, index: faiss.IndexIDMap2, *, present_ids: set[int]) -> None:
+    def _setup(self, index: faiss.Index, *, present_ids: set[int], policy: IndexPolicy) -> None:
         self._index = index
         self._dim = int(index.d)
-        # Mirrors the id map: O(1) membership without scanning, and lets upsert skip FAISS's O(n)
-        # remove_ids when no id is already present (the common case when rebuilding).
+        # Mirrors the stored ids: O(1) membership without asking FAISS, and lets upsert skip the
+        # remove when no id is already present (the common case when rebuilding).
         self._present_ids = present_ids
-        self._lock = ReadWriteLock()
+        self._policy = policy
+        self._lock = ReadWriteLock()  # searches share it; a change to self._index holds it alone
+        # Serialises writers, so a retrain can read the old index while searches go on.
+        self._writer_lock = threading.Lock()
         self._save_lock = threading.Lock()
 
     @property
     def dim(self) -> int:
         """Vector dimension."""
         return self._dim
+
+    @property
+    def policy(self) -> IndexPolicy:
+        """When the index changes form and how it is sized."""
+        return self._policy
+
+    def layout(self) -> IndexLayout:
+        """The current form: exact or IVF, and the IVF's nlist and nprobe."""
+        with self._lock.read():
+            index = self._index
+            if isinstance(index, faiss.IndexIVF):
+                return IndexLayout("ivf", int(index.ntotal), int(index.nlist), int(index.nprobe))
+            return IndexLayout("exact", int(index.ntotal))
 
     def __len__(self) -> int:
         with self._lock.read():
@@ -61,14 +109,14 @@ class VectorIndex:
             return int(id) in self._present_ids
 
     def ids(self) -> np.ndarray:
-        """All ids present, as int64 (in insertion order)."""
+        """All ids present, as int64 (insertion order while exact, list by list once approximate)."""
         with self._lock.read():
-            return faiss.vector_to_array(self._index.id_map).astype(np.int64, copy=True)
+            return _stored_ids(self._index)
 
     def upsert(self, ids: IdsLike, vectors: np.ndarray) -> None:
         """Insert vectors, replacing the vectors of ids already present."""
         id_array = _as_id_array(ids)
-        if len(np.unique(id_array)) != len(id_array):
+        if len(_sorted_unique(id_array)) != len(id_array):
             raise ValueError("ids must be unique within one upsert call")
         vector_array = self._checked_vectors(vectors, name="vectors")
         if len(vector_array) != len(id_array):
@@ -76,21 +124,28 @@ class VectorIndex:
         if len(id_array) == 0:
             return
         id_list = id_array.tolist()
-        with self._lock.write():
-            if not self._present_ids.isdisjoint(id_list):
-                self._index.remove_ids(faiss.IDSelectorBatch(id_array))
-            self._index.add_with_ids(vector_array, id_array)
-            self._present_ids.update(id_list)
+        with self._writer_lock:
+            with self._lock.write():
+                if not self._present_ids.isdisjoint(id_list):
+                    _remove_stored(self._index, id_array)
+                self._index.add_with_ids(vector_array, id_array)
+                self._present_ids.update(id_list)
+            if not self._adapt_to_size() and len(id_array) >= _TRIM_AFTER_ROWS:
+                # Big batches (a rebuild) grow the index's buffers by doubling; the buffers they leave
+                # stayed resident: 2.0 GB instead of 1.6 GB after upserting 1M vectors in an IVF.
+                _return_freed_memory()
 
     def remove(self, ids: IdsLike) -> int:
         """Remove ids; return how many were present (unknown ids are ignored)."""
-        id_array = np.unique(_as_id_array(ids))
-        with self._lock.write():
-            present = [id for id in id_array.tolist() if id in self._present_ids]
-            if not present:
-                return 0
-            removed = int(self._index.remove_ids(faiss.IDSelectorBatch(np.array(present, dtype=np.int64))))
-            self._present_ids.difference_update(present)
+        id_array = _sorted_unique(_as_id_array(ids))
+        with self._writer_lock:
+            with self._lock.write():
+                present = [id for id in id_array.tolist() if id in self._present_ids]
+                if not present:
+                    return 0
+                removed = _remove_stored(self._index, np.array(present, dtype=np.int64))
+                self._present_ids.difference_update(present)
+            self._adapt_to_size()
             return removed
 
     def vector(self, id: int) -> np.ndarray:
@@ -114,31 +169,34 @@ class VectorIndex:
     def search_batch(
         self, queries: np.ndarray, k: int, *, allowed_ids: Collection[int] | None = None
     ) -> list[list[SearchHit]]:
-        """Top-k (id, score) per query row, best first, optionally only among ``allowed_ids``."""
+        """Top-k (id, score) per query row, best first, optionally only among ``allowed_ids``.
+
+        Filtering happens inside the search (not after it), so a filtered query's result is full.
+        Large filters are cheaper as an int64 numpy array: a Python list of 500k ids alone takes
+        ~25 ms to convert. No filter at all (None) is cheapest.
+        """
         query_array = self._checked_vectors(queries, name="queries")
         if isinstance(k, bool) or not isinstance(k, int | np.integer) or k <= 0:
             raise ValueError(f"k must be a positive int, got {k!r}")
         no_hits: list[list[SearchHit]] = [[] for _ in range(len(query_array))]
         if len(query_array) == 0:
             return no_hits
-        params = None
         limit = int(k)
+        allowed: _AllowedIds | None = None
         if allowed_ids is not None:
-            allowed_array = np.unique(_as_id_array(list(allowed_ids)))
-            if len(allowed_array) == 0:
+            allowed = _AllowedIds(_as_id_array(_as_sequence(allowed_ids)))
+            if allowed.count == 0:
                 return no_hits
-            limit = min(limit, len(allowed_array))
-            # Filtering inside the search (not after it) keeps a filtered query's result full.
-            # Keep a Python reference: params.sel is a bare C++ pointer that does not own the selector.
-            selector = faiss.IDSelectorBatch(allowed_array)
-            params = faiss.SearchParameters()
-            params.sel = selector
+            limit = min(limit, allowed.count)
         with self._lock.read():
             # Asking for more than exists only makes FAISS allocate and pad with -1.
             limit = min(limit, int(self._index.ntotal))
             if limit == 0:
                 return no_hits
-            scores, found_ids = self._index.search(query_array, limit, params=params)
+            if isinstance(self._index, faiss.IndexIVF):
+                scores, found_ids = self._search_ivf(self._index, query_array, limit, allowed)
+            else:
+                scores, found_ids = _search_exact(self._index, query_array, limit, allowed)
         return [
             [(int(id), float(score)) for id, score in zip(id_row, score_row, strict=True) if id != -1]
             for id_row, score_row in zip(found_ids, scores, strict=True)
@@ -151,34 +209,123 @@ class VectorIndex:
         """
         # Saves are serialised so two snapshots never interleave their renames.
         with self._save_lock, self._lock.read():
+            index = self._index
             return write_snapshot(
-                lambda writer: faiss.write_index(self._index, writer),
+                lambda writer: faiss.write_index(index, writer),
                 Path(directory),
                 model_id=model_id,
                 dim=self._dim,
-                count=int(self._index.ntotal),
+                count=int(index.ntotal),
                 last_change_seq=last_change_seq,
+                index_kind=_kind_of(index),
             )
 
     @classmethod
-    def load(cls, directory: Path) -> tuple[VectorIndex, IndexManifest]:
-        """Load a snapshot; SnapshotError (and nothing else) when it is absent or cannot be trusted."""
+    def load(cls, directory: Path, *, policy: IndexPolicy | None = None) -> tuple[VectorIndex, IndexManifest]:
+        """Load a snapshot; SnapshotError (and nothing else) when it is absent or cannot be trusted.
+
+        A snapshot saved under another policy is brought to the form this ``policy`` wants.
+        """
         index, manifest = read_snapshot(Path(directory))
-        if not isinstance(index, faiss.IndexIDMap2) or not isinstance(
-            faiss.downcast_index(index.index), faiss.IndexFlatIP
-        ):
-            raise SnapshotError(f"snapshot holds a {type(index).__name__}, not IndexIDMap2(IndexFlatIP)")
+        kind = _checked_kind(index)
+        if kind != manifest.index_kind:
+            raise SnapshotError(f"snapshot holds an {kind} index but the manifest says {manifest.index_kind}")
         if index.d != manifest.dim or index.ntotal != manifest.count:
             raise SnapshotError(
                 f"index has dim={index.d} count={index.ntotal} "
                 f"but the manifest says dim={manifest.dim} count={manifest.count}"
             )
-        present_ids = set(faiss.vector_to_array(index.id_map).tolist())
-        if len(present_ids) != index.ntotal:
-            raise SnapshotError("snapshot holds duplicate ids")
         loaded = cls.__new__(cls)
-        loaded._setup(index, present_ids=present_ids)
+        try:
+            loaded._setup(index, present_ids=_distinct_stored_ids(index), policy=policy or IndexPolicy())
+            with loaded._writer_lock:
+                loaded._adapt_to_size()
+        except RuntimeError as error:  # FAISS refusing a structure that passed the checks above
+            raise SnapshotError(f"snapshot index is inconsistent: {error}") from error
         return loaded, manifest
+
+    # -- internals --
+
+    def _adapt_to_size(self) -> bool:
+        """Change form when the count crossed the policy's bounds; whether it did. Hold the writer lock.
+
+        The new index is built from the old one while searches still use the old one; no other writer
+        can change it meanwhile. Only the swap takes the lock exclusively.
+        """
+        current = self._index
+        count = int(current.ntotal)
+        wanted = self._policy.kind_for(count, _kind_of(current))
+        replacement: faiss.Index
+        if wanted == "exact" and isinstance(current, faiss.IndexIVF):
+            replacement = _new_exact(self._dim)
+            copy_vectors(current, _stored_ids(current), replacement)
+        elif wanted == "ivf" and (
+            not isinstance(current, faiss.IndexIVF) or self._policy.needs_relisting(current.nlist, count)
+        ):
+            replacement = self._trained_ivf(current)
+            fill_ivf(replacement, current, _stored_ids(current))
+            replacement.nprobe = self._calibrated_probes(replacement)
+        else:
+            return False
+        with self._lock.write():
+            self._index = replacement
+        del current
+        _return_freed_memory()
+        return True
+
+    def _trained_ivf(self, source: faiss.Index) -> faiss.IndexIVFFlat:
+        count = int(source.ntotal)
+        nlist = self._policy.lists_for(count)
+        ids = _stored_ids(source)
+        # A fixed seed: the same vectors give the same lists, so measurements and tests repeat.
+        sample = np.random.default_rng(count).choice(
+            ids, size=self._policy.training_rows(nlist, count), replace=False
+        )
+        return trained_ivf(source.reconstruct_batch(np.sort(sample)), nlist)
+
+    def _calibrated_probes(self, index: faiss.IndexIVF) -> int:
+        ids = _stored_ids(index)
+        sample = np.sort(
+            np.random.default_rng(len(ids)).choice(
+                ids, size=min(len(ids), self._policy.calibration_queries), replace=False
+            )
+        )
+        return calibrate_probes(
+            index,
+            index.reconstruct_batch(sample),
+            sample,
+            least=self._policy.least_probes(int(index.nlist)),
+            target=self._policy.target_recall,
+        )
+
+    def _search_ivf(
+        self, index: faiss.IndexIVF, queries: np.ndarray, limit: int, allowed: _AllowedIds | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        nlist = int(index.nlist)
+        count = int(index.ntotal)
+        nprobe = int(index.nprobe)  # calibrated when the index was trained; read-only here
+        selector = None
+        if allowed is not None:
+            if allowed.count <= self._policy.direct_filter_limit(count):
+                return self._search_among(index, queries, limit, allowed.distinct())
+            nprobe = self._policy.filtered_probes(nlist, nprobe, allowed.count / count)
+            selector = allowed.selector()
+        scores, found_ids = index.search(queries, limit, params=ivf_search_parameters(nprobe, selector))
+        # The probed lists can hold fewer than k (allowed) vectors: scan every list for those queries,
+        # which is exact because IVFFlat keeps the vectors uncompressed.
+        short = found_ids[:, limit - 1] == -1
+        if short.any() and nprobe < nlist:
+            params = ivf_search_parameters(nlist, selector)
+            scores[short], found_ids[short] = index.search(queries[short], limit, params=params)
+        return scores, found_ids
+
+    def _search_among(
+        self, index: faiss.Index, queries: np.ndarray, limit: int, allowed: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Exact top-``limit`` over a small allowed set: its vectors, one matrix product."""
+        candidates = np.fromiter((id for id in allowed.tolist() if id in self._present_ids), dtype=np.int64)
+        vectors = index.reconstruct_batch(candidates) if len(candidates) else np.empty((0, self._dim))
+        return _top_k(queries @ vectors.T.astype(np.float32, copy=False), candidates, limit)
 
     def _checked_vectors(self, vectors: np.ndarray, *, name: str) -> np.ndarray:
         if not isinstance(vectors, np.ndarray):
@@ -190,6 +337,165 @@ class VectorIndex:
         if not np.isfinite(vectors).all():
             raise ValueError(f"{name} contain NaN or infinite values")
         return np.ascontiguousarray(vectors)
+
+
+def _load_glibc() -> ctypes.CDLL | None:
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.malloc_trim.argtypes = [ctypes.c_size_t]
+        return libc
+    except (OSError, AttributeError):  # not glibc: nothing to trim
+        return None
+
+
+_GLIBC = _load_glibc()
+
+
+def _return_freed_memory() -> None:
+    """Hand the heap pages freed by a retired index back to the OS.
+
+    glibc keeps freed blocks resident for reuse; after re-listing a million vectors that was
+    about the old index's size again (1.5 GB) until the next allocations happened to reuse it.
+    """
+    if _GLIBC is not None:
+        _GLIBC.malloc_trim(0)
+
+
+def _new_exact(dim: int) -> faiss.IndexIDMap2:
+    return faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+
+
+def _kind_of(index: faiss.Index) -> IndexKind:
+    return "ivf" if isinstance(index, faiss.IndexIVF) else "exact"
+
+
+def _checked_kind(index: faiss.Index) -> IndexKind:
+    """The kind of a loaded index, or SnapshotError when it is not one this module writes."""
+    if isinstance(index, faiss.IndexIDMap2) and isinstance(
+        faiss.downcast_index(index.index), faiss.IndexFlatIP
+    ):
+        return "exact"
+    if isinstance(index, faiss.IndexIVFFlat):
+        quantizer = faiss.downcast_index(index.quantizer)
+        if (
+            index.metric_type == faiss.METRIC_INNER_PRODUCT
+            and index.is_trained
+            and index.direct_map.type == HASHTABLE_DIRECT_MAP
+            and isinstance(quantizer, faiss.IndexFlatIP)
+            and quantizer.d == index.d
+            and quantizer.ntotal == index.nlist
+            and 1 <= index.nprobe <= index.nlist
+        ):
+            return "ivf"
+        raise SnapshotError("snapshot holds an IVF index that is not an inner-product IVFFlat with an id map")
+    raise SnapshotError(
+        f"snapshot holds a {type(index).__name__}, not IndexIDMap2(IndexFlatIP) or IndexIVFFlat"
+    )
+
+
+def _stored_ids(index: faiss.Index) -> np.ndarray:
+    if isinstance(index, faiss.IndexIVF):
+        return ivf_ids(index)
+    if isinstance(index, faiss.IndexIDMap2):
+        return faiss.vector_to_array(index.id_map).astype(np.int64, copy=True)
+    raise TypeError(f"not an index this module builds: {type(index).__name__}")
+
+
+def _distinct_stored_ids(index: faiss.Index) -> set[int]:
+    stored_ids = _stored_ids(index)
+    distinct = set(stored_ids.tolist())
+    if len(stored_ids) != index.ntotal or len(distinct) != index.ntotal:
+        raise SnapshotError("snapshot holds duplicate ids, or lists that disagree with its count")
+    return distinct
+
+
+def _remove_stored(index: faiss.Index, ids: np.ndarray) -> int:
+    # The IVF's hash map removes only by explicit array (O(1) per id); the exact index scans all
+    # vectors once, testing each against a hash set of the ids.
+    if isinstance(index, faiss.IndexIVF):
+        return int(index.remove_ids(faiss.IDSelectorArray(ids)))
+    return int(index.remove_ids(faiss.IDSelectorBatch(ids)))
+
+
+def _search_exact(
+    index: faiss.Index, queries: np.ndarray, limit: int, allowed: _AllowedIds | None
+) -> tuple[np.ndarray, np.ndarray]:
+    params = None
+    selector = None
+    if allowed is not None:
+        params = faiss.SearchParameters()
+        # Keep a Python reference: params.sel is a bare C++ pointer that does not own the selector.
+        selector = allowed.selector()
+        params.sel = selector
+    scores, found_ids = index.search(queries, limit, params=params)
+    return scores, found_ids
+
+
+class _AllowedIds:
+    """A search filter: the allowed ids as given, how many distinct ones, and a FAISS selector of them.
+
+    Dense ids (the service lists primary keys) become a bitmap: no sort, and ~10 ms instead of
+    ~100 ms (a hash set) for a million ids. Sparse ids get the hash set.
+    """
+
+    def __init__(self, ids: np.ndarray) -> None:
+        self._members: np.ndarray | None = None
+        self._sorted = np.empty(0, dtype=np.int64)
+        bitmap_bytes = int(ids.max()) // 8 + 1 if len(ids) else 0
+        if len(ids) and bitmap_bytes <= max(1 << 16, 2 * len(ids)):
+            self._members = np.zeros(bitmap_bytes * 8, dtype=bool)
+            self._members[ids] = True
+            self.count = int(np.count_nonzero(self._members))
+        else:
+            self._sorted = _sorted_unique(ids)
+            self.count = len(self._sorted)
+
+    def distinct(self) -> np.ndarray:
+        """The distinct ids, ascending."""
+        if self._members is not None:
+            return np.flatnonzero(self._members).astype(np.int64)
+        return self._sorted
+
+    def selector(self) -> faiss.IDSelector:
+        if self._members is not None:
+            return _BitmapSelector(np.packbits(self._members, bitorder="little"))
+        return faiss.IDSelectorBatch(self._sorted)
+
+
+class _BitmapSelector(faiss.IDSelectorBitmap):
+    """An IDSelectorBitmap that owns its bitmap (FAISS only points at it); bit i of byte j is id 8j+i."""
+
+    def __init__(self, bitmap: np.ndarray) -> None:
+        super().__init__(len(bitmap), faiss.swig_ptr(bitmap))
+        self.owned_bitmap = bitmap
+
+
+def _top_k(scores: np.ndarray, ids: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray]:
+    """Best ``limit`` columns of each score row, best first, padded like FAISS (-1 ids)."""
+    rows = scores.shape[0]
+    top_scores = np.full((rows, limit), -np.inf, dtype=np.float32)
+    top_ids = np.full((rows, limit), -1, dtype=np.int64)
+    found = min(limit, len(ids))
+    if found == 0:
+        return top_scores, top_ids
+    best = np.argpartition(-scores, found - 1, axis=1)[:, :found]
+    best_scores = np.take_along_axis(scores, best, axis=1)
+    order = np.argsort(-best_scores, axis=1, kind="stable")
+    top_scores[:, :found] = np.take_along_axis(best_scores, order, axis=1)
+    top_ids[:, :found] = ids[np.take_along_axis(best, order, axis=1)]
+    return top_scores, top_ids
+
+
+def _as_sequence(ids: Collection[int]) -> IdsLike:
+    return ids if isinstance(ids, np.ndarray | list | tuple) else list(ids)
+
+
+def _sorted_unique(ids: np.ndarray) -> np.ndarray:
+    # np.unique on int64 takes ~2 s for a million ids in numpy 2.4 (hash based); sorting takes 30 ms.
+    ordered = np.sort(ids)
+    if len(ordered) < 2:
+        return ordered
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
 
 
 def _as_id_array(ids: IdsLike) -> np.ndarray:

@@ -1,6 +1,8 @@
 """Durable, atomic snapshots of a FAISS index with a manifest that lets a load detect any damage.
 
 Layout of a snapshot directory: ``index.faiss`` (faiss.write_index output) and ``manifest.json``.
+The manifest names the index's kind (``index_kind``, e.g. exact or ivf); manifests written before the
+field existed held exact indexes, so its absence reads as ``exact``.
 A save writes both to temporary files in the same directory, fsyncs them, renames the index and then
 the manifest over the old ones, and fsyncs the directory. The manifest carries the index file's sha256,
 so a crash between the two renames (new index, old manifest) is caught at load as a checksum mismatch.
@@ -33,6 +35,9 @@ _T = TypeVar("_T")
 _CallbackReader: Callable[[Callable[[int], bytes], int], faiss.IOReader] = faiss.PyCallbackIOReader  # type: ignore[attr-defined]
 _CallbackWriter: Callable[[Callable[[bytes], int]], faiss.IOWriter] = faiss.PyCallbackIOWriter  # type: ignore[attr-defined]
 
+# Snapshots written before ``index_kind`` was recorded held only exact indexes.
+_DEFAULT_INDEX_KIND = "exact"
+_INDEX_KIND_PATTERN = re.compile(r"[a-z][a-z0-9_-]{0,31}")
 _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 _READ_CHUNK_BYTES = 1 << 20
 
@@ -52,6 +57,7 @@ class IndexManifest:
     last_change_seq: int
     checksum: str
     saved_at: str
+    index_kind: str = _DEFAULT_INDEX_KIND
 
     def to_json(self) -> str:
         """Serialise as stable, human-readable JSON."""
@@ -77,11 +83,14 @@ class IndexManifest:
             last_change_seq=_field(fields, "last_change_seq", int),
             checksum=_field(fields, "checksum", str),
             saved_at=_field(fields, "saved_at", str),
+            index_kind=_field(fields, "index_kind", str) if "index_kind" in fields else _DEFAULT_INDEX_KIND,
         )
         if manifest.dim <= 0 or manifest.count < 0:
             raise SnapshotError(f"manifest has impossible dim={manifest.dim} or count={manifest.count}")
         if not _SHA256_HEX.fullmatch(manifest.checksum):
             raise SnapshotError("manifest checksum is not a sha256 hex digest")
+        if not _INDEX_KIND_PATTERN.fullmatch(manifest.index_kind):
+            raise SnapshotError(f"manifest index_kind {manifest.index_kind[:40]!r} is not a kind name")
         return manifest
 
 
@@ -101,6 +110,7 @@ def write_snapshot(
     dim: int,
     count: int,
     last_change_seq: int,
+    index_kind: str = _DEFAULT_INDEX_KIND,
 ) -> IndexManifest:
     """Write an index (through ``write_index``) and its manifest atomically into ``directory``."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -117,6 +127,7 @@ def write_snapshot(
             last_change_seq=last_change_seq,
             checksum=checksum,
             saved_at=datetime.now(UTC).isoformat(),
+            index_kind=index_kind,
         )
         with open(manifest_temp, "w", encoding="utf-8") as manifest_file:
             manifest_file.write(manifest.to_json())
