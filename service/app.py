@@ -10,9 +10,12 @@ from sqlalchemy import text
 
 from embeddings import Encoder, load_encoder
 from service import __doc__ as service_doc
+from service.audit.router import router as audit_router
 from service.auth import resolve_admin_token
+from service.buyer_groups.router import router as buyer_groups_router
 from service.config import Settings, get_settings
 from service.db import make_engine, make_session_factory
+from service.demand.router import router as demand_router
 from service.errors import install_error_handlers
 from service.kpis.gaps_router import router as gaps_router
 from service.kpis.router import observations_router
@@ -23,6 +26,8 @@ from service.migrations import upgrade_to_head
 from service.municipalities.router import router as municipalities_router
 from service.needs.router import generation_router
 from service.needs.router import router as needs_router
+from service.partnerships.router import router as partnerships_router
+from service.partnerships.router import solution_outcomes_router
 from service.solutions.router import router as solutions_router
 from service.suppliers.router import router as suppliers_router
 from service.web.router import router as web_router
@@ -87,6 +92,11 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None)
         gaps_router,
         generation_router,
         matching_router,
+        demand_router,
+        buyer_groups_router,
+        partnerships_router,
+        solution_outcomes_router,
+        audit_router,
         web_router,
     ):
         app.include_router(router)

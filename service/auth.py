@@ -51,3 +51,16 @@ def require_writer(
 
 
 WriterDep = Annotated[str, Depends(require_writer)]
+
+
+def identify_reader(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> str:
+    """Who reads, for the audit trail: 'anonymous' without a token; a wrong token is refused as for writes."""
+    if credentials is None:
+        return "anonymous"
+    return require_writer(request, credentials)
+
+
+ReaderDep = Annotated[str, Depends(identify_reader)]

@@ -30,6 +30,9 @@ POSTGRES_URL = os.environ.get(
     "INNOMATCH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 RECORD_TABLES = (
+    "audit_event",
+    "partnership_outcome",
+    "partnership",
     "feedback",
     "stored_vector",
     "index_change",

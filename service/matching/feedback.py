@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.audit.service import record_supplier_contact
 from service.matching.models import Feedback
 from service.needs import service as needs_service
 from service.solutions import service as solutions_service
@@ -44,6 +45,7 @@ def record(*, session: Session, need_id: int, feedback_in: FeedbackCreate, given
         need_id=need_id, solution_id=feedback_in.solution_id, verdict=feedback_in.verdict, given_by=given_by
     )
     session.add(feedback)
+    record_supplier_contact(session, feedback)  # equal-treatment audit trail, same transaction
     session.commit()
     return feedback
 

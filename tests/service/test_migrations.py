@@ -30,5 +30,13 @@ def test_sqlite_keeps_autoincrement_through_every_migration(tmp_path: Path) -> N
             connection.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'table'")).all()
         )
     engine.dispose()
-    for table in ("need", "solution", "supplier", "index_change"):
+    for table in (
+        "need",
+        "solution",
+        "supplier",
+        "index_change",
+        "partnership",
+        "partnership_outcome",
+        "audit_event",
+    ):
         assert "AUTOINCREMENT" in definitions[table], table

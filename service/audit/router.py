@@ -1,0 +1,71 @@
+"""HTTP layer for the audit trail: read and export only; there is no way to change or delete an event."""
+
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response
+
+from service.audit import service
+from service.audit.repository import AuditQuery
+from service.audit.schemas import AUDIT_EXPORT_HEADER, AuditEventRead
+from service.auth import WriterDep
+from service.deps import SessionDep
+from service.errors import FieldError, FieldErrors
+from service.exports import XLSX_MEDIA_TYPE, export_response
+from service.pagination import Page, PageDep
+
+router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
+
+AuditFormat = Annotated[
+    Literal["json", "csv", "xlsx"],
+    Query(description="json (one page), or csv / xlsx (every selected event, as a file)."),
+]
+Moment = Annotated[
+    datetime | None,
+    Query(description="ISO 8601; without a time zone, UTC. `since` is inclusive, `until` exclusive."),
+]
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+@router.get(
+    "",
+    response_model=Page[AuditEventRead],
+    responses={200: {"content": {"text/csv": {}, XLSX_MEDIA_TYPE: {}}}},
+)
+def list_audit_events(
+    session: SessionDep,
+    _writer: WriterDep,
+    page: PageDep,
+    actor: Annotated[str | None, Query(max_length=100)] = None,
+    subject_kind: Annotated[str | None, Query(max_length=30)] = None,
+    subject_id: Annotated[str | None, Query(max_length=200)] = None,
+    since: Moment = None,
+    until: Moment = None,
+    format: AuditFormat = "json",
+) -> Page[AuditEventRead] | Response:
+    """Audit events, oldest first, filtered by actor, subject and time; `format=csv|xlsx` exports them all (needs a token)."""
+    query = AuditQuery(
+        actor=actor, subject_kind=subject_kind, subject_id=subject_id, since=_utc(since), until=_utc(until)
+    )
+    if query.since and query.until and query.since >= query.until:
+        raise FieldErrors([FieldError(("until",), "`until` must be later than `since`")])
+    if format != "json":
+        return export_response(
+            AUDIT_EXPORT_HEADER,
+            service.export_rows(session, query),
+            export_format=format,
+            filename_stem="audit",
+            sheet_title="Audit trail",
+        )
+    items, total = service.query_events(session, query, offset=page.offset, limit=page.limit)
+    return Page(
+        items=[AuditEventRead.model_validate(item) for item in items],
+        total=total,
+        offset=page.offset,
+        limit=page.limit,
+    )

@@ -1,0 +1,1 @@
+"""Buyer groups: needs from several municipalities that describe the same problem."""

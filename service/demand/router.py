@@ -1,0 +1,72 @@
+"""HTTP layer for the demand views: a supplier's (per solution) and programme staff's (per KPI or theme)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query
+
+from service.audit.service import record_view
+from service.auth import ReaderDep
+from service.demand import service, themes
+from service.demand.schemas import SolutionDemand, ThemeDemand
+from service.deps import IndexesDep, SessionDep, SettingsDep
+
+router = APIRouter(prefix="/api/v1", tags=["demand"])
+
+
+@router.get("/solutions/{solution_id}/demand", response_model=SolutionDemand)
+def solution_demand(
+    session: SessionDep, indexes: IndexesDep, settings: SettingsDep, reader: ReaderDep, solution_id: int
+) -> SolutionDemand:
+    """Matching needs and KPI gaps for a solution by municipality, county and KPI, with population and match strength.
+
+    Each call is in the audit trail with the needs it showed: equal treatment of suppliers is shown from it.
+    """
+    demand = service.solution_demand(
+        session=session, indexes=indexes, solution_id=solution_id, max_band=settings.gap_max_band
+    )
+    record_view(
+        session,
+        actor=reader,
+        subject_kind="solution_demand",
+        subject_id=solution_id,
+        detail={"need_ids": [need.id for need in demand.needs]},
+    )
+    return demand
+
+
+@router.get("/demand", response_model=ThemeDemand)
+def theme_demand(
+    session: SessionDep,
+    indexes: IndexesDep,
+    settings: SettingsDep,
+    reader: ReaderDep,
+    kpi: Annotated[str | None, Query(max_length=30, description="A U4SSC KPI code, e.g. EC-I-WS-3C.")] = None,
+    dimension: Annotated[
+        str | None, Query(max_length=50, description="A U4SSC dimension, e.g. Environment.")
+    ] = None,
+    county: Annotated[str | None, Query(pattern=r"^\d{2}$", description="Only this county.")] = None,
+) -> ThemeDemand:
+    """Where a KPI (or a dimension's KPIs) is weak, the population, the solutions answering it and gaps in the market."""
+    try:
+        demand = themes.theme_demand(
+            session=session,
+            indexes=indexes,
+            kpi=kpi,
+            dimension=dimension,
+            county=county,
+            max_band=settings.gap_max_band,
+        )
+    except themes.DemandQueryError as error:
+        # FastAPI's own 422 shape, so clients read one format.
+        raise HTTPException(
+            status_code=422,
+            detail=[{"loc": ["query", error.parameter], "msg": error.message, "type": "value_error"}],
+        ) from error
+    record_view(
+        session,
+        actor=reader,
+        subject_kind="kpi_demand",
+        subject_id=kpi or dimension or "",
+        detail={"kpi": kpi, "dimension": dimension, "county": county},
+    )
+    return demand

@@ -1,0 +1,200 @@
+"""The outcome loop: a pilot's measured KPI value becomes a KPI observation (so the municipality's gap
+view follows it) and evidence on the solution piloted, in one transaction with its audit event."""
+
+from sqlalchemy.orm import Session
+
+from service.audit import service as audit
+from service.errors import ConflictError, FieldError, FieldErrors
+from service.kpis import repository as kpis_repository
+from service.kpis.bands import direction_for
+from service.kpis.schemas import ObservationIn
+from service.kpis.service import stage_observations
+from service.needs.repository import needs_by_id
+from service.partnerships import repository
+from service.partnerships import service as partnerships_service
+from service.partnerships.lifecycle import OUTCOME_STATUSES
+from service.partnerships.models import Partnership, PartnershipOutcome
+from service.partnerships.schemas import OutcomeCreate, SolutionOutcomeRead
+from service.solutions import service as solutions_service
+
+
+def outcome_source(partnership_id: int) -> str:
+    """The observation's source: the partnership, so a reader can trace the value to the pilot."""
+    return f"Innomatch partnership {partnership_id}: pilot outcome"
+
+
+def _municipalities_of(session: Session, partnership: Partnership) -> set[str]:
+    numbers = {
+        need.municipality_number
+        for need in needs_by_id(session, partnership.need_ids).values()
+        if need.municipality_number
+    }
+    if partnership.lead_municipality_number:
+        numbers.add(partnership.lead_municipality_number)
+    return numbers
+
+
+def _piloted_solution(partnership: Partnership, outcome_in: OutcomeCreate) -> int | None:
+    candidates = partnership.solution_ids
+    if outcome_in.solution_id is None:
+        if len(candidates) > 1:
+            raise FieldErrors(
+                [
+                    FieldError(
+                        ("solution_id",),
+                        f"say which candidate was piloted: one of {', '.join(map(str, candidates))}",
+                    )
+                ]
+            )
+        return candidates[0] if candidates else None
+    if outcome_in.solution_id not in candidates:
+        listed = ", ".join(map(str, candidates)) or "none"
+        raise FieldErrors(
+            [
+                FieldError(
+                    ("solution_id",),
+                    f"solution {outcome_in.solution_id} is not a candidate of partnership {partnership.id} "
+                    f"(candidates: {listed})",
+                )
+            ]
+        )
+    return outcome_in.solution_id
+
+
+def _stage_observation(session: Session, observation: ObservationIn) -> None:
+    try:
+        stage_observations(session=session, observations=[observation], location="outcome")
+    except FieldErrors as errors:
+        # The import names rows as (outcome, 0, field); here there is one row: name the field alone.
+        raise FieldErrors(
+            [FieldError(error.location[2:], error.message, error.error_type) for error in errors.errors]
+        ) from None
+
+
+def record_outcome(
+    *, session: Session, partnership_id: int, outcome_in: OutcomeCreate, actor: str
+) -> PartnershipOutcome:
+    partnership = partnerships_service.get(session=session, partnership_id=partnership_id)
+    if partnership.status not in OUTCOME_STATUSES:
+        raise ConflictError(
+            f"Outcomes are measured after a pilot: partnership {partnership.id} is '{partnership.status}'. "
+            "Move it to 'pilot' first."
+        )
+    number = outcome_in.municipality_number
+    members = _municipalities_of(session, partnership)
+    if number not in members:
+        listed = ", ".join(sorted(members)) or "none"
+        raise FieldErrors(
+            [
+                FieldError(
+                    ("municipality_number",),
+                    f"municipality {number} is not part of partnership {partnership.id} "
+                    f"(its municipalities: {listed})",
+                )
+            ]
+        )
+    solution_id = _piloted_solution(partnership, outcome_in)
+    observation = ObservationIn(
+        municipality_number=number,
+        kpi_code=outcome_in.kpi_code,
+        data_point=outcome_in.data_point,
+        year=outcome_in.year,
+        value=outcome_in.value,
+        unit=outcome_in.unit,
+        source=outcome_source(partnership.id),
+        synthetic=False,
+    )
+    series = {
+        year: stored
+        for (_number, code, point, year), stored in kpis_repository.observations_of_municipalities(
+            session, [number]
+        ).items()
+        if code == observation.kpi_code and point == observation.data_point
+    }
+    same_year = series.get(observation.year)
+    if same_year is not None and same_year.source != observation.source:
+        # One value per (municipality, KPI, data point, year): never overwrite a measurement from elsewhere.
+        raise ConflictError(
+            f"{observation.kpi_code} in {number} for {observation.year} is already observed "
+            f"({same_year.value:g} {same_year.unit}, source: {same_year.source}); a pilot outcome does not "
+            "replace another source's value. Record the year the pilot's value was measured."
+        )
+    earlier = [year for year in series if year < observation.year]
+    baseline = series[max(earlier)] if earlier else None
+    _stage_observation(session, observation)
+    stored = kpis_repository.observations_of_municipalities(session, [number])[
+        (number, observation.kpi_code, observation.data_point, observation.year)
+    ]
+    outcome = PartnershipOutcome(
+        partnership_id=partnership.id,
+        solution_id=solution_id,
+        municipality_number=number,
+        kpi_code=observation.kpi_code,
+        data_point=observation.data_point,
+        year=observation.year,
+        value=observation.value,
+        unit=observation.unit,
+        baseline_year=baseline.year if baseline else None,
+        baseline_value=baseline.value if baseline else None,
+        observation_id=stored.id,
+        recorded_by=actor,
+    )
+    session.add(outcome)
+    session.flush()
+    audit.record_event(
+        session,
+        actor=actor,
+        action="partnership_outcome_recorded",
+        subject_kind="partnership",
+        subject_id=partnership.id,
+        detail={
+            "outcome_id": outcome.id,
+            "solution_id": solution_id,
+            "municipality_number": number,
+            "kpi_code": outcome.kpi_code,
+            "data_point": outcome.data_point,
+            "year": outcome.year,
+            "value": outcome.value,
+            "unit": outcome.unit,
+            "baseline_value": outcome.baseline_value,
+            "observation_id": stored.id,
+        },
+    )
+    session.commit()
+    return outcome
+
+
+def outcomes_of_solution(*, session: Session, solution_id: int) -> list[SolutionOutcomeRead]:
+    """The solution's measured pilot results, oldest first: its evidence from practice."""
+    solutions_service.get(session=session, solution_id=solution_id)
+    outcomes = repository.outcomes_of_solution(session, solution_id)
+    kpis = kpis_repository.kpis_by_code(session, {outcome.kpi_code for outcome in outcomes})
+    names = repository.municipality_names(session, {outcome.municipality_number for outcome in outcomes})
+    evidence = []
+    for outcome in outcomes:
+        kpi = kpis[outcome.kpi_code]
+        change = None if outcome.baseline_value is None else round(outcome.value - outcome.baseline_value, 6)
+        evidence.append(
+            SolutionOutcomeRead(
+                id=outcome.id,
+                partnership_id=outcome.partnership_id,
+                solution_id=outcome.solution_id,
+                municipality_number=outcome.municipality_number,
+                kpi_code=outcome.kpi_code,
+                data_point=outcome.data_point,
+                year=outcome.year,
+                value=outcome.value,
+                unit=outcome.unit,
+                baseline_year=outcome.baseline_year,
+                baseline_value=outcome.baseline_value,
+                recorded_by=outcome.recorded_by,
+                recorded_at=outcome.recorded_at,
+                municipality_name=names.get(outcome.municipality_number, outcome.municipality_number),
+                kpi_name_en=kpi.name_en,
+                kpi_name_no=kpi.name_no,
+                direction=direction_for(kpi.direction, kpi.direction_note, outcome.data_point),
+                change=change,
+                partnership_status=outcome.partnership.status,
+            )
+        )
+    return evidence

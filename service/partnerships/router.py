@@ -1,0 +1,129 @@
+"""HTTP layer for partnerships, their outcomes, their export, and the outcomes shown on a solution."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from service.auth import WriterDep
+from service.deps import IndexesDep, SessionDep
+from service.exports import XLSX_MEDIA_TYPE, ExportFormat, export_response
+from service.pagination import Page, PageDep
+from service.partnerships import outcomes, repository, service
+from service.partnerships.lifecycle import NEXT_STATUSES, PartnershipStatus
+from service.partnerships.models import Partnership
+from service.partnerships.schemas import (
+    CandidateAssessmentRead,
+    OutcomeCreate,
+    OutcomeRead,
+    PartnershipCreate,
+    PartnershipRead,
+    PartnershipUpdate,
+    SolutionOutcomeRead,
+)
+
+router = APIRouter(prefix="/api/v1/partnerships", tags=["partnerships"])
+
+
+def _read(partnership: Partnership) -> PartnershipRead:
+    return PartnershipRead(
+        id=partnership.id,
+        title=partnership.title,
+        status=partnership.status,
+        next_statuses=list(NEXT_STATUSES[partnership.status]),
+        need_ids=partnership.need_ids,
+        solution_ids=partnership.solution_ids,
+        buyer_group_key=partnership.buyer_group_key,
+        lead_municipality_number=partnership.lead_municipality_number,
+        lead_municipality_name=partnership.lead_municipality_name,
+        lead_rule=partnership.lead_rule,
+        lead_reason=partnership.lead_reason,
+        route=partnership.route,
+        route_rule=partnership.route_rule,
+        route_reasons=partnership.route_reasons,
+        candidates=[
+            CandidateAssessmentRead.model_validate(item) for item in partnership.candidate_assessment
+        ],
+        outcomes=[OutcomeRead.model_validate(item) for item in partnership.outcomes],
+        created_by=partnership.created_by,
+        created_at=partnership.created_at,
+        updated_at=partnership.updated_at,
+        status_changed_at=partnership.status_changed_at,
+    )
+
+
+@router.post("", response_model=PartnershipRead, status_code=status.HTTP_201_CREATED)
+def propose_partnership(
+    session: SessionDep, indexes: IndexesDep, writer: WriterDep, partnership_in: PartnershipCreate
+) -> PartnershipRead:
+    """Propose a pilot partnership: needs + candidate solutions; the route and (unless given) the lead are recommended with reasons."""
+    return _read(
+        service.create(session=session, indexes=indexes, partnership_in=partnership_in, actor=writer)
+    )
+
+
+@router.get("", response_model=Page[PartnershipRead])
+def list_partnerships(
+    session: SessionDep, page: PageDep, status: PartnershipStatus | None = None
+) -> Page[PartnershipRead]:
+    """Partnerships, oldest first, filtered by status."""
+    items, total = repository.list_partnerships(session, offset=page.offset, limit=page.limit, status=status)
+    return Page(items=[_read(item) for item in items], total=total, offset=page.offset, limit=page.limit)
+
+
+@router.get(
+    "/export",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}, XLSX_MEDIA_TYPE: {}}}},
+)
+def export_partnerships(
+    session: SessionDep,
+    format: Annotated[ExportFormat, Query(description="csv (UTF-8 with BOM) or xlsx.")] = "csv",
+    status: PartnershipStatus | None = None,
+) -> Response:
+    """Every partnership (of a status) as a CSV or XLSX file for staff reports."""
+    return export_response(
+        service.EXPORT_HEADER,
+        service.export_rows(session=session, status=status),
+        export_format=format,
+        filename_stem="partnerships",
+        sheet_title="Partnerships",
+    )
+
+
+@router.get("/{partnership_id}", response_model=PartnershipRead)
+def get_partnership(session: SessionDep, partnership_id: int) -> PartnershipRead:
+    """One partnership with its route, lead, candidates and outcomes, and the reasons behind them."""
+    return _read(service.get(session=session, partnership_id=partnership_id))
+
+
+@router.patch("/{partnership_id}", response_model=PartnershipRead)
+def update_partnership(
+    session: SessionDep, writer: WriterDep, partnership_id: int, partnership_in: PartnershipUpdate
+) -> PartnershipRead:
+    """Move the status one step (or to stopped) and/or change the lead; an impossible move answers 409."""
+    return _read(
+        service.update(
+            session=session, partnership_id=partnership_id, partnership_in=partnership_in, actor=writer
+        )
+    )
+
+
+@router.post("/{partnership_id}/outcomes", response_model=OutcomeRead, status_code=status.HTTP_201_CREATED)
+def record_outcome(
+    session: SessionDep, writer: WriterDep, partnership_id: int, outcome_in: OutcomeCreate
+) -> OutcomeRead:
+    """Record a KPI value measured after the pilot; it becomes the municipality's KPI observation."""
+    return OutcomeRead.model_validate(
+        outcomes.record_outcome(
+            session=session, partnership_id=partnership_id, outcome_in=outcome_in, actor=writer
+        )
+    )
+
+
+solution_outcomes_router = APIRouter(prefix="/api/v1/solutions", tags=["partnerships"])
+
+
+@solution_outcomes_router.get("/{solution_id}/outcomes", response_model=list[SolutionOutcomeRead])
+def solution_outcomes(session: SessionDep, solution_id: int) -> list[SolutionOutcomeRead]:
+    """Pilot outcomes measured with this solution: KPI before and after, where, in which partnership."""
+    return outcomes.outcomes_of_solution(session=session, solution_id=solution_id)

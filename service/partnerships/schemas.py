@@ -1,0 +1,142 @@
+"""API shapes of partnerships and their outcomes."""
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from service.identifiers import compact_kpi_code
+from service.partnerships.lead import LeadRule
+from service.partnerships.lifecycle import PartnershipStatus
+from service.partnerships.procurement_route import Route
+from service.text_fields import MunicipalityNumber, Title
+
+MAX_NEEDS = 50
+MAX_CANDIDATES = 30
+BuyerGroupKey = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class PartnershipCreate(BaseModel):
+    need_ids: list[int] = Field(
+        min_length=1, max_length=MAX_NEEDS, description="One need, or the needs of a buyer group."
+    )
+    solution_ids: list[int] = Field(
+        default_factory=list, max_length=MAX_CANDIDATES, description="Candidate solutions; may be empty."
+    )
+    lead_municipality_number: MunicipalityNumber | None = Field(
+        default=None, description="Leave out to get a suggestion, with the rule that chose it."
+    )
+    buyer_group_key: BuyerGroupKey | None = Field(
+        default=None, description="The buyer group's key (GET /api/v1/buyer-groups), kept for reference."
+    )
+    title: Title | None = Field(default=None, description="Default: from the first need's title.")
+
+
+class PartnershipUpdate(BaseModel):
+    status: PartnershipStatus | None = Field(
+        default=None, description="proposed -> in_dialogue -> pilot -> scaled; stopped from any status."
+    )
+    lead_municipality_number: MunicipalityNumber | None = None
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = Field(
+        default=None, description="Why, kept in the audit trail (e.g. why the partnership stopped)."
+    )
+
+
+class CandidateAssessmentRead(BaseModel):
+    solution_id: int
+    title: str
+    trl: int | None
+    supplier_id: int | None
+    match_score: float | None = Field(
+        description="Hybrid match score for the need it ranks best for, at proposal time; null when the "
+        "solution was not among the needs' matches (not published, marked not useful, or too far down)."
+    )
+    match_rank: int | None = Field(description="Its best position in the needs' match lists, 1 = first.")
+    best_need_id: int | None
+    matches_well: bool
+    reference_municipalities: list[str]
+
+
+class OutcomeCreate(BaseModel):
+    """A KPI value measured after the pilot, as in KPI observations; stored as one, with the partnership as source."""
+
+    municipality_number: MunicipalityNumber
+    kpi_code: Annotated[str, StringConstraints(min_length=1, max_length=30)]
+    data_point: Annotated[str, StringConstraints(max_length=50, strip_whitespace=True)] = ""
+    year: int = Field(ge=1990, description="1990 up to next year.")
+    value: float = Field(allow_inf_nan=False)
+    unit: Annotated[str, StringConstraints(min_length=1, max_length=50, strip_whitespace=True)]
+    solution_id: int | None = Field(
+        default=None, description="The candidate piloted; needed when the partnership has several."
+    )
+
+    @field_validator("kpi_code")
+    @classmethod
+    def _compact(cls, code: str) -> str:
+        return compact_kpi_code(code)
+
+    @field_validator("year")
+    @classmethod
+    def _not_in_the_future(cls, year: int) -> int:
+        latest = datetime.now(UTC).year + 1
+        if year > latest:
+            raise ValueError(f"year must be between 1990 and {latest}")
+        return year
+
+
+class OutcomeRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    partnership_id: int
+    solution_id: int | None
+    municipality_number: str
+    kpi_code: str
+    data_point: str
+    year: int
+    value: float
+    unit: str
+    baseline_year: int | None = Field(description="Year of the latest earlier value: the 'before'.")
+    baseline_value: float | None
+    recorded_by: str
+    recorded_at: datetime
+
+
+class SolutionOutcomeRead(OutcomeRead):
+    """An outcome as evidence for the solution piloted: where, what changed, in which partnership."""
+
+    municipality_name: str
+    kpi_name_en: str
+    kpi_name_no: str
+    direction: str = Field(description="+ higher is better, - lower is better, ~ depends.")
+    change: float | None = Field(description="value - baseline_value, in the KPI's unit.")
+    partnership_status: PartnershipStatus
+
+
+class PartnershipRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    title: str
+    status: PartnershipStatus
+    next_statuses: list[PartnershipStatus] = Field(description="Where the status may move from here.")
+    need_ids: list[int]
+    solution_ids: list[int]
+    buyer_group_key: str | None
+    lead_municipality_number: str | None
+    lead_municipality_name: str | None
+    lead_rule: LeadRule = Field(
+        description="given, reference_use, worst_gap, reference_elsewhere, first_need or none."
+    )
+    lead_reason: str
+    route: Route = Field(
+        description="market_dialogue, pre_commercial_procurement, innovation_partnership or ordinary_competition."
+    )
+    route_rule: str
+    route_reasons: list[str]
+    candidates: list[CandidateAssessmentRead]
+    outcomes: list[OutcomeRead]
+    created_by: str
+    created_at: datetime
+    updated_at: datetime
+    status_changed_at: datetime

@@ -1,0 +1,327 @@
+"""Partnership proposals through the live API: statuses, route and lead recommendations, the outcome
+loop into the KPI views and the solution's evidence, and refused input that leaves nothing behind."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+
+from service.partnerships.lifecycle import transition_problem
+from service.partnerships.procurement_route import CandidateFacts, RouteFacts, recommend_route
+from tests.service.test_matching_api import WATER_LOOKALIKES_NO
+
+WATER_LOSS = "EC-I-WS-3C"  # lower is better; national target 25 %
+LEAK_NEED = {
+    "title": "Vanntap i ledningsnettet",
+    "description": "Vi mister en tredjedel av drikkevannet i lekkasjer på ledningsnettet før det når abonnentene.",
+    "kpi_codes": [WATER_LOSS],
+}
+LEAK_SOLUTION = {
+    "title": "Lekkasjesøk med lyttelogger",
+    "description": "Lyttelogger på ventiler og hydranter finner lekkasjer i vannledningsnettet og reduserer vanntapet.",
+    "kpi_codes": [WATER_LOSS],
+}
+
+
+def create(api: httpx.Client, kind: str, **fields: Any) -> dict[str, Any]:
+    response = api.post(f"/api/v1/{kind}", json=fields)
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def propose(api: httpx.Client, **fields: Any) -> dict[str, Any]:
+    return create(api, "partnerships", **fields)
+
+
+def move(api: httpx.Client, partnership_id: int, status: str, **extra: Any) -> httpx.Response:
+    return api.patch(f"/api/v1/partnerships/{partnership_id}", json={"status": status, **extra})
+
+
+def observe(api: httpx.Client, rows: list[tuple[str, float, int]], source: str = "SSB testtabell") -> None:
+    """Water-loss observations as (municipality, value %, year)."""
+    batch = [
+        {
+            "municipality_number": n,
+            "kpi_code": WATER_LOSS,
+            "year": y,
+            "value": v,
+            "unit": "%",
+            "source": source,
+        }
+        for n, v, y in rows
+    ]
+    response = api.post("/api/v1/kpi-observations", json={"observations": batch})
+    assert response.status_code == 200, response.text
+
+
+def audit_events(api: httpx.Client, **params: Any) -> list[dict[str, Any]]:
+    response = api.get("/api/v1/audit", params={"limit": 200, **params})
+    assert response.status_code == 200, response.text
+    items: list[dict[str, Any]] = response.json()["items"]
+    return items
+
+
+def now_utc() -> str:
+    """A lower bound for this test's audit events (on PostgreSQL the trail outlives each test)."""
+    return datetime.now(UTC).isoformat()
+
+
+def test_a_partnership_moves_through_its_statuses_and_refuses_impossible_moves(api: httpx.Client) -> None:
+    need = create(api, "needs", **LEAK_NEED, municipality_number="1804")
+    solution = create(api, "solutions", **LEAK_SOLUTION, trl=9)
+    partnership = propose(api, need_ids=[need["id"]], solution_ids=[solution["id"]], buyer_group_key="bg-1")
+    pid = partnership["id"]
+    assert partnership["status"] == "proposed" and partnership["next_statuses"] == ["in_dialogue", "stopped"]
+    assert partnership["buyer_group_key"] == "bg-1" and partnership["created_by"] == "admin"
+
+    skipped = move(api, pid, "pilot")
+    assert skipped.status_code == 409
+    assert "'proposed' can move to 'in_dialogue' or 'stopped', not to 'pilot'" in skipped.json()["detail"]
+    assert api.get(f"/api/v1/partnerships/{pid}").json()["status"] == "proposed"
+    actions = [event["action"] for event in audit_events(api, subject_kind="partnership", subject_id=pid)]
+    assert actions == ["partnership_created"]  # the refused move left no trace
+
+    for status in ("in_dialogue", "pilot", "scaled"):
+        response = move(api, pid, status)
+        assert response.status_code == 200, response.text
+        assert response.json()["status"] == status
+    backwards = move(api, pid, "in_dialogue")
+    assert backwards.status_code == 409 and "not to 'in_dialogue'" in backwards.json()["detail"]
+
+    stopped = move(api, pid, "stopped", note="Budsjettet ble ikke vedtatt.")
+    assert stopped.status_code == 200 and stopped.json()["next_statuses"] == []
+    restart = move(api, pid, "proposed")
+    assert restart.status_code == 409 and "final" in restart.json()["detail"]
+    assert move(api, pid, "finished").status_code == 422
+
+    listed = api.get("/api/v1/partnerships", params={"status": "stopped", "limit": 200}).json()
+    assert pid in [item["id"] for item in listed["items"]]
+    proposed = api.get("/api/v1/partnerships", params={"status": "proposed", "limit": 200}).json()
+    assert pid not in [item["id"] for item in proposed["items"]]
+    assert api.get("/api/v1/partnerships/999999").status_code == 404
+
+
+def _route(api: httpx.Client, need_id: int, solution_ids: list[int]) -> dict[str, Any]:
+    return propose(api, need_ids=[need_id], solution_ids=solution_ids, lead_municipality_number="1804")
+
+
+def test_the_route_follows_solution_maturity_and_the_market(api: httpx.Client) -> None:
+    need = create(api, "needs", **LEAK_NEED, municipality_number="1804")
+    others = [create(api, "solutions", title=t, description=d, trl=9) for t, d in WATER_LOOKALIKES_NO]
+    minibus = others[-1]
+    supplier = create(api, "suppliers", name="Lekkasje AS", organisation_number="974760673")
+    by_trl = {
+        trl: create(api, "solutions", **LEAK_SOLUTION, trl=trl, supplier_id=supplier["id"])
+        for trl in (9, 6, 3)
+    }
+    second_supplier_trl9 = create(
+        api,
+        "solutions",
+        title="Akustisk lekkasjesøk i vannledninger",
+        description="Akustiske loggere på ventiler finner lekkasjer i vannledningene og reduserer vanntapet.",
+        kpi_codes=[WATER_LOSS],
+        trl=9,
+    )
+
+    mature = _route(api, need["id"], [by_trl[9]["id"]])
+    assert (mature["route"], mature["route_rule"]) == ("ordinary_competition", "on_the_market")
+    assert mature["candidates"][0]["matches_well"] and mature["candidates"][0]["match_rank"] <= 5
+    assert any("TRL 8-9" in reason for reason in mature["route_reasons"])
+    assert any("Only one supplier" in reason for reason in mature["route_reasons"])
+    assert any("The need is new" in reason for reason in mature["route_reasons"])
+
+    two_suppliers = _route(api, need["id"], [by_trl[9]["id"], second_supplier_trl9["id"]])
+    assert two_suppliers["route"] == "ordinary_competition"
+    assert "from 2 suppliers" in two_suppliers["route_reasons"][0]
+    assert not any("Only one supplier" in reason for reason in two_suppliers["route_reasons"])
+    # Two solutions of one supplier are still one supplier.
+    same_supplier = _route(api, need["id"], [by_trl[9]["id"], by_trl[6]["id"]])
+    assert "from 1 supplier." in same_supplier["route_reasons"][0]
+
+    developing = _route(api, need["id"], [by_trl[6]["id"]])
+    assert (developing["route"], developing["route_rule"]) == ("innovation_partnership", "needs_development")
+    assert any("TRL 6" in reason for reason in developing["route_reasons"])
+
+    research = _route(api, need["id"], [by_trl[3]["id"]])
+    assert (research["route"], research["route_rule"]) == ("pre_commercial_procurement", "research_stage")
+    assert any("TRL 3" in reason for reason in research["route_reasons"])
+
+    unrelated = _route(api, need["id"], [minibus["id"]])
+    assert (unrelated["route"], unrelated["route_rule"]) == ("market_dialogue", "no_good_match")
+    assert unrelated["candidates"][0]["matches_well"] is False
+
+    unheard = _route(api, need["id"], [])
+    assert (unheard["route"], unheard["route_rule"]) == ("market_dialogue", "no_candidate_market_unheard")
+    contacted = api.post(
+        f"/api/v1/needs/{need['id']}/feedback", json={"solution_id": others[0]["id"], "verdict": "contacted"}
+    )
+    assert contacted.status_code == 201
+    heard = _route(api, need["id"], [])
+    assert (heard["route"], heard["route_rule"]) == ("pre_commercial_procurement", "no_candidate")
+
+
+def test_the_lead_is_the_worst_gap_or_a_municipality_already_using_a_candidate(api: httpx.Client) -> None:
+    observe(api, [("5001", 62.5, 2023), ("1804", 90.0, 2023)])  # Trondheim band 2, Bodø band 1
+    needs = []
+    for number in ("5001", "1804"):
+        report = api.post(f"/api/v1/municipalities/{number}/needs/generate").json()
+        needs += report["created"]
+    assert len(needs) == 2
+    plain = create(api, "solutions", **LEAK_SOLUTION, trl=9)
+    used_in_trondheim = create(
+        api,
+        "solutions",
+        **{**LEAK_SOLUTION, "title": "Lyttelogger"},
+        trl=9,
+        reference_municipalities=["5001"],
+    )
+    used_in_oslo = create(
+        api, "solutions", **{**LEAK_SOLUTION, "title": "Loggere"}, trl=9, reference_municipalities=["0301"]
+    )
+
+    worst = propose(api, need_ids=needs, solution_ids=[plain["id"], used_in_oslo["id"]])
+    assert (worst["lead_municipality_number"], worst["lead_rule"]) == ("1804", "worst_gap")
+    assert worst["lead_municipality_name"] == "Bodø"
+    assert "band 1" in worst["lead_reason"] and WATER_LOSS in worst["lead_reason"]
+
+    copied = propose(api, need_ids=needs, solution_ids=[plain["id"], used_in_trondheim["id"]])
+    assert (copied["lead_municipality_number"], copied["lead_rule"]) == ("5001", "reference_use")
+    assert "Lyttelogger" in copied["lead_reason"] and "Bodø" in copied["lead_reason"]
+
+    manual = create(api, "needs", **LEAK_NEED)  # no municipality, no gap evidence
+    elsewhere = propose(api, need_ids=[manual["id"]], solution_ids=[used_in_oslo["id"]])
+    assert (elsewhere["lead_municipality_number"], elsewhere["lead_rule"]) == ("0301", "reference_elsewhere")
+
+    given = propose(
+        api, need_ids=needs, solution_ids=[used_in_trondheim["id"]], lead_municipality_number="4601"
+    )
+    assert (given["lead_municipality_number"], given["lead_rule"]) == ("4601", "given")
+
+
+def _water_standing(api: httpx.Client, number: str) -> dict[str, Any]:
+    standings = api.get(f"/api/v1/municipalities/{number}/kpis").json()
+    return next(item for item in standings if item["kpi_code"] == WATER_LOSS)
+
+
+def test_a_pilot_outcome_changes_the_kpi_view_and_the_solution_evidence(api: httpx.Client) -> None:
+    observe(api, [("1804", 40.0, 2023)])
+    need = create(api, "needs", **LEAK_NEED, municipality_number="1804")
+    solution = create(api, "solutions", **LEAK_SOLUTION, trl=9)
+    pid = propose(api, need_ids=[need["id"]], solution_ids=[solution["id"]])["id"]
+    outcome = {
+        "kpi_code": WATER_LOSS,
+        "municipality_number": "1804",
+        "year": 2025,
+        "value": 24.0,
+        "unit": "%",
+    }
+
+    early = api.post(f"/api/v1/partnerships/{pid}/outcomes", json=outcome)
+    assert early.status_code == 409 and "'proposed'" in early.json()["detail"]
+    for status in ("in_dialogue", "pilot"):
+        assert move(api, pid, status).status_code == 200
+
+    same_year = api.post(f"/api/v1/partnerships/{pid}/outcomes", json={**outcome, "year": 2023})
+    assert same_year.status_code == 409 and "SSB testtabell" in same_year.json()["detail"]
+    elsewhere = api.post(
+        f"/api/v1/partnerships/{pid}/outcomes", json={**outcome, "municipality_number": "0301"}
+    )
+    assert elsewhere.status_code == 422 and "0301 is not part of partnership" in elsewhere.text
+    before = _water_standing(api, "1804")
+    assert (before["value"], before["year"], before["band"]) == (40.0, 2023, 2)
+
+    recorded = api.post(f"/api/v1/partnerships/{pid}/outcomes", json=outcome)
+    assert recorded.status_code == 201, recorded.text
+    assert recorded.json()["solution_id"] == solution["id"]
+    assert (recorded.json()["baseline_year"], recorded.json()["baseline_value"]) == (2023, 40.0)
+
+    after = _water_standing(api, "1804")
+    assert (after["value"], after["year"], after["synthetic"]) == (24.0, 2025, False)
+    assert after["source"] == f"Innomatch partnership {pid}: pilot outcome"
+    assert after["band"] == 4 and after["trend"]["direction"] == "improving"
+    gaps = api.get("/api/v1/municipalities/1804/gaps").json()
+    assert WATER_LOSS not in [item["kpi_code"] for item in gaps]
+
+    [evidence] = api.get(f"/api/v1/solutions/{solution['id']}/outcomes").json()
+    assert evidence["partnership_id"] == pid and evidence["municipality_name"] == "Bodø"
+    assert (evidence["baseline_value"], evidence["value"], evidence["change"]) == (40.0, 24.0, -16.0)
+    assert evidence["direction"] == "-" and evidence["partnership_status"] == "pilot"
+    assert len(api.get(f"/api/v1/partnerships/{pid}").json()["outcomes"]) == 1
+    assert api.get("/api/v1/solutions/999999/outcomes").status_code == 404
+
+
+def test_unknown_ids_are_refused_by_name_and_nothing_is_stored(api: httpx.Client, live_server: Any) -> None:
+    since = now_utc()
+    need = create(api, "needs", **LEAK_NEED)
+    solution = create(api, "solutions", **LEAK_SOLUTION)
+    total_before = api.get("/api/v1/partnerships").json()["total"]
+
+    response = api.post(
+        "/api/v1/partnerships",
+        json={
+            "need_ids": [need["id"], 999999, need["id"]],
+            "solution_ids": [solution["id"], 888888],
+            "lead_municipality_number": "9999",
+        },
+    )
+    assert response.status_code == 422
+    problems = {tuple(item["loc"]): item["msg"] for item in response.json()["detail"]}
+    assert problems[("body", "need_ids", 1)] == "need 999999 does not exist"
+    assert problems[("body", "need_ids", 2)] == f"need {need['id']} is listed twice"
+    assert problems[("body", "solution_ids", 1)] == "solution 888888 does not exist"
+    assert "unknown municipality number '9999'" in problems[("body", "lead_municipality_number")]
+    assert api.post("/api/v1/partnerships", json={"need_ids": []}).status_code == 422
+    with live_server.client(token=None) as anonymous:
+        assert anonymous.post("/api/v1/partnerships", json={"need_ids": [need["id"]]}).status_code == 401
+
+    assert api.get("/api/v1/partnerships").json()["total"] == total_before
+    assert [e for e in audit_events(api, since=since) if e["action"] == "partnership_created"] == []
+
+
+def _facts(
+    *candidates: tuple[int | None, str, float, int], age: int = 0, contacted: bool = False
+) -> RouteFacts:
+    """Candidates as (TRL, supplier, score, rank)."""
+    return RouteFacts(
+        [
+            CandidateFacts(i, trl, supplier, score, rank)
+            for i, (trl, supplier, score, rank) in enumerate(candidates)
+        ],
+        oldest_need_age_days=age,
+        suppliers_contacted=contacted,
+    )
+
+
+@pytest.mark.parametrize(
+    ("facts", "route", "rule"),
+    [
+        (
+            _facts((9, "a", 0.6, 1), (3, "b", 0.6, 2)),
+            "ordinary_competition",
+            "on_the_market",
+        ),  # the most mature wins
+        (_facts((None, "a", 0.6, 1)), "market_dialogue", "maturity_unknown"),
+        (_facts((9, "a", 0.6, 6)), "market_dialogue", "no_good_match"),  # ranked below the first five
+        (_facts((9, "a", 0.1, 1)), "market_dialogue", "no_good_match"),  # first, but a weak score
+        (
+            _facts(age=200),
+            "pre_commercial_procurement",
+            "no_candidate",
+        ),  # an old need: the market was looked at
+        (_facts(age=10), "market_dialogue", "no_candidate_market_unheard"),
+    ],
+)
+def test_route_rules_at_their_edges(facts: RouteFacts, route: str, rule: str) -> None:
+    recommendation = recommend_route(facts)
+    assert (recommendation.route, recommendation.rule) == (route, rule)
+    assert recommendation.reasons[0].startswith(f"{len(facts.candidates)} candidate solution")
+
+
+def test_status_moves_are_one_step_forward_or_a_stop() -> None:
+    assert transition_problem("proposed", "in_dialogue") is None
+    assert transition_problem("scaled", "stopped") is None
+    assert transition_problem("in_dialogue", "scaled") is not None
+    assert transition_problem("pilot", "proposed") is not None
+    assert "final" in (transition_problem("stopped", "pilot") or "")
