@@ -19,7 +19,7 @@ import bm25s.stopwords
 import numpy as np
 import Stemmer
 
-__all__ = ["LexicalIndex", "TextAnalyzer"]
+__all__ = ["LexicalIndex", "QueryScores", "TextAnalyzer"]
 
 # bm25s logs every index build; rebuilding after each burst of writes would fill the log.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
@@ -82,6 +82,36 @@ class _Built:
 _EMPTY = _Built(None, np.empty(0, dtype=np.int64), 0)
 
 
+@dataclass(frozen=True)
+class QueryScores:
+    """One query's BM25 scores over one complete index."""
+
+    built: _Built
+    all_scores: np.ndarray
+
+    def of(self, ids: Sequence[int]) -> np.ndarray:
+        """The score of each of `ids` (0 for ids not indexed)."""
+        wanted = np.asarray(ids, dtype=np.int64)
+        result = np.zeros(len(wanted), dtype=np.float32)
+        found = self.built.found(wanted)
+        result[found] = self.all_scores[self.built.positions(wanted[found])]
+        return result
+
+    def top(self, k: int, *, allowed_ids: Collection[int] | None = None) -> list[tuple[int, float]]:
+        """Top-k (id, score) with a positive score, best first, optionally only among `allowed_ids`."""
+        scores = self.all_scores
+        if allowed_ids is not None:
+            # Filtering before ranking keeps a filtered query's result full, as in the vector index.
+            mask = np.zeros(len(self.built.ids), dtype=bool)
+            mask[self.built.positions(allowed_ids)] = True
+            scores = np.where(mask, scores, 0.0)
+        positive = np.flatnonzero(scores > 0)
+        if len(positive) > k:
+            positive = positive[np.argpartition(-scores[positive], k - 1)[:k]]
+        ranked = positive[np.argsort(-scores[positive], kind="stable")]
+        return [(int(self.built.ids[position]), float(scores[position])) for position in ranked]
+
+
 class LexicalIndex:
     """BM25 (Lucene variant) over term lists identified by int ids."""
 
@@ -120,32 +150,20 @@ class LexicalIndex:
             self._terms = {}
         self.upsert(ids, term_lists)
 
+    def score(self, query_terms: Iterable[str]) -> QueryScores:
+        """Every record's BM25 score for the query, computed once for a top-k and for given ids alike."""
+        built = self._current()
+        return QueryScores(built, self._all_scores(built, query_terms))
+
     def scores(self, query_terms: Iterable[str], ids: Sequence[int]) -> np.ndarray:
         """BM25 score of each of `ids` for the query (0 for ids not indexed)."""
-        built = self._current()
-        all_scores = self._all_scores(built, query_terms)
-        wanted = np.asarray(ids, dtype=np.int64)
-        result = np.zeros(len(wanted), dtype=np.float32)
-        found = built.found(wanted)
-        result[found] = all_scores[built.positions(wanted[found])]
-        return result
+        return self.score(query_terms).of(ids)
 
     def search(
         self, query_terms: Iterable[str], k: int, *, allowed_ids: Collection[int] | None = None
     ) -> list[tuple[int, float]]:
         """Top-k (id, BM25 score) with a positive score, best first, optionally only among `allowed_ids`."""
-        built = self._current()
-        all_scores = self._all_scores(built, query_terms)
-        if allowed_ids is not None:
-            # Filtering before ranking keeps a filtered query's result full, as in the vector index.
-            mask = np.zeros(len(built.ids), dtype=bool)
-            mask[built.positions(allowed_ids)] = True
-            all_scores = np.where(mask, all_scores, 0.0)
-        positive = np.flatnonzero(all_scores > 0)
-        if len(positive) > k:
-            positive = positive[np.argpartition(-all_scores[positive], k - 1)[:k]]
-        ranked = positive[np.argsort(-all_scores[positive], kind="stable")]
-        return [(int(built.ids[position]), float(all_scores[position])) for position in ranked]
+        return self.score(query_terms).top(k, allowed_ids=allowed_ids)
 
     def _all_scores(self, built: _Built, query_terms: Iterable[str]) -> np.ndarray:
         if built.bm25 is None:

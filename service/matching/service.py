@@ -11,6 +11,7 @@ from functools import cached_property
 import numpy as np
 from sqlalchemy.orm import Session
 
+from embeddings.lexical import QueryScores
 from service.kpis.models import Kpi
 from service.kpis.repository import kpis_by_code
 from service.language import detect_language
@@ -228,7 +229,8 @@ def _text_signals(
         }
     k = candidate_count(limit)
     dense = _dense_search(index, query, k, restriction)
-    lexical = _lexical_search(index, query, k, restriction)
+    bm25_scores = index.lexical.score(query.terms)
+    lexical = _lexical_search(bm25_scores, k, restriction)
     best_lexical = lexical[0][1] if lexical else 1.0
     if query.ranking == "lexical":
         return {owner_id: {"lexical": score / best_lexical} for owner_id, score in lexical[:limit]}
@@ -245,7 +247,7 @@ def _text_signals(
         vector = index.vector(owner_id)
         similarity[owner_id] = float(vector @ query.vector) if vector is not None else 0.0
     dense_only = sorted(similarity.keys() - bm25.keys())
-    bm25.update(zip(dense_only, index.lexical.scores(query.terms, dense_only).tolist(), strict=True))
+    bm25.update(zip(dense_only, bm25_scores.of(dense_only).tolist(), strict=True))
     return {
         owner_id: {"similarity": similarity[owner_id], "lexical": bm25[owner_id] / best_lexical}
         for owner_id in similarity
@@ -259,10 +261,8 @@ def _dense_search(
     return [hit for hit in hits if hit[0] not in restriction.excluded][:k]
 
 
-def _lexical_search(
-    index: RecordIndex, query: MatchQuery, k: int, restriction: IdRestriction
-) -> list[tuple[int, float]]:
-    hits = index.lexical.search(query.terms, k + len(restriction.excluded), allowed_ids=restriction.allowed)
+def _lexical_search(scores: QueryScores, k: int, restriction: IdRestriction) -> list[tuple[int, float]]:
+    hits = scores.top(k + len(restriction.excluded), allowed_ids=restriction.allowed)
     return [hit for hit in hits if hit[0] not in restriction.excluded][:k]
 
 
