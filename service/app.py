@@ -56,7 +56,9 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None)
         upgrade_to_head(database_url)
         engine = make_engine(database_url)
         session_factory = make_session_factory(engine)
-        loaded_encoder = encoder or load_encoder(settings.encoder, threads=settings.encoder_threads)
+        loaded_encoder = encoder or load_encoder(
+            settings.encoder, threads=settings.encoder_threads, cache_dir=settings.data_dir / "models"
+        )
         indexes = MatchingIndexes.create(
             encoder=loaded_encoder,
             index_dir=settings.index_dir,

