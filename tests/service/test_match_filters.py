@@ -135,3 +135,26 @@ def test_need_filters_keep_the_full_limit_and_refuse_solution_only_ones(api: htt
     assert bad_language.status_code == 422
     assert bad_language.json()["detail"][0]["loc"] == ["query", "language"]
     assert set(water)  # created, and never part of a filtered answer above
+
+
+def test_unlisted_solutions_nearest_to_the_need_leave_the_default_ranking_full(api: httpx.Client) -> None:
+    # Without filters the search leaves out the unpublished ids instead of listing the published ones:
+    # drafts identical to the need must not show, and the page must still be full.
+    text = {"title": "Leaking water pipes", "description": "Our water pipes leak under the streets."}
+    drafts = [api.post("/api/v1/solutions", json={**text, "status": "draft"}).json()["id"] for _ in range(4)]
+    published = [
+        api.post(
+            "/api/v1/solutions",
+            json={
+                "title": f"Leak detection {n}",
+                "description": "Acoustic loggers find leaking water pipes.",
+            },
+        ).json()["id"]
+        for n in range(5)
+    ]
+    need_id = api.post("/api/v1/needs", json=text).json()["id"]
+    response = api.get(f"/api/v1/needs/{need_id}/matches", params={"limit": 5})
+    assert response.status_code == 200, response.text
+    assert sorted(item["solution"]["id"] for item in response.json()["items"]) == sorted(published)
+    as_drafts = api.get(f"/api/v1/needs/{need_id}/matches", params={"limit": 4, "status": "draft"})
+    assert sorted(item["solution"]["id"] for item in as_drafts.json()["items"]) == sorted(drafts)
