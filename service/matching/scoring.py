@@ -14,7 +14,7 @@ are in the README.
 """
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Literal
 
 Ranking = Literal["hybrid", "dense", "lexical", "rrf"]
@@ -46,7 +46,6 @@ class Weights:
 
 
 WEIGHTS = Weights()
-SIGNALS = tuple(field.name for field in fields(Weights))
 
 
 def candidate_count(limit: int) -> int:
