@@ -26,8 +26,8 @@ class KpiRead(BaseModel):
     sdgs: list[int]
 
 
-class ObservationIn(BaseModel):
-    """One observed KPI value; re-importing the same (municipality, KPI, data point, year) updates it."""
+class Measurement(BaseModel):
+    """A KPI value measured in a municipality: the part an observation and a pilot outcome share."""
 
     municipality_number: Annotated[str, StringConstraints(pattern=r"^\d{4}$")]
     kpi_code: Annotated[str, StringConstraints(min_length=1, max_length=30)]
@@ -38,8 +38,6 @@ class ObservationIn(BaseModel):
     year: int = Field(ge=1990, description="1990 up to next year.")
     value: float = Field(allow_inf_nan=False)
     unit: Annotated[str, StringConstraints(min_length=1, max_length=50, strip_whitespace=True)]
-    source: Annotated[str, StringConstraints(min_length=1, max_length=500, strip_whitespace=True)]
-    synthetic: bool = Field(default=False, description="True for generated values that were not measured.")
 
     @field_validator("kpi_code")
     @classmethod
@@ -53,6 +51,13 @@ class ObservationIn(BaseModel):
         if year > latest:
             raise ValueError(f"year must be between 1990 and {latest}")
         return year
+
+
+class ObservationIn(Measurement):
+    """One observed KPI value; re-importing the same (municipality, KPI, data point, year) updates it."""
+
+    source: Annotated[str, StringConstraints(min_length=1, max_length=500, strip_whitespace=True)]
+    synthetic: bool = Field(default=False, description="True for generated values that were not measured.")
 
 
 class ObservationBatch(BaseModel):

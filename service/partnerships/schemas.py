@@ -1,11 +1,11 @@
 """API shapes of partnerships and their outcomes."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from service.identifiers import compact_kpi_code
+from service.kpis.schemas import Measurement
 from service.partnerships.lead import LeadRule
 from service.partnerships.lifecycle import PartnershipStatus
 from service.partnerships.procurement_route import Route
@@ -57,31 +57,12 @@ class CandidateAssessmentRead(BaseModel):
     reference_municipalities: list[str]
 
 
-class OutcomeCreate(BaseModel):
+class OutcomeCreate(Measurement):
     """A KPI value measured after the pilot, as in KPI observations; stored as one, with the partnership as source."""
 
-    municipality_number: MunicipalityNumber
-    kpi_code: Annotated[str, StringConstraints(min_length=1, max_length=30)]
-    data_point: Annotated[str, StringConstraints(max_length=50, strip_whitespace=True)] = ""
-    year: int = Field(ge=1990, description="1990 up to next year.")
-    value: float = Field(allow_inf_nan=False)
-    unit: Annotated[str, StringConstraints(min_length=1, max_length=50, strip_whitespace=True)]
     solution_id: int | None = Field(
         default=None, description="The candidate piloted; needed when the partnership has several."
     )
-
-    @field_validator("kpi_code")
-    @classmethod
-    def _compact(cls, code: str) -> str:
-        return compact_kpi_code(code)
-
-    @field_validator("year")
-    @classmethod
-    def _not_in_the_future(cls, year: int) -> int:
-        latest = datetime.now(UTC).year + 1
-        if year > latest:
-            raise ValueError(f"year must be between 1990 and {latest}")
-        return year
 
 
 class OutcomeRead(BaseModel):
