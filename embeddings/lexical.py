@@ -19,10 +19,12 @@ import bm25s.stopwords
 import numpy as np
 import Stemmer
 
-__all__ = ["LexicalIndex", "QueryScores", "TextAnalyzer"]
+__all__ = ["MAX_QUERY_TERMS", "LexicalIndex", "QueryScores", "TextAnalyzer"]
 
 # bm25s logs every index build; rebuilding after each burst of writes would fill the log.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+MAX_QUERY_TERMS = 40  # see _rarest
 
 _STEMMER_NAMES = {"no": "norwegian", "en": "english"}
 _STOP_WORDS = {
@@ -170,7 +172,8 @@ class LexicalIndex:
             return np.zeros(0, dtype=np.float32)
         # Each distinct term counts once: a long stored need used as a query should not weigh
         # the words it repeats.
-        return np.asarray(built.bm25.get_scores(sorted(set(query_terms))), dtype=np.float32)
+        term_ids = _rarest(built.bm25, built.bm25.get_tokens_ids(sorted(set(query_terms))))
+        return np.asarray(built.bm25.get_scores_from_ids(term_ids), dtype=np.float32)
 
     def _current(self) -> _Built:
         """The index with every change made before the call: a search sees the writes that preceded it."""
@@ -186,6 +189,23 @@ class LexicalIndex:
                 vocabulary = dict(self._vocabulary)
             self._built = _build(snapshot, vocabulary, version)
             return self._built
+
+
+def _rarest(bm25: bm25s.BM25, term_ids: list[int]) -> list[int]:
+    """The MAX_QUERY_TERMS query terms found in the fewest records.
+
+    Scoring reads every posting of every query term, so at a million records the common words of a
+    long stored need cost more than the dense search, while adding little: BM25 weighs a term by its
+    rarity. Lucene's MoreLikeThis caps its queries (at 25 terms) for the same reason. On the train
+    split of the evaluation set, 40 keeps lexical MRR where it was (0.741 against 0.739 uncapped);
+    25 lowers it to 0.715, since it drops the KPI names that bridge the two languages.
+    """
+    if len(term_ids) <= MAX_QUERY_TERMS:
+        return term_ids
+    postings = bm25.scores["indptr"]
+    ids = np.asarray(term_ids, dtype=np.int64)
+    record_counts = postings[ids + 1] - postings[ids]
+    return ids[np.argsort(record_counts, kind="stable")[:MAX_QUERY_TERMS]].tolist()
 
 
 def _build(terms: dict[int, np.ndarray], vocabulary: dict[str, int], version: int) -> _Built:

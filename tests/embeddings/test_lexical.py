@@ -5,6 +5,7 @@ import threading
 import pytest
 
 from embeddings import LexicalIndex, TextAnalyzer
+from embeddings.lexical import MAX_QUERY_TERMS
 
 ANALYZER = TextAnalyzer()
 
@@ -104,3 +105,25 @@ def test_searches_beside_writes_never_fail() -> None:
         thread.join()
     assert not errors
     assert len(index.search(["extra"], 500)) == 200
+
+
+def test_a_long_query_keeps_only_its_rarest_terms() -> None:
+    index = LexicalIndex()
+    rare_terms = [f"rare{number}" for number in range(MAX_QUERY_TERMS)]
+    # Record 0 shares only the common term; every other record holds one rare term and the common one.
+    index.upsert(
+        [0, *range(1, MAX_QUERY_TERMS + 1)],
+        [["common"], *(["common", term] for term in rare_terms)],
+    )
+    short_query = ["common", *rare_terms[:3]]
+    assert 0 in {owner_id for owner_id, _score in index.search(short_query, 100)}
+    long_query = ["common", *rare_terms]
+    found = {owner_id for owner_id, _score in index.search(long_query, 100)}
+    assert found == set(range(1, MAX_QUERY_TERMS + 1))
+
+
+def test_a_query_without_known_terms_finds_nothing() -> None:
+    index = LexicalIndex()
+    index.upsert([1], [ANALYZER.terms("water leak", "en")])
+    assert index.search([], 5) == []
+    assert index.search(["unknown"], 5) == []
