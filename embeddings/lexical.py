@@ -19,12 +19,15 @@ import bm25s.stopwords
 import numpy as np
 import Stemmer
 
-__all__ = ["MAX_QUERY_TERMS", "LexicalIndex", "QueryScores", "TextAnalyzer"]
+__all__ = ["MAX_QUERY_POSTINGS", "MAX_QUERY_TERMS", "LexicalIndex", "QueryScores", "TextAnalyzer"]
 
 # bm25s logs every index build; rebuilding after each burst of writes would fill the log.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
-MAX_QUERY_TERMS = 40  # see _rarest
+MAX_QUERY_TERMS = 40  # see _query_terms
+# Postings one query may read: about 1 ms of scoring and ranking at a million records on this machine
+# class (bench corpus: 750k postings took 11 ms to score and 19 ms to rank; 94k took 0.8 and 1.5).
+MAX_QUERY_POSTINGS = 100_000
 
 _STEMMER_NAMES = {"no": "norwegian", "en": "english"}
 _STOP_WORDS = {
@@ -117,7 +120,8 @@ class QueryScores:
 class LexicalIndex:
     """BM25 (Lucene variant) over term lists identified by int ids."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, max_query_postings: int = MAX_QUERY_POSTINGS) -> None:
+        self._max_postings = max_query_postings
         # Terms are kept as ids into one vocabulary: a million records' terms as Python strings would
         # take gigabytes, as int32 arrays a few hundred megabytes.
         self._vocabulary: dict[str, int] = {}
@@ -172,7 +176,9 @@ class LexicalIndex:
             return np.zeros(0, dtype=np.float32)
         # Each distinct term counts once: a long stored need used as a query should not weigh
         # the words it repeats.
-        term_ids = _rarest(built.bm25, built.bm25.get_tokens_ids(sorted(set(query_terms))))
+        term_ids = _query_terms(
+            built.bm25, built.bm25.get_tokens_ids(sorted(set(query_terms))), self._max_postings
+        )
         return np.asarray(built.bm25.get_scores_from_ids(term_ids), dtype=np.float32)
 
     def _current(self) -> _Built:
@@ -191,21 +197,26 @@ class LexicalIndex:
             return self._built
 
 
-def _rarest(bm25: bm25s.BM25, term_ids: list[int]) -> list[int]:
-    """The MAX_QUERY_TERMS query terms found in the fewest records.
+def _query_terms(bm25: bm25s.BM25, term_ids: list[int], max_postings: int) -> list[int]:
+    """The query's rarest terms: at most MAX_QUERY_TERMS, and no more postings than `max_postings`.
 
-    Scoring reads every posting of every query term, so at a million records the common words of a
-    long stored need cost more than the dense search, while adding little: BM25 weighs a term by its
-    rarity. Lucene's MoreLikeThis caps its queries (at 25 terms) for the same reason. On the train
-    split of the evaluation set, 40 keeps lexical MRR where it was (0.741 against 0.739 uncapped);
-    25 lowers it to 0.715, since it drops the KPI names that bridge the two languages.
+    Scoring reads every posting of every query term, and ranking looks at every record that got a
+    score, so at a million records the common words of a long stored need cost more than the dense
+    search while adding little: BM25 weighs a term by its rarity. Lucene's MoreLikeThis bounds its
+    queries the same two ways (maxQueryTerms, maxDocFreq). On the train split of the evaluation set,
+    40 terms keep lexical MRR where it was (0.741 against 0.739 uncapped; 25 lowers it to 0.715, as it
+    drops the KPI names that bridge the two languages); the postings bound never binds on a corpus
+    that small. The rarest term is always kept.
     """
-    if len(term_ids) <= MAX_QUERY_TERMS:
+    if not term_ids:
         return term_ids
     postings = bm25.scores["indptr"]
     ids = np.asarray(term_ids, dtype=np.int64)
     record_counts = postings[ids + 1] - postings[ids]
-    return ids[np.argsort(record_counts, kind="stable")[:MAX_QUERY_TERMS]].tolist()
+    order = np.argsort(record_counts, kind="stable")[:MAX_QUERY_TERMS]
+    within_budget = np.cumsum(record_counts[order]) <= max_postings
+    keep = max(1, int(np.count_nonzero(within_budget)))
+    return ids[order[:keep]].tolist()
 
 
 def _build(terms: dict[int, np.ndarray], vocabulary: dict[str, int], version: int) -> _Built:

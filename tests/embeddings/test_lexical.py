@@ -127,3 +127,12 @@ def test_a_query_without_known_terms_finds_nothing() -> None:
     index.upsert([1], [ANALYZER.terms("water leak", "en")])
     assert index.search([], 5) == []
     assert index.search(["unknown"], 5) == []
+
+
+def test_a_query_reads_no_more_postings_than_its_budget_but_keeps_its_rarest_term() -> None:
+    index = LexicalIndex(max_query_postings=5)
+    # "rare" is in two records, "common" in five: both together would read seven postings.
+    index.upsert(range(1, 6), [["common", "rare"], ["common", "rare"], ["common"], ["common"], ["common"]])
+    assert {owner_id for owner_id, _ in index.search(["common", "rare"], 10)} == {1, 2}
+    # A lone term over the budget is still searched: a query never loses all its terms.
+    assert len(index.search(["common"], 10)) == 5

@@ -176,8 +176,13 @@ def test_kpi_demand_names_weak_places_answering_solutions_and_market_gaps(api: h
     untagged = _create(
         api,
         "solutions",
-        title="Acoustic leak detection for water networks",
-        description="Acoustic loggers on valves find leaks in water mains so that utilities lose less drinking water.",
+        # Clearly above the floor (0.34): an earlier text scored 0.2999 once library updates moved the
+        # last digit, and this test is about tagging, not about the edge.
+        title="Leak detection in water mains",
+        description=(
+            "Acoustic loggers find leaks in the water pipe network early, so that the water utility"
+            " reduces water loss."
+        ),
     )
     unrelated = _create(
         api,
