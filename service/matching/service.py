@@ -36,10 +36,12 @@ from service.municipalities.repository import counties_of
 from service.needs import repository as needs_repository
 from service.needs import service as needs_service
 from service.needs.models import Need
+from service.needs.repository import NeedFacts
 from service.needs.schemas import NeedRead
 from service.solutions import repository as solutions_repository
 from service.solutions import service as solutions_service
 from service.solutions.models import Solution
+from service.solutions.repository import SolutionFacts
 from service.solutions.schemas import SolutionRead
 
 
@@ -177,10 +179,13 @@ def _solutions_for(
 ) -> list[SolutionMatch]:
     rejected = {solution_id for solution_id, verdict in query.verdicts.items() if verdict == "not_useful"}
     signals = _text_signals(indexes.solutions, query, limit, solution_restriction(session, filters, rejected))
-    solutions = solutions_repository.solutions_by_id(session, signals)
+    # The candidates' facts first, whole records only for the results.
+    facts = solutions_repository.facts_by_id(session, signals)
     if query.ranking == "hybrid":
-        _add_solution_features(session, query, signals, solutions)
-    best = _best(query, signals, solutions, limit)
+        _add_solution_features(session, query, signals, facts)
+    ranked = _best(query, signals, facts, limit)
+    solutions = solutions_repository.solutions_by_id(session, [owner_id for owner_id, _ in ranked])
+    best = [(owner_id, parts) for owner_id, parts in ranked if owner_id in solutions]  # not deleted meanwhile
     kpis = _kpis_of(session, query, [solutions[owner_id] for owner_id, _ in best])
     return [
         SolutionMatch(
@@ -196,10 +201,12 @@ def _needs_for(
     session: Session, indexes: MatchingIndexes, query: MatchQuery, limit: int, filters: MatchFilters
 ) -> list[NeedMatch]:
     signals = _text_signals(indexes.needs, query, limit, need_restriction(session, filters))
-    needs = needs_repository.needs_by_id(session, signals)
+    facts = needs_repository.facts_by_id(session, signals)
     if query.ranking == "hybrid":
-        _add_need_features(session, query, signals, needs)
-    best = _best(query, signals, needs, limit)
+        _add_need_features(session, query, signals, facts)
+    ranked = _best(query, signals, facts, limit)
+    needs = needs_repository.needs_by_id(session, [owner_id for owner_id, _ in ranked])
+    best = [(owner_id, parts) for owner_id, parts in ranked if owner_id in needs]  # not deleted meanwhile
     kpis = _kpis_of(session, query, [needs[owner_id] for owner_id, _ in best])
     return [
         NeedMatch(
@@ -270,7 +277,7 @@ def _add_solution_features(
     session: Session,
     query: MatchQuery,
     signals: dict[int, dict[str, float]],
-    solutions: Mapping[int, Solution],
+    solutions: Mapping[int, SolutionFacts],
 ) -> None:
     references = {number for solution in solutions.values() for number in solution.reference_municipalities}
     county_of = counties_of(session, references)
@@ -295,7 +302,7 @@ def _add_solution_features(
 
 
 def _add_need_features(
-    session: Session, query: MatchQuery, signals: dict[int, dict[str, float]], needs: Mapping[int, Need]
+    session: Session, query: MatchQuery, signals: dict[int, dict[str, float]], needs: Mapping[int, NeedFacts]
 ) -> None:
     kpis = kpis_by_code(session, {code for need in needs.values() for code in need.kpi_codes})
     for owner_id, features in signals.items():
@@ -307,9 +314,7 @@ def _add_need_features(
             "shared_kpis": share_of(query.kpi_codes, need.kpi_codes),
             "shared_sdgs": share_of(query.sdgs, need_sdgs),
             "cpv": cpv_fit(need.cpv_codes, query.cpv_codes),
-            "region": region_fit(
-                need.municipality.county_number if need.municipality else None, query.regions_served
-            ),
+            "region": region_fit(need.county_number, query.regions_served),
             "maturity": maturity_fit(need.trl_min, query.trl),
         }
 

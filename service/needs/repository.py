@@ -1,10 +1,12 @@
 """All SQL about needs."""
 
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from service.municipalities.models import Municipality
 from service.needs.models import Need
 
 
@@ -17,6 +19,27 @@ def needs_by_id(session: Session, need_ids: Iterable[int]) -> dict[int, Need]:
     if not wanted:
         return {}
     return {need.id: need for need in session.scalars(select(Need).where(Need.id.in_(wanted)))}
+
+
+class NeedFacts(NamedTuple):
+    """What the ranking reads of a candidate: a fraction of loading the whole record."""
+
+    kpi_codes: list[str]
+    cpv_codes: list[str]
+    trl_min: int | None
+    county_number: str | None
+
+
+def facts_by_id(session: Session, need_ids: Iterable[int]) -> dict[int, NeedFacts]:
+    wanted = list(set(need_ids))
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(Need.id, Need.kpi_codes, Need.cpv_codes, Need.trl_min, Municipality.county_number)
+        .outerjoin(Municipality, Need.municipality_number == Municipality.number)
+        .where(Need.id.in_(wanted))
+    )
+    return {row[0]: NeedFacts(*row[1:]) for row in rows}
 
 
 def list_needs(

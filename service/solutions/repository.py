@@ -1,8 +1,9 @@
 """All SQL about solutions."""
 
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from service.solutions.models import Solution
@@ -19,6 +20,35 @@ def solutions_by_id(session: Session, solution_ids: Iterable[int]) -> dict[int, 
     return {item.id: item for item in session.scalars(select(Solution).where(Solution.id.in_(wanted)))}
 
 
+class SolutionFacts(NamedTuple):
+    """What the ranking reads of a candidate: a fraction of loading the whole record."""
+
+    kpi_codes: list[str]
+    sdgs: list[int]
+    trl: int | None
+    cpv_codes: list[str]
+    regions_served: list[str]
+    reference_municipalities: list[str]
+
+
+def facts_by_id(session: Session, solution_ids: Iterable[int]) -> dict[int, SolutionFacts]:
+    wanted = list(set(solution_ids))
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(
+            Solution.id,
+            Solution.kpi_codes,
+            Solution.sdgs,
+            Solution.trl,
+            Solution.cpv_codes,
+            Solution.regions_served,
+            Solution.reference_municipalities,
+        ).where(Solution.id.in_(wanted))
+    )
+    return {row[0]: SolutionFacts(*row[1:]) for row in rows}
+
+
 def list_solutions(
     session: Session,
     *,
@@ -26,8 +56,17 @@ def list_solutions(
     limit: int,
     supplier_id: int | None = None,
     status: str | None = None,
+    unpublished_of: int | None = None,
+    all_unpublished: bool = True,
 ) -> tuple[Sequence[Solution], int]:
+    """Solutions; without `all_unpublished`, drafts and archived ones only of supplier `unpublished_of`."""
     statement = select(Solution)
+    if not all_unpublished:
+        statement = statement.where(
+            or_(Solution.status == "published", Solution.supplier_id == unpublished_of)
+            if unpublished_of is not None
+            else Solution.status == "published"
+        )
     if supplier_id is not None:
         statement = statement.where(Solution.supplier_id == supplier_id)
     if status:
