@@ -20,6 +20,7 @@ from service.errors import install_error_handlers
 from service.kpis.gaps_router import router as gaps_router
 from service.kpis.router import observations_router
 from service.kpis.router import router as kpis_router
+from service.matching.follower import IndexFollower
 from service.matching.indexes import MatchingIndexes
 from service.matching.router import router as matching_router
 from service.migrations import upgrade_to_head
@@ -67,12 +68,18 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None)
         )
         for line in indexes.open():
             log.info(line)
+        # Writes through other processes on the same database reach this index through the follower.
+        follower = IndexFollower(indexes, settings.follow_interval) if settings.follow_interval else None
+        if follower:
+            follower.start()
         app.state.settings = settings
         app.state.engine = engine
         app.state.session_factory = session_factory
         app.state.indexes = indexes
         app.state.admin_token = resolve_admin_token(settings)
         yield
+        if follower:
+            follower.stop()
         indexes.save_snapshots()
         engine.dispose()
 

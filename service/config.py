@@ -40,6 +40,14 @@ class Settings(BaseSettings):
     snapshot_every: int = Field(
         default=500, ge=1, description="Save an index snapshot after this many applied changes."
     )
+    follow_interval: float = Field(
+        default=0.5,
+        ge=0,
+        description=(
+            "Seconds between checks of the database's change log for writes made through other processes"
+            " (several processes on one PostgreSQL database); 0 turns the follower off."
+        ),
+    )
 
     @property
     def resolved_database_url(self) -> str:

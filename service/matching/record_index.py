@@ -132,7 +132,9 @@ class RecordIndex:
                         content_hash=content_hash(texts[owner_id]),
                         vector=vector,
                     )
-                    # Logged so that every index following the database (other processes too) takes it up.
+                # Logged so that every index following the database (other processes too) takes them up;
+                # after the row writes, so that on PostgreSQL the change-log lock is the last one taken.
+                for owner_id in owner_ids:
                     repository.log_change(session, kind=self.kind, owner_id=owner_id, operation="upsert")
             if advance:
                 advance(len(batch))
@@ -224,7 +226,8 @@ class RecordIndex:
     def _save_snapshot(self) -> None:
         try:
             self._index.save(self.directory, model_id=self.index_model_id, last_change_seq=self._applied_seq)
-            self._changes_since_snapshot = 0
         except OSError as error:
             # The database holds everything; a failed snapshot only makes the next start slower.
             log.warning("could not save the %s index snapshot: %s", self.kind, error)
+        # Reset after a failure too: on a full disk, retrying at every write would rewrite the index each time.
+        self._changes_since_snapshot = 0

@@ -64,7 +64,9 @@ def update_record(
 def delete_record(*, session: Session, indexes: MatchingIndexes, record: IndexedRecord) -> None:
     """Remove a record and its vectors; its feedback goes with it (ON DELETE CASCADE)."""
     kind = _kind(record)
-    forget_record(session, kind=kind, owner_id=record.id)
+    # The row first, the change log last (as in the other writes): the same lock order as an update
+    # of this record, so the two cannot deadlock on PostgreSQL.
     session.delete(record)
+    forget_record(session, kind=kind, owner_id=record.id)
     session.commit()
     indexes.of(kind).catch_up()

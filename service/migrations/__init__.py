@@ -4,8 +4,13 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import create_engine, func, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent
+# Any constant; it names the lock that lets one process at a time migrate a PostgreSQL database.
+MIGRATION_LOCK = 0x1_44E_0C4B
 
 
 def alembic_config(database_url: str) -> Config:
@@ -16,4 +21,18 @@ def alembic_config(database_url: str) -> Config:
 
 
 def upgrade_to_head(database_url: str) -> None:
-    command.upgrade(alembic_config(database_url), "head")
+    """Migrate to the newest schema; on PostgreSQL one process at a time, the others then find it done."""
+    if make_url(database_url).get_backend_name() != "postgresql":
+        command.upgrade(alembic_config(database_url), "head")  # SQLite: its write lock serialises
+        return
+    # Processes started together would otherwise run the same DDL at once, and all but one fail.
+    engine = create_engine(database_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(select(func.pg_advisory_lock(MIGRATION_LOCK)))
+            try:
+                command.upgrade(alembic_config(database_url), "head")
+            finally:
+                connection.execute(select(func.pg_advisory_unlock(MIGRATION_LOCK)))
+    finally:
+        engine.dispose()

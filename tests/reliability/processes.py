@@ -1,0 +1,74 @@
+"""Real server processes for the reliability tests: `python -m service serve`, each with its own settings."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from tests.conftest import ADMIN_TOKEN
+
+
+@dataclass
+class ServerProcess:
+    process: subprocess.Popen[bytes]
+    port: int
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def client(self, timeout: float = 30) -> httpx.Client:
+        return httpx.Client(
+            base_url=self.base_url, headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}, timeout=timeout
+        )
+
+    def wait_healthy(self, timeout: float = 120) -> float:
+        """Seconds until /health answered 200; fails when the process dies or the timeout passes."""
+        started = time.monotonic()
+        while True:
+            try:
+                if httpx.get(f"{self.base_url}/health", timeout=1).status_code == 200:
+                    return time.monotonic() - started
+            except httpx.TransportError:
+                pass
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server process exited with {self.process.returncode} during start")
+            if time.monotonic() - started > timeout:
+                raise RuntimeError("server process did not come up")
+            time.sleep(0.05)
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown code runs, as in a crash or an out-of-memory kill."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+
+
+@contextmanager
+def server_process(
+    *, data_dir: Path, database_url: str, port: int, settings: dict[str, str] | None = None
+) -> Iterator[ServerProcess]:
+    """A started (not yet healthy) server process; killed on exit if it still runs."""
+    env = {
+        **os.environ,
+        "INNOMATCH_DATA_DIR": str(data_dir),
+        "INNOMATCH_DATABASE_URL": database_url,
+        "INNOMATCH_ADMIN_TOKEN": ADMIN_TOKEN,
+        "INNOMATCH_LOG_LEVEL": "WARNING",
+        **(settings or {}),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "service", "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL
+    )
+    try:
+        yield ServerProcess(process, port)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
