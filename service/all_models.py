@@ -9,8 +9,10 @@ from service.needs.models import Need
 from service.partnerships.models import Partnership, PartnershipOutcome
 from service.solutions.models import Solution
 from service.suppliers.models import Supplier
+from service.tokens.models import ApiToken
 
 __all__ = [
+    "ApiToken",
     "AuditEvent",
     "Base",
     "County",

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from embeddings import Encoder, load_encoder
 from service import __doc__ as service_doc
 from service.audit.router import router as audit_router
+from service.audit.writes import AuditWrites
 from service.auth import resolve_admin_token
 from service.buyer_groups.router import router as buyer_groups_router
 from service.config import Settings, get_settings
@@ -29,8 +30,10 @@ from service.needs.router import generation_router
 from service.needs.router import router as needs_router
 from service.partnerships.router import router as partnerships_router
 from service.partnerships.router import solution_outcomes_router
+from service.request_limits import RequestLimits
 from service.solutions.router import router as solutions_router
 from service.suppliers.router import router as suppliers_router
+from service.tokens.router import router as tokens_router
 from service.web.router import router as web_router
 
 log = logging.getLogger("innomatch")
@@ -91,6 +94,9 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None)
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    app.add_middleware(AuditWrites)
+    # Outside the audit (a refused body is no write), inside the metrics (a 413 is still counted).
+    app.add_middleware(RequestLimits, max_bytes=settings.max_request_bytes)
     for router in (
         needs_router,
         solutions_router,
@@ -106,6 +112,7 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None)
         partnerships_router,
         solution_outcomes_router,
         audit_router,
+        tokens_router,
         web_router,
     ):
         app.include_router(router)

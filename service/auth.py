@@ -1,16 +1,48 @@
-"""Bearer tokens for writes. Issue 2 knows one role, admin; roles come later."""
+"""Who is calling: bearer tokens, roles, and the Annotated dependencies that guard each endpoint.
+
+Roles: admin (everything), staff (programme staff: partnerships, audit, needs and suppliers of any
+municipality), officer (the needs, feedback and KPI data of one municipality), supplier (the solutions
+and profile of one supplier organisation). Without a token a caller is anonymous and reads public data.
+"""
 
 import hmac
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from service.config import Settings
+from service.deps import SessionDep
+from service.tokens import service as tokens
+from service.tokens.schemas import Role
 
 _bearer = HTTPBearer(auto_error=False, description="`Authorization: Bearer <token>`")
+
+# Where the audit of writes finds the caller (see service/audit/writes.py).
+PRINCIPAL_SCOPE_KEY = "innomatch.principal"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The caller of one request."""
+
+    role: Role | Literal["anonymous"]
+    actor: str  # how the audit trail and feedback name the caller
+    municipality_number: str | None = None  # officers only
+    supplier_id: int | None = None  # suppliers only
+
+    @property
+    def sees_everything(self) -> bool:
+        """Admins and programme staff see unpublished records, contact data, feedback and the audit trail."""
+        return self.role in ("admin", "staff")
+
+
+ANONYMOUS = Principal(role="anonymous", actor="anonymous")
+BOOTSTRAP_ADMIN = Principal(role="admin", actor="admin")
 
 
 def resolve_admin_token(settings: Settings) -> str:
@@ -33,34 +65,111 @@ def _write_private(path: Path, content: str) -> None:
     temporary.replace(path)
 
 
-def require_writer(
+def identify(
     request: Request,
+    session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> str:
-    """The caller's identity for a write; 401 without a bearer token, 403 with a wrong one."""
-    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
-        raise HTTPException(
-            status_code=status.HTTP_401_UNAUTHORIZED,
-            detail="This write needs a bearer token: send 'Authorization: Bearer <token>'.",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-    expected: str = request.app.state.admin_token
-    if not hmac.compare_digest(credentials.credentials.encode(), expected.encode()):
-        raise HTTPException(status_code=status.HTTP_403_FORBIDDEN, detail="This token may not write here.")
-    return "admin"
+) -> Principal:
+    """The caller: anonymous without a token; 401 for a token that is unknown or revoked."""
+    principal = _principal(request, session, credentials)
+    request.scope[PRINCIPAL_SCOPE_KEY] = principal
+    request.state.actor = principal.actor  # for the request log
+    return principal
 
 
-WriterDep = Annotated[str, Depends(require_writer)]
-
-
-def identify_reader(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> str:
-    """Who reads, for the audit trail: 'anonymous' without a token; a wrong token is refused as for writes."""
+def _principal(
+    request: Request, session: SessionDep, credentials: HTTPAuthorizationCredentials | None
+) -> Principal:
     if credentials is None:
-        return "anonymous"
-    return require_writer(request, credentials)
+        return ANONYMOUS
+    secret = credentials.credentials
+    if credentials.scheme.lower() != "bearer" or not secret:
+        raise _unauthenticated("Send the token as 'Authorization: Bearer <token>'.")
+    if hmac.compare_digest(secret.encode(), request.app.state.admin_token.encode()):
+        return BOOTSTRAP_ADMIN
+    token = tokens.find_active(session=session, secret=secret)
+    if token is None:
+        raise _unauthenticated("This token is unknown or has been revoked.")
+    role: Role = token.role  # type: ignore[assignment]  # the column only ever holds a Role
+    return Principal(
+        role=role,
+        actor=f"{token.name} ({role} token {token.id})"[:100],
+        municipality_number=token.municipality_number,
+        supplier_id=token.supplier_id,
+    )
 
 
-ReaderDep = Annotated[str, Depends(identify_reader)]
+def _unauthenticated(message: str) -> HTTPException:
+    return HTTPException(
+        status_code=status.HTTP_401_UNAUTHORIZED, detail=message, headers={"WWW-Authenticate": "Bearer"}
+    )
+
+
+def allow(*roles: Role) -> Callable[..., Principal]:
+    """A dependency that lets only `roles` through: 401 without a token, 403 with another role's."""
+
+    def dependency(principal: Annotated[Principal, Depends(identify)]) -> Principal:
+        if principal.role == "anonymous":
+            raise _unauthenticated("This needs a bearer token: send 'Authorization: Bearer <token>'.")
+        if principal.role not in roles:
+            raise HTTPException(
+                status_code=status.HTTP_403_FORBIDDEN,
+                detail=f"A {principal.role} token may not do this; it needs the role {_either(roles)}.",
+            )
+        return principal
+
+    return dependency
+
+
+def _either(roles: tuple[Role, ...]) -> str:
+    return roles[0] if len(roles) == 1 else ", ".join(roles[:-1]) + " or " + roles[-1]
+
+
+def ensure_municipality(principal: Principal, municipality_number: str | None) -> None:
+    """An officer acts only for its own municipality; other roles pass."""
+    if principal.role == "officer" and municipality_number != principal.municipality_number:
+        raise HTTPException(
+            status_code=status.HTTP_403_FORBIDDEN,
+            detail=(
+                f"An officer of municipality {principal.municipality_number} may act only for that "
+                f"municipality, not for {municipality_number or 'no municipality'}."
+            ),
+        )
+
+
+def ensure_supplier(principal: Principal, supplier_id: int | None) -> None:
+    """A supplier acts only for its own organisation; other roles pass."""
+    if principal.role == "supplier" and supplier_id != principal.supplier_id:
+        raise HTTPException(
+            status_code=status.HTTP_403_FORBIDDEN,
+            detail=(
+                f"A token of supplier {principal.supplier_id} may act only for that supplier, "
+                f"not for {'supplier ' + str(supplier_id) if supplier_id else 'no supplier'}."
+            ),
+        )
+
+
+def sees_solution(principal: Principal, *, status: str, supplier_id: int | None) -> bool:
+    """Published solutions are public; drafts and archived ones only for their supplier, staff and admins."""
+    return (
+        status == "published"
+        or principal.sees_everything
+        or (principal.role == "supplier" and principal.supplier_id == supplier_id)
+    )
+
+
+def ensure_may_filter_unpublished(principal: Principal, status_filter: str | None) -> None:
+    """Only staff and admins match against draft or archived solutions."""
+    if status_filter in ("draft", "archived") and not principal.sees_everything:
+        raise HTTPException(
+            status_code=status.HTTP_403_FORBIDDEN,
+            detail=f"Only programme staff and admins may match against {status_filter} solutions.",
+        )
+
+
+CallerDep = Annotated[Principal, Depends(identify)]
+AdminDep = Annotated[Principal, Depends(allow("admin"))]
+StaffDep = Annotated[Principal, Depends(allow("admin", "staff"))]
+NeedWriterDep = Annotated[Principal, Depends(allow("admin", "staff", "officer"))]
+SolutionWriterDep = Annotated[Principal, Depends(allow("admin", "supplier"))]
+SupplierEditorDep = Annotated[Principal, Depends(allow("admin", "staff", "supplier"))]

@@ -11,10 +11,12 @@ from tqdm import tqdm
 
 from embeddings import CachingEncoder, Encoder, load_encoder
 from service.config import get_settings
+from service.tokens.cli import tokens_cli
 
 app = typer.Typer(
     help="Innomatch: innovation-procurement matchmaking for Norwegian municipalities.", no_args_is_help=True
 )
+app.add_typer(tokens_cli, name="tokens")
 
 
 @app.command()

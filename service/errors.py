@@ -1,9 +1,16 @@
 """Domain errors and how they become HTTP answers a person can read."""
 
+import json
 from collections.abc import Sequence
+from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+
+from service.openapi_errors import document_error_responses
+from service.text_fields import PATTERN_MEANINGS
 
 
 class NotFoundError(Exception):
@@ -33,10 +40,42 @@ class ConflictError(Exception):
     """The request clashes with what is stored (a duplicate organisation number)."""
 
 
+class ReadableJSONResponse(JSONResponse):
+    """JSON that never fails to encode: an error may echo input holding a lone surrogate ("\\ud800")."""
+
+    def render(self, content: Any) -> bytes:
+        text = json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        return text.encode("utf-8", errors="replace")
+
+
+def _readable(error: dict[str, Any], content_type: str) -> dict[str, Any]:
+    """One of FastAPI's validation errors, with a message for a person where pydantic's is technical."""
+    kind, location, context = error.get("type"), tuple(error.get("loc", ())), error.get("ctx") or {}
+    message = None
+    if kind == "json_invalid":
+        where = f" at character {location[1]}" if len(location) > 1 else ""
+        message = f"The body is not valid JSON: {context.get('error', 'malformed')}{where}."
+    elif location == ("body",) and kind == "missing":
+        message = "The request needs a JSON body."
+    elif location == ("body",) and kind in ("model_attributes_type", "dict_type", "model_type"):
+        message = "The body must be a JSON object"
+        if "json" not in content_type:
+            message += ", sent with 'Content-Type: application/json'"
+    elif kind == "string_unicode":
+        message = (
+            "must be text: it holds half of a UTF-16 surrogate pair (such as \\ud800), which is no character"
+        )
+    elif kind == "string_pattern_mismatch" and context.get("pattern") in PATTERN_MEANINGS:
+        message = PATTERN_MEANINGS[context["pattern"]]
+    return {**error, "msg": message} if message else error
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    document_error_responses(app)
+
     @app.exception_handler(NotFoundError)
     async def _not_found(_request: Request, error: NotFoundError) -> JSONResponse:
-        return JSONResponse(status_code=404, content={"detail": str(error)})
+        return ReadableJSONResponse(status_code=404, content={"detail": str(error)})
 
     @app.exception_handler(FieldErrors)
     async def _field_errors(_request: Request, error: FieldErrors) -> JSONResponse:
@@ -45,8 +84,14 @@ def install_error_handlers(app: FastAPI) -> None:
             {"loc": ["body", *item.location], "msg": item.message, "type": item.error_type}
             for item in error.errors
         ]
-        return JSONResponse(status_code=422, content={"detail": detail})
+        return ReadableJSONResponse(status_code=422, content={"detail": detail})
 
     @app.exception_handler(ConflictError)
     async def _conflict(_request: Request, error: ConflictError) -> JSONResponse:
-        return JSONResponse(status_code=409, content={"detail": str(error)})
+        return ReadableJSONResponse(status_code=409, content={"detail": str(error)})
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, error: RequestValidationError) -> JSONResponse:
+        content_type = request.headers.get("content-type", "").lower()
+        detail = [_readable(item, content_type) for item in jsonable_encoder(error.errors())]
+        return ReadableJSONResponse(status_code=422, content={"detail": detail})

@@ -1,7 +1,9 @@
-"""Field types shared by the write schemas: limits a person can read in a 422."""
+"""Field and parameter types shared by the schemas and routers: limits a person can read in a 422."""
 
+import re
 from typing import Annotated
 
+from annotated_types import Interval
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
 from service.identifiers import compact_kpi_code, normal_cpv_code
@@ -9,6 +11,38 @@ from service.language import Language, normalise_language
 
 MAX_TITLE_LENGTH = 300
 MAX_TEXT_LENGTH = 20_000
+MAX_RECORD_ID = 2**63 - 1  # the largest SQL BIGINT; a larger id overflows the database driver
+MUNICIPALITY_PATTERN = r"^\d{4}$"
+COUNTY_PATTERN = r"^\d{2}$"
+CPV_PREFIX_PATTERN = r"^\d{2,8}$"
+# What a pattern means, for the 422 a person reads instead of the regular expression.
+PATTERN_MEANINGS = {
+    MUNICIPALITY_PATTERN: "must be a four-digit municipality number (SSB numbering), e.g. 5001",
+    COUNTY_PATTERN: "must be a two-digit county number, e.g. 50",
+    CPV_PREFIX_PATTERN: "must be the first 2 to 8 digits of a CPV code, e.g. 4523",
+}
+# C0 and C1 control characters except tab, line feed and carriage return, which are text.
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Half of a UTF-16 surrogate pair: JSON can escape one ("\\ud800") but it is not a character.
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def refuse_control_characters(value: str) -> str:
+    """The value, unless it holds a control character (other than tab and line breaks) or a lone surrogate."""
+    if found := _CONTROL_CHARACTER.search(value):
+        raise ValueError(
+            f"must not contain control characters: U+{ord(found.group()):04X} at position {found.start()}"
+            " (tab and line breaks are allowed)"
+        )
+    if found := _LONE_SURROGATE.search(value):
+        raise ValueError(
+            f"must not contain U+{ord(found.group()):04X} at position {found.start()}: half of a"
+            " UTF-16 surrogate pair is not a character"
+        )
+    return value
+
+
+NoControlCharacters = AfterValidator(refuse_control_characters)
 
 
 def _language(value: object) -> object:
@@ -34,18 +68,32 @@ def _cpv_codes(codes: list[str]) -> list[str]:
     return list(dict.fromkeys(normal))
 
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TITLE_LENGTH)]
+Title = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TITLE_LENGTH),
+    NoControlCharacters,
+]
 Description = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT_LENGTH)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT_LENGTH),
+    NoControlCharacters,
 ]
 LanguageField = Annotated[Language, BeforeValidator(_language)]
 KpiCodes = Annotated[
-    list[Annotated[str, StringConstraints(max_length=30)]], Field(max_length=50), AfterValidator(_kpi_codes)
+    list[Annotated[str, StringConstraints(max_length=30), NoControlCharacters]],
+    Field(max_length=50),
+    AfterValidator(_kpi_codes),
 ]
 CpvCodes = Annotated[
-    list[Annotated[str, StringConstraints(max_length=12)]], Field(max_length=50), AfterValidator(_cpv_codes)
+    list[Annotated[str, StringConstraints(max_length=12), NoControlCharacters]],
+    Field(max_length=50),
+    AfterValidator(_cpv_codes),
 ]
 Sdgs = Annotated[list[Annotated[int, Field(ge=1, le=17)]], Field(max_length=17)]
-MunicipalityNumber = Annotated[str, StringConstraints(pattern=r"^\d{4}$")]
-CountyNumber = Annotated[str, StringConstraints(pattern=r"^\d{2}$")]
+MunicipalityNumber = Annotated[str, StringConstraints(pattern=MUNICIPALITY_PATTERN)]
+CountyNumber = Annotated[str, StringConstraints(pattern=COUNTY_PATTERN)]
+KpiCodeText = Annotated[str, StringConstraints(min_length=1, max_length=30), NoControlCharacters]
+SearchText = Annotated[str, StringConstraints(max_length=100), NoControlCharacters]
+# An id in a path, query or body: 1 up to what SQL stores, so that a huge one is a 422, not a 500.
+RecordId = Annotated[int, Interval(ge=1, le=MAX_RECORD_ID)]
 Trl = Annotated[int, Field(ge=1, le=9, description="Technology readiness level, 1-9.")]

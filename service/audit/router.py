@@ -4,11 +4,12 @@ from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
+from pydantic import BeforeValidator
 
 from service.audit import service
 from service.audit.repository import AuditQuery
 from service.audit.schemas import AUDIT_EXPORT_HEADER, AuditEventRead
-from service.auth import WriterDep
+from service.auth import StaffDep
 from service.deps import SessionDep
 from service.errors import FieldError, FieldErrors
 from service.exports import XLSX_MEDIA_TYPE, export_response
@@ -20,9 +21,19 @@ AuditFormat = Annotated[
     Literal["json", "csv", "xlsx"],
     Query(description="json (one page), or csv / xlsx (every selected event, as a file)."),
 ]
+
+
+def _iso_8601(value: object) -> object:
+    """Refuse a bare number, which pydantic would read as seconds since 1970: the schema says ISO 8601."""
+    if isinstance(value, str) and value.strip().lstrip("+-").replace(".", "", 1).isdigit():
+        raise ValueError("must be an ISO 8601 date or time, e.g. 2026-01-31 or 2026-01-31T12:00:00Z")
+    return value
+
+
 Moment = Annotated[
     datetime | None,
     Query(description="ISO 8601; without a time zone, UTC. `since` is inclusive, `until` exclusive."),
+    BeforeValidator(_iso_8601),
 ]
 
 
@@ -39,7 +50,7 @@ def _utc(moment: datetime | None) -> datetime | None:
 )
 def list_audit_events(
     session: SessionDep,
-    _writer: WriterDep,
+    _staff: StaffDep,
     page: PageDep,
     actor: Annotated[str | None, Query(max_length=100)] = None,
     subject_kind: Annotated[str | None, Query(max_length=30)] = None,

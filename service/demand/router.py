@@ -5,28 +5,34 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query
 
 from service.audit.service import record_view
-from service.auth import ReaderDep
+from service.auth import CallerDep, sees_solution
 from service.demand import service, themes
 from service.demand.schemas import SolutionDemand, ThemeDemand
 from service.deps import IndexesDep, SessionDep, SettingsDep
+from service.errors import NotFoundError
+from service.solutions import service as solutions
+from service.text_fields import RecordId
 
 router = APIRouter(prefix="/api/v1", tags=["demand"])
 
 
 @router.get("/solutions/{solution_id}/demand", response_model=SolutionDemand)
 def solution_demand(
-    session: SessionDep, indexes: IndexesDep, settings: SettingsDep, reader: ReaderDep, solution_id: int
+    session: SessionDep, indexes: IndexesDep, settings: SettingsDep, reader: CallerDep, solution_id: RecordId
 ) -> SolutionDemand:
     """Matching needs and KPI gaps for a solution by municipality, county and KPI, with population and match strength.
 
     Each call is in the audit trail with the needs it showed: equal treatment of suppliers is shown from it.
     """
+    solution = solutions.get(session=session, solution_id=solution_id)
+    if not sees_solution(reader, status=solution.status, supplier_id=solution.supplier_id):
+        raise NotFoundError("Solution", solution_id)
     demand = service.solution_demand(
         session=session, indexes=indexes, solution_id=solution_id, max_band=settings.gap_max_band
     )
     record_view(
         session,
-        actor=reader,
+        actor=reader.actor,
         subject_kind="solution_demand",
         subject_id=solution_id,
         detail={"need_ids": [need.id for need in demand.needs]},
@@ -39,7 +45,7 @@ def theme_demand(
     session: SessionDep,
     indexes: IndexesDep,
     settings: SettingsDep,
-    reader: ReaderDep,
+    reader: CallerDep,
     kpi: Annotated[str | None, Query(max_length=30, description="A U4SSC KPI code, e.g. EC-I-WS-3C.")] = None,
     dimension: Annotated[
         str | None, Query(max_length=50, description="A U4SSC dimension, e.g. Environment.")
@@ -64,7 +70,7 @@ def theme_demand(
         ) from error
     record_view(
         session,
-        actor=reader,
+        actor=reader.actor,
         subject_kind="kpi_demand",
         subject_id=kpi or dimension or "",
         detail={"kpi": kpi, "dimension": dimension, "county": county},

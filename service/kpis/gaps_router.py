@@ -10,6 +10,7 @@ from service.kpis.gaps import GapAnalysis, KpiStanding, gap_key, is_gap
 from service.kpis.schemas import KpiStandingRead, TrendRead
 from service.municipalities.repository import get_municipality
 from service.needs.repository import need_ids_by_gap_key
+from service.text_fields import KpiCodeText, MunicipalityNumber
 
 router = APIRouter(prefix="/api/v1", tags=["kpis"])
 
@@ -58,7 +59,7 @@ def _municipality(session: SessionDep, number: str) -> str:
 
 
 @router.get("/municipalities/{number}/kpis", response_model=list[KpiStandingRead])
-def municipality_kpis(session: SessionDep, number: str) -> list[KpiStandingRead]:
+def municipality_kpis(session: SessionDep, number: MunicipalityNumber) -> list[KpiStandingRead]:
     """Every KPI for a municipality: latest value, year, target and its source, % of target, band, trend."""
     _municipality(session, number)
     analysis = GapAnalysis(session)
@@ -92,14 +93,16 @@ def municipality_kpis(session: SessionDep, number: str) -> list[KpiStandingRead]
 
 
 @router.get("/municipalities/{number}/gaps", response_model=list[KpiStandingRead])
-def municipality_gaps(session: SessionDep, settings: SettingsDep, number: str) -> list[KpiStandingRead]:
+def municipality_gaps(
+    session: SessionDep, settings: SettingsDep, number: MunicipalityNumber
+) -> list[KpiStandingRead]:
     """KPIs in the weak bands (1 and 2 unless configured), worst first, each with its evidence and generated need."""
     _municipality(session, number)
     return _weak_first(session, settings, GapAnalysis(session).standings_of_municipality(number))
 
 
 @router.get("/kpis/{code}/gaps", response_model=list[KpiStandingRead])
-def kpi_gaps(session: SessionDep, settings: SettingsDep, code: str) -> list[KpiStandingRead]:
+def kpi_gaps(session: SessionDep, settings: SettingsDep, code: KpiCodeText) -> list[KpiStandingRead]:
     """Municipalities weak on a KPI, worst first: the demand for solutions that improve it."""
     kpi_code = compact_kpi_code(code)
     if repository.get_kpi(session, kpi_code) is None:

@@ -2,19 +2,20 @@
 
 from fastapi import APIRouter, status
 
-from service.auth import WriterDep
+from service.auth import NeedWriterDep, ensure_municipality
 from service.deps import SessionDep
 from service.errors import NotFoundError
 from service.identifiers import compact_kpi_code
 from service.kpis import repository, service
-from service.kpis.schemas import ImportResult, KpiRead, ObservationBatch
+from service.kpis.schemas import Dimension, ImportResult, KpiRead, ObservationBatch
 from service.pagination import Page, PageDep
+from service.text_fields import KpiCodeText
 
 router = APIRouter(prefix="/api/v1/kpis", tags=["kpis"])
 
 
 @router.get("", response_model=Page[KpiRead])
-def list_kpis(session: SessionDep, page: PageDep, dimension: str | None = None) -> Page[KpiRead]:
+def list_kpis(session: SessionDep, page: PageDep, dimension: Dimension | None = None) -> Page[KpiRead]:
     """The 91 U4SSC KPIs with names in English and Norwegian and the direction that is better."""
     items, total = repository.list_kpis(session, offset=page.offset, limit=page.limit, dimension=dimension)
     return Page(
@@ -26,7 +27,7 @@ def list_kpis(session: SessionDep, page: PageDep, dimension: str | None = None) 
 
 
 @router.get("/{code}", response_model=KpiRead)
-def get_kpi(session: SessionDep, code: str) -> KpiRead:
+def get_kpi(session: SessionDep, code: KpiCodeText) -> KpiRead:
     """One KPI by its code (`EC-I-WS-3C` or `EC: I: WS: 3C`)."""
     kpi = repository.get_kpi(session, compact_kpi_code(code))
     if kpi is None:
@@ -38,6 +39,9 @@ observations_router = APIRouter(prefix="/api/v1/kpi-observations", tags=["kpis"]
 
 
 @observations_router.post("", response_model=ImportResult, status_code=status.HTTP_200_OK)
-def import_observations(session: SessionDep, _writer: WriterDep, batch: ObservationBatch) -> ImportResult:
-    """Store a batch of KPI observations, all or nothing; an existing (municipality, KPI, data point, year) is updated."""
+def import_observations(session: SessionDep, writer: NeedWriterDep, batch: ObservationBatch) -> ImportResult:
+    """Store a batch of KPI observations, all or nothing; an existing (municipality, KPI, data point, year) is updated.
+    An officer imports only its own municipality's observations."""
+    for municipality_number in sorted({item.municipality_number for item in batch.observations}):
+        ensure_municipality(writer, municipality_number)
     return service.import_observations(session=session, observations=batch.observations)

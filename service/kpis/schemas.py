@@ -1,11 +1,14 @@
 """API shapes of the KPI catalogue."""
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from service.identifiers import compact_kpi_code
+from service.text_fields import MUNICIPALITY_PATTERN, NoControlCharacters
+
+Dimension = Literal["Economy", "Environment", "Society and Culture"]  # the three U4SSC dimensions
 
 
 class KpiRead(BaseModel):
@@ -29,15 +32,19 @@ class KpiRead(BaseModel):
 class Measurement(BaseModel):
     """A KPI value measured in a municipality: the part an observation and a pilot outcome share."""
 
-    municipality_number: Annotated[str, StringConstraints(pattern=r"^\d{4}$")]
-    kpi_code: Annotated[str, StringConstraints(min_length=1, max_length=30)]
-    data_point: Annotated[str, StringConstraints(max_length=50, strip_whitespace=True)] = Field(
+    municipality_number: Annotated[str, StringConstraints(pattern=MUNICIPALITY_PATTERN)]
+    kpi_code: Annotated[str, StringConstraints(min_length=1, max_length=30), NoControlCharacters]
+    data_point: Annotated[
+        str, StringConstraints(max_length=50, strip_whitespace=True), NoControlCharacters
+    ] = Field(
         default="",
         description="For KPIs with several data points (e.g. 'private' in mode share); empty otherwise.",
     )
     year: int = Field(ge=1990, description="1990 up to next year.")
     value: float = Field(allow_inf_nan=False)
-    unit: Annotated[str, StringConstraints(min_length=1, max_length=50, strip_whitespace=True)]
+    unit: Annotated[
+        str, StringConstraints(min_length=1, max_length=50, strip_whitespace=True), NoControlCharacters
+    ]
 
     @field_validator("kpi_code")
     @classmethod
@@ -56,7 +63,9 @@ class Measurement(BaseModel):
 class ObservationIn(Measurement):
     """One observed KPI value; re-importing the same (municipality, KPI, data point, year) updates it."""
 
-    source: Annotated[str, StringConstraints(min_length=1, max_length=500, strip_whitespace=True)]
+    source: Annotated[
+        str, StringConstraints(min_length=1, max_length=500, strip_whitespace=True), NoControlCharacters
+    ]
     synthetic: bool = Field(default=False, description="True for generated values that were not measured.")
 
 

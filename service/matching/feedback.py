@@ -17,13 +17,14 @@ from service.audit.service import record_supplier_contact
 from service.matching.models import Feedback
 from service.needs import service as needs_service
 from service.solutions import service as solutions_service
+from service.text_fields import RecordId
 
 Verdict = Literal["useful", "not_useful", "contacted", "piloted"]
 POSITIVE_VERDICTS = frozenset({"useful", "contacted", "piloted"})
 
 
 class FeedbackCreate(BaseModel):
-    solution_id: int
+    solution_id: RecordId
     verdict: Verdict
 
 

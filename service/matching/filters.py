@@ -6,7 +6,7 @@ regions, SDGs) in Python over the rows SQL let through.
 """
 
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import select
@@ -15,12 +15,17 @@ from sqlalchemy.orm import Session
 from service.errors import FieldError, FieldErrors
 from service.identifiers import compact_kpi_code
 from service.kpis.models import Kpi
+from service.kpis.schemas import Dimension
 from service.municipalities.models import Municipality
 from service.needs.models import Need
 from service.solutions.models import Solution
-from service.text_fields import CountyNumber, LanguageField, MunicipalityNumber
-
-Dimension = Literal["Economy", "Environment", "Society and Culture"]
+from service.text_fields import (
+    CPV_PREFIX_PATTERN,
+    CountyNumber,
+    LanguageField,
+    MunicipalityNumber,
+    NoControlCharacters,
+)
 
 
 class MatchFilters(BaseModel):
@@ -31,14 +36,16 @@ class MatchFilters(BaseModel):
     municipality: MunicipalityNumber | None = Field(
         default=None, description="Needs of the municipality; solutions already in use there."
     )
-    cpv: Annotated[str, Field(pattern=r"^\d{2,8}$")] | None = Field(
+    cpv: Annotated[str, Field(pattern=CPV_PREFIX_PATTERN)] | None = Field(
         default=None, description="Solutions with a CPV code in this subtree (a code prefix)."
     )
     trl_min: Annotated[int, Field(ge=1, le=9)] | None = Field(
         default=None, description="Solutions at least this mature."
     )
     trl_max: Annotated[int, Field(ge=1, le=9)] | None = None
-    kpi: str | None = Field(default=None, max_length=30, description="Records tagged with this U4SSC KPI.")
+    kpi: Annotated[str, NoControlCharacters] | None = Field(
+        default=None, max_length=30, description="Records tagged with this U4SSC KPI."
+    )
     dimension: Dimension | None = Field(
         default=None, description="Records tagged with a KPI of this U4SSC dimension."
     )
@@ -46,7 +53,7 @@ class MatchFilters(BaseModel):
         default=None, description="Solutions contributing to this SDG."
     )
     language: LanguageField | None = None
-    status: str | None = Field(
+    status: Annotated[str, NoControlCharacters] | None = Field(
         default=None, max_length=20, description="Default: published solutions, needs not closed."
     )
 

@@ -3,14 +3,26 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
+from sqlalchemy.orm import Session
 
-from service.auth import WriterDep
+from service.auth import (
+    CallerDep,
+    NeedWriterDep,
+    Principal,
+    ensure_may_filter_unpublished,
+    ensure_municipality,
+    sees_solution,
+)
 from service.deps import IndexesDep, SessionDep
+from service.errors import NotFoundError
 from service.matching import feedback, service
 from service.matching.feedback import FeedbackCreate, FeedbackRead
 from service.matching.filters import MatchFilters
 from service.matching.schemas import MAX_MATCHES, NeedMatches, SearchQuery, SolutionMatches
 from service.matching.scoring import Ranking
+from service.needs import service as needs
+from service.solutions import service as solutions
+from service.text_fields import RecordId
 
 router = APIRouter(prefix="/api/v1", tags=["matching"])
 Limit = Annotated[int, Query(ge=1, le=MAX_MATCHES, description="How many matches, best first.")]
@@ -24,12 +36,14 @@ RankingParam = Annotated[
 def match_need(
     session: SessionDep,
     indexes: IndexesDep,
+    caller: CallerDep,
     filters: FiltersDep,
-    need_id: int,
+    need_id: RecordId,
     limit: Limit = 10,
     ranking: RankingParam = "hybrid",
 ) -> SolutionMatches:
     """Published solutions for a need, best first, each with its score and explanation; optional filters."""
+    ensure_may_filter_unpublished(caller, filters.status)
     matches = service.match_need(
         session=session, indexes=indexes, need_id=need_id, limit=limit, filters=filters, ranking=ranking
     )
@@ -40,12 +54,16 @@ def match_need(
 def match_solution(
     session: SessionDep,
     indexes: IndexesDep,
+    caller: CallerDep,
     filters: FiltersDep,
-    solution_id: int,
+    solution_id: RecordId,
     limit: Limit = 10,
     ranking: RankingParam = "hybrid",
 ) -> NeedMatches:
     """Needs (not closed unless filtered by status) that a solution answers, best first: where the demand is."""
+    solution = solutions.get(session=session, solution_id=solution_id)
+    if not sees_solution(caller, status=solution.status, supplier_id=solution.supplier_id):
+        raise NotFoundError("Solution", solution_id)
     matches = service.match_solution(
         session=session,
         indexes=indexes,
@@ -58,8 +76,11 @@ def match_solution(
 
 
 @router.post("/search/solutions", response_model=SolutionMatches)
-def search_solutions(session: SessionDep, indexes: IndexesDep, search: SearchQuery) -> SolutionMatches:
+def search_solutions(
+    session: SessionDep, indexes: IndexesDep, caller: CallerDep, search: SearchQuery
+) -> SolutionMatches:
     """Solutions for free text in Norwegian or English, with optional filters."""
+    ensure_may_filter_unpublished(caller, search.filters.status)
     matches = service.search_solutions(
         session=session,
         indexes=indexes,
@@ -87,15 +108,23 @@ def search_needs(session: SessionDep, indexes: IndexesDep, search: SearchQuery) 
 
 @router.post("/needs/{need_id}/feedback", response_model=FeedbackRead, status_code=status.HTTP_201_CREATED)
 def give_feedback(
-    session: SessionDep, writer: WriterDep, need_id: int, feedback_in: FeedbackCreate
+    session: SessionDep, writer: NeedWriterDep, need_id: RecordId, feedback_in: FeedbackCreate
 ) -> FeedbackRead:
-    """Mark a solution useful, not_useful, contacted or piloted for this need; the next ranking follows it."""
+    """Mark a solution useful, not_useful, contacted or piloted for this need; the next ranking follows it.
+    An officer gives feedback on the needs of its own municipality."""
+    _ensure_need_of(writer, session, need_id)
     return FeedbackRead.model_validate(
-        feedback.record(session=session, need_id=need_id, feedback_in=feedback_in, given_by=writer)
+        feedback.record(session=session, need_id=need_id, feedback_in=feedback_in, given_by=writer.actor)
     )
 
 
 @router.get("/needs/{need_id}/feedback", response_model=list[FeedbackRead])
-def feedback_history(session: SessionDep, _writer: WriterDep, need_id: int) -> list[FeedbackRead]:
-    """Every verdict on this need's matches, oldest first, with who gave it and when (needs a token)."""
+def feedback_history(session: SessionDep, reader: NeedWriterDep, need_id: RecordId) -> list[FeedbackRead]:
+    """Every verdict on this need's matches, oldest first, with who gave it and when: for admins,
+    programme staff and the officers of the need's municipality."""
+    _ensure_need_of(reader, session, need_id)
     return [FeedbackRead.model_validate(item) for item in feedback.history(session=session, need_id=need_id)]
+
+
+def _ensure_need_of(principal: Principal, session: Session, need_id: int) -> None:
+    ensure_municipality(principal, needs.get(session=session, need_id=need_id).municipality_number)

@@ -8,6 +8,7 @@ from service.municipalities import repository
 from service.municipalities.models import Municipality
 from service.municipalities.schemas import MunicipalityRead
 from service.pagination import Page, PageDep
+from service.text_fields import CountyNumber, MunicipalityNumber, SearchText
 
 router = APIRouter(prefix="/api/v1/municipalities", tags=["municipalities"])
 
@@ -24,7 +25,10 @@ def _read(municipality: Municipality) -> MunicipalityRead:
 
 @router.get("", response_model=Page[MunicipalityRead])
 def list_municipalities(
-    session: SessionDep, page: PageDep, county: str | None = None, name: str | None = None
+    session: SessionDep,
+    page: PageDep,
+    county: CountyNumber | None = None,
+    name: SearchText | None = None,
 ) -> Page[MunicipalityRead]:
     """Norway's municipalities (SSB numbering from 2024), filtered by county number or name."""
     items, total = repository.list_municipalities(
@@ -34,7 +38,7 @@ def list_municipalities(
 
 
 @router.get("/{number}", response_model=MunicipalityRead)
-def get_municipality(session: SessionDep, number: str) -> MunicipalityRead:
+def get_municipality(session: SessionDep, number: MunicipalityNumber) -> MunicipalityRead:
     """One municipality by its four-digit SSB number."""
     municipality = repository.get_municipality(session, number)
     if municipality is None:

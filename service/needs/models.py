@@ -24,6 +24,9 @@ class Need(Base):
     cpv_codes: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
     trl_min: Mapped[int | None] = mapped_column(Integer)  # the least mature solution the buyer would try
     status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    # Personal data: shown only to callers with a token (see service/needs/router.py).
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
     demo: Mapped[bool] = mapped_column(Boolean, default=False)
     seed_key: Mapped[str | None] = mapped_column(String(100), unique=True)
     # Needs generated from a KPI gap: one per (municipality, KPI, data point), with the evidence.

@@ -2,34 +2,44 @@
 
 from fastapi import APIRouter, status
 
-from service.auth import WriterDep
+from service.auth import CallerDep, NeedWriterDep, Principal, ensure_municipality
 from service.deps import IndexesDep, SessionDep, SettingsDep
 from service.needs import repository, service
 from service.needs.from_gaps import generate_gap_needs
+from service.needs.models import Need
 from service.needs.schemas import GenerationReportRead, NeedCreate, NeedRead, NeedStatus, NeedUpdate
 from service.pagination import Page, PageDep
+from service.text_fields import MunicipalityNumber, RecordId
 
 router = APIRouter(prefix="/api/v1/needs", tags=["needs"])
 
 
 @router.post("", response_model=NeedRead, status_code=status.HTTP_201_CREATED)
 def create_need(
-    session: SessionDep, indexes: IndexesDep, _writer: WriterDep, need_in: NeedCreate
+    session: SessionDep, indexes: IndexesDep, writer: NeedWriterDep, need_in: NeedCreate
 ) -> NeedRead:
-    """Register a need written as a problem; searchable as soon as this returns."""
-    return NeedRead.model_validate(service.create(session=session, indexes=indexes, need_in=need_in))
+    """Register a need written as a problem; searchable as soon as this returns. An officer's need
+    belongs to the officer's municipality."""
+    if writer.role == "officer" and need_in.municipality_number is None:
+        need_in = need_in.model_copy(update={"municipality_number": writer.municipality_number})
+    ensure_municipality(writer, need_in.municipality_number)
+    return _read(service.create(session=session, indexes=indexes, need_in=need_in), writer)
 
 
 @router.get("", response_model=Page[NeedRead])
 def list_needs(
-    session: SessionDep, page: PageDep, municipality: str | None = None, status: NeedStatus | None = None
+    session: SessionDep,
+    caller: CallerDep,
+    page: PageDep,
+    municipality: MunicipalityNumber | None = None,
+    status: NeedStatus | None = None,
 ) -> Page[NeedRead]:
     """Needs, oldest first, filtered by municipality number or status."""
     items, total = repository.list_needs(
         session, offset=page.offset, limit=page.limit, municipality_number=municipality, status=status
     )
     return Page(
-        items=[NeedRead.model_validate(item) for item in items],
+        items=[_read(item, caller) for item in items],
         total=total,
         offset=page.offset,
         limit=page.limit,
@@ -37,24 +47,26 @@ def list_needs(
 
 
 @router.get("/{need_id}", response_model=NeedRead)
-def get_need(session: SessionDep, need_id: int) -> NeedRead:
-    """One need."""
-    return NeedRead.model_validate(service.get(session=session, need_id=need_id))
+def get_need(session: SessionDep, caller: CallerDep, need_id: RecordId) -> NeedRead:
+    """One need; its contact person only for callers with a token."""
+    return _read(service.get(session=session, need_id=need_id), caller)
 
 
 @router.patch("/{need_id}", response_model=NeedRead)
 def update_need(
-    session: SessionDep, indexes: IndexesDep, _writer: WriterDep, need_id: int, need_in: NeedUpdate
+    session: SessionDep, indexes: IndexesDep, writer: NeedWriterDep, need_id: RecordId, need_in: NeedUpdate
 ) -> NeedRead:
     """Change a need; a changed text is re-encoded, an unchanged one is not."""
-    return NeedRead.model_validate(
-        service.update(session=session, indexes=indexes, need_id=need_id, need_in=need_in)
-    )
+    ensure_municipality(writer, service.get(session=session, need_id=need_id).municipality_number)
+    if "municipality_number" in need_in.model_fields_set:
+        ensure_municipality(writer, need_in.municipality_number)
+    return _read(service.update(session=session, indexes=indexes, need_id=need_id, need_in=need_in), writer)
 
 
 @router.delete("/{need_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_need(session: SessionDep, indexes: IndexesDep, _writer: WriterDep, need_id: int) -> None:
+def delete_need(session: SessionDep, indexes: IndexesDep, writer: NeedWriterDep, need_id: RecordId) -> None:
     """Remove a need, its vector and its feedback."""
+    ensure_municipality(writer, service.get(session=session, need_id=need_id).municipality_number)
     service.delete(session=session, indexes=indexes, need_id=need_id)
 
 
@@ -63,10 +75,23 @@ generation_router = APIRouter(prefix="/api/v1/municipalities", tags=["needs"])
 
 @generation_router.post("/{number}/needs/generate", response_model=GenerationReportRead)
 def generate_needs(
-    session: SessionDep, indexes: IndexesDep, settings: SettingsDep, _writer: WriterDep, number: str
+    session: SessionDep,
+    indexes: IndexesDep,
+    settings: SettingsDep,
+    writer: NeedWriterDep,
+    number: MunicipalityNumber,
 ) -> GenerationReportRead:
     """Create or update one need per KPI in band 1 or 2 (configurable); needs an officer closed or edited are left alone."""
+    ensure_municipality(writer, number)
     report = generate_gap_needs(
         session=session, indexes=indexes, municipality_number=number, max_band=settings.gap_max_band
     )
     return GenerationReportRead.model_validate(report)
+
+
+def _read(need: Need, caller: Principal) -> NeedRead:
+    """The need as `caller` may see it: the contact person is personal data, kept from anonymous callers."""
+    need_read = NeedRead.model_validate(need)
+    if caller.role == "anonymous":
+        return need_read.model_copy(update={"contact_name": None, "contact_email": None})
+    return need_read

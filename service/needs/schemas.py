@@ -1,9 +1,9 @@
 """API shapes of needs."""
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
 from service.text_fields import (
     CpvCodes,
@@ -11,10 +11,14 @@ from service.text_fields import (
     KpiCodes,
     LanguageField,
     MunicipalityNumber,
+    NoControlCharacters,
     Title,
     Trl,
 )
 
+ContactName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoControlCharacters
+]
 NeedStatus = Literal["open", "in_progress", "closed"]
 NeedOrigin = Literal["manual", "kpi_gap"]
 
@@ -33,6 +37,10 @@ class NeedCreate(BaseModel):
         default=None, description="The least mature solution (TRL) the buyer would try."
     )
     status: NeedStatus = "open"
+    contact_name: ContactName | None = Field(
+        default=None, description="Who answers questions about the need."
+    )
+    contact_email: EmailStr | None = None
 
 
 class NeedUpdate(BaseModel):
@@ -44,6 +52,8 @@ class NeedUpdate(BaseModel):
     cpv_codes: CpvCodes | None = None
     trl_min: Trl | None = None
     status: NeedStatus | None = None
+    contact_name: ContactName | None = None
+    contact_email: EmailStr | None = None
 
 
 class NeedRead(BaseModel):
@@ -60,6 +70,8 @@ class NeedRead(BaseModel):
     cpv_codes: list[str]
     trl_min: int | None
     status: NeedStatus
+    contact_name: str | None = Field(description="Left out (null) for callers without a token.")
+    contact_email: str | None = Field(description="Left out (null) for callers without a token.")
     translations: dict[str, dict[str, str]] = Field(
         description="The need in other languages, e.g. {'en': {'title', 'description'}} for generated needs."
     )

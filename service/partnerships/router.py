@@ -4,9 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from service.auth import WriterDep
+from service.auth import StaffDep
 from service.deps import IndexesDep, SessionDep
 from service.exports import XLSX_MEDIA_TYPE, ExportFormat, export_response
+from service.openapi_errors import error_responses
 from service.pagination import Page, PageDep
 from service.partnerships import outcomes, repository, service
 from service.partnerships.lifecycle import NEXT_STATUSES, PartnershipStatus
@@ -20,6 +21,7 @@ from service.partnerships.schemas import (
     PartnershipUpdate,
     SolutionOutcomeRead,
 )
+from service.text_fields import RecordId
 
 router = APIRouter(prefix="/api/v1/partnerships", tags=["partnerships"])
 
@@ -53,17 +55,17 @@ def _read(partnership: Partnership) -> PartnershipRead:
 
 @router.post("", response_model=PartnershipRead, status_code=status.HTTP_201_CREATED)
 def propose_partnership(
-    session: SessionDep, indexes: IndexesDep, writer: WriterDep, partnership_in: PartnershipCreate
+    session: SessionDep, indexes: IndexesDep, staff: StaffDep, partnership_in: PartnershipCreate
 ) -> PartnershipRead:
     """Propose a pilot partnership: needs + candidate solutions; the route and (unless given) the lead are recommended with reasons."""
     return _read(
-        service.create(session=session, indexes=indexes, partnership_in=partnership_in, actor=writer)
+        service.create(session=session, indexes=indexes, partnership_in=partnership_in, actor=staff.actor)
     )
 
 
 @router.get("", response_model=Page[PartnershipRead])
 def list_partnerships(
-    session: SessionDep, page: PageDep, status: PartnershipStatus | None = None
+    session: SessionDep, _staff: StaffDep, page: PageDep, status: PartnershipStatus | None = None
 ) -> Page[PartnershipRead]:
     """Partnerships, oldest first, filtered by status."""
     items, total = repository.list_partnerships(session, offset=page.offset, limit=page.limit, status=status)
@@ -77,6 +79,7 @@ def list_partnerships(
 )
 def export_partnerships(
     session: SessionDep,
+    _staff: StaffDep,
     format: Annotated[ExportFormat, Query(description="csv (UTF-8 with BOM) or xlsx.")] = "csv",
     status: PartnershipStatus | None = None,
 ) -> Response:
@@ -91,31 +94,36 @@ def export_partnerships(
 
 
 @router.get("/{partnership_id}", response_model=PartnershipRead)
-def get_partnership(session: SessionDep, partnership_id: int) -> PartnershipRead:
+def get_partnership(session: SessionDep, _staff: StaffDep, partnership_id: RecordId) -> PartnershipRead:
     """One partnership with its route, lead, candidates and outcomes, and the reasons behind them."""
     return _read(service.get(session=session, partnership_id=partnership_id))
 
 
-@router.patch("/{partnership_id}", response_model=PartnershipRead)
+@router.patch("/{partnership_id}", response_model=PartnershipRead, responses=error_responses(409))
 def update_partnership(
-    session: SessionDep, writer: WriterDep, partnership_id: int, partnership_in: PartnershipUpdate
+    session: SessionDep, staff: StaffDep, partnership_id: RecordId, partnership_in: PartnershipUpdate
 ) -> PartnershipRead:
     """Move the status one step (or to stopped) and/or change the lead; an impossible move answers 409."""
     return _read(
         service.update(
-            session=session, partnership_id=partnership_id, partnership_in=partnership_in, actor=writer
+            session=session, partnership_id=partnership_id, partnership_in=partnership_in, actor=staff.actor
         )
     )
 
 
-@router.post("/{partnership_id}/outcomes", response_model=OutcomeRead, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/{partnership_id}/outcomes",
+    response_model=OutcomeRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(409),
+)
 def record_outcome(
-    session: SessionDep, writer: WriterDep, partnership_id: int, outcome_in: OutcomeCreate
+    session: SessionDep, staff: StaffDep, partnership_id: RecordId, outcome_in: OutcomeCreate
 ) -> OutcomeRead:
     """Record a KPI value measured after the pilot; it becomes the municipality's KPI observation."""
     return OutcomeRead.model_validate(
         outcomes.record_outcome(
-            session=session, partnership_id=partnership_id, outcome_in=outcome_in, actor=writer
+            session=session, partnership_id=partnership_id, outcome_in=outcome_in, actor=staff.actor
         )
     )
 
@@ -124,6 +132,6 @@ solution_outcomes_router = APIRouter(prefix="/api/v1/solutions", tags=["partners
 
 
 @solution_outcomes_router.get("/{solution_id}/outcomes", response_model=list[SolutionOutcomeRead])
-def solution_outcomes(session: SessionDep, solution_id: int) -> list[SolutionOutcomeRead]:
+def solution_outcomes(session: SessionDep, solution_id: RecordId) -> list[SolutionOutcomeRead]:
     """Pilot outcomes measured with this solution: KPI before and after, where, in which partnership."""
     return outcomes.outcomes_of_solution(session=session, solution_id=solution_id)

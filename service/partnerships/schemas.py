@@ -9,18 +9,21 @@ from service.kpis.schemas import Measurement
 from service.partnerships.lead import LeadRule
 from service.partnerships.lifecycle import PartnershipStatus
 from service.partnerships.procurement_route import Route
-from service.text_fields import MunicipalityNumber, Title
+from service.text_fields import MunicipalityNumber, NoControlCharacters, RecordId, Title
 
 MAX_NEEDS = 50
 MAX_CANDIDATES = 30
-BuyerGroupKey = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+BuyerGroupKey = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoControlCharacters
+]
+Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000), NoControlCharacters]
 
 
 class PartnershipCreate(BaseModel):
-    need_ids: list[int] = Field(
+    need_ids: list[RecordId] = Field(
         min_length=1, max_length=MAX_NEEDS, description="One need, or the needs of a buyer group."
     )
-    solution_ids: list[int] = Field(
+    solution_ids: list[RecordId] = Field(
         default_factory=list, max_length=MAX_CANDIDATES, description="Candidate solutions; may be empty."
     )
     lead_municipality_number: MunicipalityNumber | None = Field(
@@ -37,7 +40,7 @@ class PartnershipUpdate(BaseModel):
         default=None, description="proposed -> in_dialogue -> pilot -> scaled; stopped from any status."
     )
     lead_municipality_number: MunicipalityNumber | None = None
-    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = Field(
+    note: Note | None = Field(
         default=None, description="Why, kept in the audit trail (e.g. why the partnership stopped)."
     )
 
@@ -60,7 +63,7 @@ class CandidateAssessmentRead(BaseModel):
 class OutcomeCreate(Measurement):
     """A KPI value measured after the pilot, as in KPI observations; stored as one, with the partnership as source."""
 
-    solution_id: int | None = Field(
+    solution_id: RecordId | None = Field(
         default=None, description="The candidate piloted; needed when the partnership has several."
     )
 

@@ -2,20 +2,25 @@
 
 from fastapi import APIRouter, status
 
-from service.auth import WriterDep
+from service.auth import CallerDep, SolutionWriterDep, ensure_supplier, sees_solution
 from service.deps import IndexesDep, SessionDep
+from service.errors import NotFoundError
 from service.pagination import Page, PageDep
 from service.solutions import repository, service
 from service.solutions.schemas import SolutionCreate, SolutionRead, SolutionStatus, SolutionUpdate
+from service.text_fields import RecordId
 
 router = APIRouter(prefix="/api/v1/solutions", tags=["solutions"])
 
 
 @router.post("", response_model=SolutionRead, status_code=status.HTTP_201_CREATED)
 def create_solution(
-    session: SessionDep, indexes: IndexesDep, _writer: WriterDep, solution_in: SolutionCreate
+    session: SessionDep, indexes: IndexesDep, writer: SolutionWriterDep, solution_in: SolutionCreate
 ) -> SolutionRead:
-    """Register a solution; searchable as soon as this returns."""
+    """Register a solution; searchable as soon as this returns. A supplier's solution is its own."""
+    if writer.role == "supplier" and solution_in.supplier_id is None:
+        solution_in = solution_in.model_copy(update={"supplier_id": writer.supplier_id})
+    ensure_supplier(writer, solution_in.supplier_id)
     return SolutionRead.model_validate(
         service.create(session=session, indexes=indexes, solution_in=solution_in)
     )
@@ -23,11 +28,22 @@ def create_solution(
 
 @router.get("", response_model=Page[SolutionRead])
 def list_solutions(
-    session: SessionDep, page: PageDep, supplier_id: int | None = None, status: SolutionStatus | None = None
+    session: SessionDep,
+    caller: CallerDep,
+    page: PageDep,
+    supplier_id: RecordId | None = None,
+    status: SolutionStatus | None = None,
 ) -> Page[SolutionRead]:
-    """Solutions, oldest first, filtered by supplier or status."""
+    """Solutions, oldest first, filtered by supplier or status; drafts and archived ones only for
+    their supplier, staff and admins."""
     items, total = repository.list_solutions(
-        session, offset=page.offset, limit=page.limit, supplier_id=supplier_id, status=status
+        session,
+        offset=page.offset,
+        limit=page.limit,
+        supplier_id=supplier_id,
+        status=status,
+        unpublished_of=caller.supplier_id,
+        all_unpublished=caller.sees_everything,
     )
     return Page(
         items=[SolutionRead.model_validate(item) for item in items],
@@ -38,26 +54,36 @@ def list_solutions(
 
 
 @router.get("/{solution_id}", response_model=SolutionRead)
-def get_solution(session: SessionDep, solution_id: int) -> SolutionRead:
-    """One solution."""
-    return SolutionRead.model_validate(service.get(session=session, solution_id=solution_id))
+def get_solution(session: SessionDep, caller: CallerDep, solution_id: RecordId) -> SolutionRead:
+    """One solution; a draft or archived one only for its supplier, staff and admins."""
+    solution = service.get(session=session, solution_id=solution_id)
+    if not sees_solution(caller, status=solution.status, supplier_id=solution.supplier_id):
+        # 404, not 403: whether an unpublished solution exists is itself not public.
+        raise NotFoundError("Solution", solution_id)
+    return SolutionRead.model_validate(solution)
 
 
 @router.patch("/{solution_id}", response_model=SolutionRead)
 def update_solution(
     session: SessionDep,
     indexes: IndexesDep,
-    _writer: WriterDep,
-    solution_id: int,
+    writer: SolutionWriterDep,
+    solution_id: RecordId,
     solution_in: SolutionUpdate,
 ) -> SolutionRead:
     """Change a solution; a changed text is re-encoded, an unchanged one is not."""
+    ensure_supplier(writer, service.get(session=session, solution_id=solution_id).supplier_id)
+    if "supplier_id" in solution_in.model_fields_set:
+        ensure_supplier(writer, solution_in.supplier_id)
     return SolutionRead.model_validate(
         service.update(session=session, indexes=indexes, solution_id=solution_id, solution_in=solution_in)
     )
 
 
 @router.delete("/{solution_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_solution(session: SessionDep, indexes: IndexesDep, _writer: WriterDep, solution_id: int) -> None:
+def delete_solution(
+    session: SessionDep, indexes: IndexesDep, writer: SolutionWriterDep, solution_id: RecordId
+) -> None:
     """Remove a solution, its vector and its feedback."""
+    ensure_supplier(writer, service.get(session=session, solution_id=solution_id).supplier_id)
     service.delete(session=session, indexes=indexes, solution_id=solution_id)

@@ -12,6 +12,7 @@ from service.text_fields import (
     KpiCodes,
     LanguageField,
     MunicipalityNumber,
+    RecordId,
     Sdgs,
     Title,
     Trl,
@@ -24,7 +25,7 @@ class SolutionCreate(BaseModel):
     title: Title
     description: Description
     language: LanguageField | None = Field(default=None, description="'no' or 'en'; detected when absent.")
-    supplier_id: int | None = None
+    supplier_id: RecordId | None = None
     kpi_codes: KpiCodes = Field(default_factory=list, description="U4SSC KPI codes, e.g. EC-I-WS-3C.")
     sdgs: Sdgs = Field(default_factory=list, description="UN Sustainable Development Goals, 1-17.")
     trl: Trl | None = None
@@ -42,7 +43,7 @@ class SolutionUpdate(BaseModel):
     title: Title | None = None
     description: Description | None = None
     language: LanguageField | None = None
-    supplier_id: int | None = None
+    supplier_id: RecordId | None = None
     kpi_codes: KpiCodes | None = None
     sdgs: Sdgs | None = None
     trl: Trl | None = None

@@ -6,6 +6,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, StringConstraints
 
 from service.identifiers import is_valid_organisation_number
+from service.text_fields import NoControlCharacters
 
 
 def _organisation_number(value: str) -> str:
@@ -17,8 +18,12 @@ def _organisation_number(value: str) -> str:
     return digits
 
 
-OrganisationNumber = Annotated[str, StringConstraints(max_length=20), AfterValidator(_organisation_number)]
-SupplierName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+OrganisationNumber = Annotated[
+    str, StringConstraints(max_length=20), NoControlCharacters, AfterValidator(_organisation_number)
+]
+SupplierName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoControlCharacters
+]
 
 
 class SupplierCreate(BaseModel):

@@ -41,8 +41,8 @@ def update(*, session: Session, supplier_id: int, supplier_in: SupplierUpdate) -
     if changes.get("organisation_number"):
         _refuse_duplicate(session, changes["organisation_number"], own_id=supplier_id)
     for field, value in changes.items():
-        if field == "name" and value is None:
-            continue
+        if field in ("name", "organisation_number") and value is None:
+            continue  # None leaves a required field as it is, as for needs and solutions
         setattr(supplier, field, str(value) if field == "website" and value else value)
     session.commit()
     return supplier

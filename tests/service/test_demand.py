@@ -258,7 +258,7 @@ BAD_QUERIES = [
     ({"kpi": WATER_LOSS, "dimension": "Economy"}, "kpi", "not both"),
     ({"kpi": WATER_LOSS, "county": "99"}, "county", "99"),
     ({"dimension": "Sport"}, "dimension", "Sport"),
-    ({"kpi": WATER_LOSS, "county": "4"}, "county", "pattern"),
+    ({"kpi": WATER_LOSS, "county": "4"}, "county", "two-digit county number"),
 ]
 
 

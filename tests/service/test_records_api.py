@@ -231,7 +231,7 @@ def test_writes_need_the_right_token(live_server: LiveServer, method: str, path:
         assert response.status_code == 401
         assert response.headers["www-authenticate"] == "Bearer"
     with live_server.client(token="wrong-token") as stranger:
-        assert stranger.request(method, path, json=body).status_code == 403
+        assert stranger.request(method, path, json=body).status_code == 401
     with live_server.client() as admin:
         assert admin.get("/api/v1/needs").json()["total"] == 0
         assert admin.get("/api/v1/suppliers").json()["total"] == 0

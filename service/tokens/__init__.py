@@ -1,0 +1,1 @@
+"""API tokens: created and revoked by admins, shown once, stored as a hash, each bound to one role."""

@@ -1,0 +1,54 @@
+"""API shapes of tokens."""
+
+from datetime import datetime
+from typing import Annotated, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from service.text_fields import MunicipalityNumber, NoControlCharacters, RecordId
+
+Role = Literal["admin", "staff", "officer", "supplier"]
+TokenName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), NoControlCharacters
+]
+
+
+class TokenCreate(BaseModel):
+    name: TokenName = Field(description="Who holds the token; it names them in the audit trail.")
+    role: Role
+    municipality_number: MunicipalityNumber | None = Field(
+        default=None, description="The officer's municipality (officers only, and required for them)."
+    )
+    supplier_id: RecordId | None = Field(
+        default=None, description="The supplier organisation (suppliers only, and required for them)."
+    )
+
+    @model_validator(mode="after")
+    def _binding_fits_role(self) -> Self:
+        if self.role == "officer" and self.municipality_number is None:
+            raise ValueError("an officer token needs the officer's municipality_number")
+        if self.role == "supplier" and self.supplier_id is None:
+            raise ValueError("a supplier token needs the supplier_id of the supplier organisation")
+        if self.role != "officer" and self.municipality_number is not None:
+            raise ValueError("only officer tokens are bound to a municipality")
+        if self.role != "supplier" and self.supplier_id is not None:
+            raise ValueError("only supplier tokens are bound to a supplier")
+        return self
+
+
+class TokenRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    role: Role
+    municipality_number: str | None
+    supplier_id: int | None
+    prefix: str = Field(description="The token's first characters, to recognise it.")
+    created_by: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class TokenCreated(TokenRead):
+    token: str = Field(description="The secret. It is shown this once and stored only as a hash.")
