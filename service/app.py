@@ -28,6 +28,8 @@ from service.migrations import upgrade_to_head
 from service.municipalities.router import router as municipalities_router
 from service.needs.router import generation_router
 from service.needs.router import router as needs_router
+from service.operations.metrics import ServiceMetrics
+from service.operations.router import install_operations
 from service.partnerships.router import router as partnerships_router
 from service.partnerships.router import solution_outcomes_router
 from service.request_limits import RequestLimits
@@ -50,6 +52,7 @@ class Health(BaseModel):
 def create_app(settings: Settings | None = None, encoder: Encoder | None = None) -> FastAPI:
     """The application; `encoder` may be passed in so tests and tools load a model once."""
     settings = settings or get_settings()
+    metrics = ServiceMetrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -64,7 +67,7 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None)
             settings.encoder, threads=settings.encoder_threads, cache_dir=settings.data_dir / "models"
         )
         indexes = MatchingIndexes.create(
-            encoder=loaded_encoder,
+            encoder=metrics.timed(loaded_encoder),
             index_dir=settings.index_dir,
             session_factory=session_factory,
             snapshot_every=settings.snapshot_every,
@@ -79,6 +82,7 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None)
         app.state.engine = engine
         app.state.session_factory = session_factory
         app.state.indexes = indexes
+        metrics.watch(indexes)
         app.state.admin_token = resolve_admin_token(settings)
         yield
         if follower:
@@ -97,6 +101,8 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None)
     app.add_middleware(AuditWrites)
     # Outside the audit (a refused body is no write), inside the metrics (a 413 is still counted).
     app.add_middleware(RequestLimits, max_bytes=settings.max_request_bytes)
+    # Added after the other middleware, so it is the outermost and times them too.
+    install_operations(app, metrics)
     for router in (
         needs_router,
         solutions_router,

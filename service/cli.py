@@ -11,6 +11,7 @@ from tqdm import tqdm
 
 from embeddings import CachingEncoder, Encoder, load_encoder
 from service.config import get_settings
+from service.operations.commands import backup_command, restore_command
 from service.tokens.cli import tokens_cli
 
 app = typer.Typer(
@@ -24,10 +25,26 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
 ) -> None:
-    """Serve the API and pages (OpenAPI at /docs)."""
+    """Serve the API and pages (OpenAPI at /docs); logs go to stderr as JSON lines (INNOMATCH_LOG_FORMAT)."""
     from service.app import create_app
+    from service.operations.logs import configure_logging
 
-    uvicorn.run(create_app(), host=host, port=port, log_level=get_settings().log_level.lower())
+    settings = get_settings()
+    configure_logging(level=settings.log_level, log_format=settings.log_format)
+    # log_config=None: uvicorn's loggers go through ours. Our request log replaces its access log,
+    # which would print raw paths and query strings.
+    uvicorn.run(
+        create_app(),
+        host=host,
+        port=port,
+        log_level=settings.log_level.lower(),
+        log_config=None,
+        access_log=False,
+    )
+
+
+app.command("backup")(backup_command)
+app.command("restore")(restore_command)
 
 
 @app.command()

@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     )
     encoder_threads: int = Field(default=1, ge=1, description="Threads for one encoding call.")
     log_level: str = Field(default="INFO")
+    log_format: Literal["json", "text"] = Field(
+        default="json",
+        description="Log lines of `innomatch serve`: one JSON object per line, or plain text.",
+    )
     gap_max_band: int = Field(
         default=2,
         ge=1,

@@ -1,0 +1,1 @@
+"""Operations: backup and restore of the embedded database, Prometheus metrics, structured logs."""
