@@ -19,8 +19,8 @@ class ErrorMessage(BaseModel):
 
 
 ERROR_DESCRIPTIONS = {
-    401: "No bearer token was sent.",
-    403: "The token may not do this.",
+    401: "No bearer token was sent, or it is unknown or revoked.",
+    403: "The token's role, municipality or supplier may not do this.",
     404: "The record does not exist.",
     409: "The request clashes with what is stored.",
     413: "The request body is larger than the service accepts.",

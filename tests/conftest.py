@@ -7,6 +7,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,25 +86,33 @@ def postgres_available() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
-def postgres_database() -> Iterator[str]:
-    """A fresh database on the test server, migrated and seeded with the catalogues, dropped at the end."""
+@contextmanager
+def scratch_postgres_database(prefix: str) -> Iterator[str]:
+    """The URL of a new, empty database on the test server, dropped afterwards; skips without a server."""
     reason = postgres_available()
     if reason:
         pytest.skip(reason)
-    name = f"innomatch_test_{uuid.uuid4().hex[:10]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    upgrade_to_head(url)
-    engine = make_engine(url)
-    run_seed(make_session_factory(engine), demo=False, encoder_factory=_no_encoder)
-    engine.dispose()
-    yield url
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """A fresh database on the test server, migrated and seeded with the catalogues, dropped at the end."""
+    with scratch_postgres_database("innomatch_test") as url:
+        upgrade_to_head(url)
+        engine = make_engine(url)
+        run_seed(make_session_factory(engine), demo=False, encoder_factory=_no_encoder)
+        engine.dispose()
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -5,7 +5,6 @@ process's index follows the database's change log."""
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -14,10 +13,9 @@ import httpx
 import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from service.migrations import alembic_config
-from tests.conftest import POSTGRES_URL, free_port, postgres_available
+from tests.conftest import free_port, scratch_postgres_database
 from tests.reliability.figures import RecordProperty, report
 from tests.reliability.processes import server_process
 
@@ -140,19 +138,8 @@ def test_a_write_through_one_process_is_matched_by_the_other(
 @pytest.fixture
 def empty_postgres_url() -> Iterator[str]:
     """A new, empty database on the test server, dropped afterwards."""
-    reason = postgres_available()
-    if reason:
-        pytest.skip(reason)
-    name = f"innomatch_empty_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_postgres_database("innomatch_empty") as url:
+        yield url
 
 
 def test_processes_started_together_migrate_the_database_once(empty_postgres_url: str) -> None:
