@@ -18,7 +18,7 @@ from service.errors import NotFoundError
 from service.matching import feedback, service
 from service.matching.feedback import FeedbackCreate, FeedbackRead
 from service.matching.filters import MatchFilters
-from service.matching.schemas import MAX_MATCHES, NeedMatches, SearchQuery, SolutionMatches
+from service.matching.schemas import MAX_MATCHES, NeedMatch, NeedMatches, SearchQuery, SolutionMatches
 from service.matching.scoring import Ranking
 from service.needs import service as needs
 from service.solutions import service as solutions
@@ -72,7 +72,7 @@ def match_solution(
         filters=filters,
         ranking=ranking,
     )
-    return NeedMatches(items=matches)
+    return _need_matches(matches, caller)
 
 
 @router.post("/search/solutions", response_model=SolutionMatches)
@@ -93,7 +93,9 @@ def search_solutions(
 
 
 @router.post("/search/needs", response_model=NeedMatches)
-def search_needs(session: SessionDep, indexes: IndexesDep, search: SearchQuery) -> NeedMatches:
+def search_needs(
+    session: SessionDep, indexes: IndexesDep, caller: CallerDep, search: SearchQuery
+) -> NeedMatches:
     """Needs for free text in Norwegian or English, with optional filters."""
     matches = service.search_needs(
         session=session,
@@ -103,7 +105,7 @@ def search_needs(session: SessionDep, indexes: IndexesDep, search: SearchQuery) 
         filters=search.filters,
         ranking=search.ranking,
     )
-    return NeedMatches(items=matches)
+    return _need_matches(matches, caller)
 
 
 @router.post("/needs/{need_id}/feedback", response_model=FeedbackRead, status_code=status.HTTP_201_CREATED)
@@ -128,3 +130,10 @@ def feedback_history(session: SessionDep, reader: NeedWriterDep, need_id: Record
 
 def _ensure_need_of(principal: Principal, session: Session, need_id: int) -> None:
     ensure_municipality(principal, needs.get(session=session, need_id=need_id).municipality_number)
+
+
+def _need_matches(matches: list[NeedMatch], caller: Principal) -> NeedMatches:
+    """Needs as `caller` may see them: without their contact person for anonymous callers."""
+    if caller.role == "anonymous":
+        matches = [match.model_copy(update={"need": match.need.without_contact()}) for match in matches]
+    return NeedMatches(items=matches)

@@ -92,6 +92,4 @@ def generate_needs(
 def _read(need: Need, caller: Principal) -> NeedRead:
     """The need as `caller` may see it: the contact person is personal data, kept from anonymous callers."""
     need_read = NeedRead.model_validate(need)
-    if caller.role == "anonymous":
-        return need_read.model_copy(update={"contact_name": None, "contact_email": None})
-    return need_read
+    return need_read.without_contact() if caller.role == "anonymous" else need_read

@@ -82,6 +82,10 @@ class NeedRead(BaseModel):
     created_at: datetime
     updated_at: datetime
 
+    def without_contact(self) -> "NeedRead":
+        """The need without its contact person: personal data, kept from callers without a token."""
+        return self.model_copy(update={"contact_name": None, "contact_email": None})
+
 
 class LeftAloneRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)

@@ -388,15 +388,30 @@ def test_a_supplier_sees_its_own_drafts_and_nobody_else_does(world: World) -> No
 
 def test_contact_data_is_kept_from_anonymous_readers(world: World) -> None:
     contact = {"contact_name": "Kari Nordmann", "contact_email": "kari.nordmann@oslo.kommune.no"}
+    # A text of its own, so that searches and matches find this need among the others of the module.
+    snow = {
+        "title": "Snørydding",
+        "description": "Brøyting av fortau og sykkelveier tar for lang tid om vinteren.",
+    }
     with world.client("officer") as officer:
-        need = _created(officer.post("/api/v1/needs", json={**NEED, **contact}))
+        need = _created(officer.post("/api/v1/needs", json={**snow, "language": "no", **contact}))
     with world.client("supplier") as supplier:
+        plough = {
+            "title": "Snow clearing robots",
+            "description": "Small robots clear snow from pavements and cycle paths.",
+        }
+        solution_id = _created(supplier.post("/api/v1/solutions", json={**plough, "language": "en"}))["id"]
         assert supplier.get(f"/api/v1/needs/{need['id']}").json()["contact_email"] == contact["contact_email"]
     with world.client("anonymous") as anonymous:
         seen = anonymous.get(f"/api/v1/needs/{need['id']}").json()
         listed = anonymous.get("/api/v1/needs", params={"limit": 200}).json()["items"]
+        searched = anonymous.post("/api/v1/search/needs", json={"query": snow["description"]}).json()
+        matched = anonymous.get(f"/api/v1/solutions/{solution_id}/matches").json()
     assert (seen["contact_name"], seen["contact_email"]) == (None, None)
-    assert "Kari" not in str(listed)
+    assert need["id"] in {item["need"]["id"] for item in searched["items"]}
+    assert need["id"] in {item["need"]["id"] for item in matched["items"]}
+    for answer in (listed, searched, matched):
+        assert "Kari" not in str(answer)
 
 
 @pytest.mark.parametrize(
