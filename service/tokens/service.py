@@ -32,14 +32,7 @@ def create(*, session: Session, token_in: TokenCreate, created_by: str) -> Token
     )
     repository.add_token(session, token)
     session.flush()
-    record_event(
-        session,
-        actor=created_by,
-        action="token.created",
-        subject_kind="token",
-        subject_id=str(token.id),
-        detail={"name": token.name, "role": token.role},
-    )
+    _record(session, token, actor=created_by, action="token.created")
     session.commit()
     return TokenCreated(**TokenRead.model_validate(token).model_dump(), token=secret)
 
@@ -51,16 +44,17 @@ def revoke(*, session: Session, token_id: int, revoked_by: str) -> ApiToken:
         raise NotFoundError("Token", token_id)
     if token.revoked_at is None:
         token.revoked_at = utc_now()
-        record_event(
-            session,
-            actor=revoked_by,
-            action="token.revoked",
-            subject_kind="token",
-            subject_id=str(token.id),
-            detail={"name": token.name, "role": token.role},
-        )
+        _record(session, token, actor=revoked_by, action="token.revoked")
         session.commit()
     return token
+
+
+def _record(session: Session, token: ApiToken, *, actor: str, action: str) -> None:
+    """The token's event in the caller's transaction: whose token, never its secret or hash."""
+    detail = {"name": token.name, "role": token.role}
+    record_event(
+        session, actor=actor, action=action, subject_kind="token", subject_id=token.id, detail=detail
+    )
 
 
 def listed(*, session: Session, include_revoked: bool) -> Sequence[ApiToken]:

@@ -449,6 +449,15 @@ def test_token_secrets_are_shown_once_and_stored_hashed(world: World) -> None:
         ).fetchone()[0]
     assert stored == hashlib.sha256(created["token"].encode()).hexdigest()
     assert created["token"].encode() not in world.database.read_bytes()
+    with world.client("admin") as admin:
+        assert admin.delete(f"/api/v1/tokens/{created['id']}").status_code == 200
+        params = {"subject_kind": "token", "subject_id": created["id"]}
+        events = admin.get("/api/v1/audit", params=params).json()["items"]
+    assert [(event["action"], event["actor"]) for event in events] == [
+        ("token.created", "admin"),
+        ("token.revoked", "admin"),
+    ]
+    assert created["token"] not in str(events) and stored not in str(events)
 
 
 def test_tokens_bound_to_nothing_or_the_wrong_thing_are_refused(world: World) -> None:
