@@ -1,10 +1,17 @@
-"""BM25 with Norwegian and English stemming: analysis, ranking, filters, and changes taking effect."""
+"""BM25 with Norwegian and English stemming: analysis, ranking, filters, changes taking effect, and
+the main segment and delta they go through."""
 
+import logging
+import random
 import threading
+import time
+from collections.abc import Callable
+from typing import Any
 
+import numpy as np
 import pytest
 
-from embeddings import LexicalIndex, TextAnalyzer
+from embeddings import LexicalIndex, TextAnalyzer, lexical
 from embeddings.lexical import MAX_QUERY_TERMS
 
 ANALYZER = TextAnalyzer()
@@ -136,3 +143,178 @@ def test_a_query_reads_no_more_postings_than_its_budget_but_keeps_its_rarest_ter
     assert {owner_id for owner_id, _ in index.search(["common", "rare"], 10)} == {1, 2}
     # A lone term over the budget is still searched: a query never loses all its terms.
     assert len(index.search(["common"], 10)) == 5
+
+
+def _searched(documents: dict[int, str]) -> LexicalIndex:
+    """An index whose main segment is built: later writes go to the delta."""
+    index = _index(documents)
+    index.search(["leak"], 1)
+    assert index.merges == 1
+    return index
+
+
+def _wait_for(condition: Callable[[], bool], seconds: float = 5.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+def _ids(hits: list[tuple[int, float]]) -> list[int]:
+    return [owner_id for owner_id, _score in hits]
+
+
+@pytest.fixture
+def small_delta_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lexical, "MIN_DELTA", 5)
+
+
+def test_a_write_after_a_search_goes_to_the_delta_without_a_rebuild() -> None:
+    index = _searched({1: "smart waste bins", 2: "water meters"})
+    index.upsert([3], [ANALYZER.terms("leak detection", "en")])
+    assert _ids(index.search(ANALYZER.terms("leak", "en"), 5)) == [3]
+    assert index.merges == 1
+
+
+def test_an_updated_record_matches_only_its_new_terms_and_a_removed_one_disappears_at_once() -> None:
+    index = _searched({1: "acoustic leak detection", 2: "smart waste bins", 3: "water meters"})
+    index.upsert([1], [ANALYZER.terms("bus routes", "en")])
+    assert index.search(ANALYZER.terms("leak", "en"), 5) == []
+    assert _ids(index.search(ANALYZER.terms("bus", "en"), 5)) == [1]
+    index.remove([2])
+    assert index.search(ANALYZER.terms("waste bins", "en"), 5) == []
+    assert index.scores(ANALYZER.terms("waste bins", "en"), [2]).tolist() == [0.0]
+    assert len(index) == 2
+    assert index.merges == 1
+
+
+def test_a_delta_record_scores_as_the_main_segment_record_with_the_same_terms() -> None:
+    texts = {
+        1: "acoustic leak detection on water mains",
+        2: "water meters",
+        3: "leak leak sensors",
+        4: "bins",
+    }
+    index = _searched(texts)
+    index.upsert([11, 13], [ANALYZER.terms(texts[1], "en"), ANALYZER.terms(texts[3], "en")])
+    scores = index.scores(ANALYZER.terms("leaking water sensors", "en"), [1, 11, 3, 13])
+    assert index.merges == 1  # the two copies were scored in different segments
+    assert scores[0] > 0 and scores[2] > 0
+    assert np.isclose(scores[0], scores[1]) and np.isclose(scores[2], scores[3])
+
+
+def test_filters_and_scores_of_given_ids_cover_the_delta() -> None:
+    index = _searched({owner_id: f"leak report {owner_id}" for owner_id in range(1, 21)})
+    index.upsert([50, 51], [["leak", "leak"], ["leak", "pipe"]])
+    hits = index.search(["leak"], 5, allowed_ids=[3, 50, 51, 99])
+    assert _ids(hits) == [50, 3, 51]  # two "leak"s rank first; 3 and 51 tie, the lower id first
+    by_id = dict(hits)
+    scores = index.scores(["leak"], [51, 3, 50, 99])
+    assert scores.tolist() == pytest.approx([by_id[51], by_id[3], by_id[50], 0.0])
+    assert index.search(["leak"], 1, allowed_ids=[51]) == [(51, by_id[51])]
+    assert index.merges == 1
+
+
+WORDS = [f"w{number}" for number in range(12)]
+
+
+@pytest.mark.usefixtures("small_delta_bound")
+def test_a_delta_past_its_bound_is_merged_in_the_background_into_exact_scores() -> None:
+    rng = random.Random(7)
+    records = {owner_id: rng.choices(WORDS, k=rng.randint(1, 8)) for owner_id in range(40)}
+    index = LexicalIndex()
+    index.upsert(list(records), list(records.values()))
+    index.search(["w0"], 1)
+    changes = {owner_id: rng.choices(WORDS, k=rng.randint(1, 8)) for owner_id in range(30, 50)}
+    index.upsert(list(changes), list(changes.values()))  # ten updated and ten new records
+    records |= changes
+    assert _wait_for(lambda: index.merges == 2)
+    fresh = LexicalIndex()
+    fresh.upsert(list(records), list(records.values()))
+    for query in (WORDS[:3], WORDS[5:9], ["w11"]):
+        assert np.allclose(index.scores(query, list(records)), fresh.scores(query, list(records)))
+        assert _ids(index.search(query, 10)) == _ids(fresh.search(query, 10))
+
+
+@pytest.mark.usefixtures("small_delta_bound")
+def test_writes_during_a_merge_are_neither_lost_nor_counted_twice(monkeypatch: pytest.MonkeyPatch) -> None:
+    index = _searched({owner_id: f"leak report {owner_id}" for owner_id in range(1, 21)})
+    started, release = threading.Event(), threading.Event()
+    build = lexical._build
+
+    def slow_build(*arguments: Any) -> Any:
+        started.set()
+        release.wait(10)
+        return build(*arguments)
+
+    monkeypatch.setattr(lexical, "_build", slow_build)
+    try:
+        index.upsert(range(21, 31), [["leak", "report"]] * 10)  # past the bound: a merge starts
+        assert started.wait(5)
+        index.upsert([100, 1], [["fresh"], ["changed"]])
+        index.remove([2])
+        # Searches go on over the old main segment meanwhile, and see these writes.
+        found: list[list[int]] = []
+        searching = threading.Thread(target=lambda: found.append(_ids(index.search(["fresh"], 5))))
+        searching.start()
+        searching.join(5)
+        assert found == [[100]]
+        assert index.merges == 1
+    finally:
+        release.set()
+    assert _wait_for(lambda: index.merges == 2)
+    assert _ids(index.search(["fresh"], 5)) == [100]
+    assert _ids(index.search(["changed"], 5)) == [1]
+    # 1 no longer holds "leak" and 2 is gone, though the new main segment's snapshot has both.
+    assert sorted(_ids(index.search(["leak"], 100))) == list(range(3, 31))
+    assert len(index) == 30
+
+
+@pytest.mark.usefixtures("small_delta_bound")
+def test_a_failed_merge_is_logged_the_delta_keeps_serving_and_the_next_write_retries(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    index = _searched({owner_id: f"leak report {owner_id}" for owner_id in range(1, 21)})
+    build = lexical._build
+
+    def failing_build(*arguments: Any) -> Any:
+        raise MemoryError
+
+    monkeypatch.setattr(lexical, "_build", failing_build)
+    with caplog.at_level(logging.ERROR, logger=lexical.__name__):
+        index.upsert(range(21, 31), [["leak", "pipe"]] * 10)
+        assert _wait_for(lambda: "BM25 merge failed" in caplog.text)
+    assert sorted(_ids(index.search(["pipe"], 20))) == list(range(21, 31))
+    monkeypatch.setattr(lexical, "_build", build)
+
+    def retried() -> bool:
+        index.upsert([31], [["pipe"]])  # a write past the bound starts a merge unless one is running
+        return index.merges == 2
+
+    assert _wait_for(retried)
+    assert len(index.search(["pipe"], 20)) == 11
+
+
+@pytest.mark.usefixtures("small_delta_bound")
+def test_a_merge_from_before_a_replace_all_is_thrown_away(monkeypatch: pytest.MonkeyPatch) -> None:
+    index = _searched({owner_id: f"leak report {owner_id}" for owner_id in range(1, 21)})
+    started, release = threading.Event(), threading.Event()
+    build = lexical._build
+
+    def slow_build(*arguments: Any) -> Any:
+        started.set()
+        release.wait(10)
+        return build(*arguments)
+
+    monkeypatch.setattr(lexical, "_build", slow_build)
+    try:
+        index.upsert(range(21, 31), [["leak", "report"]] * 10)
+        assert started.wait(5)
+        index.replace_all([100, 101], [["leak"], ["pipe"]])
+    finally:
+        release.set()
+    assert _wait_for(lambda: not any(thread.name == "bm25-merge" for thread in threading.enumerate()))
+    assert _ids(index.search(["leak", "report"], 100)) == [100]
+    assert len(index) == 2
