@@ -1,5 +1,6 @@
 """create_app(): the FastAPI application, its routers and its start-up (database, encoder, indexes)."""
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -84,7 +85,11 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None)
         app.state.indexes = indexes
         metrics.watch(indexes)
         app.state.admin_token = resolve_admin_token(settings)
+        # What start-up built (modules, the encoder, the indexes' Python objects) lives as long as the
+        # service; frozen, a full collection no longer walks it (67 ms each time, measured with 1M solutions).
+        gc.freeze()
         yield
+        gc.unfreeze()  # so that a process that starts the app again (tests) can collect this one
         if follower:
             follower.stop()
         indexes.save_snapshots()

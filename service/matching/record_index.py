@@ -2,7 +2,8 @@
 
 Startup compares the FAISS snapshot's manifest with SQL, replays newer changes and rebuilds from stored
 vectors whenever anything disagrees; a missing or corrupt snapshot is rebuilt, never fatal. The BM25
-index has no snapshot: it is built from the records' texts at every start (no encoding involved).
+index has no snapshot: it is built from the records' texts at every start (no encoding involved);
+after that, writes go to its delta (embeddings/lexical.py).
 """
 
 import logging
@@ -222,6 +223,9 @@ class RecordIndex:
                 ids += [row[0] for row in rows]
                 terms += [LexicalDocument.of_row(row).terms(names) for row in rows]
         self.lexical.replace_all(ids, terms)
+        # Built here rather than by the first search, which would otherwise wait for it (half a minute
+        # at a million records) after the service has said it is ready.
+        self.lexical.merge()
 
     def _save_snapshot(self) -> None:
         try:
