@@ -6,8 +6,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    DateTime,
+    Engine,
+    MetaData,
+    create_engine,
+    event,
+    func,
+    type_coerce,
+)
+from sqlalchemy.orm import DeclarativeBase, QueryableAttribute, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -41,6 +51,16 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value
 
 
+def json_row(dialect: str, *values: QueryableAttribute[Any]) -> ColumnElement[Any]:
+    """`values` as one JSON array, decoded once per row rather than once per JSON column: a match reads
+    several JSON columns of its ~150 candidates (SQLite, warm cache: 1.63 -> 1.29 ms)."""
+    if dialect == "postgresql":
+        return type_coerce(func.json_build_array(*values), JSON)
+    # SQLite keeps JSON as text; json() makes json_array nest it as JSON rather than as a string.
+    nested = [func.json(value) if isinstance(value.expression.type, JSON) else value for value in values]
+    return type_coerce(func.json_array(*nested), JSON)
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -61,7 +81,9 @@ def make_engine(url: str) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 10}, pool_size=10, max_overflow=10
+        )
         event.listen(engine, "connect", _tune_sqlite)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)

@@ -6,6 +6,7 @@ from typing import NamedTuple
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from service.db import json_row
 from service.municipalities.models import Municipality
 from service.needs.models import Need
 
@@ -34,12 +35,19 @@ def facts_by_id(session: Session, need_ids: Iterable[int]) -> dict[int, NeedFact
     wanted = list(set(need_ids))
     if not wanted:
         return {}
+    facts = json_row(
+        session.get_bind().dialect.name,
+        Need.kpi_codes,
+        Need.cpv_codes,
+        Need.trl_min,
+        Municipality.county_number,
+    )
     rows = session.execute(
-        select(Need.id, Need.kpi_codes, Need.cpv_codes, Need.trl_min, Municipality.county_number)
+        select(Need.id, facts)
         .outerjoin(Municipality, Need.municipality_number == Municipality.number)
         .where(Need.id.in_(wanted))
     )
-    return {row[0]: NeedFacts(*row[1:]) for row in rows}
+    return {owner_id: NeedFacts(*values) for owner_id, values in rows}
 
 
 def list_needs(

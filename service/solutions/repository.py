@@ -6,6 +6,7 @@ from typing import NamedTuple
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from service.db import json_row
 from service.solutions.models import Solution
 
 
@@ -35,18 +36,17 @@ def facts_by_id(session: Session, solution_ids: Iterable[int]) -> dict[int, Solu
     wanted = list(set(solution_ids))
     if not wanted:
         return {}
-    rows = session.execute(
-        select(
-            Solution.id,
-            Solution.kpi_codes,
-            Solution.sdgs,
-            Solution.trl,
-            Solution.cpv_codes,
-            Solution.regions_served,
-            Solution.reference_municipalities,
-        ).where(Solution.id.in_(wanted))
+    facts = json_row(
+        session.get_bind().dialect.name,
+        Solution.kpi_codes,
+        Solution.sdgs,
+        Solution.trl,
+        Solution.cpv_codes,
+        Solution.regions_served,
+        Solution.reference_municipalities,
     )
-    return {row[0]: SolutionFacts(*row[1:]) for row in rows}
+    rows = session.execute(select(Solution.id, facts).where(Solution.id.in_(wanted)))
+    return {owner_id: SolutionFacts(*values) for owner_id, values in rows}
 
 
 def list_solutions(
