@@ -155,6 +155,16 @@ class VectorIndex:
                 raise KeyError(id)
             return np.asarray(self._index.reconstruct(int(id)), dtype=np.float32)
 
+    def vectors(self, ids: IdsLike) -> tuple[np.ndarray, np.ndarray]:
+        """The stored vectors of those of ``ids`` that are present: (their ids, one row each), in one call."""
+        with self._lock.read():
+            present = np.array(
+                [id for id in _as_id_array(ids).tolist() if id in self._present_ids], dtype=np.int64
+            )
+            if len(present) == 0:
+                return present, np.empty((0, self.dim), dtype=np.float32)
+            return present, np.asarray(self._index.reconstruct_batch(present), dtype=np.float32)
+
     def search(
         self, query: np.ndarray, k: int, *, allowed_ids: Collection[int] | None = None
     ) -> list[SearchHit]:

@@ -8,7 +8,7 @@ after that, writes go to its delta (embeddings/lexical.py).
 
 import logging
 import threading
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -65,6 +65,10 @@ class RecordIndex:
             return self._index.vector(owner_id)
         except KeyError:
             return None
+
+    def vectors(self, owner_ids: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+        """The indexed vectors of those of `owner_ids` in the index: (their ids, one row each)."""
+        return self._index.vectors(np.asarray(owner_ids, dtype=np.int64))
 
     def index_form(self, vectors: np.ndarray, languages: list[str]) -> np.ndarray:
         """Raw encoder vectors as the index holds them."""

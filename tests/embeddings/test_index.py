@@ -92,6 +92,19 @@ def test_remove_counts_present_ids_and_ignores_unknown() -> None:
         index.vector(2)
 
 
+def test_vectors_of_several_ids_come_back_with_the_ids_present() -> None:
+    index = VectorIndex(DIM)
+    stored = unit_rows(3, seed=7)
+    index.upsert([10, 20, 30], stored)
+
+    found, vectors = index.vectors(np.array([30, 99, 10]))
+
+    assert found.tolist() == [30, 10]
+    np.testing.assert_array_equal(vectors, stored[[2, 0]])
+    found, vectors = index.vectors(np.array([99], dtype=np.int64))
+    assert found.size == 0 and vectors.shape == (0, DIM)
+
+
 @pytest.mark.parametrize(
     ("ids", "vectors", "message"),
     [

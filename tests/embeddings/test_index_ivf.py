@@ -87,6 +87,9 @@ def test_index_is_exact_up_to_the_threshold_and_ivf_past_it() -> None:
     assert layout.nprobe is not None and POLICY.least_probes(layout.nlist) <= layout.nprobe <= layout.nlist
     assert sorted(index.ids().tolist()) == list(range(600))
     np.testing.assert_array_equal(index.vector(523), vectors[523])
+    found, several = index.vectors(np.array([599, 7, 523]))
+    assert found.tolist() == [599, 7, 523]
+    np.testing.assert_array_equal(several, vectors[[599, 7, 523]])
 
 
 def test_ivf_really_skips_lists(ivf_index: tuple[VectorIndex, np.ndarray, np.ndarray]) -> None:
