@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import bm25s
@@ -45,6 +45,7 @@ MAX_QUERY_POSTINGS = 100_000
 # 2% spends about 1.4 ms of background work per change. MIN_DELTA keeps a small index from merging at
 # every burst of writes.
 MIN_DELTA = 2_000
+_SCORING_CHUNK = 4_000_000  # postings scored at once when a main segment is built
 DELTA_FRACTION = 0.02
 
 _STEMMER_NAMES = {"no": "norwegian", "en": "english"}
@@ -77,6 +78,62 @@ class TextAnalyzer:
 
     def terms(self, text: str, language: str) -> list[str]:
         return [term for term, _word in self.words(text, language)]
+
+
+_Change = tuple[int, np.ndarray | None]  # (change count, the record's term ids; None once removed)
+Batch = tuple[Sequence[int], Sequence[list[str]]]  # ids and the term list of each
+
+
+@dataclass(frozen=True)
+class _StoredTerms:
+    """Every record's term ids in three flat arrays. As a million small arrays in a dict they took
+    823 MiB at 1M solutions, five times their 159 MiB of data."""
+
+    ids: np.ndarray  # ascending
+    offsets: np.ndarray  # the terms of the record in row i are terms[offsets[i]:offsets[i + 1]]
+    terms: np.ndarray
+
+    @classmethod
+    def of_chunks(cls, chunks: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> _StoredTerms:
+        """From (ids, lengths, concatenated terms) chunks; ids ascending across chunks is the fast path."""
+        ids = np.concatenate([chunk[0] for chunk in chunks]) if chunks else np.empty(0, np.int64)
+        lengths = np.concatenate([chunk[1] for chunk in chunks]) if chunks else np.empty(0, np.int64)
+        terms = np.concatenate([chunk[2] for chunk in chunks]) if chunks else np.empty(0, np.int32)
+        offsets = np.zeros(len(ids) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        stored = cls(ids, offsets, terms)
+        if len(ids) > 1 and not (np.diff(ids) > 0).all():  # out of order or repeated: the last one wins
+            stored = cls.of(dict(zip(ids.tolist(), stored.records(), strict=True)))
+        return stored
+
+    @classmethod
+    def of(cls, records: Mapping[int, np.ndarray]) -> _StoredTerms:
+        ids = np.sort(np.fromiter(records.keys(), dtype=np.int64, count=len(records)))
+        arrays = [records[owner_id] for owner_id in ids.tolist()]
+        lengths = np.fromiter((len(array) for array in arrays), dtype=np.int64, count=len(arrays))
+        terms = np.concatenate(arrays).astype(np.int32, copy=False) if arrays else np.empty(0, np.int32)
+        return cls.of_chunks([(ids, lengths, terms)]) if len(ids) else cls.of_chunks([])
+
+    def records(self) -> list[np.ndarray]:
+        """Each record's terms, in id order (views, not copies)."""
+        return np.split(self.terms, self.offsets[1:-1]) if len(self.ids) else []
+
+    def holds(self, owner_id: int) -> bool:
+        return bool(_found(self.ids, np.array([owner_id], dtype=np.int64))[0])
+
+    def with_changes(self, changes: Mapping[int, _Change]) -> _StoredTerms:
+        if not changes:
+            return self
+        current = dict(zip(self.ids.tolist(), self.records(), strict=True))
+        for owner_id, (_version, terms) in changes.items():
+            if terms is None:
+                current.pop(owner_id, None)
+            else:
+                current[owner_id] = terms
+        return _StoredTerms.of(current)
+
+
+_NO_TERMS = _StoredTerms.of_chunks([])
 
 
 @dataclass(frozen=True)
@@ -222,10 +279,11 @@ class LexicalIndex:
         # take gigabytes, as int32 arrays a few hundred megabytes. The vocabulary only grows, so a
         # term's id means the same in every segment.
         self._vocabulary: dict[str, int] = {}
-        self._terms: dict[int, np.ndarray] = {}
+        self._stored = _NO_TERMS  # the records at the main segment's snapshot (or at replace_all)
+        self._count = 0
         self._version = 0  # counts changes
-        # Each record changed since the main segment's snapshot, with the change count of its last change.
-        self._changed: dict[int, int] = {}
+        # Each record changed since `_stored`, with the change count of its last change: the delta.
+        self._changes: dict[int, _Change] = {}
         self._main: _MainSegment | None = None  # None: the next search builds it, waiting for it
         self._segments: _Segments | None = None  # the last pair built, reused while nothing changes
         self._generation = 0  # counts replace_all calls: a build from an older snapshot is thrown away
@@ -236,7 +294,7 @@ class LexicalIndex:
         self._build_lock = threading.Lock()  # one main-segment build at a time: each holds a second matrix
 
     def __len__(self) -> int:
-        return len(self._terms)
+        return self._count
 
     @property
     def merges(self) -> int:
@@ -246,30 +304,48 @@ class LexicalIndex:
     def upsert(self, ids: Sequence[int], term_lists: Sequence[list[str]]) -> None:
         if len(ids) != len(term_lists):
             raise ValueError(f"got {len(ids)} ids but {len(term_lists)} term lists")
+        if len(ids) == 0:
+            return
         with self._change_lock:
-            owner_ids = [int(owner_id) for owner_id in ids]
-            for owner_id, terms in zip(owner_ids, term_lists, strict=True):
-                self._terms[owner_id] = self._term_ids_of(terms)
-            self._note_changes(owner_ids)
+            self._version += 1
+            for owner_id, terms in zip(map(int, ids), term_lists, strict=True):
+                self._count += not self._holds(owner_id)
+                self._changes[owner_id] = (self._version, self._term_ids_of(terms))
+            self._merge_if_due()
 
     def remove(self, ids: Iterable[int]) -> None:
         with self._change_lock:
             # A record that is not here needs no tombstone: if the main segment has it, it was
             # removed since the snapshot and is in the delta already.
-            removed = [owner_id for owner_id in map(int, ids) if self._terms.pop(owner_id, None) is not None]
-            self._note_changes(removed)
+            removed = [owner_id for owner_id in dict.fromkeys(map(int, ids)) if self._holds(owner_id)]
+            if not removed:
+                return
+            self._version += 1
+            self._changes.update(dict.fromkeys(removed, (self._version, None)))
+            self._count -= len(removed)
+            self._merge_if_due()
 
     def replace_all(self, ids: Sequence[int], term_lists: Sequence[list[str]]) -> None:
-        if len(ids) != len(term_lists):
-            raise ValueError(f"got {len(ids)} ids but {len(term_lists)} term lists")
+        self.load([(ids, term_lists)])
+
+    def load(self, batches: Iterable[Batch]) -> None:
+        """Replace every record with those of `batches`, each batch turned into flat arrays as it comes,
+        so that a million records' terms are never all Python lists at once."""
+        chunks = []
+        for ids, term_lists in batches:
+            if len(ids) != len(term_lists):
+                raise ValueError(f"got {len(ids)} ids but {len(term_lists)} term lists")
+            lengths = np.fromiter((len(terms) for terms in term_lists), dtype=np.int64, count=len(term_lists))
+            with self._change_lock:
+                terms = self._term_ids_of([term for record in term_lists for term in record])
+            chunks.append((np.asarray(ids, dtype=np.int64).reshape(-1), lengths, terms))
+        stored = _StoredTerms.of_chunks(chunks)
+        del chunks
         with self._change_lock:
-            terms = {
-                int(owner_id): self._term_ids_of(record)
-                for owner_id, record in zip(ids, term_lists, strict=True)
-            }
             # Searches meanwhile keep the old segments; the next one builds the main segment, so a
             # freshly loaded index is exact.
-            self._terms, self._changed, self._main, self._segments = terms, {}, None, None
+            self._stored, self._count, self._changes = stored, len(stored.ids), {}
+            self._main, self._segments = None, None
             self._generation += 1
             self._version += 1
 
@@ -278,11 +354,13 @@ class LexicalIndex:
         with self._build_lock:
             with self._change_lock:
                 generation, version = self._generation, self._version
-                snapshot = dict(self._terms)  # shares the term arrays, which are replaced, never changed
+                stored, changes = self._stored, dict(self._changes)
                 vocabulary = dict(self._vocabulary)
-            main = _build(snapshot, vocabulary, version)
-            del snapshot, vocabulary
-            self._install(main, generation)
+            stored = stored.with_changes(changes)
+            del changes
+            main = _build(stored, vocabulary, version)
+            del vocabulary
+            self._install(stored, main, generation)
 
     def score(self, query_terms: Iterable[str]) -> QueryScores:
         """Every record's BM25 score for the query, computed once for a top-k and for given ids alike."""
@@ -300,8 +378,13 @@ class LexicalIndex:
         """Top-k (id, BM25 score) with a positive score, best first, optionally only among `allowed_ids`."""
         return self.score(query_terms).top(k, allowed_ids=allowed_ids)
 
+    def _holds(self, owner_id: int) -> bool:
+        """Under the change lock: whether the record is indexed now."""
+        change = self._changes.get(owner_id)
+        return self._stored.holds(owner_id) if change is None else change[1] is not None
+
     def _term_ids_of(self, terms: list[str]) -> np.ndarray:
-        """Under the change lock: the record's terms as vocabulary ids, new terms added."""
+        """Under the change lock: the terms as vocabulary ids, new terms added."""
         vocabulary = self._vocabulary
         return np.fromiter((vocabulary.setdefault(term, len(vocabulary)) for term in terms), dtype=np.int32)
 
@@ -314,24 +397,12 @@ class LexicalIndex:
             [term_id for term_id in found if term_id is not None and term_id < term_count], np.int64
         )
 
-    def _note_changes(self, owner_ids: list[int]) -> None:
-        """Under the change lock, after a change: counts it, keeps it for the delta, merges when due."""
-        if not owner_ids:
-            return
-        self._version += 1
-        # Without a main segment the next search builds one from every record, so the change need not
-        # be kept, unless a build is under way from a snapshot that may lack it.
-        if self._main is None and not self._build_lock.locked():
-            return
-        self._changed.update(dict.fromkeys(owner_ids, self._version))
-        self._merge_if_due()
-
     def _merge_if_due(self) -> None:
         """Under the change lock: starts a background merge once the delta outgrows its bound."""
         main = self._main
         if main is None or main.bm25 is None or self._merge_thread is not None:
             return  # without statistics to score a delta with, the next search builds synchronously
-        if len(self._changed) <= max(MIN_DELTA, DELTA_FRACTION * len(main.ids)):
+        if len(self._changes) <= max(MIN_DELTA, DELTA_FRACTION * len(main.ids)):
             return
         self._merge_thread = threading.Thread(
             target=self._merge_in_background, name="bm25-merge", daemon=True
@@ -348,14 +419,15 @@ class LexicalIndex:
             with self._change_lock:
                 self._merge_thread = None
 
-    def _install(self, main: _MainSegment, generation: int) -> None:
+    def _install(self, stored: _StoredTerms, main: _MainSegment, generation: int) -> None:
         with self._change_lock:
             if generation != self._generation:
                 return  # replace_all came after the snapshot: the next search builds from its records
             # The changes after the snapshot stay in the delta; the ones before are in the new segment.
-            self._changed = {
-                owner_id: version for owner_id, version in self._changed.items() if version > main.version
+            self._changes = {
+                owner_id: change for owner_id, change in self._changes.items() if change[0] > main.version
             }
+            self._stored = stored
             self._main = main
             self._segments = None
             self._merges += 1
@@ -377,12 +449,10 @@ class LexicalIndex:
             segments, main, version = self._segments, self._main, self._version
             if segments is not None and segments.version == version:
                 return segments  # another search refreshed while this one waited
-            if main is None or (main.bm25 is None and self._changed):
+            if main is None or (main.bm25 is None and self._changes):
                 return None  # no main segment yet, or one without statistics to score a delta with
-            changed_ids = np.fromiter(self._changed, dtype=np.int64, count=len(self._changed))
-            current = {
-                owner_id: self._terms[owner_id] for owner_id in self._changed if owner_id in self._terms
-            }
+            changed_ids = np.fromiter(self._changes, dtype=np.int64, count=len(self._changes))
+            current = {owner_id: terms for owner_id, (_, terms) in self._changes.items() if terms is not None}
             term_count = len(self._vocabulary)
         segments = _Segments(main, _build_delta(main, changed_ids, current, term_count), version)
         with self._change_lock:
@@ -413,17 +483,42 @@ def _query_terms(main: _MainSegment, term_ids: np.ndarray, max_postings: int) ->
     return term_ids[order[:keep]]
 
 
-def _build(terms: dict[int, np.ndarray], vocabulary: dict[str, int], version: int) -> _MainSegment:
-    ids = np.sort(np.fromiter(terms.keys(), dtype=np.int64, count=len(terms)))
-    records = [terms[int(owner_id)] for owner_id in ids]
-    lengths = np.array([len(record) for record in records], dtype=np.int64)
+def _build(stored: _StoredTerms, vocabulary: dict[str, int], version: int) -> _MainSegment:
+    """bm25s's score matrix for the stored records, assembled with scipy from the flat term arrays.
+
+    bm25s.BM25.index() loops over the records in Python: at 1M solutions it took about 30 s and held
+    1.4 GB more while it ran. The same matrix (records x terms, each posting idf x term-frequency part,
+    bm25s's formulas and parameters) comes here from one sparse sum of the term counts; bm25s then
+    scores queries against it as against its own (tests/embeddings/test_lexical.py compares the two).
+    """
+    ids, lengths = stored.ids, np.diff(stored.offsets)
     if not lengths.any():
-        return _MainSegment(None, ids, version, 0.0)  # no record has a term, which bm25s cannot index
+        return _MainSegment(None, ids, version, 0.0)  # no record has a term: nothing can match
+    rows = np.repeat(np.arange(len(ids), dtype=np.int32), lengths)
+    counts = np.ones(len(stored.terms), dtype=np.float32)
+    matrix = scipy.sparse.csc_array((counts, (rows, stored.terms)), shape=(len(ids), len(vocabulary)))
+    del rows, counts
+    matrix.sum_duplicates()  # the conversion sums a term repeated in a record already; scoring relies on it
     bm25 = bm25s.BM25()
-    # bm25s adds its empty token to the vocabulary it is given: it gets its own copy.
-    bm25.index((records, vocabulary), show_progress=False)
-    # The mean bm25s takes internally, computed the same way.
-    return _MainSegment(bm25, ids, version, float(lengths.mean()))
+    bm25.nonoccurrence_array = None  # as index() leaves it for the Lucene variant
+    bm25.scores = {
+        "data": matrix.data,
+        "indices": matrix.indices,
+        "indptr": matrix.indptr,
+        "num_docs": len(ids),
+    }
+    document_frequencies = np.diff(matrix.indptr)
+    idf = np.repeat(_idf(bm25, document_frequencies), document_frequencies)
+    average_length = float(lengths.mean())  # as bm25s takes it
+    record_lengths = lengths.astype(np.float32)
+    data = matrix.data
+    for start in range(0, len(data), _SCORING_CHUNK):  # in chunks: each step's temporaries stay small
+        chunk = slice(start, start + _SCORING_CHUNK)
+        frequencies = _term_frequency_component(
+            bm25, data[chunk], record_lengths[matrix.indices[chunk]], average_length
+        )
+        data[chunk] = idf[chunk] * frequencies
+    return _MainSegment(bm25, ids, version, average_length)
 
 
 def _idf(bm25: bm25s.BM25, document_frequencies: np.ndarray) -> np.ndarray:

@@ -219,14 +219,12 @@ class RecordIndex:
 
     def _load_lexical(self) -> None:
         # A change landing during the read is replayed by the next catch-up, harmlessly.
-        ids: list[int] = []
-        terms: list[list[str]] = []
         with self._sessions() as session:
             names = self.kpi_names = kpi_names(session)
-            for rows in repository.iter_lexical_rows(session, kind=self.kind):
-                ids += [row[0] for row in rows]
-                terms += [LexicalDocument.of_row(row).terms(names) for row in rows]
-        self.lexical.replace_all(ids, terms)
+            self.lexical.load(
+                ([row[0] for row in rows], [LexicalDocument.of_row(row).terms(names) for row in rows])
+                for rows in repository.iter_lexical_rows(session, kind=self.kind)
+            )
         # Built here rather than by the first search, which would otherwise wait for it (half a minute
         # at a million records) after the service has said it is ready.
         self.lexical.merge()

@@ -8,6 +8,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import bm25s
+import bm25s.tokenization
 import numpy as np
 import pytest
 
@@ -318,3 +320,47 @@ def test_a_merge_from_before_a_replace_all_is_thrown_away(monkeypatch: pytest.Mo
     assert _wait_for(lambda: not any(thread.name == "bm25-merge" for thread in threading.enumerate()))
     assert _ids(index.search(["leak", "report"], 100)) == [100]
     assert len(index) == 2
+
+
+def test_loading_in_batches_out_of_order_equals_loading_at_once() -> None:
+    batched, at_once = LexicalIndex(), LexicalIndex()
+    batched.load([([5, 9], [["pipe", "leak"], ["bus"]]), ([2, 5], [["water", "leak"], ["pipe", "burst"]])])
+    at_once.replace_all([2, 5, 9], [["water", "leak"], ["pipe", "burst"], ["bus"]])
+
+    assert len(batched) == len(at_once) == 3
+    for query in (["leak"], ["pipe"], ["bus", "water"]):
+        assert batched.search(query, 5) == at_once.search(query, 5)
+
+
+def test_the_record_count_follows_upserts_and_removals_of_present_and_absent_ids() -> None:
+    index = LexicalIndex()
+    index.replace_all([1, 2], [["pipe"], ["bus"]])
+    index.search(["pipe"], 1)  # a main segment, so that later changes go to the delta
+
+    index.upsert([2, 3, 3], [["tram"], ["leak"], ["leak", "pipe"]])
+    index.remove([1, 1, 99])
+    assert len(index) == 2
+    index.merge()
+    assert len(index) == 2
+    assert {owner_id for owner_id, _ in index.search(["pipe", "tram", "bus"], 5)} == {2, 3}
+
+
+def test_the_main_segment_scores_as_bm25s_own_index() -> None:
+    rng = np.random.default_rng(7)
+    records = [[f"t{term}" for term in rng.zipf(1.5, size=rng.integers(1, 30)) % 60] for _ in range(300)]
+    index = LexicalIndex()
+    index.replace_all(list(range(1, 301)), records)
+    reference = bm25s.BM25()
+    reference.index(bm25s.tokenization.Tokenized(*_token_ids(records)), show_progress=False)
+
+    for query in (["t1"], ["t2", "t3", "t5"], ["t0", "t7", "t11", "t40"]):
+        vocabulary = reference.vocab_dict
+        expected = reference.get_scores([term for term in query if term in vocabulary])
+        np.testing.assert_allclose(index.scores(query, list(range(1, 301))), expected, rtol=1e-5)
+
+
+def _token_ids(records: list[list[str]]) -> tuple[list[list[int]], dict[str, int]]:
+    vocabulary: dict[str, int] = {}
+    return [
+        [vocabulary.setdefault(term, len(vocabulary)) for term in record] for record in records
+    ], vocabulary
