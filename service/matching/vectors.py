@@ -1,5 +1,6 @@
 """Keeping a record's stored vector in step with its text: encode only what changed."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,21 +16,35 @@ class EncodedText:
     vector: np.ndarray | None  # None when the stored vector already belongs to this exact text
 
 
-def encode_if_changed(
-    session: Session, *, encoder: Encoder, kind: str, owner_id: int | None, text: str
-) -> EncodedText:
-    """Encode `text` unless the record's stored vector was made from the same text by the same model.
+def encode_changed(
+    session: Session, *, encoder: Encoder, kind: str, owner_ids: Sequence[int | None], texts: Sequence[str]
+) -> list[EncodedText]:
+    """Each text encoded, unless its record's stored vector was made from the same text by the same
+    model (owner id None: a new record); the changed texts are encoded in one call.
 
-    Call it before the write starts: encoding takes tens of milliseconds and must not hold a write lock.
+    Call it before the write starts: encoding takes tens of milliseconds a text and must not hold a
+    write lock.
     """
-    text_hash = content_hash(text)
-    if owner_id is not None:
-        stored = repository.get_stored_vector(
-            session, kind=kind, owner_id=owner_id, model_id=encoder.model_id
-        )
-        if stored is not None and stored.content_hash == text_hash:
-            return EncodedText(text_hash, None)
-    return EncodedText(text_hash, encoder.encode_passages([text])[0])
+    hashes = [content_hash(text) for text in texts]
+    unchanged = [
+        _has_vector_of(session, kind=kind, owner_id=owner_id, model_id=encoder.model_id, text_hash=text_hash)
+        for owner_id, text_hash in zip(owner_ids, hashes, strict=True)
+    ]
+    changed = [text for text, same in zip(texts, unchanged, strict=True) if not same]
+    vectors = iter(encoder.encode_passages(changed) if changed else [])
+    return [
+        EncodedText(text_hash, None if same else next(vectors))
+        for text_hash, same in zip(hashes, unchanged, strict=True)
+    ]
+
+
+def _has_vector_of(
+    session: Session, *, kind: str, owner_id: int | None, model_id: str, text_hash: str
+) -> bool:
+    if owner_id is None:
+        return False
+    stored = repository.get_stored_vector(session, kind=kind, owner_id=owner_id, model_id=model_id)
+    return stored is not None and stored.content_hash == text_hash
 
 
 def store_encoded(

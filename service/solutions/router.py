@@ -1,13 +1,23 @@
 """HTTP layer for solutions."""
 
+from typing import NoReturn
+
 from fastapi import APIRouter, status
 
-from service.auth import CallerDep, SolutionWriterDep, ensure_supplier, sees_solution
+from service.auth import CallerDep, Principal, SolutionWriterDep, ensure_supplier, sees_solution
 from service.deps import IndexesDep, SessionDep
-from service.errors import NotFoundError
+from service.errors import FieldError, FieldErrors, NotFoundError
+from service.openapi_errors import error_responses
 from service.pagination import Page, PageDep
 from service.solutions import repository, service
-from service.solutions.schemas import SolutionCreate, SolutionRead, SolutionStatus, SolutionUpdate
+from service.solutions.schemas import (
+    SolutionBatchCreate,
+    SolutionBatchUpdate,
+    SolutionCreate,
+    SolutionRead,
+    SolutionStatus,
+    SolutionUpdate,
+)
 from service.text_fields import RecordId
 
 router = APIRouter(prefix="/api/v1/solutions", tags=["solutions"])
@@ -18,12 +28,60 @@ def create_solution(
     session: SessionDep, indexes: IndexesDep, writer: SolutionWriterDep, solution_in: SolutionCreate
 ) -> SolutionRead:
     """Register a solution; searchable as soon as this returns. A supplier's solution is its own."""
-    if writer.role == "supplier" and solution_in.supplier_id is None:
-        solution_in = solution_in.model_copy(update={"supplier_id": writer.supplier_id})
+    solution_in = _own_by_default(writer, solution_in)
     ensure_supplier(writer, solution_in.supplier_id)
     return SolutionRead.model_validate(
         service.create(session=session, indexes=indexes, solution_in=solution_in)
     )
+
+
+@router.post("/batch", response_model=list[SolutionRead], status_code=status.HTTP_201_CREATED)
+def create_solutions(
+    session: SessionDep, indexes: IndexesDep, writer: SolutionWriterDep, batch: SolutionBatchCreate
+) -> list[SolutionRead]:
+    """Register up to 500 solutions in one transaction: all of them, or none when one is wrong (the
+    answer names it). Their texts are encoded together. A supplier's solutions are its own."""
+    items = [_own_by_default(writer, item) for item in batch.items]
+    for item in items:
+        ensure_supplier(writer, item.supplier_id)
+    created = service.create_many(session=session, indexes=indexes, solutions_in=items)
+    return [SolutionRead.model_validate(solution) for solution in created]
+
+
+@router.patch("/batch", response_model=list[SolutionRead], responses=error_responses(404))
+def update_solutions(
+    session: SessionDep, indexes: IndexesDep, writer: SolutionWriterDep, batch: SolutionBatchUpdate
+) -> list[SolutionRead]:
+    """Change up to 500 solutions in one transaction: all of them, or none when one is wrong. As with
+    PATCH of one, an unchanged text is not encoded again, so sending a whole catalogue again is cheap."""
+    ids = [item.id for item in batch.items]
+    repeated = [
+        FieldError(("items", position, "id"), f"solution {owner_id} is in the batch more than once")
+        for position, owner_id in enumerate(ids)
+        if owner_id in ids[:position]
+    ]
+    if repeated:
+        raise FieldErrors(repeated)
+    found = repository.solutions_by_id(session, ids)
+    solutions = [found.get(owner_id) or _not_found(owner_id) for owner_id in ids]
+    for solution, item in zip(solutions, batch.items, strict=True):
+        ensure_supplier(writer, solution.supplier_id)
+        if "supplier_id" in item.model_fields_set:
+            ensure_supplier(writer, item.supplier_id)
+    changes = [SolutionUpdate(**item.model_dump(exclude_unset=True, exclude={"id"})) for item in batch.items]
+    service.update_many(session=session, indexes=indexes, solutions=solutions, changes=changes)
+    return [SolutionRead.model_validate(solution) for solution in solutions]
+
+
+def _own_by_default(writer: Principal, solution_in: SolutionCreate) -> SolutionCreate:
+    """A supplier's new solution is its own unless it names its supplier."""
+    if writer.role == "supplier" and solution_in.supplier_id is None:
+        return solution_in.model_copy(update={"supplier_id": writer.supplier_id})
+    return solution_in
+
+
+def _not_found(solution_id: int) -> NoReturn:
+    raise NotFoundError("Solution", solution_id)
 
 
 @router.get("", response_model=Page[SolutionRead])

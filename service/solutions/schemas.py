@@ -53,6 +53,21 @@ class SolutionUpdate(BaseModel):
     status: SolutionStatus | None = None
 
 
+MAX_BATCH = 500  # solutions per batch: one transaction, and well inside the 16 MiB request limit
+
+
+class SolutionBatchCreate(BaseModel):
+    items: list[SolutionCreate] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class SolutionBatchUpdateItem(SolutionUpdate):
+    id: RecordId = Field(description="The solution to change.")
+
+
+class SolutionBatchUpdate(BaseModel):
+    items: list[SolutionBatchUpdateItem] = Field(min_length=1, max_length=MAX_BATCH)
+
+
 class SolutionRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 

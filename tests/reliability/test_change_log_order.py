@@ -17,7 +17,7 @@ from service.db import make_engine, make_session_factory
 from service.matching.indexes import MatchingIndexes
 from service.matching.record_writes import insert_record
 from service.matching.repository import record_text
-from service.matching.vectors import encode_if_changed, store_encoded
+from service.matching.vectors import encode_changed, store_encoded
 from service.needs.models import Need
 
 pytestmark = pytest.mark.postgres
@@ -51,8 +51,12 @@ def test_a_follower_does_not_skip_a_change_committed_after_a_later_one(
     early = Need(title="Early", description="Water leaks in old pipes.", language="en", kpi_codes=[])
     first.add(early)
     first.flush()
-    encoded = encode_if_changed(
-        first, encoder=encoder, kind="need", owner_id=None, text=record_text(early.title, early.description)
+    [encoded] = encode_changed(
+        first,
+        encoder=encoder,
+        kind="need",
+        owner_ids=[None],
+        texts=[record_text(early.title, early.description)],
     )
     store_encoded(first, model_id=encoder.model_id, kind="need", owner_id=early.id, encoded=encoded)
     first.flush()

@@ -220,6 +220,22 @@ CASES = [
         lambda w, a: ("PATCH", f"/api/v1/solutions/{_solution(w, a)}", {"trl": 7}),
     ),
     Case(
+        "POST",
+        "/api/v1/solutions/batch",
+        SOLUTION_OWNERS,
+        lambda w, a: (
+            "POST",
+            "/api/v1/solutions/batch",
+            {"items": [{**SOLUTION, "supplier_id": w.supplier_id}]},
+        ),
+    ),
+    Case(
+        "PATCH",
+        "/api/v1/solutions/batch",
+        SOLUTION_OWNERS,
+        lambda w, a: ("PATCH", "/api/v1/solutions/batch", {"items": [{"id": _solution(w, a), "trl": 7}]}),
+    ),
+    Case(
         "DELETE",
         "/api/v1/solutions/{solution_id}",
         SOLUTION_OWNERS,
