@@ -77,15 +77,19 @@ def check_targets(results: BenchResults) -> list[TargetCheck]:
     if results.ingest is None:
         checks.append(TargetCheck("re-ingest unchanged ≥ 50x faster than first ingest", "–", "not measured"))
     else:
-        checks.append(
-            _check(
-                "re-ingest unchanged ≥ 50x faster than first ingest",
-                results.ingest.reingest_speedup,
-                50,
-                at_most=False,
-                unit="x",
+        for name, ingest_pass in (
+            (f"in batches of {results.ingest.batch_size}", results.ingest.batched),
+            ("one record a request", results.ingest.one_by_one),
+        ):
+            checks.append(
+                _check(
+                    f"re-ingest unchanged ≥ 50x faster than first ingest, {name}",
+                    ingest_pass.reingest_speedup,
+                    50,
+                    at_most=False,
+                    unit="x",
+                )
             )
-        )
     for result in results.sizes:
         label = format_size(result.size)
         if not result.ranking_parameter:
@@ -192,32 +196,38 @@ def _ingest_section(results: BenchResults) -> list[str]:
     lines = [
         "## Ingest through the API (real encoding)",
         "",
-        "`POST /api/v1/solutions` one record at a time from one client (each request encodes its text before "
-        "it writes), then `PATCH` of every record with the same content (unchanged text is never re-encoded). "
-        "The encoder alone was measured in the bench process on the same texts, with no server running "
-        f"(batches: the first {ingest.encoder_batch_texts} texts).",
+        "The same records sent two ways, each to its own fresh server and database: one record a request "
+        "(`POST /api/v1/solutions`, then `PATCH` of each with the same content), and in batches of "
+        f"{ingest.batch_size} (`POST`, then `PATCH`, of `/api/v1/solutions/batch`: one transaction and one "
+        "encoder call a batch), as an importer of a catalogue sends them. Unchanged text is never "
+        "encoded again. The encoder alone was measured in the bench process on the same texts, with no "
+        f"server running (batches: the first {ingest.encoder_batch_texts} texts): "
+        f"{_num(ingest.encoder_single_texts_per_second, 2)} texts/s one text a call, "
+        f"{_num(ingest.encoder_batch_texts_per_second, 2)} texts/s in batches of up to 32.",
         "",
     ]
     return lines + _table(
         [
+            "records sent",
             "records",
             "first ingest records/s",
-            "encoder alone, 1 text per call, texts/s",
-            "encoder alone, batches of up to 32, texts/s",
             "re-ingest unchanged records/s",
             "re-ingest speed-up",
             "errors",
         ],
         [
             [
+                name,
                 f"{ingest.records:,}",
-                _num(ingest.first_records_per_second, 2),
-                _num(ingest.encoder_single_texts_per_second, 2),
-                _num(ingest.encoder_batch_texts_per_second, 2),
-                _num(ingest.reingest_records_per_second),
-                f"{_num(ingest.reingest_speedup)}x",
-                str(ingest.errors),
+                _num(ingest_pass.first_records_per_second, 2),
+                _num(ingest_pass.reingest_records_per_second),
+                f"{_num(ingest_pass.reingest_speedup)}x",
+                str(ingest_pass.errors),
             ]
+            for name, ingest_pass in (
+                ("one a request", ingest.one_by_one),
+                (f"in batches of {ingest.batch_size}", ingest.batched),
+            )
         ],
     )
 
