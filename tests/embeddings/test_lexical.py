@@ -240,18 +240,24 @@ def test_a_delta_past_its_bound_is_merged_in_the_background_into_exact_scores() 
         assert _ids(index.search(query, 10)) == _ids(fresh.search(query, 10))
 
 
-@pytest.mark.usefixtures("small_delta_bound")
-def test_writes_during_a_merge_are_neither_lost_nor_counted_twice(monkeypatch: pytest.MonkeyPatch) -> None:
-    index = _searched({owner_id: f"leak report {owner_id}" for owner_id in range(1, 21)})
+def _hold_builds(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threading.Event]:
+    """Main-segment builds set `started`, then wait for `release`: a merge held open."""
     started, release = threading.Event(), threading.Event()
     build = lexical._build
 
-    def slow_build(*arguments: Any) -> Any:
+    def held_build(*arguments: Any) -> Any:
         started.set()
         release.wait(10)
         return build(*arguments)
 
-    monkeypatch.setattr(lexical, "_build", slow_build)
+    monkeypatch.setattr(lexical, "_build", held_build)
+    return started, release
+
+
+@pytest.mark.usefixtures("small_delta_bound")
+def test_writes_during_a_merge_are_neither_lost_nor_counted_twice(monkeypatch: pytest.MonkeyPatch) -> None:
+    index = _searched({owner_id: f"leak report {owner_id}" for owner_id in range(1, 21)})
+    started, release = _hold_builds(monkeypatch)
     try:
         index.upsert(range(21, 31), [["leak", "report"]] * 10)  # past the bound: a merge starts
         assert started.wait(5)
@@ -302,15 +308,7 @@ def test_a_failed_merge_is_logged_the_delta_keeps_serving_and_the_next_write_ret
 @pytest.mark.usefixtures("small_delta_bound")
 def test_a_merge_from_before_a_replace_all_is_thrown_away(monkeypatch: pytest.MonkeyPatch) -> None:
     index = _searched({owner_id: f"leak report {owner_id}" for owner_id in range(1, 21)})
-    started, release = threading.Event(), threading.Event()
-    build = lexical._build
-
-    def slow_build(*arguments: Any) -> Any:
-        started.set()
-        release.wait(10)
-        return build(*arguments)
-
-    monkeypatch.setattr(lexical, "_build", slow_build)
+    started, release = _hold_builds(monkeypatch)
     try:
         index.upsert(range(21, 31), [["leak", "report"]] * 10)
         assert started.wait(5)
