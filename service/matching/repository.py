@@ -29,6 +29,20 @@ def get_stored_vector(session: Session, *, kind: str, owner_id: int, model_id: s
     return session.scalars(statement).one_or_none()
 
 
+def content_hashes_of(
+    session: Session, *, kind: str, model_id: str, owner_ids: Sequence[int]
+) -> dict[int, str]:
+    """The content hash of each record's stored vector under `model_id`, without reading the vectors."""
+    if not owner_ids:
+        return {}
+    statement = select(StoredVector.owner_id, StoredVector.content_hash).where(
+        StoredVector.owner_kind == kind,
+        StoredVector.model_id == model_id,
+        StoredVector.owner_id.in_(set(owner_ids)),
+    )
+    return {owner_id: text_hash for owner_id, text_hash in session.execute(statement)}
+
+
 def put_stored_vector(
     session: Session, *, kind: str, owner_id: int, model_id: str, content_hash: str, vector: np.ndarray
 ) -> None:

@@ -26,8 +26,14 @@ def encode_changed(
     write lock.
     """
     hashes = [content_hash(text) for text in texts]
+    stored = repository.content_hashes_of(
+        session,
+        kind=kind,
+        model_id=encoder.model_id,
+        owner_ids=[owner_id for owner_id in owner_ids if owner_id is not None],
+    )
     unchanged = [
-        _has_vector_of(session, kind=kind, owner_id=owner_id, model_id=encoder.model_id, text_hash=text_hash)
+        owner_id is not None and stored.get(owner_id) == text_hash
         for owner_id, text_hash in zip(owner_ids, hashes, strict=True)
     ]
     changed = [text for text, same in zip(texts, unchanged, strict=True) if not same]
@@ -36,15 +42,6 @@ def encode_changed(
         EncodedText(text_hash, None if same else next(vectors))
         for text_hash, same in zip(hashes, unchanged, strict=True)
     ]
-
-
-def _has_vector_of(
-    session: Session, *, kind: str, owner_id: int | None, model_id: str, text_hash: str
-) -> bool:
-    if owner_id is None:
-        return False
-    stored = repository.get_stored_vector(session, kind=kind, owner_id=owner_id, model_id=model_id)
-    return stored is not None and stored.content_hash == text_hash
 
 
 def store_encoded(
