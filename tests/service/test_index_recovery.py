@@ -55,6 +55,8 @@ def test_restart_loads_snapshot_and_keeps_every_record(settings: Settings, encod
     server = start_server(settings, encoder)
     try:
         assert_index_equals_database(_app(server))
+        # BM25 is built by the start, not left to the first search to wait for.
+        assert _app(server).state.indexes.needs.lexical.merges == 1
         with server.client() as api:
             assert api.get("/health").json()["indexed_needs"] == 3
             assert [
