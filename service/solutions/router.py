@@ -55,10 +55,11 @@ def update_solutions(
     """Change up to 500 solutions in one transaction: all of them, or none when one is wrong. As with
     PATCH of one, an unchanged text is not encoded again, so sending a whole catalogue again is cheap."""
     ids = [item.id for item in batch.items]
+    first_at: dict[int, int] = {}
     repeated = [
         FieldError(("items", position, "id"), f"solution {owner_id} is in the batch more than once")
         for position, owner_id in enumerate(ids)
-        if owner_id in ids[:position]
+        if first_at.setdefault(owner_id, position) != position
     ]
     if repeated:
         raise FieldErrors(repeated)
