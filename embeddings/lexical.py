@@ -41,12 +41,12 @@ MAX_QUERY_POSTINGS = 100_000
 # count moves by 2% at most (a term's idf by about 0.02); only a term that the changes themselves make
 # common is over-weighted until the merge. The bound also caps what the delta costs: a 20,000-record
 # delta (the bound at a million records) added 0.2 ms to a search and 20 ms to the first search after
-# a write (measured at 200,000 records), while a merge takes about 28 µs a record, so merging at every
-# 2% spends about 1.4 ms of background work per change. MIN_DELTA keeps a small index from merging at
-# every burst of writes.
+# a write (measured at 200,000 records), while a merge takes about 2.7 µs a record (0.53 s at 200,000),
+# so merging at every 2% spends about 0.13 ms of background work per change. MIN_DELTA keeps a small
+# index from merging at every burst of writes.
 MIN_DELTA = 2_000
-_SCORING_CHUNK = 4_000_000  # postings scored at once when a main segment is built
 DELTA_FRACTION = 0.02
+_SCORING_CHUNK = 4_000_000  # postings scored at once when a main segment is built
 
 _STEMMER_NAMES = {"no": "norwegian", "en": "english"}
 _STOP_WORDS = {
@@ -487,7 +487,7 @@ def _build(stored: _StoredTerms, vocabulary: dict[str, int], version: int) -> _M
     """bm25s's score matrix for the stored records, assembled with scipy from the flat term arrays.
 
     bm25s.BM25.index() loops over the records in Python: at 1M solutions it took about 30 s and held
-    1.4 GB more while it ran. The same matrix (records x terms, each posting idf x term-frequency part,
+    1.3 GB more while it ran. The same matrix (records x terms, each posting idf x term-frequency part,
     bm25s's formulas and parameters) comes here from one sparse sum of the term counts; bm25s then
     scores queries against it as against its own (tests/embeddings/test_lexical.py compares the two).
     """
