@@ -4,10 +4,12 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 
 from fastapi import FastAPI
 from pydantic import BaseModel
-from sqlalchemy import text
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session, sessionmaker
 
 from embeddings import Encoder, load_encoder
 from service import __doc__ as service_doc
@@ -50,41 +52,69 @@ class Health(BaseModel):
     indexed_solutions: int
 
 
-def create_app(settings: Settings | None = None, encoder: Encoder | None = None) -> FastAPI:
-    """The application; `encoder` may be passed in so tests and tools load a model once."""
+@dataclass
+class _OpenedService:
+    """What start-up builds: the database engine, the encoder's indexes and the admin token."""
+
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    indexes: MatchingIndexes
+    admin_token: str
+
+
+def _open_service(settings: Settings, encoder: Encoder | None, metrics: ServiceMetrics) -> _OpenedService:
+    database_url = settings.resolved_database_url
+    upgrade_to_head(database_url)
+    engine = make_engine(database_url)
+    session_factory = make_session_factory(engine)
+    loaded_encoder = encoder or load_encoder(
+        settings.encoder, threads=settings.encoder_threads, cache_dir=settings.data_dir / "models"
+    )
+    indexes = MatchingIndexes.create(
+        encoder=metrics.timed(loaded_encoder),
+        index_dir=settings.index_dir,
+        session_factory=session_factory,
+        snapshot_every=settings.snapshot_every,
+    )
+    for line in indexes.open():
+        log.info(line)
+    metrics.watch(indexes)
+    return _OpenedService(engine, session_factory, indexes, resolve_admin_token(settings))
+
+
+def create_app(
+    settings: Settings | None = None, encoder: Encoder | None = None, *, open_now: bool = False
+) -> FastAPI:
+    """The application; `encoder` may be passed in so tests and tools load a model once.
+
+    With `open_now`, start-up (migrations, encoder, indexes) happens here rather than when the app
+    starts serving: worker processes forked afterwards share those pages instead of each loading a copy.
+    """
     settings = settings or get_settings()
     metrics = ServiceMetrics()
+    opened = _open_service(settings, encoder, metrics) if open_now else None
+    if opened:
+        gc.freeze()  # before the fork, so that no worker's collections write to the shared pages
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         logging.basicConfig(
             level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
         )
-        database_url = settings.resolved_database_url
-        upgrade_to_head(database_url)
-        engine = make_engine(database_url)
-        session_factory = make_session_factory(engine)
-        loaded_encoder = encoder or load_encoder(
-            settings.encoder, threads=settings.encoder_threads, cache_dir=settings.data_dir / "models"
-        )
-        indexes = MatchingIndexes.create(
-            encoder=metrics.timed(loaded_encoder),
-            index_dir=settings.index_dir,
-            session_factory=session_factory,
-            snapshot_every=settings.snapshot_every,
-        )
-        for line in indexes.open():
-            log.info(line)
+        service = opened or _open_service(settings, encoder, metrics)
+        if opened:
+            # This may be a forked worker: the pool's connections belong to the process that opened them.
+            service.engine.dispose(close=False)
+        indexes = service.indexes
         # Writes through other processes on the same database reach this index through the follower.
         follower = IndexFollower(indexes, settings.follow_interval) if settings.follow_interval else None
         if follower:
             follower.start()
         app.state.settings = settings
-        app.state.engine = engine
-        app.state.session_factory = session_factory
+        app.state.engine = service.engine
+        app.state.session_factory = service.session_factory
         app.state.indexes = indexes
-        metrics.watch(indexes)
-        app.state.admin_token = resolve_admin_token(settings)
+        app.state.admin_token = service.admin_token
         # What start-up built (modules, the encoder, the indexes' Python objects) lives as long as the
         # service; frozen, a full collection no longer walks it (67 ms each time, measured with 1M solutions).
         gc.freeze()
@@ -93,7 +123,7 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None)
         if follower:
             follower.stop()
         indexes.save_snapshots()
-        engine.dispose()
+        service.engine.dispose()
 
     app = FastAPI(
         title="Innomatch",

@@ -24,6 +24,10 @@ app.add_typer(tokens_cli, name="tokens")
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Worker processes, sharing one start-up (default: INNOMATCH_WORKERS, 1)."),
+    ] = None,
 ) -> None:
     """Serve the API and pages (OpenAPI at /docs); logs go to stderr as JSON lines (INNOMATCH_LOG_FORMAT)."""
     from service.app import create_app
@@ -31,10 +35,16 @@ def serve(
 
     settings = get_settings()
     configure_logging(level=settings.log_level, log_format=settings.log_format)
+    workers = workers or settings.workers
+    if workers > 1:
+        from service.serving import serve_in_workers
+
+        serve_in_workers(create_app(settings, open_now=True), host=host, port=port, workers=workers)
+        return
     # log_config=None: uvicorn's loggers go through ours. Our request log replaces its access log,
     # which would print raw paths and query strings.
     uvicorn.run(
-        create_app(),
+        create_app(settings),
         host=host,
         port=port,
         log_level=settings.log_level.lower(),

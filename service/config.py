@@ -52,6 +52,14 @@ class Settings(BaseSettings):
             " (several processes on one PostgreSQL database); 0 turns the follower off."
         ),
     )
+    workers: int = Field(
+        default=1,
+        ge=1,
+        description=(
+            "Worker processes of `innomatch serve`, forked after start-up so that they share the loaded"
+            " indexes; one uses about one core."
+        ),
+    )
     # 16 MiB: a KPI observation batch at its 50,000 limit is about 13 MiB with the seed data's sources.
     max_request_bytes: int = Field(
         default=16 * 1024 * 1024,
