@@ -4,19 +4,22 @@ Layout of a snapshot directory: ``index.faiss`` (faiss.write_index output) and `
 The manifest names the index's kind (``index_kind``, e.g. exact or ivf); manifests written before the
 field existed held exact indexes, so its absence reads as ``exact``.
 A save writes both to temporary files in the same directory, fsyncs them, renames the index and then
-the manifest over the old ones, and fsyncs the directory. The manifest carries the index file's sha256,
+the manifest over the old ones (holding a lock across processes, see ``snapshot_lock``), and fsyncs
+the directory. The manifest carries the index file's sha256,
 so a crash between the two renames (new index, old manifest) is caught at load as a checksum mismatch.
 The snapshot is only a cache of SQL: every failure to load is a SnapshotError, and the caller rebuilds.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +30,7 @@ import faiss
 FORMAT_VERSION = 1
 INDEX_FILE_NAME = "index.faiss"
 MANIFEST_FILE_NAME = "manifest.json"
+LOCK_FILE_NAME = ".lock"
 TEMP_SUFFIX = ".tmp"
 
 _T = TypeVar("_T")
@@ -133,8 +137,9 @@ def write_snapshot(
             manifest_file.write(manifest.to_json())
             manifest_file.flush()
             os.fsync(manifest_file.fileno())
-        os.replace(index_temp, directory / INDEX_FILE_NAME)
-        os.replace(manifest_temp, directory / MANIFEST_FILE_NAME)
+        with snapshot_lock(directory, exclusive=True):
+            os.replace(index_temp, directory / INDEX_FILE_NAME)
+            os.replace(manifest_temp, directory / MANIFEST_FILE_NAME)
     finally:
         # After a successful rename the temp names are gone; otherwise leave no debris behind.
         for temp in (index_temp, manifest_temp):
@@ -145,6 +150,14 @@ def write_snapshot(
 
 def read_snapshot(directory: Path) -> tuple[faiss.Index, IndexManifest]:
     """Read and verify a snapshot; raise SnapshotError (and nothing else) when it cannot be trusted."""
+    try:
+        with snapshot_lock(directory, exclusive=False):
+            return _read_snapshot(directory)
+    except OSError as error:  # no directory, or one this process may not write its lock file into
+        raise SnapshotError(f"no readable snapshot manifest in {directory}: {error}") from error
+
+
+def _read_snapshot(directory: Path) -> tuple[faiss.Index, IndexManifest]:
     try:
         manifest_text = (directory / MANIFEST_FILE_NAME).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -166,6 +179,19 @@ def read_snapshot(directory: Path) -> tuple[faiss.Index, IndexManifest]:
     except Exception as error:  # faiss reports every parse failure as RuntimeError; OSError for I/O
         raise SnapshotError(f"cannot read snapshot index in {directory}: {error}") from error
     return index, manifest
+
+
+@contextmanager
+def snapshot_lock(directory: Path, *, exclusive: bool) -> Iterator[None]:
+    """A lock on the snapshot in ``directory`` across processes (several workers share one directory):
+    a save holds it exclusively over its two renames, a read shares it while it reads both files, so
+    no reader or other save sees one save's index beside another's manifest."""
+    with open(directory / LOCK_FILE_NAME, "a+b") as lock_file:
+        fcntl.flock(lock_file, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock_file, fcntl.LOCK_UN)
 
 
 def _temp_path(directory: Path, final_name: str) -> Path:

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from embeddings import IndexManifest, SnapshotError, VectorIndex
-from embeddings.snapshot import INDEX_FILE_NAME, MANIFEST_FILE_NAME
+from embeddings.snapshot import INDEX_FILE_NAME, LOCK_FILE_NAME, MANIFEST_FILE_NAME, snapshot_lock
 
 DIM = 16
 
@@ -387,7 +387,29 @@ def test_failed_save_keeps_previous_snapshot_and_cleans_up(
 
     loaded, manifest = VectorIndex.load(saved_snapshot)
     assert manifest.last_change_seq == 9 and len(loaded) == 100
-    assert sorted(p.name for p in saved_snapshot.iterdir()) == [INDEX_FILE_NAME, MANIFEST_FILE_NAME]
+    assert sorted(p.name for p in saved_snapshot.iterdir()) == [
+        LOCK_FILE_NAME,
+        INDEX_FILE_NAME,
+        MANIFEST_FILE_NAME,
+    ]
+
+
+def test_a_save_waits_for_the_snapshot_lock_another_process_holds(saved_snapshot: Path) -> None:
+    # flock locks belong to an open file, so this lock excludes the save's own as another process's would.
+    index = VectorIndex(DIM)
+    index.upsert([1], unit_rows(1, seed=23))
+    with snapshot_lock(saved_snapshot, exclusive=False):  # a worker reading the snapshot at start-up
+        saving = threading.Thread(
+            target=index.save, args=(saved_snapshot,), kwargs={"model_id": "m", "last_change_seq": 10}
+        )
+        saving.start()
+        saving.join(timeout=0.5)
+        assert saving.is_alive()
+        manifest = json.loads((saved_snapshot / MANIFEST_FILE_NAME).read_text())
+        assert manifest["last_change_seq"] == 9  # neither file renamed while the reader holds the lock
+    saving.join(timeout=10)
+    assert not saving.is_alive()
+    assert VectorIndex.load(saved_snapshot)[1].last_change_seq == 10
 
 
 def test_crash_between_the_two_renames_is_detected(
