@@ -1,6 +1,7 @@
 """What one bench run does: sizes, request counts and time bounds, read from the command line."""
 
 import argparse
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +43,7 @@ class BenchOptions:
     warmup: int = 20
     phase_seconds: float = 60.0  # upper bound of one latency phase, whatever `requests` says
     clients: int = 8
+    workers: int = field(default_factory=lambda: os.cpu_count() or 1)  # `innomatch serve --workers`
     load_seconds: float = 20.0  # duration of each concurrent-throughput phase
     load_requests: int = 20_000  # and its upper bound in requests
     peer: bool = True
@@ -100,6 +102,9 @@ def _parser() -> argparse.ArgumentParser:
         "--phase-seconds", type=float, metavar="SECONDS", help="upper bound of one latency phase"
     )
     sizes.add_argument("--clients", type=int, metavar="N", help="concurrent clients in the throughput phase")
+    sizes.add_argument(
+        "--workers", type=int, metavar="N", help="worker processes of each server (default: one per core)"
+    )
     sizes.add_argument(
         "--load-seconds", type=float, metavar="SECONDS", help="duration of each throughput phase"
     )

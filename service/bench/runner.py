@@ -127,6 +127,7 @@ def measure_size(
         database_url=population.database_url,
         log_path=log_path,
         start_timeout=options.server_start_timeout,
+        workers=options.workers,
     )
     queries = adhoc_queries(population.need_texts)
     with server:

@@ -48,17 +48,41 @@ def innomatch_command(*arguments: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Memory:
-    resident_mb: float  # VmRSS now
-    peak_resident_mb: float  # VmHWM: the most the process has held resident since it started
+    """The memory of the service's processes (the one started, and its workers if it forked any)."""
+
+    resident_mb: float  # the processes' summed PSS: pages they share (the loaded indexes) counted once
+    peak_resident_mb: float  # the larger of that and the started process's VmHWM (start-up loads there)
+    processes: int = 1
+
+
+def _status_mb(pid: int, field: str) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        name, _, value = line.partition(":")
+        if name == field:
+            return int(value.split()[0]) / 1024  # kB -> MiB
+    raise RuntimeError(f"/proc/{pid}/status has no {field}")
+
+
+def _proportional_mb(pid: int) -> float:
+    """PSS: each page shared by n processes counts 1/n; summed over processes, every page counts once."""
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        name, _, value = line.partition(":")
+        if name == "Pss":
+            return int(value.split()[0]) / 1024
+    raise RuntimeError(f"/proc/{pid}/smaps_rollup has no Pss")
 
 
 def read_memory(pid: int) -> Memory:
-    fields: dict[str, float] = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        name, _, value = line.partition(":")
-        if name in ("VmRSS", "VmHWM"):
-            fields[name] = int(value.split()[0]) / 1024  # kB -> MiB
-    return Memory(resident_mb=fields["VmRSS"], peak_resident_mb=fields["VmHWM"])
+    """`pid` and its children (forked workers). Workers fork after start-up, so the started process's
+    own peak (VmHWM) covers the loading; after that, the summed PSS is what the service holds."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    pids = [pid, *(int(child) for child in children)]
+    resident = sum(_proportional_mb(each) for each in pids)
+    return Memory(
+        resident_mb=resident,
+        peak_resident_mb=max(resident, _status_mb(pid, "VmHWM")),
+        processes=len(pids),
+    )
 
 
 def run_reindex(data_dir: Path, database_url: str, log_path: Path) -> float:
@@ -79,11 +103,14 @@ def run_reindex(data_dir: Path, database_url: str, log_path: Path) -> float:
 class ServerProcess:
     """`innomatch serve` for one data dir; a context manager that always stops what it started."""
 
-    def __init__(self, *, data_dir: Path, database_url: str, log_path: Path, start_timeout: float) -> None:
+    def __init__(
+        self, *, data_dir: Path, database_url: str, log_path: Path, start_timeout: float, workers: int = 1
+    ) -> None:
         self.data_dir = data_dir
         self.database_url = database_url
         self.log_path = log_path
         self.start_timeout = start_timeout
+        self.workers = workers
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.admin_token = BENCH_ADMIN_TOKEN
@@ -102,7 +129,9 @@ class ServerProcess:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as log:
             self._process = subprocess.Popen(
-                innomatch_command("serve", "--host", "127.0.0.1", "--port", str(self.port)),
+                innomatch_command(
+                    "serve", "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(self.workers)
+                ),
                 env=service_environment(self.data_dir, self.database_url),
                 stdout=log,
                 stderr=subprocess.STDOUT,

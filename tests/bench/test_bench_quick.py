@@ -38,6 +38,7 @@ def test_tiny_bench_measures_every_phase_and_reports_it(
         warmup=2,
         phase_seconds=30,
         clients=2,
+        workers=2,
         load_seconds=1,
         load_requests=40,
         base_corpus="calibration",
@@ -61,6 +62,7 @@ def test_tiny_bench_measures_every_phase_and_reports_it(
     assert size.stored_needs > 0 and size.population_seconds > 0
     assert size.reindex_seconds > 0 and size.start_seconds > 0
     assert 0 < size.memory_after_start.resident_mb <= size.memory_after_load.peak_resident_mb
+    assert size.memory_after_load.processes == 3  # the process started and its two workers
     for name in ("stored_need_hybrid", "stored_need_dense", "adhoc_text"):
         assert_ordered(getattr(size, name), name=name)
     for throughput in (size.stored_need_throughput, size.adhoc_throughput):
@@ -80,6 +82,7 @@ def test_tiny_bench_measures_every_phase_and_reports_it(
     report = options.report_path.read_text(encoding="utf-8") if options.report_path else ""
     assert report == render_report(results)
     assert "`pytest tests/bench`" in report and "## Targets" in report
+    assert "`innomatch serve --workers 2`" in report
     hybrid = size.stored_need_hybrid
     assert f"| 200 | {percentiles_text(hybrid)} |" in report
     assert "re-ingest unchanged ≥ 50x faster than first ingest" in report

@@ -6,7 +6,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,9 +52,15 @@ class ServerProcess:
 
 @contextmanager
 def server_process(
-    *, data_dir: Path, database_url: str, port: int, settings: dict[str, str] | None = None
+    *,
+    data_dir: Path,
+    database_url: str,
+    port: int,
+    settings: dict[str, str] | None = None,
+    log_file: Path | None = None,
 ) -> Iterator[ServerProcess]:
-    """A started (not yet healthy) server process; killed on exit if it still runs."""
+    """A started (not yet healthy) server process; killed on exit if it still runs. Its log (stderr)
+    goes to `log_file` when given."""
     env = {
         **os.environ,
         "INNOMATCH_DATA_DIR": str(data_dir),
@@ -63,12 +69,17 @@ def server_process(
         "INNOMATCH_LOG_LEVEL": "WARNING",
         **(settings or {}),
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "service", "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL
-    )
-    try:
-        yield ServerProcess(process, port)
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait()
+    with ExitStack() as files:
+        stderr = files.enter_context(log_file.open("ab")) if log_file else None
+        process = subprocess.Popen(
+            [sys.executable, "-m", "service", "serve", "--port", str(port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
+        try:
+            yield ServerProcess(process, port)
+        finally:
+            if process.poll() is None:
+                process.kill()
+            process.wait()
