@@ -163,7 +163,10 @@ class ServerProcess:
         process, self._process = self._process, None
         if process is None or process.poll() is not None:
             return
-        process.send_signal(signal.SIGINT)
+        # SIGTERM, as a service manager stops it. SIGINT to the forking process alone (not, as Ctrl+C
+        # does, to its whole process group) makes gunicorn send the workers SIGQUIT, which uvicorn's
+        # worker ignores, and wait out its 120 s graceful timeout before it sends SIGTERM.
+        process.send_signal(signal.SIGTERM)
         try:
             process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
