@@ -37,8 +37,9 @@ def serve(
     configure_logging(level=settings.log_level, log_format=settings.log_format)
     workers = workers or settings.workers
     if workers > 1:
-        from service.serving import serve_in_workers
+        from service.serving import ensure_port_free, serve_in_workers
 
+        ensure_port_free(host, port)  # before start-up, which takes a minute at a million solutions
         serve_in_workers(create_app(settings, open_now=True), host=host, port=port, workers=workers)
         return
     # log_config=None: uvicorn's loggers go through ours. Our request log replaces its access log,

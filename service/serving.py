@@ -8,6 +8,7 @@ database's change log like any other process on the same database (service/match
 """
 
 import logging
+import socket
 from typing import Any
 
 from fastapi import FastAPI
@@ -50,8 +51,24 @@ class _LoadedApplication(BaseApplication):
         return self._app
 
 
+def ensure_port_free(host: str, port: int) -> None:
+    """Refuse a port something already listens on. With `reuse_port` a second service started on the
+    same port would not fail: it would silently take half of the first one's connections."""
+    probe = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    # SO_REUSEADDR, so that connections of a service just stopped (TIME_WAIT) do not count; a socket
+    # still listening there does, and without SO_REUSEPORT the bind fails beside it.
+    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        probe.bind((host, port))
+    except OSError as error:
+        raise SystemExit(f"cannot serve on {host}:{port}: {error.strerror}") from error
+    finally:
+        probe.close()
+
+
 def serve_in_workers(app: FastAPI, *, host: str, port: int, workers: int) -> None:
-    """Serve `app` (created with `open_now=True`) from `workers` forked processes until SIGTERM or SIGINT."""
+    """Serve `app` (created with `open_now=True`) from `workers` forked processes until SIGTERM (or
+    Ctrl+C, which reaches every worker; SIGINT to this process alone waits out the graceful timeout)."""
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,

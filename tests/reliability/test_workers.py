@@ -1,8 +1,11 @@
 """`innomatch serve --workers 2`: workers forked after start-up share what it loaded, each follows the
-database's change log, and SIGTERM stops them all after each has saved its snapshots."""
+database's change log, a second service on the port is refused, and SIGTERM stops them all after
+each has saved its snapshots."""
 
 import shutil
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -76,6 +79,15 @@ def test_two_workers_share_start_up_follow_writes_and_stop_cleanly(
         time.sleep(4 * FOLLOW_INTERVAL)
         found = [_top_need_on_a_new_connection(server, "water leaking from pipes") for _ in range(16)]
         assert found == [need_id] * 16
+
+        # A second service on the same port is refused, rather than given half the connections.
+        second = subprocess.run(
+            [sys.executable, "-m", "service", "serve", "--port", str(server.port), "--workers", "2"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert second.returncode != 0 and "Address already in use" in second.stderr, second.stderr
 
         server.process.send_signal(signal.SIGTERM)
         assert server.process.wait(timeout=120) == 0
