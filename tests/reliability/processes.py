@@ -76,10 +76,11 @@ def server_process(
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=stderr,
+            start_new_session=True,  # its own process group: killing it kills any workers it forked
         )
         try:
             yield ServerProcess(process, port)
         finally:
             if process.poll() is None:
-                process.kill()
+                os.killpg(process.pid, signal.SIGKILL)
             process.wait()
