@@ -17,7 +17,6 @@ only; worker threads follow ``OMP_NUM_THREADS``. This module sets nothing global
 
 from __future__ import annotations
 
-import ctypes
 import threading
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -37,6 +36,7 @@ from embeddings.ann import (
     ivf_search_parameters,
     trained_ivf,
 )
+from embeddings.heap import return_freed_memory
 from embeddings.locks import ReadWriteLock
 from embeddings.snapshot import IndexManifest, SnapshotError, read_snapshot, write_snapshot
 
@@ -133,7 +133,7 @@ class VectorIndex:
             if not self._adapt_to_size() and len(id_array) >= _TRIM_AFTER_ROWS:
                 # Big batches (a rebuild) grow the index's buffers by doubling; the buffers they leave
                 # stayed resident: 2.0 GB instead of 1.6 GB after upserting 1M vectors in an IVF.
-                _return_freed_memory()
+                return_freed_memory()
 
     def remove(self, ids: IdsLike) -> int:
         """Remove ids; return how many were present (unknown ids are ignored)."""
@@ -280,7 +280,7 @@ class VectorIndex:
         with self._lock.write():
             self._index = replacement
         del current
-        _return_freed_memory()
+        return_freed_memory()
         return True
 
     def _trained_ivf(self, source: faiss.Index) -> faiss.IndexIVFFlat:
@@ -347,28 +347,6 @@ class VectorIndex:
         if not np.isfinite(vectors).all():
             raise ValueError(f"{name} contain NaN or infinite values")
         return np.ascontiguousarray(vectors)
-
-
-def _load_glibc() -> ctypes.CDLL | None:
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-        libc.malloc_trim.argtypes = [ctypes.c_size_t]
-        return libc
-    except (OSError, AttributeError):  # not glibc: nothing to trim
-        return None
-
-
-_GLIBC = _load_glibc()
-
-
-def _return_freed_memory() -> None:
-    """Hand the heap pages freed by a retired index back to the OS.
-
-    glibc keeps freed blocks resident for reuse; after re-listing a million vectors that was
-    about the old index's size again (1.5 GB) until the next allocations happened to reuse it.
-    """
-    if _GLIBC is not None:
-        _GLIBC.malloc_trim(0)
 
 
 def _new_exact(dim: int) -> faiss.IndexIDMap2:

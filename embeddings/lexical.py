@@ -24,6 +24,8 @@ import numpy as np
 import scipy.sparse
 import Stemmer
 
+from embeddings.heap import return_freed_memory
+
 __all__ = ["MAX_QUERY_POSTINGS", "MAX_QUERY_TERMS", "LexicalIndex", "QueryScores", "TextAnalyzer"]
 
 log = logging.getLogger(__name__)
@@ -46,7 +48,8 @@ MAX_QUERY_POSTINGS = 100_000
 # index from merging at every burst of writes.
 MIN_DELTA = 2_000
 DELTA_FRACTION = 0.02
-_SCORING_CHUNK = 4_000_000  # postings scored at once when a main segment is built
+# Postings counted or scored at once when a main segment is built: about 50 MiB of temporaries.
+_BUILD_CHUNK = 1_000_000
 
 _STEMMER_NAMES = {"no": "norwegian", "en": "english"}
 _STOP_WORDS = {
@@ -361,6 +364,8 @@ class LexicalIndex:
             main = _build(stored, vocabulary, version)
             del vocabulary
             self._install(stored, main, generation)
+        # The build's temporaries (195 MiB at a million records) would otherwise stay resident.
+        return_freed_memory()
 
     def score(self, query_terms: Iterable[str]) -> QueryScores:
         """Every record's BM25 score for the query, computed once for a top-k and for given ids alike."""
@@ -484,41 +489,79 @@ def _query_terms(main: _MainSegment, term_ids: np.ndarray, max_postings: int) ->
 
 
 def _build(stored: _StoredTerms, vocabulary: dict[str, int], version: int) -> _MainSegment:
-    """bm25s's score matrix for the stored records, assembled with scipy from the flat term arrays.
+    """bm25s's score matrix for the stored records, assembled in numpy from the flat term arrays.
 
     bm25s.BM25.index() loops over the records in Python: at 1M solutions it took about 30 s and held
     1.3 GB more while it ran. The same matrix (records x terms, each posting idf x term-frequency part,
-    bm25s's formulas and parameters) comes here from one sparse sum of the term counts; bm25s then
-    scores queries against it as against its own (tests/embeddings/test_lexical.py compares the two).
+    bm25s's formulas and parameters) comes here from the term counts of each record, scored in chunks;
+    bm25s then scores queries against it as against its own (tests/embeddings/test_lexical.py compares
+    the two).
     """
     ids, lengths = stored.ids, np.diff(stored.offsets)
     if not lengths.any():
         return _MainSegment(None, ids, version, 0.0)  # no record has a term: nothing can match
-    rows = np.repeat(np.arange(len(ids), dtype=np.int32), lengths)
-    counts = np.ones(len(stored.terms), dtype=np.float32)
-    matrix = scipy.sparse.csc_array((counts, (rows, stored.terms)), shape=(len(ids), len(vocabulary)))
-    del rows, counts
-    matrix.sum_duplicates()  # the conversion sums a term repeated in a record already; scoring relies on it
+    indptr, rows, data = _term_counts(stored, len(vocabulary))
     bm25 = bm25s.BM25()
     bm25.nonoccurrence_array = None  # as index() leaves it for the Lucene variant
-    bm25.scores = {
-        "data": matrix.data,
-        "indices": matrix.indices,
-        "indptr": matrix.indptr,
-        "num_docs": len(ids),
-    }
-    document_frequencies = np.diff(matrix.indptr)
-    idf = np.repeat(_idf(bm25, document_frequencies), document_frequencies)
+    bm25.scores = {"data": data, "indices": rows, "indptr": indptr, "num_docs": len(ids)}
+    idf = _idf(bm25, np.diff(indptr))
     average_length = float(lengths.mean())  # as bm25s takes it
     record_lengths = lengths.astype(np.float32)
-    data = matrix.data
-    for start in range(0, len(data), _SCORING_CHUNK):  # in chunks: each step's temporaries stay small
-        chunk = slice(start, start + _SCORING_CHUNK)
+    for start in range(0, len(data), _BUILD_CHUNK):  # in chunks: each step's temporaries stay small
+        chunk = slice(start, min(start + _BUILD_CHUNK, len(data)))
+        posting_terms = np.searchsorted(indptr, np.arange(chunk.start, chunk.stop), side="right") - 1
         frequencies = _term_frequency_component(
-            bm25, data[chunk], record_lengths[matrix.indices[chunk]], average_length
+            bm25, data[chunk], record_lengths[rows[chunk]], average_length
         )
-        data[chunk] = idf[chunk] * frequencies
+        data[chunk] = idf[posting_terms] * frequencies
     return _MainSegment(bm25, ids, version, average_length)
+
+
+def _term_counts(stored: _StoredTerms, term_count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(indptr, rows, counts): how often each record holds each term, term by term (CSC), rows ascending.
+
+    Written chunk by chunk of records into arrays allocated once at their final size. Converting all
+    postings at once through scipy's COO form held 650 MiB more than the result at a million records;
+    this holds one chunk's more. The price is converting each chunk twice: to size the arrays, to fill.
+    """
+    chunks = _record_chunks(stored.offsets, _BUILD_CHUNK)
+    frequencies = np.zeros(term_count, dtype=np.int64)
+    for first, end in chunks:
+        frequencies += np.diff(_chunk_counts(stored, first, end, term_count).indptr)
+    index_type = np.int32 if frequencies.sum() < np.iinfo(np.int32).max else np.int64
+    indptr = np.zeros(term_count + 1, dtype=index_type)
+    np.cumsum(frequencies, out=indptr[1:])
+    rows = np.empty(int(indptr[-1]), dtype=np.int32)
+    counts = np.empty(int(indptr[-1]), dtype=np.float32)
+    filled = indptr[:-1].astype(np.int64)  # next free place in each term's postings
+    for first, end in chunks:  # in row order, so each term's rows come out ascending
+        chunk = _chunk_counts(stored, first, end, term_count)
+        chunk_frequencies = np.diff(chunk.indptr)
+        places = np.repeat(filled - chunk.indptr[:-1], chunk_frequencies) + np.arange(chunk.nnz)
+        rows[places], counts[places] = chunk.indices + first, chunk.data
+        filled += chunk_frequencies
+    return indptr, rows, counts
+
+
+def _record_chunks(offsets: np.ndarray, postings: int) -> list[tuple[int, int]]:
+    """(first row, end row) ranges of records holding about `postings` terms each."""
+    record_count = len(offsets) - 1
+    bounds = np.unique(np.searchsorted(offsets[:-1], np.arange(0, offsets[-1], postings)))
+    bounds = bounds[bounds < record_count]
+    ends = [*bounds[1:].tolist(), record_count]
+    return list(zip(bounds.tolist(), ends, strict=True))
+
+
+def _chunk_counts(stored: _StoredTerms, first: int, end: int, term_count: int) -> scipy.sparse.csc_array:
+    """Term counts of records first..end-1 (rows from 0), each record's repeated terms summed."""
+    terms = stored.terms[stored.offsets[first] : stored.offsets[end]]
+    rows = np.repeat(np.arange(end - first, dtype=np.int32), np.diff(stored.offsets[first : end + 1]))
+    # scipy's conversion is a counting sort that keeps the rows' order within a term: ascending.
+    matrix = scipy.sparse.csc_array(
+        (np.ones(len(terms), dtype=np.float32), (rows, terms)), shape=(end - first, term_count)
+    )
+    matrix.sum_duplicates()
+    return matrix
 
 
 def _idf(bm25: bm25s.BM25, document_frequencies: np.ndarray) -> np.ndarray:

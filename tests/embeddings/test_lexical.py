@@ -343,9 +343,15 @@ def test_the_record_count_follows_upserts_and_removals_of_present_and_absent_ids
     assert {owner_id for owner_id, _ in index.search(["pipe", "tram", "bus"], 5)} == {2, 3}
 
 
-def test_the_main_segment_scores_as_bm25s_own_index() -> None:
+@pytest.mark.parametrize("postings_per_chunk", [lexical._BUILD_CHUNK, 37])
+def test_the_main_segment_scores_as_bm25s_own_index(
+    postings_per_chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Small chunks: the build writes the matrix in many pieces, records with no terms among them.
+    monkeypatch.setattr(lexical, "_BUILD_CHUNK", postings_per_chunk)
     rng = np.random.default_rng(7)
-    records = [[f"t{term}" for term in rng.zipf(1.5, size=rng.integers(1, 30)) % 60] for _ in range(300)]
+    records = [[f"t{term}" for term in rng.zipf(1.5, size=rng.integers(0, 30)) % 60] for _ in range(300)]
+    assert any(not record for record in records)
     index = LexicalIndex()
     index.replace_all(list(range(1, 301)), records)
     reference = bm25s.BM25()
