@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from embeddings import IndexManifest, SnapshotError, VectorIndex
+from embeddings import IndexManifest, IndexPolicy, SnapshotError, VectorIndex
 from embeddings.snapshot import INDEX_FILE_NAME, LOCK_FILE_NAME, MANIFEST_FILE_NAME, snapshot_lock
 
 DIM = 16
@@ -59,7 +59,7 @@ def test_search_returns_primary_keys_not_positions() -> None:
     assert hits[0][0] == 10_000_017
     assert hits[0][1] == pytest.approx(1.0, abs=1e-5)
     assert {hit_id for hit_id, _ in hits} == {10_000_017, 42, 7_000_000_000}
-    assert 10_000_017 in index and 0 not in index and 1 not in index
+    assert 10_000_017 in index and 0 not in index and 1 not in index and 2**70 not in index
     assert len(index) == 3
     assert sorted(index.ids().tolist()) == [42, 10_000_017, 7_000_000_000]
     assert index.ids().dtype == np.int64
@@ -90,6 +90,33 @@ def test_remove_counts_present_ids_and_ignores_unknown() -> None:
     assert {hit_id for hit_id, _ in index.search(unit_rows(1, seed=5), k=10)[0:]} == {1, 3}
     with pytest.raises(KeyError):
         index.vector(2)
+
+
+@pytest.mark.parametrize("exact_max", [50_000, 300])
+def test_ids_follow_random_upserts_and_removals_in_either_form(exact_max: int, tmp_path: Path) -> None:
+    # At exact_max=300 the index turns IVF and back as the count crosses 300 and 150.
+    index = VectorIndex(DIM, policy=IndexPolicy(exact_max=exact_max, min_probes=2))
+    rng = np.random.default_rng(11)
+    expected: set[int] = set()
+    forms: set[str] = set()
+    for step in range(60):
+        ids = rng.choice(2_000, size=int(rng.integers(1, 40)), replace=False)
+        if step % 3 == 2:
+            assert index.remove(ids) == len(expected & set(ids.tolist()))
+            expected -= set(ids.tolist())
+        else:
+            index.upsert(ids, unit_rows(len(ids), seed=step))
+            expected |= set(ids.tolist())
+        probe = rng.choice(2_000, size=50, replace=False)
+        assert [int(id) in index for id in probe] == [int(id) in expected for id in probe]
+        assert index.vectors(probe)[0].tolist() == [int(id) for id in probe if int(id) in expected]
+        assert len(index) == len(expected) and sorted(index.ids().tolist()) == sorted(expected)
+        forms.add(index.layout().kind)
+    assert forms == ({"exact", "ivf"} if exact_max == 300 else {"exact"})
+
+    index.save(tmp_path, model_id="m", last_change_seq=1)
+    loaded, _ = VectorIndex.load(tmp_path, policy=index.policy)
+    assert all(id in loaded for id in expected) and len(loaded) == len(expected)
 
 
 def test_vectors_of_several_ids_come_back_with_the_ids_present() -> None:
