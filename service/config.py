@@ -29,7 +29,11 @@ class Settings(BaseSettings):
             " (the same as int8 ONNX, faster; needs the `onnx` extra), `st:<model>` or `st-onnx:<model path>`."
         ),
     )
-    encoder_threads: int = Field(default=1, ge=1, description="Threads for one encoding call.")
+    encoder_threads: int | None = Field(
+        default=None,
+        ge=1,
+        description="Threads for one encoding call; unset, the encoder's own: 2 for `e5-small`, 1 for the others.",
+    )
     log_level: str = Field(default="INFO")
     log_format: Literal["json", "text"] = Field(
         default="json",

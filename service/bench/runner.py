@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import numpy as np
 
-from embeddings import Encoder, LanguageCentroids, load_encoder
+from embeddings import Encoder, LanguageCentroids, default_threads, load_encoder
 from service.bench.corpus import BaseCorpus, RealRecord, load_base_corpus
 from service.bench.http_load import Call, concurrent_throughput, sequential_latency
 from service.bench.ingest import run_ingest
@@ -216,7 +216,7 @@ def run_bench(
         seconds=0.0,
         machine=describe_machine(),
         encoder=encoder.model_id,
-        encoder_threads=settings.encoder_threads,
+        encoder_threads=settings.encoder_threads or default_threads(settings.encoder),
         quick=options.quick,
         options={
             name: str(value) if isinstance(value, Path) else value for name, value in asdict(options).items()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -134,11 +136,35 @@ def test_e5_is_safe_to_call_from_threads(e5_encoder: E5Encoder) -> None:
 @pytest.mark.slow
 def test_e5_threads_setting_does_not_leak_into_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OMP_NUM_THREADS", "2")
+    monkeypatch.setenv("OMP_WAIT_POLICY", "ACTIVE")
     E5Encoder(threads=1)
-    assert os.environ["OMP_NUM_THREADS"] == "2"
+    assert os.environ["OMP_NUM_THREADS"] == "2" and os.environ["OMP_WAIT_POLICY"] == "ACTIVE"
     monkeypatch.delenv("OMP_NUM_THREADS")
+    monkeypatch.delenv("OMP_WAIT_POLICY")
     E5Encoder(threads=1)
-    assert "OMP_NUM_THREADS" not in os.environ
+    assert "OMP_NUM_THREADS" not in os.environ and "OMP_WAIT_POLICY" not in os.environ
+
+
+_ENGINE_THREADS = """
+import os
+from embeddings import load_encoder
+before = len(os.listdir("/proc/self/task"))
+load_encoder("e5-small").encode_passages(["Lekkasjer i vannledninger"])
+print(len(os.listdir("/proc/self/task")) - before, os.environ.get("OMP_WAIT_POLICY"))
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    (os.cpu_count() or 1) < 2 or not Path("/proc/self/task").exists(), reason="needs 2 cores, Linux"
+)
+def test_e5_encodes_with_two_threads_by_default() -> None:
+    # In a fresh process: the engine's OpenMP runtime reads its settings once per process.
+    completed = subprocess.run(
+        [sys.executable, "-c", _ENGINE_THREADS], capture_output=True, text=True, timeout=120, check=True
+    )
+    added_threads, wait_policy = completed.stdout.split()
+    assert (int(added_threads), wait_policy) == (1, "None")  # one OpenMP thread beside the caller
 
 
 @pytest.mark.slow
