@@ -71,8 +71,8 @@ class VectorIndex:
     def _setup(self, index: faiss.Index, *, present_ids: _PresentIds, policy: IndexPolicy) -> None:
         self._index = index
         self._dim = int(index.d)
-        # Mirrors the stored ids: O(1) membership without asking FAISS, and lets upsert skip the
-        # remove when no id is already present (the common case when rebuilding).
+        # Mirrors the stored ids: membership of many ids at once without asking FAISS, and lets upsert
+        # skip the remove when no id is already present (the common case when rebuilding).
         self._present_ids = present_ids
         self._policy = policy
         self._lock = ReadWriteLock()  # searches share it; a change to self._index holds it alone

@@ -522,7 +522,8 @@ def _term_counts(stored: _StoredTerms, term_count: int) -> tuple[np.ndarray, np.
 
     Written chunk by chunk of records into arrays allocated once at their final size. Converting all
     postings at once through scipy's COO form held 650 MiB more than the result at a million records;
-    this holds one chunk's more. The price is converting each chunk twice: to size the arrays, to fill.
+    this holds about 50 MiB more. The price is converting each chunk twice, to size the arrays and to
+    fill them: 2.4 s instead of 1.9 s at a million records.
     """
     chunks = _record_chunks(stored.offsets, _BUILD_CHUNK)
     frequencies = np.zeros(term_count, dtype=np.int64)
