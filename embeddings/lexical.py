@@ -557,12 +557,11 @@ def _chunk_counts(stored: _StoredTerms, first: int, end: int, term_count: int) -
     """Term counts of records first..end-1 (rows from 0), each record's repeated terms summed."""
     terms = stored.terms[stored.offsets[first] : stored.offsets[end]]
     rows = np.repeat(np.arange(end - first, dtype=np.int32), np.diff(stored.offsets[first : end + 1]))
-    # scipy's conversion is a counting sort that keeps the rows' order within a term: ascending.
-    matrix = scipy.sparse.csc_array(
+    # scipy's conversion is a counting sort that keeps the rows' order within a term (ascending) and
+    # sums a term repeated in a record, which scoring relies on.
+    return scipy.sparse.csc_array(
         (np.ones(len(terms), dtype=np.float32), (rows, terms)), shape=(end - first, term_count)
     )
-    matrix.sum_duplicates()
-    return matrix
 
 
 def _idf(bm25: bm25s.BM25, document_frequencies: np.ndarray) -> np.ndarray:
