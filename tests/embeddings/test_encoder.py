@@ -23,6 +23,7 @@ from embeddings import (
     load_encoder,
     normalize_text,
 )
+from embeddings.encoder import _load_e5
 
 TEXTS = [
     "Vi mister mye drikkevann fordi ledningsnettet lekker.",
@@ -143,6 +144,20 @@ def test_e5_threads_setting_does_not_leak_into_the_environment(monkeypatch: pyte
     monkeypatch.delenv("OMP_WAIT_POLICY")
     E5Encoder(threads=1)
     assert "OMP_NUM_THREADS" not in os.environ and "OMP_WAIT_POLICY" not in os.environ
+
+
+@pytest.mark.parametrize(("operator_policy", "engine_policy"), [(None, "PASSIVE"), ("ACTIVE", "ACTIVE")])
+def test_e5_engine_loads_with_sleeping_threads_unless_the_operator_chose(
+    operator_policy: str | None, engine_policy: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The engine's OpenMP runtime reads the environment as it loads: what it sees is what counts.
+    if operator_policy is None:
+        monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
+    else:
+        monkeypatch.setenv("OMP_WAIT_POLICY", operator_policy)
+    seen = _load_e5(lambda num_threads: dict(os.environ), 2)
+    assert seen["OMP_WAIT_POLICY"] == engine_policy
+    assert os.environ.get("OMP_WAIT_POLICY") == operator_policy
 
 
 _ENGINE_THREADS = """
