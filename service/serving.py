@@ -3,7 +3,7 @@
 One process holds the GIL for every request it serves, so on N cores one process uses about one; N
 workers use them all. Each worker forked from a process that has already loaded the encoder and the
 indexes shares those pages with it (copy-on-write) instead of loading its own copy: at a million
-solutions that is 2.5 GB once rather than once per worker. After the fork every worker follows the
+solutions that is 2.2 GiB once rather than once per worker. After the fork every worker follows the
 database's change log like any other process on the same database (service/matching/follower.py).
 """
 
