@@ -12,17 +12,22 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from embeddings import Encoder, content_hash
 from service.identifiers import is_valid_organisation_number
-from service.kpis.models import Kpi, KpiTarget
 from service.kpis.schemas import ObservationIn
 from service.kpis.service import stage_observations
 from service.matching import repository as vectors
 from service.matching.indexes import MatchingIndexes
 from service.matching.repository import record_text
-from service.municipalities.models import County, Municipality, MunicipalityPopulation
+from service.models import (
+    County,
+    Kpi,
+    KpiTarget,
+    Municipality,
+    MunicipalityPopulation,
+    Need,
+    Solution,
+    Supplier,
+)
 from service.needs.from_gaps import generate_gap_needs
-from service.needs.models import Need
-from service.solutions.models import Solution
-from service.suppliers.models import Supplier
 
 log = logging.getLogger(__name__)
 SEED_DIR = Path(__file__).resolve().parent.parent / "seed_data"

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from service.audit.models import AuditEvent
+from service.models import AuditEvent
 
 
 @dataclass(frozen=True)

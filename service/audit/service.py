@@ -6,10 +6,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from service.audit import repository
-from service.audit.models import AuditEvent
 from service.audit.repository import AuditQuery
-from service.matching.models import Feedback
-from service.solutions.models import Solution
+from service.models import AuditEvent, Feedback, Solution
 
 # Verdicts that mean an officer has been in touch with the supplier about a need.
 CONTACT_VERDICTS = frozenset({"contacted", "piloted"})

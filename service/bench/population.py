@@ -24,11 +24,8 @@ from service.bench.corpus import BaseCorpus, RealRecord
 from service.bench.synthetic_text import SyntheticTexts
 from service.bench.template import copy_template, sqlite_url
 from service.db import make_engine
-from service.matching.models import IndexChange, StoredVector
 from service.matching.repository import record_text, vector_to_bytes
-from service.municipalities.models import County
-from service.needs.models import Need
-from service.solutions.models import Solution
+from service.models import County, IndexChange, Need, Solution, StoredVector
 
 BATCH_SIZE = 10_000
 DIRECTION_SCALE = 0.5  # step along (v_c - v_d): spreads copies inside the real data's subspace

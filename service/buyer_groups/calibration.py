@@ -20,7 +20,7 @@ from service.config import get_settings
 from service.db import make_engine, make_session_factory
 from service.matching.centroids import load_or_fit_centroids
 from service.matching.repository import record_text, vectors_of
-from service.needs.models import Need
+from service.models import Need
 
 GRID = (
     ("average", 0.0, (0.6, 0.65, 0.7)),

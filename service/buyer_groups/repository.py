@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from service.needs.models import Need
+from service.models import Need
 
 
 def groupable_needs(session: Session, *, limit: int) -> tuple[Sequence[Need], int]:

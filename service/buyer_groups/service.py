@@ -38,7 +38,7 @@ from service.demand.schemas import KpiName
 from service.kpis.repository import kpi_names
 from service.matching.indexes import MatchingIndexes
 from service.matching.service import match_need
-from service.needs.models import Need
+from service.models import Need
 
 MAX_CLUSTERED_NEEDS = 3000  # average linkage over 3 000 needs: a 72 MB matrix and about 2 s
 NEEDS_SCORED_PER_GROUP = 3

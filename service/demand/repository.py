@@ -6,10 +6,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.municipalities.models import County, Municipality
+from service.models import County, Municipality, Need, Solution
 from service.municipalities.repository import latest_populations
-from service.needs.models import Need
-from service.solutions.models import Solution
 
 
 @dataclass(frozen=True)

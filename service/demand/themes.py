@@ -31,13 +31,11 @@ from service.demand.repository import (
 from service.demand.schemas import AddressingSolution, KpiDemand, KpiName, ThemeDemand, WeakMunicipality
 from service.identifiers import compact_kpi_code
 from service.kpis.gaps import GapAnalysis, KpiStanding, gap_key, is_gap
-from service.kpis.models import Kpi
 from service.matching.filters import MatchFilters
 from service.matching.indexes import MatchingIndexes
 from service.matching.service import match_need
-from service.needs.models import Need
+from service.models import Kpi, Need, Solution
 from service.needs.repository import need_ids_by_gap_key
-from service.solutions.models import Solution
 
 NEEDS_SCORED_PER_KPI = 3
 SOLUTIONS_PER_NEED = 10

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from service.kpis import repository
 from service.kpis.bands import Trend, band_of, direction_for, gap_severity, percent_of_target, trend_of
-from service.kpis.models import Kpi, KpiObservation, KpiTarget
+from service.models import Kpi, KpiObservation, KpiTarget
 from service.municipalities.repository import latest_populations
 
 TARGET_PREFERENCE = ("u4ssc", "national", "eu", "sdg")

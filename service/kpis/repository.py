@@ -5,7 +5,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from service.kpis.models import Kpi, KpiObservation, KpiTarget
+from service.models import Kpi, KpiObservation, KpiTarget
 
 
 def list_kpis(

@@ -6,9 +6,9 @@ from sqlalchemy.orm import Session
 
 from service.errors import FieldError, FieldErrors
 from service.kpis import repository
-from service.kpis.models import KpiObservation
 from service.kpis.schemas import ImportResult, ObservationIn
 from service.kpis.units import unit_problem
+from service.models import KpiObservation
 from service.municipalities.repository import existing_municipality_numbers
 
 _FIELDS = ("municipality_number", "kpi_code", "data_point", "year", "value", "unit", "source", "synthetic")

@@ -3,13 +3,11 @@
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from service.kpis.models import Kpi
 from service.matching.features import cpv_subtree
 from service.matching.lexical_documents import LexicalDocument
 from service.matching.schemas import Explanation, KpiBrief, MatchedTerm
 from service.matching.scoring import WEIGHTS
-from service.needs.models import Need
-from service.solutions.models import Solution
+from service.models import Kpi, Need, Solution
 
 if TYPE_CHECKING:  # the service builds queries and asks for explanations; no import cycle at run time
     from service.matching.service import MatchQuery

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.audit.service import record_supplier_contact
-from service.matching.models import Feedback
+from service.models import Feedback
 from service.needs import service as needs_service
 from service.solutions import service as solutions_service
 from service.text_fields import RecordId

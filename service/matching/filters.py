@@ -14,11 +14,8 @@ from sqlalchemy.orm import Session
 
 from service.errors import FieldError, FieldErrors
 from service.identifiers import compact_kpi_code
-from service.kpis.models import Kpi
 from service.kpis.schemas import Dimension
-from service.municipalities.models import Municipality
-from service.needs.models import Need
-from service.solutions.models import Solution
+from service.models import Kpi, Municipality, Need, Solution
 from service.text_fields import (
     CPV_PREFIX_PATTERN,
     CountyNumber,

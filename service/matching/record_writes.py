@@ -10,8 +10,7 @@ from service.language import detect_language
 from service.matching.indexes import MatchingIndexes
 from service.matching.repository import record_text
 from service.matching.vectors import encode_changed, forget_record, store_encoded
-from service.needs.models import Need
-from service.solutions.models import Solution
+from service.models import Need, Solution
 
 IndexedRecord = Need | Solution
 

@@ -7,9 +7,7 @@ import numpy as np
 from sqlalchemy import Select, delete, func, null, select
 from sqlalchemy.orm import Session
 
-from service.matching.models import IndexChange, LanguageCentroid, StoredVector
-from service.needs.models import Need
-from service.solutions.models import Solution
+from service.models import IndexChange, LanguageCentroid, Need, Solution, StoredVector
 
 RECORD_MODELS: dict[str, type[Need] | type[Solution]] = {"need": Need, "solution": Solution}
 

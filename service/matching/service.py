@@ -15,7 +15,6 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from embeddings.lexical import QueryScores
-from service.kpis.models import Kpi
 from service.kpis.repository import kpis_by_code
 from service.language import detect_language
 from service.matching import repository
@@ -35,15 +34,14 @@ from service.matching.lexical_documents import LexicalDocument
 from service.matching.record_index import RecordIndex
 from service.matching.schemas import NeedMatch, SolutionMatch
 from service.matching.scoring import WEIGHTS, Ranking, candidate_count, reciprocal_rank_fusion
+from service.models import Kpi, Need, Solution
 from service.municipalities.repository import counties_of
 from service.needs import repository as needs_repository
 from service.needs import service as needs_service
-from service.needs.models import Need
 from service.needs.repository import NeedFacts
 from service.needs.schemas import NeedRead
 from service.solutions import repository as solutions_repository
 from service.solutions import service as solutions_service
-from service.solutions.models import Solution
 from service.solutions.repository import SolutionFacts
 from service.solutions.schemas import SolutionRead
 

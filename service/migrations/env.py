@@ -2,8 +2,8 @@
 
 from alembic import context
 
-from service.all_models import Base
-from service.db import make_engine
+import service.models  # noqa: F401  (registers every table on Base.metadata)
+from service.db import Base, make_engine
 
 config = context.config
 target_metadata = Base.metadata

@@ -5,7 +5,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from service.municipalities.models import County, Municipality, MunicipalityPopulation
+from service.models import County, Municipality, MunicipalityPopulation
 
 
 def list_municipalities(

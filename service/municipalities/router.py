@@ -4,8 +4,8 @@ from fastapi import APIRouter
 
 from service.deps import SessionDep
 from service.errors import NotFoundError
+from service.models import Municipality
 from service.municipalities import repository
-from service.municipalities.models import Municipality
 from service.municipalities.schemas import MunicipalityRead
 from service.pagination import Page, PageDep
 from service.text_fields import CountyNumber, MunicipalityNumber, SearchText

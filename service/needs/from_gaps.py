@@ -14,9 +14,9 @@ from service.kpis.gaps import GapAnalysis, gap_key, is_gap
 from service.matching.indexes import MatchingIndexes
 from service.matching.record_writes import insert_record, update_record
 from service.matching.repository import record_text
+from service.models import Need
 from service.municipalities.repository import get_municipality
 from service.needs.gap_texts import GapNeedText, gap_need_text
-from service.needs.models import Need
 from service.needs.repository import needs_by_gap_key
 
 

@@ -7,8 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service.db import json_row
-from service.municipalities.models import Municipality
-from service.needs.models import Need
+from service.models import Municipality, Need
 
 
 def get_need(session: Session, need_id: int) -> Need | None:

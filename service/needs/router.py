@@ -4,9 +4,9 @@ from fastapi import APIRouter, status
 
 from service.auth import CallerDep, NeedWriterDep, Principal, ensure_municipality
 from service.deps import IndexesDep, SessionDep, SettingsDep
+from service.models import Need
 from service.needs import repository, service
 from service.needs.from_gaps import generate_gap_needs
-from service.needs.models import Need
 from service.needs.schemas import GenerationReportRead, NeedCreate, NeedRead, NeedStatus, NeedUpdate
 from service.pagination import Page, PageDep
 from service.text_fields import MunicipalityNumber, RecordId

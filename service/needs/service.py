@@ -5,8 +5,8 @@ from sqlalchemy.orm import Session
 from service.errors import NotFoundError
 from service.matching.indexes import MatchingIndexes
 from service.matching.record_writes import delete_record, insert_record, update_record
+from service.models import Need
 from service.needs import repository
-from service.needs.models import Need
 from service.needs.schemas import NeedCreate, NeedUpdate
 from service.references import ReferenceCheck
 

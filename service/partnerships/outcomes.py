@@ -9,11 +9,11 @@ from service.kpis import repository as kpis_repository
 from service.kpis.bands import direction_for
 from service.kpis.schemas import ObservationIn
 from service.kpis.service import stage_observations
+from service.models import Partnership, PartnershipOutcome
 from service.needs.repository import needs_by_id
 from service.partnerships import repository
 from service.partnerships import service as partnerships_service
 from service.partnerships.lifecycle import OUTCOME_STATUSES
-from service.partnerships.models import Partnership, PartnershipOutcome
 from service.partnerships.schemas import OutcomeCreate, SolutionOutcomeRead
 from service.solutions import service as solutions_service
 

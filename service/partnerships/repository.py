@@ -8,9 +8,7 @@ from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
 from service.audit.service import CONTACT_VERDICTS
-from service.matching.models import Feedback
-from service.municipalities.models import Municipality
-from service.partnerships.models import Partnership, PartnershipOutcome
+from service.models import Feedback, Municipality, Partnership, PartnershipOutcome
 
 
 def get_partnership(session: Session, partnership_id: int) -> Partnership | None:

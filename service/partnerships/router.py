@@ -7,11 +7,11 @@ from fastapi import APIRouter, Query, Response, status
 from service.auth import StaffDep
 from service.deps import IndexesDep, SessionDep
 from service.exports import XLSX_MEDIA_TYPE, ExportFormat, export_response
+from service.models import Partnership
 from service.openapi_errors import error_responses
 from service.pagination import Page, PageDep
 from service.partnerships import outcomes, repository, service
 from service.partnerships.lifecycle import NEXT_STATUSES, PartnershipStatus
-from service.partnerships.models import Partnership
 from service.partnerships.schemas import (
     CandidateAssessmentRead,
     OutcomeCreate,

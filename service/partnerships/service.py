@@ -15,17 +15,15 @@ from service.kpis.bands import gap_severity
 from service.matching.indexes import MatchingIndexes
 from service.matching.schemas import MAX_MATCHES
 from service.matching.service import match_need
+from service.models import Need, Partnership, Solution
 from service.municipalities.repository import existing_municipality_numbers
-from service.needs.models import Need
 from service.needs.repository import needs_by_id
 from service.partnerships import repository
 from service.partnerships.lead import CandidateUse, LeadSuggestion, NeedGap, suggest_lead
 from service.partnerships.lifecycle import transition_problem
-from service.partnerships.models import Partnership
 from service.partnerships.procurement_route import CandidateFacts, RouteFacts, recommend_route
 from service.partnerships.schemas import PartnershipCreate, PartnershipUpdate
 from service.references import ReferenceCheck
-from service.solutions.models import Solution
 from service.solutions.repository import solutions_by_id
 
 

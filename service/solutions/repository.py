@@ -7,7 +7,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from service.db import json_row
-from service.solutions.models import Solution
+from service.models import Solution
 
 
 def get_solution(session: Session, solution_id: int) -> Solution | None:

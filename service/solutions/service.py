@@ -8,9 +8,9 @@ from sqlalchemy.orm import Session
 from service.errors import FieldError, FieldErrors, NotFoundError
 from service.matching.indexes import MatchingIndexes
 from service.matching.record_writes import delete_record, insert_records, update_record, update_records
+from service.models import Solution
 from service.references import ReferenceCheck
 from service.solutions import repository
-from service.solutions.models import Solution
 from service.solutions.schemas import SolutionCreate, SolutionUpdate
 
 _REQUIRED_FIELDS = {"title", "description", "language", "kpi_codes", "sdgs", "cpv_codes", "status"}

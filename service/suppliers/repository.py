@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from service.suppliers.models import Supplier
+from service.models import Supplier
 
 
 def get_supplier(session: Session, supplier_id: int) -> Supplier | None:

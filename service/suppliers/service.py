@@ -3,8 +3,8 @@
 from sqlalchemy.orm import Session
 
 from service.errors import ConflictError, NotFoundError
+from service.models import Supplier
 from service.suppliers import repository
-from service.suppliers.models import Supplier
 from service.suppliers.schemas import SupplierCreate, SupplierUpdate
 
 

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.tokens.models import ApiToken
+from service.models import ApiToken
 
 
 def add_token(session: Session, token: ApiToken) -> None:

@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 from service.audit.service import record_event
 from service.db import utc_now
 from service.errors import NotFoundError
+from service.models import ApiToken
 from service.references import ReferenceCheck
 from service.tokens import repository
-from service.tokens.models import ApiToken
 from service.tokens.schemas import TokenCreate, TokenCreated, TokenRead
 
 SECRET_PREFIX = "im_"  # marks Innomatch secrets, so secret scanners and people recognise a leaked one

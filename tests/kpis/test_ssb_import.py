@@ -15,9 +15,9 @@ from typer.testing import CliRunner
 from service.cli import app
 from service.db import make_engine, make_session_factory
 from service.errors import FieldErrors
-from service.kpis.models import KpiObservation
 from service.kpis.ssb import RetryPolicy, SsbImportError, SsbImportReport, import_from_ssb
 from service.kpis.ssb_mapping import SsbMapping, load_mapping
+from service.models import KpiObservation
 from tests.kpis.conftest import Answer, RecordedSsb, recorded
 
 EXAMPLE_MAPPING = Path(__file__).parents[2] / "seed_data" / "ssb_mappings" / "unemployment_10540.json"

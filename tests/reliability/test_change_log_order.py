@@ -18,7 +18,7 @@ from service.matching.indexes import MatchingIndexes
 from service.matching.record_writes import insert_record
 from service.matching.repository import record_text
 from service.matching.vectors import encode_changed, store_encoded
-from service.needs.models import Need
+from service.models import Need
 
 pytestmark = pytest.mark.postgres
 

@@ -10,9 +10,9 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from service.audit.models import AuditEvent
 from service.audit.service import record_view
 from service.db import make_engine, make_session_factory
+from service.models import AuditEvent
 from tests.conftest import LiveServer
 from tests.service.test_partnerships import (
     LEAK_NEED,

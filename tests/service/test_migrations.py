@@ -6,8 +6,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
 
-from service.all_models import Base
-from service.db import make_engine
+import service.models  # noqa: F401  (registers every table on Base.metadata)
+from service.db import Base, make_engine
 from service.migrations import upgrade_to_head
 
 

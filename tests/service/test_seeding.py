@@ -11,15 +11,10 @@ from sqlalchemy import func, select
 from embeddings import Encoder
 from service.db import make_engine, make_session_factory
 from service.kpis.gaps import GapAnalysis, gap_key
-from service.kpis.models import Kpi
 from service.matching.indexes import MatchingIndexes
-from service.matching.models import IndexChange, StoredVector
-from service.municipalities.models import County, Municipality
-from service.needs.models import Need
+from service.models import County, IndexChange, Kpi, Municipality, Need, Solution, StoredVector, Supplier
 from service.needs.repository import needs_by_gap_key
 from service.seeding import SEED_DIR, generate_demo_needs, run_seed
-from service.solutions.models import Solution
-from service.suppliers.models import Supplier
 
 pytestmark = pytest.mark.slow
 

@@ -7,7 +7,7 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.db import Base, UTCDateTime, utc_now
-from service.municipalities.models import Municipality
+from service.models.municipalities import Municipality
 
 
 class Need(Base):

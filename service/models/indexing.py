@@ -1,8 +1,8 @@
-"""Stored vectors, the change log the indexes follow, and feedback on matches."""
+"""Stored vectors, the change log the indexes follow, and the language centroids of each encoder."""
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.db import Base, UTCDateTime, utc_now
@@ -35,17 +35,6 @@ class IndexChange(Base):
     owner_id: Mapped[int] = mapped_column(Integer)
     operation: Mapped[str] = mapped_column(String(10))  # upsert | delete
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
-
-
-class Feedback(Base):
-    __tablename__ = "feedback"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    need_id: Mapped[int] = mapped_column(ForeignKey("need.id", ondelete="CASCADE"), index=True)
-    solution_id: Mapped[int] = mapped_column(ForeignKey("solution.id", ondelete="CASCADE"), index=True)
-    verdict: Mapped[str] = mapped_column(String(20))  # useful | not_useful | contacted | piloted
-    given_by: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
 
 class LanguageCentroid(Base):

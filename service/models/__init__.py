@@ -1,0 +1,35 @@
+"""Every ORM model, in one package that every other package may import without a cycle.
+
+Importing it makes Base.metadata complete (for Alembic and the tests).
+"""
+
+from service.models.audit import AuditEvent
+from service.models.feedback import Feedback
+from service.models.indexing import IndexChange, LanguageCentroid, StoredVector
+from service.models.kpis import Kpi, KpiObservation, KpiTarget
+from service.models.municipalities import County, Municipality, MunicipalityPopulation
+from service.models.needs import Need
+from service.models.partnerships import Partnership, PartnershipOutcome
+from service.models.solutions import Solution
+from service.models.suppliers import Supplier
+from service.models.tokens import ApiToken
+
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "County",
+    "Feedback",
+    "IndexChange",
+    "Kpi",
+    "KpiObservation",
+    "KpiTarget",
+    "LanguageCentroid",
+    "Municipality",
+    "MunicipalityPopulation",
+    "Need",
+    "Partnership",
+    "PartnershipOutcome",
+    "Solution",
+    "StoredVector",
+    "Supplier",
+]
