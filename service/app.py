@@ -21,11 +21,10 @@ from service.config import Settings, get_settings
 from service.db import make_engine, make_session_factory
 from service.demand.router import router as demand_router
 from service.errors import install_error_handlers
+from service.indexing import Indexes, IndexFollower
 from service.kpis.gaps_router import router as gaps_router
 from service.kpis.router import observations_router
 from service.kpis.router import router as kpis_router
-from service.matching.follower import IndexFollower
-from service.matching.indexes import MatchingIndexes
 from service.matching.router import router as matching_router
 from service.migrations import upgrade_to_head
 from service.municipalities.router import router as municipalities_router
@@ -58,7 +57,7 @@ class _OpenedService:
 
     engine: Engine
     session_factory: sessionmaker[Session]
-    indexes: MatchingIndexes
+    indexes: Indexes
     admin_token: str
 
 
@@ -70,7 +69,7 @@ def _open_service(settings: Settings, encoder: Encoder | None, metrics: ServiceM
     loaded_encoder = encoder or load_encoder(
         settings.encoder, threads=settings.encoder_threads, cache_dir=settings.data_dir / "models"
     )
-    indexes = MatchingIndexes.create(
+    indexes = Indexes.create(
         encoder=metrics.timed(loaded_encoder),
         index_dir=settings.index_dir,
         session_factory=session_factory,
@@ -163,7 +162,7 @@ def create_app(
         """Liveness and the state of the database, the encoder and the indexes."""
         with app.state.session_factory() as session:
             session.execute(text("SELECT 1"))
-        indexes: MatchingIndexes = app.state.indexes
+        indexes: Indexes = app.state.indexes
         return Health(
             status="ok",
             database=app.state.engine.dialect.name,

@@ -1,48 +1,24 @@
-"""Who is calling: bearer tokens, roles, and the Annotated dependencies that guard each endpoint.
+"""Who is calling over HTTP: bearer tokens, and the Annotated dependencies that let roles through.
 
-Roles: admin (everything), staff (programme staff: partnerships, audit, needs and suppliers of any
-municipality), officer (the needs, feedback and KPI data of one municipality), supplier (the solutions
-and profile of one supplier organisation). Without a token a caller is anonymous and reads public data.
+What each role may see and change is in service/access.py, applied by the service functions.
 """
 
 import hmac
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from service.access import ANONYMOUS, BOOTSTRAP_ADMIN, Principal, Role
+from service.audit.writes import PRINCIPAL_SCOPE_KEY
 from service.config import Settings
 from service.deps import SessionDep
 from service.tokens import service as tokens
-from service.tokens.schemas import Role
 
 _bearer = HTTPBearer(auto_error=False, description="`Authorization: Bearer <token>`")
-
-# Where the audit of writes finds the caller (see service/audit/writes.py).
-PRINCIPAL_SCOPE_KEY = "innomatch.principal"
-
-
-@dataclass(frozen=True)
-class Principal:
-    """The caller of one request."""
-
-    role: Role | Literal["anonymous"]
-    actor: str  # how the audit trail and feedback name the caller
-    municipality_number: str | None = None  # officers only
-    supplier_id: int | None = None  # suppliers only
-
-    @property
-    def sees_everything(self) -> bool:
-        """Admins and programme staff see unpublished records, contact data, feedback and the audit trail."""
-        return self.role in ("admin", "staff")
-
-
-ANONYMOUS = Principal(role="anonymous", actor="anonymous")
-BOOTSTRAP_ADMIN = Principal(role="admin", actor="admin")
 
 
 def resolve_admin_token(settings: Settings) -> str:
@@ -123,48 +99,6 @@ def allow(*roles: Role) -> Callable[..., Principal]:
 
 def _either(roles: tuple[Role, ...]) -> str:
     return roles[0] if len(roles) == 1 else ", ".join(roles[:-1]) + " or " + roles[-1]
-
-
-def ensure_municipality(principal: Principal, municipality_number: str | None) -> None:
-    """An officer acts only for its own municipality; other roles pass."""
-    if principal.role == "officer" and municipality_number != principal.municipality_number:
-        raise HTTPException(
-            status_code=status.HTTP_403_FORBIDDEN,
-            detail=(
-                f"An officer of municipality {principal.municipality_number} may act only for that "
-                f"municipality, not for {municipality_number or 'no municipality'}."
-            ),
-        )
-
-
-def ensure_supplier(principal: Principal, supplier_id: int | None) -> None:
-    """A supplier acts only for its own organisation; other roles pass."""
-    if principal.role == "supplier" and supplier_id != principal.supplier_id:
-        raise HTTPException(
-            status_code=status.HTTP_403_FORBIDDEN,
-            detail=(
-                f"A token of supplier {principal.supplier_id} may act only for that supplier, "
-                f"not for {'supplier ' + str(supplier_id) if supplier_id else 'no supplier'}."
-            ),
-        )
-
-
-def sees_solution(principal: Principal, *, status: str, supplier_id: int | None) -> bool:
-    """Published solutions are public; drafts and archived ones only for their supplier, staff and admins."""
-    return (
-        status == "published"
-        or principal.sees_everything
-        or (principal.role == "supplier" and principal.supplier_id == supplier_id)
-    )
-
-
-def ensure_may_filter_unpublished(principal: Principal, status_filter: str | None) -> None:
-    """Only staff and admins match against draft or archived solutions."""
-    if status_filter in ("draft", "archived") and not principal.sees_everything:
-        raise HTTPException(
-            status_code=status.HTTP_403_FORBIDDEN,
-            detail=f"Only programme staff and admins may match against {status_filter} solutions.",
-        )
 
 
 CallerDep = Annotated[Principal, Depends(identify)]

@@ -1,4 +1,4 @@
-"""The `innomatch` command: serve, seed, reindex, eval."""
+"""The `innomatch` command: serve, seed, reindex, eval, tokens, backups and KPI imports."""
 
 import logging
 from collections.abc import Callable
@@ -10,6 +10,7 @@ import uvicorn
 from tqdm import tqdm
 
 from embeddings import CachingEncoder, Encoder, load_encoder
+from service.access import operator
 from service.config import get_settings
 from service.operations.commands import backup_command, restore_command
 from service.tokens.cli import tokens_cli
@@ -69,7 +70,7 @@ def seed(
     With the demo, needs are then generated from the demo municipalities' KPI gaps.
     """
     from service.db import make_engine, make_session_factory
-    from service.matching.indexes import MatchingIndexes
+    from service.indexing import Indexes
     from service.migrations import upgrade_to_head
     from service.seeding import generate_demo_needs, run_seed
 
@@ -88,7 +89,7 @@ def seed(
     report = run_seed(session_factory, demo=with_demo, encoder_factory=demo_encoder)
     typer.echo(f"seeded {settings.resolved_database_url}: {report}")
     if encoder is not None:
-        indexes = MatchingIndexes.create(
+        indexes = Indexes.create(
             encoder=encoder, index_dir=settings.index_dir, session_factory=session_factory
         )
         indexes.open()
@@ -106,15 +107,15 @@ def seed(
 def reindex() -> None:
     """Encode records missing a vector for the configured encoder, then rebuild both indexes from SQL."""
     from service.db import make_engine, make_session_factory
-    from service.matching.indexes import MatchingIndexes
-    from service.matching.repository import count_vectors
+    from service.indexing import Indexes
+    from service.indexing.repository import count_vectors
     from service.migrations import upgrade_to_head
 
     settings = get_settings()
     upgrade_to_head(settings.resolved_database_url)
     engine = make_engine(settings.resolved_database_url)
     session_factory = make_session_factory(engine)
-    indexes = MatchingIndexes.create(
+    indexes = Indexes.create(
         encoder=load_encoder(settings.encoder, threads=settings.encoder_threads),
         index_dir=settings.index_dir,
         session_factory=session_factory,
@@ -150,8 +151,7 @@ def evaluate(
     ] = False,
 ) -> None:
     """Print R@1, R@5, R@10 and MRR overall and per (need language, solution language) for each ranking."""
-    from service.matching.centroids import fit_centroids
-    from service.matching.evaluation import (
+    from evaluation.matching import (
         RANKINGS,
         fit_weights,
         format_reports,
@@ -159,7 +159,9 @@ def evaluate(
         report_for,
         score_tables,
     )
-    from service.matching.scoring import WEIGHTS, choose_weights
+    from service.indexing import fit_centroids
+    from service.matching.scoring import choose_weights
+    from service.matching.signals import SIGNALS
     from service.seeding import catalogue_kpi_names
 
     eval_set = load_eval_set(path)
@@ -176,7 +178,8 @@ def evaluate(
                 + ", ".join(f"({lex:g}, {kpi:g}): {mrr:.3f}" for (lex, kpi), mrr in best)
             )
             chosen = choose_weights(grid)
-            typer.echo(f"chosen {chosen} (in use: ({WEIGHTS.lexical:g}, {WEIGHTS.shared_kpis:g}))\n")
+            in_use = (SIGNALS.weight("lexical"), SIGNALS.weight("shared_kpis"))
+            typer.echo(f"chosen {chosen} (in use: ({in_use[0]:g}, {in_use[1]:g}))\n")
         for split_name in split or ["heldout", "all"]:
             tables = score_tables(
                 eval_set, loaded, centroids=centroids, kpi_names=kpi_names, split=split_name
@@ -186,18 +189,6 @@ def evaluate(
                 for ranking in RANKINGS
             ]
             typer.echo(format_reports(reports) + "\n")
-
-
-@app.command(
-    "bench",
-    context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []},
-    add_help_option=False,
-)
-def bench(context: typer.Context) -> None:
-    """Benchmarks into BENCHMARKS.md: `innomatch bench [--quick] [--sizes 1k,10k,100k,1m]` (--help lists all)."""
-    from service.bench import main
-
-    raise typer.Exit(main(context.args, launcher="innomatch bench"))
 
 
 @app.command("import-kpis")
@@ -260,7 +251,9 @@ def _import_kpis_from_csv(path: Path) -> None:
     engine = make_engine(settings.resolved_database_url)
     try:
         with make_session_factory(engine)() as session:
-            result = import_observations(session=session, observations=observations, location="line")
+            result = import_observations(
+                session=session, observations=observations, caller=operator(), location="line"
+            )
     except FieldErrors as errors:
         # Rows are numbered from 0 after the header; a person counts lines from 1 with the header.
         lines = [f"line {int(error.location[1]) + 2}: {error.message}" for error in errors.errors]
@@ -294,7 +287,12 @@ def _import_kpis_from_ssb(*, table: str | None, mapping_path: Path, base_url: st
                 make_session_factory(engine)() as session,
             ):
                 report = import_from_ssb(
-                    session=session, client=client, mapping=mapping, table=table, base_url=base_url
+                    session=session,
+                    client=client,
+                    mapping=mapping,
+                    caller=operator(),
+                    table=table,
+                    base_url=base_url,
                 )
         finally:
             engine.dispose()

@@ -7,7 +7,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from service.config import Settings
-from service.matching.indexes import MatchingIndexes
+from service.indexing import Indexes
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -23,11 +23,11 @@ def get_app_settings(request: Request) -> Settings:
     return settings
 
 
-def get_indexes(request: Request) -> MatchingIndexes:
-    indexes: MatchingIndexes = request.app.state.indexes
+def get_indexes(request: Request) -> Indexes:
+    indexes: Indexes = request.app.state.indexes
     return indexes
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
-IndexesDep = Annotated[MatchingIndexes, Depends(get_indexes)]
+IndexesDep = Annotated[Indexes, Depends(get_indexes)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]

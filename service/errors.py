@@ -40,6 +40,10 @@ class ConflictError(Exception):
     """The request clashes with what is stored (a duplicate organisation number)."""
 
 
+class ForbiddenError(Exception):
+    """The caller is known but its role, municipality or supplier may not do this."""
+
+
 class ReadableJSONResponse(JSONResponse):
     """JSON that never fails to encode: an error may echo input holding a lone surrogate ("\\ud800")."""
 
@@ -85,6 +89,10 @@ def install_error_handlers(app: FastAPI) -> None:
             for item in error.errors
         ]
         return ReadableJSONResponse(status_code=422, content={"detail": detail})
+
+    @app.exception_handler(ForbiddenError)
+    async def _forbidden(_request: Request, error: ForbiddenError) -> JSONResponse:
+        return ReadableJSONResponse(status_code=403, content={"detail": str(error)})
 
     @app.exception_handler(ConflictError)
     async def _conflict(_request: Request, error: ConflictError) -> JSONResponse:

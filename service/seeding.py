@@ -10,13 +10,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from embeddings import Encoder, content_hash
+from embeddings import Encoder
 from service.identifiers import is_valid_organisation_number
+from service.indexing import Indexes, record_text, store_vectors
 from service.kpis.schemas import ObservationIn
 from service.kpis.service import stage_observations
-from service.matching import repository as vectors
-from service.matching.indexes import MatchingIndexes
-from service.matching.repository import record_text
 from service.models import (
     County,
     Kpi,
@@ -31,7 +29,6 @@ from service.needs.from_gaps import generate_gap_needs
 
 log = logging.getLogger(__name__)
 SEED_DIR = Path(__file__).resolve().parent.parent / "seed_data"
-ENCODE_BATCH = 32
 
 
 @dataclass
@@ -195,10 +192,18 @@ def seed_demo(session: Session, report: SeedReport, encoder: Encoder, seed_dir: 
         new_needs.append(need)
         report.count("demo needs", created=True)
     session.flush()
-    _store_vectors(
-        session, encoder, "solution", [(s.id, record_text(s.title, s.description)) for s in new_solutions]
+    store_vectors(
+        session,
+        encoder=encoder,
+        kind="solution",
+        texts=[(s.id, record_text(s.title, s.description)) for s in new_solutions],
     )
-    _store_vectors(session, encoder, "need", [(n.id, record_text(n.title, n.description)) for n in new_needs])
+    store_vectors(
+        session,
+        encoder=encoder,
+        kind="need",
+        texts=[(n.id, record_text(n.title, n.description)) for n in new_needs],
+    )
 
 
 def seed_observations(session: Session, report: SeedReport, seed_dir: Path = SEED_DIR) -> list[str]:
@@ -233,22 +238,6 @@ def _seed_suppliers(session: Session, report: SeedReport, seed_dir: Path) -> dic
     return ids
 
 
-def _store_vectors(session: Session, encoder: Encoder, kind: str, texts: list[tuple[int, str]]) -> None:
-    for start in range(0, len(texts), ENCODE_BATCH):
-        batch = texts[start : start + ENCODE_BATCH]
-        matrix = encoder.encode_passages([text for _, text in batch])
-        for (owner_id, text), vector in zip(batch, matrix, strict=True):
-            vectors.put_stored_vector(
-                session,
-                kind=kind,
-                owner_id=owner_id,
-                model_id=encoder.model_id,
-                content_hash=content_hash(text),
-                vector=vector,
-            )
-            vectors.log_change(session, kind=kind, owner_id=owner_id, operation="upsert")
-
-
 def run_seed(
     session_factory: sessionmaker[Session],
     *,
@@ -267,7 +256,7 @@ def run_seed(
 
 
 def generate_demo_needs(
-    session_factory: sessionmaker[Session], indexes: MatchingIndexes, numbers: list[str], max_band: int = 2
+    session_factory: sessionmaker[Session], indexes: Indexes, numbers: list[str], max_band: int = 2
 ) -> int:
     """Needs from the demo municipalities' KPI gaps; each need commits on its own and a rerun changes nothing."""
     created = 0

@@ -22,7 +22,7 @@ from embeddings import CachingEncoder, Encoder, load_encoder
 from service.app import create_app
 from service.config import Settings
 from service.db import make_engine, make_session_factory
-from service.matching.centroids import load_or_fit_centroids
+from service.indexing import load_or_fit_centroids
 from service.migrations import upgrade_to_head
 from service.seeding import run_seed
 

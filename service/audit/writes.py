@@ -11,11 +11,13 @@ import anyio
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from service.access import Principal
 from service.audit.service import record_event
-from service.auth import PRINCIPAL_SCOPE_KEY, Principal
 
 log = logging.getLogger("innomatch.audit")
 
+# Where the authentication dependency leaves the caller of a request for this middleware.
+PRINCIPAL_SCOPE_KEY = "innomatch.principal"
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Searches take their query as a POST body but change nothing.
 READ_ONLY_PATHS = ("/api/v1/search/",)

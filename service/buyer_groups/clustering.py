@@ -10,10 +10,10 @@ else 0. Clusters: scikit-learn's AgglomerativeClustering, average linkage on the
 distances, cut at DISTANCE_THRESHOLD (a need joins a group when its mean distance to the members is
 below it).
 
-Chosen by measurement (`python -m service.buyer_groups.calibration`, e5-small, 2026-11-22): 220 open
+Chosen by measurement (`python -m evaluation.buyer_groups`, e5-small, 2026-11-22): 220 open
 needs, the 190 of the seeded demo (141 generated from KPI gaps) and 30 written for the purpose (9
 problems in 2-4 wordings each, Norwegian and English, only the first of each tagged, plus 8 look-alikes
-and unrelated needs), labelled by problem (calibration_set.py); pairs whose label is debatable are left
+and unrelated needs), labelled by problem (seed_data/eval/buyer_groups.json); pairs whose label is debatable are left
 out. Pair precision / recall of "in the same cluster", all pairs (871 same-problem pairs, most between
 generated needs) and only pairs of two written needs (50), where the text has to do the work:
 

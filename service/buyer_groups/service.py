@@ -35,9 +35,9 @@ from service.buyer_groups.schemas import (
 from service.demand.match_bands import MATCH_FLOOR
 from service.demand.repository import Place, places
 from service.demand.schemas import KpiName
+from service.indexing import Indexes
 from service.kpis.repository import kpi_names
-from service.matching.indexes import MatchingIndexes
-from service.matching.service import match_need
+from service.matching.ranker import rank_solutions_for_need
 from service.models import Need
 
 MAX_CLUSTERED_NEEDS = 3000  # average linkage over 3 000 needs: a 72 MB matrix and about 2 s
@@ -60,7 +60,7 @@ class _Group:
     population: int
 
 
-def buyer_groups(*, session: Session, indexes: MatchingIndexes, offset: int, limit: int) -> BuyerGroupPage:
+def buyer_groups(*, session: Session, indexes: Indexes, offset: int, limit: int) -> BuyerGroupPage:
     needs, open_needs = groupable_needs(session, limit=MAX_CLUSTERED_NEEDS)
     clustered: list[Need] = []
     points: list[NeedPoint] = []
@@ -122,7 +122,7 @@ def _groups(needs: Sequence[Need], points: Sequence[NeedPoint], place_of: dict[s
 
 def _read(
     session: Session,
-    indexes: MatchingIndexes,
+    indexes: Indexes,
     group: _Group,
     place_of: dict[str, Place],
     names: dict[str, tuple[str, str]],
@@ -174,12 +174,14 @@ def _kpi_name(code: str, names: dict[str, tuple[str, str]]) -> KpiName:
     return KpiName(code=code, name_en=name_en, name_no=name_no)
 
 
-def _best_solutions(session: Session, indexes: MatchingIndexes, needs: Sequence[Need]) -> list[GroupSolution]:
+def _best_solutions(session: Session, indexes: Indexes, needs: Sequence[Need]) -> list[GroupSolution]:
     """Solutions by their mean match score over the needs (0 where not in a need's top ten)."""
     scores: dict[int, list[float]] = defaultdict(list)
     titles: dict[int, str] = {}
     for need in needs:
-        for match in match_need(session=session, indexes=indexes, need_id=need.id, limit=SOLUTIONS_PER_NEED):
+        for match in rank_solutions_for_need(
+            session=session, indexes=indexes, need_id=need.id, limit=SOLUTIONS_PER_NEED
+        ):
             scores[match.solution.id].append(match.score)
             titles[match.solution.id] = match.solution.title
     rows = [

@@ -4,13 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
 
-from service.audit.service import record_view
-from service.auth import CallerDep, sees_solution
+from service.auth import CallerDep
 from service.demand import service, themes
 from service.demand.schemas import SolutionDemand, ThemeDemand
 from service.deps import IndexesDep, SessionDep, SettingsDep
-from service.errors import NotFoundError
-from service.solutions import service as solutions
 from service.text_fields import RecordId
 
 router = APIRouter(prefix="/api/v1", tags=["demand"])
@@ -24,20 +21,13 @@ def solution_demand(
 
     Each call is in the audit trail with the needs it showed: equal treatment of suppliers is shown from it.
     """
-    solution = solutions.get(session=session, solution_id=solution_id)
-    if not sees_solution(reader, status=solution.status, supplier_id=solution.supplier_id):
-        raise NotFoundError("Solution", solution_id)
-    demand = service.solution_demand(
-        session=session, indexes=indexes, solution_id=solution_id, max_band=settings.gap_max_band
+    return service.solution_demand(
+        session=session,
+        indexes=indexes,
+        solution_id=solution_id,
+        max_band=settings.gap_max_band,
+        caller=reader,
     )
-    record_view(
-        session,
-        actor=reader.actor,
-        subject_kind="solution_demand",
-        subject_id=solution_id,
-        detail={"need_ids": [need.id for need in demand.needs]},
-    )
-    return demand
 
 
 @router.get("/demand", response_model=ThemeDemand)
@@ -54,13 +44,14 @@ def theme_demand(
 ) -> ThemeDemand:
     """Where a KPI (or a dimension's KPIs) is weak, the population, the solutions answering it and gaps in the market."""
     try:
-        demand = themes.theme_demand(
+        return themes.theme_demand(
             session=session,
             indexes=indexes,
             kpi=kpi,
             dimension=dimension,
             county=county,
             max_band=settings.gap_max_band,
+            caller=reader,
         )
     except themes.DemandQueryError as error:
         # FastAPI's own 422 shape, so clients read one format.
@@ -68,11 +59,3 @@ def theme_demand(
             status_code=422,
             detail=[{"loc": ["query", error.parameter], "msg": error.message, "type": "value_error"}],
         ) from error
-    record_view(
-        session,
-        actor=reader.actor,
-        subject_kind="kpi_demand",
-        subject_id=kpi or dimension or "",
-        detail={"kpi": kpi, "dimension": dimension, "county": county},
-    )
-    return demand

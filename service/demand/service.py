@@ -1,7 +1,7 @@
 """The demand for one solution: its matching needs and the KPI gaps it answers, by municipality,
 county and KPI, with the population they cover.
 
-Matching needs: needs not closed whose hybrid match score (matching.service.match_solution) reaches
+Matching needs: needs not closed whose hybrid match score (matching.ranker.rank_needs_for_solution) reaches
 the weak band (match_bands.MATCH_FLOOR), at most the best DEMAND_LIMIT. KPI gaps: municipalities in a
 weak U4SSC band (gap analysis) on a KPI the solution is tagged with, whether or not a need was
 generated from the gap. A municipality counts once in a population however many needs or gaps it has.
@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
+from service.access import Principal
+from service.audit.service import record_view
 from service.demand.match_bands import BAND_FLOORS, MATCH_FLOOR, match_band
 from service.demand.repository import Place, places
 from service.demand.schemas import (
@@ -26,11 +28,12 @@ from service.demand.schemas import (
     MunicipalityDemand,
     SolutionDemand,
 )
+from service.indexing import Indexes
 from service.kpis.gaps import GapAnalysis, gap_key, is_gap
 from service.kpis.repository import kpi_names
-from service.matching.indexes import MatchingIndexes
+from service.matching.ranker import rank_needs_for_solution
 from service.matching.schemas import NeedMatch
-from service.matching.service import match_solution
+from service.models import Solution
 from service.needs.repository import need_ids_by_gap_key
 from service.solutions import service as solutions_service
 
@@ -74,10 +77,30 @@ class _Tally:
 
 
 def solution_demand(
-    *, session: Session, indexes: MatchingIndexes, solution_id: int, max_band: int
+    *, session: Session, indexes: Indexes, solution_id: int, max_band: int, caller: Principal
 ) -> SolutionDemand:
-    solution = solutions_service.get(session=session, solution_id=solution_id)
-    matches = match_solution(session=session, indexes=indexes, solution_id=solution_id, limit=DEMAND_LIMIT)
+    """The demand for a solution `caller` may see; the view is in the audit trail with the needs it
+    showed, so that equal treatment of suppliers can be shown from it."""
+    demand = _solution_demand(
+        session,
+        indexes,
+        solutions_service.get_visible(session=session, solution_id=solution_id, caller=caller),
+        max_band,
+    )
+    record_view(
+        session,
+        actor=caller.actor,
+        subject_kind="solution_demand",
+        subject_id=solution_id,
+        detail={"need_ids": [need.id for need in demand.needs]},
+    )
+    return demand
+
+
+def _solution_demand(session: Session, indexes: Indexes, solution: Solution, max_band: int) -> SolutionDemand:
+    matches = rank_needs_for_solution(
+        session=session, indexes=indexes, solution_id=solution.id, limit=DEMAND_LIMIT
+    )
     matching = [match for match in matches if match.score >= MATCH_FLOOR]
     gaps = _weak_gaps(session, solution.kpi_codes, max_band)
     place_of = places(

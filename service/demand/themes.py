@@ -20,6 +20,8 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.access import Principal
+from service.audit.service import record_view
 from service.demand.match_bands import MATCH_FLOOR, MODERATE_SCORE, match_band
 from service.demand.repository import (
     Place,
@@ -30,10 +32,10 @@ from service.demand.repository import (
 )
 from service.demand.schemas import AddressingSolution, KpiDemand, KpiName, ThemeDemand, WeakMunicipality
 from service.identifiers import compact_kpi_code
+from service.indexing import Indexes
 from service.kpis.gaps import GapAnalysis, KpiStanding, gap_key, is_gap
 from service.matching.filters import MatchFilters
-from service.matching.indexes import MatchingIndexes
-from service.matching.service import match_need
+from service.matching.ranker import rank_solutions_for_need
 from service.models import Kpi, Need, Solution
 from service.needs.repository import need_ids_by_gap_key
 
@@ -59,7 +61,29 @@ class DemandQueryError(ValueError):
 def theme_demand(
     *,
     session: Session,
-    indexes: MatchingIndexes,
+    indexes: Indexes,
+    kpi: str | None,
+    dimension: str | None,
+    county: str | None,
+    max_band: int,
+    caller: Principal,
+) -> ThemeDemand:
+    """The demand for a KPI or a dimension; the view is in the audit trail."""
+    demand = _theme_demand(session, indexes, kpi=kpi, dimension=dimension, county=county, max_band=max_band)
+    record_view(
+        session,
+        actor=caller.actor,
+        subject_kind="kpi_demand",
+        subject_id=kpi or dimension or "",
+        detail={"kpi": kpi, "dimension": dimension, "county": county},
+    )
+    return demand
+
+
+def _theme_demand(
+    session: Session,
+    indexes: Indexes,
+    *,
     kpi: str | None,
     dimension: str | None,
     county: str | None,
@@ -180,7 +204,7 @@ def _needs_to_score(needs: Sequence[Need]) -> list[Need]:
 
 def _answering_solutions(
     session: Session,
-    indexes: MatchingIndexes,
+    indexes: Indexes,
     scored_needs: Sequence[Need],
     tagged: Sequence[Solution],
     county: str | None,
@@ -189,7 +213,7 @@ def _answering_solutions(
     scores: dict[int, list[float]] = defaultdict(list)
     titles = {solution.id: solution.title for solution in tagged}
     for need in scored_needs:
-        for match in match_need(
+        for match in rank_solutions_for_need(
             session=session,
             indexes=indexes,
             need_id=need.id,

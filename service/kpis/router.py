@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter, status
 
-from service.auth import NeedWriterDep, ensure_municipality
+from service.auth import NeedWriterDep
 from service.deps import SessionDep
 from service.errors import NotFoundError
 from service.identifiers import compact_kpi_code
@@ -42,6 +42,4 @@ observations_router = APIRouter(prefix="/api/v1/kpi-observations", tags=["kpis"]
 def import_observations(session: SessionDep, writer: NeedWriterDep, batch: ObservationBatch) -> ImportResult:
     """Store a batch of KPI observations, all or nothing; an existing (municipality, KPI, data point, year) is updated.
     An officer imports only its own municipality's observations."""
-    for municipality_number in sorted({item.municipality_number for item in batch.observations}):
-        ensure_municipality(writer, municipality_number)
-    return service.import_observations(session=session, observations=batch.observations)
+    return service.import_observations(session=session, observations=batch.observations, caller=writer)

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
+from service.access import Principal, ensure_municipality
 from service.errors import FieldError, FieldErrors
 from service.kpis import repository
 from service.kpis.schemas import ImportResult, ObservationIn
@@ -51,9 +52,16 @@ def check_observations(session: Session, observations: Sequence[ObservationIn], 
 
 
 def import_observations(
-    *, session: Session, observations: Sequence[ObservationIn], location: str = "observations"
+    *,
+    session: Session,
+    observations: Sequence[ObservationIn],
+    caller: Principal,
+    location: str = "observations",
 ) -> ImportResult:
-    """Store a batch in one transaction: all rows or, when any row is wrong, none."""
+    """Store a batch in one transaction: all rows or, when any row is wrong, none. An officer imports
+    only its own municipality's observations."""
+    for municipality_number in sorted({item.municipality_number for item in observations}):
+        ensure_municipality(caller, municipality_number)
     result = stage_observations(session=session, observations=observations, location=location)
     session.commit()
     return result

@@ -21,6 +21,7 @@ from pyjstat import pyjstat
 from sqlalchemy.orm import Session
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
+from service.access import Principal
 from service.errors import FieldError, FieldErrors
 from service.kpis.schemas import ImportResult, ObservationIn
 from service.kpis.service import import_observations
@@ -244,6 +245,7 @@ def import_from_ssb(
     session: Session,
     client: httpx.Client,
     mapping: SsbMapping,
+    caller: Principal,
     table: str | None = None,
     base_url: str = DEFAULT_BASE_URL,
     timeout: float = DEFAULT_TIMEOUT,
@@ -269,7 +271,9 @@ def import_from_ssb(
         observations = [observations[index] for index in kept]
         origins = [origins[index] for index in kept]
     try:
-        result = import_observations(session=session, observations=observations, location="row")
+        result = import_observations(
+            session=session, observations=observations, caller=caller, location="row"
+        )
     except FieldErrors as errors:
         session.rollback()
         raise FieldErrors(

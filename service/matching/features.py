@@ -3,6 +3,7 @@
 from collections.abc import Collection, Mapping, Sequence
 
 PRIOR_STRENGTH = 3  # verdicts needed before the prior reaches half its range: a few votes move it little
+POSITIVE_VERDICTS = frozenset({"useful", "contacted", "piloted"})
 
 
 def share_of(query_items: Collection[object], candidate_items: Collection[object]) -> float:
@@ -18,16 +19,24 @@ def cpv_subtree(code: str) -> str:
     return code.rstrip("0").ljust(2, "0")
 
 
+def fitting_cpv_codes(query_codes: Sequence[str], candidate_codes: Sequence[str]) -> list[str]:
+    """The candidate's codes that lie in the subtree of one of the query's, or hold one in theirs."""
+    return [
+        offered
+        for offered in candidate_codes
+        if any(
+            offered.startswith(cpv_subtree(wanted)) or wanted.startswith(cpv_subtree(offered))
+            for wanted in query_codes
+        )
+    ]
+
+
 def cpv_fit(query_codes: Sequence[str], candidate_codes: Sequence[str]) -> float:
     """1 when a code lies in the other side's subtree (either way), 0.5 in the same division."""
-    fit = 0.0
-    for wanted in query_codes:
-        for offered in candidate_codes:
-            if offered.startswith(cpv_subtree(wanted)) or wanted.startswith(cpv_subtree(offered)):
-                return 1.0
-            if wanted[:2] == offered[:2]:
-                fit = 0.5
-    return fit
+    if fitting_cpv_codes(query_codes, candidate_codes):
+        return 1.0
+    divisions = {code[:2] for code in candidate_codes}
+    return 0.5 if any(wanted[:2] in divisions for wanted in query_codes) else 0.0
 
 
 def region_fit(county: str | None, regions_served: Sequence[str]) -> float:

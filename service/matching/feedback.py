@@ -13,14 +13,15 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.access import Principal, ensure_municipality
 from service.audit.service import record_supplier_contact
+from service.matching.features import POSITIVE_VERDICTS
 from service.models import Feedback
 from service.needs import service as needs_service
 from service.solutions import service as solutions_service
 from service.text_fields import RecordId
 
 Verdict = Literal["useful", "not_useful", "contacted", "piloted"]
-POSITIVE_VERDICTS = frozenset({"useful", "contacted", "piloted"})
 
 
 class FeedbackCreate(BaseModel):
@@ -39,11 +40,16 @@ class FeedbackRead(BaseModel):
     created_at: datetime
 
 
-def record(*, session: Session, need_id: int, feedback_in: FeedbackCreate, given_by: str) -> Feedback:
-    needs_service.get(session=session, need_id=need_id)
+def record(*, session: Session, need_id: int, feedback_in: FeedbackCreate, caller: Principal) -> Feedback:
+    """An officer gives feedback on the needs of its own municipality."""
+    need = needs_service.get(session=session, need_id=need_id)
+    ensure_municipality(caller, need.municipality_number)
     solutions_service.get(session=session, solution_id=feedback_in.solution_id)
     feedback = Feedback(
-        need_id=need_id, solution_id=feedback_in.solution_id, verdict=feedback_in.verdict, given_by=given_by
+        need_id=need_id,
+        solution_id=feedback_in.solution_id,
+        verdict=feedback_in.verdict,
+        given_by=caller.actor,
     )
     session.add(feedback)
     record_supplier_contact(session, feedback)  # equal-treatment audit trail, same transaction
@@ -51,8 +57,9 @@ def record(*, session: Session, need_id: int, feedback_in: FeedbackCreate, given
     return feedback
 
 
-def history(*, session: Session, need_id: int) -> Sequence[Feedback]:
-    needs_service.get(session=session, need_id=need_id)
+def history(*, session: Session, need_id: int, caller: Principal) -> Sequence[Feedback]:
+    """For staff, admins and the officers of the need's municipality."""
+    ensure_municipality(caller, needs_service.get(session=session, need_id=need_id).municipality_number)
     return session.scalars(select(Feedback).where(Feedback.need_id == need_id).order_by(Feedback.id)).all()
 
 

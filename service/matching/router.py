@@ -1,27 +1,16 @@
-"""HTTP layer for matches and ad-hoc search."""
+"""HTTP layer for matches, ad-hoc search and feedback."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
-from sqlalchemy.orm import Session
 
-from service.auth import (
-    CallerDep,
-    NeedWriterDep,
-    Principal,
-    ensure_may_filter_unpublished,
-    ensure_municipality,
-    sees_solution,
-)
+from service.auth import CallerDep, NeedWriterDep
 from service.deps import IndexesDep, SessionDep
-from service.errors import NotFoundError
 from service.matching import feedback, service
 from service.matching.feedback import FeedbackCreate, FeedbackRead
 from service.matching.filters import MatchFilters
-from service.matching.schemas import MAX_MATCHES, NeedMatch, NeedMatches, SearchQuery, SolutionMatches
+from service.matching.schemas import MAX_MATCHES, NeedMatches, SearchQuery, SolutionMatches
 from service.matching.scoring import Ranking
-from service.needs import service as needs
-from service.solutions import service as solutions
 from service.text_fields import RecordId
 
 router = APIRouter(prefix="/api/v1", tags=["matching"])
@@ -43,9 +32,14 @@ def match_need(
     ranking: RankingParam = "hybrid",
 ) -> SolutionMatches:
     """Published solutions for a need, best first, each with its score and explanation; optional filters."""
-    ensure_may_filter_unpublished(caller, filters.status)
     matches = service.match_need(
-        session=session, indexes=indexes, need_id=need_id, limit=limit, filters=filters, ranking=ranking
+        session=session,
+        indexes=indexes,
+        need_id=need_id,
+        limit=limit,
+        caller=caller,
+        filters=filters,
+        ranking=ranking,
     )
     return SolutionMatches(items=matches)
 
@@ -61,18 +55,16 @@ def match_solution(
     ranking: RankingParam = "hybrid",
 ) -> NeedMatches:
     """Needs (not closed unless filtered by status) that a solution answers, best first: where the demand is."""
-    solution = solutions.get(session=session, solution_id=solution_id)
-    if not sees_solution(caller, status=solution.status, supplier_id=solution.supplier_id):
-        raise NotFoundError("Solution", solution_id)
     matches = service.match_solution(
         session=session,
         indexes=indexes,
         solution_id=solution_id,
         limit=limit,
+        caller=caller,
         filters=filters,
         ranking=ranking,
     )
-    return _need_matches(matches, caller)
+    return NeedMatches(items=matches)
 
 
 @router.post("/search/solutions", response_model=SolutionMatches)
@@ -80,12 +72,12 @@ def search_solutions(
     session: SessionDep, indexes: IndexesDep, caller: CallerDep, search: SearchQuery
 ) -> SolutionMatches:
     """Solutions for free text in Norwegian or English, with optional filters."""
-    ensure_may_filter_unpublished(caller, search.filters.status)
     matches = service.search_solutions(
         session=session,
         indexes=indexes,
         text=search.query,
         limit=search.limit,
+        caller=caller,
         filters=search.filters,
         ranking=search.ranking,
     )
@@ -102,10 +94,11 @@ def search_needs(
         indexes=indexes,
         text=search.query,
         limit=search.limit,
+        caller=caller,
         filters=search.filters,
         ranking=search.ranking,
     )
-    return _need_matches(matches, caller)
+    return NeedMatches(items=matches)
 
 
 @router.post("/needs/{need_id}/feedback", response_model=FeedbackRead, status_code=status.HTTP_201_CREATED)
@@ -114,9 +107,8 @@ def give_feedback(
 ) -> FeedbackRead:
     """Mark a solution useful, not_useful, contacted or piloted for this need; the next ranking follows it.
     An officer gives feedback on the needs of its own municipality."""
-    _ensure_need_of(writer, session, need_id)
     return FeedbackRead.model_validate(
-        feedback.record(session=session, need_id=need_id, feedback_in=feedback_in, given_by=writer.actor)
+        feedback.record(session=session, need_id=need_id, feedback_in=feedback_in, caller=writer)
     )
 
 
@@ -124,16 +116,7 @@ def give_feedback(
 def feedback_history(session: SessionDep, reader: NeedWriterDep, need_id: RecordId) -> list[FeedbackRead]:
     """Every verdict on this need's matches, oldest first, with who gave it and when: for admins,
     programme staff and the officers of the need's municipality."""
-    _ensure_need_of(reader, session, need_id)
-    return [FeedbackRead.model_validate(item) for item in feedback.history(session=session, need_id=need_id)]
-
-
-def _ensure_need_of(principal: Principal, session: Session, need_id: int) -> None:
-    ensure_municipality(principal, needs.get(session=session, need_id=need_id).municipality_number)
-
-
-def _need_matches(matches: list[NeedMatch], caller: Principal) -> NeedMatches:
-    """Needs as `caller` may see them: without their contact person for anonymous callers."""
-    if caller.role == "anonymous":
-        matches = [match.model_copy(update={"need": match.need.without_contact()}) for match in matches]
-    return NeedMatches(items=matches)
+    return [
+        FeedbackRead.model_validate(item)
+        for item in feedback.history(session=session, need_id=need_id, caller=reader)
+    ]

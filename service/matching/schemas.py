@@ -2,25 +2,15 @@
 
 from pydantic import BaseModel, Field
 
+from service.matching.evidence import KpiBrief, MatchedTerm
 from service.matching.filters import MatchFilters
 from service.matching.scoring import Ranking
+from service.matching.signals import SIGNALS
 from service.needs.schemas import NeedRead
 from service.solutions.schemas import SolutionRead
 from service.text_fields import Description
 
 MAX_MATCHES = 100
-
-
-class KpiBrief(BaseModel):
-    code: str
-    name_en: str
-    name_no: str
-
-
-class MatchedTerm(BaseModel):
-    term: str = Field(description="The stem both texts share, e.g. 'lekkasj'.")
-    query_words: list[str] = Field(description="The words behind it in the query side's text.")
-    result_words: list[str] = Field(description="The words behind it in the result's text.")
 
 
 class Explanation(BaseModel):
@@ -29,12 +19,7 @@ class Explanation(BaseModel):
         description="Cosine similarity of the two texts' vectors (-1..1), language-centred; "
         "null when the ranking did not use it."
     )
-    contributions: dict[str, float] = Field(
-        description="Each signal's part of the score, summing to it. Hybrid signals: 'similarity', 'lexical' "
-        "(BM25 against the best candidate's), 'shared_kpis', 'shared_sdgs', 'cpv', 'region', 'maturity', "
-        "'references', 'feedback_prior' (other needs' verdicts), 'feedback' (this need's positive verdict); "
-        "rrf: 'dense_rank', 'lexical_rank'."
-    )
+    contributions: dict[str, float] = Field(description=SIGNALS.describe())
     shared_kpi_codes: list[str] = Field(description="U4SSC KPI codes tagged on both records.")
     shared_kpis: list[KpiBrief]
     shared_sdgs: list[int] = Field(description="SDGs of both sides (a need's SDGs are its KPIs').")
@@ -44,6 +29,7 @@ class Explanation(BaseModel):
         description="Language of the query side -> language of the result, e.g. no->en."
     )
     summary: str = Field(description="The reasons in one sentence.")
+    summary_no: str = Field(description="The reasons in one sentence, in Norwegian.")
 
 
 class SolutionMatch(BaseModel):

@@ -10,10 +10,8 @@ from sqlalchemy.orm import Session
 
 from embeddings import content_hash
 from service.errors import NotFoundError
+from service.indexing import Indexes, insert_record, record_text, update_record
 from service.kpis.gaps import GapAnalysis, gap_key, is_gap
-from service.matching.indexes import MatchingIndexes
-from service.matching.record_writes import insert_record, update_record
-from service.matching.repository import record_text
 from service.models import Need
 from service.municipalities.repository import get_municipality
 from service.needs.gap_texts import GapNeedText, gap_need_text
@@ -39,7 +37,7 @@ def _generated_hash(text: GapNeedText) -> str:
 
 
 def generate_gap_needs(
-    *, session: Session, indexes: MatchingIndexes, municipality_number: str, max_band: int = 2
+    *, session: Session, indexes: Indexes, municipality_number: str, max_band: int = 2
 ) -> GenerationReport:
     municipality = get_municipality(session, municipality_number)
     if municipality is None:

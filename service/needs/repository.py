@@ -24,9 +24,11 @@ def needs_by_id(session: Session, need_ids: Iterable[int]) -> dict[int, Need]:
 class NeedFacts(NamedTuple):
     """What the ranking reads of a candidate: a fraction of loading the whole record."""
 
+    language: str
     kpi_codes: list[str]
     cpv_codes: list[str]
     trl_min: int | None
+    municipality_number: str | None
     county_number: str | None
 
 
@@ -36,9 +38,11 @@ def facts_by_id(session: Session, need_ids: Iterable[int]) -> dict[int, NeedFact
         return {}
     facts = json_row(
         session.get_bind().dialect.name,
+        Need.language,
         Need.kpi_codes,
         Need.cpv_codes,
         Need.trl_min,
+        Need.municipality_number,
         Municipality.county_number,
     )
     rows = session.execute(

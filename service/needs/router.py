@@ -2,11 +2,9 @@
 
 from fastapi import APIRouter, status
 
-from service.auth import CallerDep, NeedWriterDep, Principal, ensure_municipality
+from service.auth import CallerDep, NeedWriterDep
 from service.deps import IndexesDep, SessionDep, SettingsDep
-from service.models import Need
-from service.needs import repository, service
-from service.needs.from_gaps import generate_gap_needs
+from service.needs import service
 from service.needs.schemas import GenerationReportRead, NeedCreate, NeedRead, NeedStatus, NeedUpdate
 from service.pagination import Page, PageDep
 from service.text_fields import MunicipalityNumber, RecordId
@@ -20,10 +18,7 @@ def create_need(
 ) -> NeedRead:
     """Register a need written as a problem; searchable as soon as this returns. An officer's need
     belongs to the officer's municipality."""
-    if writer.role == "officer" and need_in.municipality_number is None:
-        need_in = need_in.model_copy(update={"municipality_number": writer.municipality_number})
-    ensure_municipality(writer, need_in.municipality_number)
-    return _read(service.create(session=session, indexes=indexes, need_in=need_in), writer)
+    return service.create(session=session, indexes=indexes, need_in=need_in, caller=writer)
 
 
 @router.get("", response_model=Page[NeedRead])
@@ -35,21 +30,21 @@ def list_needs(
     status: NeedStatus | None = None,
 ) -> Page[NeedRead]:
     """Needs, oldest first, filtered by municipality number or status."""
-    items, total = repository.list_needs(
-        session, offset=page.offset, limit=page.limit, municipality_number=municipality, status=status
-    )
-    return Page(
-        items=[_read(item, caller) for item in items],
-        total=total,
+    items, total = service.list_needs(
+        session=session,
+        caller=caller,
         offset=page.offset,
         limit=page.limit,
+        municipality_number=municipality,
+        status=status,
     )
+    return Page(items=items, total=total, offset=page.offset, limit=page.limit)
 
 
 @router.get("/{need_id}", response_model=NeedRead)
 def get_need(session: SessionDep, caller: CallerDep, need_id: RecordId) -> NeedRead:
     """One need; its contact person only for callers with a token."""
-    return _read(service.get(session=session, need_id=need_id), caller)
+    return service.read(session=session, need_id=need_id, caller=caller)
 
 
 @router.patch("/{need_id}", response_model=NeedRead)
@@ -57,17 +52,13 @@ def update_need(
     session: SessionDep, indexes: IndexesDep, writer: NeedWriterDep, need_id: RecordId, need_in: NeedUpdate
 ) -> NeedRead:
     """Change a need; a changed text is re-encoded, an unchanged one is not."""
-    ensure_municipality(writer, service.get(session=session, need_id=need_id).municipality_number)
-    if "municipality_number" in need_in.model_fields_set:
-        ensure_municipality(writer, need_in.municipality_number)
-    return _read(service.update(session=session, indexes=indexes, need_id=need_id, need_in=need_in), writer)
+    return service.update(session=session, indexes=indexes, need_id=need_id, need_in=need_in, caller=writer)
 
 
 @router.delete("/{need_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_need(session: SessionDep, indexes: IndexesDep, writer: NeedWriterDep, need_id: RecordId) -> None:
     """Remove a need, its vector and its feedback."""
-    ensure_municipality(writer, service.get(session=session, need_id=need_id).municipality_number)
-    service.delete(session=session, indexes=indexes, need_id=need_id)
+    service.delete(session=session, indexes=indexes, need_id=need_id, caller=writer)
 
 
 generation_router = APIRouter(prefix="/api/v1/municipalities", tags=["needs"])
@@ -82,14 +73,11 @@ def generate_needs(
     number: MunicipalityNumber,
 ) -> GenerationReportRead:
     """Create or update one need per KPI in band 1 or 2 (configurable); needs an officer closed or edited are left alone."""
-    ensure_municipality(writer, number)
-    report = generate_gap_needs(
-        session=session, indexes=indexes, municipality_number=number, max_band=settings.gap_max_band
+    report = service.generate_from_gaps(
+        session=session,
+        indexes=indexes,
+        municipality_number=number,
+        max_band=settings.gap_max_band,
+        caller=writer,
     )
     return GenerationReportRead.model_validate(report)
-
-
-def _read(need: Need, caller: Principal) -> NeedRead:
-    """The need as `caller` may see it: the contact person is personal data, kept from anonymous callers."""
-    need_read = NeedRead.model_validate(need)
-    return need_read.without_contact() if caller.role == "anonymous" else need_read

@@ -1,13 +1,19 @@
-"""Need logic: check what a need refers to; the shared write path stores it with its vector."""
+"""Need logic: who may write which need, what a caller sees of one, and checks of what it refers to.
+
+The shared write path of service.indexing stores a need with its vector.
+"""
+
+from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
+from service.access import Principal, ensure_municipality
 from service.errors import NotFoundError
-from service.matching.indexes import MatchingIndexes
-from service.matching.record_writes import delete_record, insert_record, update_record
+from service.indexing import Indexes, delete_record, insert_record, update_record
 from service.models import Need
 from service.needs import repository
-from service.needs.schemas import NeedCreate, NeedUpdate
+from service.needs.from_gaps import GenerationReport, generate_gap_needs
+from service.needs.schemas import NeedCreate, NeedRead, NeedUpdate
 from service.references import ReferenceCheck
 
 
@@ -18,8 +24,36 @@ def get(*, session: Session, need_id: int) -> Need:
     return need
 
 
+def view(need: Need, caller: Principal) -> NeedRead:
+    return seen_by(NeedRead.model_validate(need), caller)
+
+
+def seen_by(need: NeedRead, caller: Principal) -> NeedRead:
+    """The need as `caller` may see it: the contact person is personal data, kept from anonymous callers."""
+    return need if caller.sees_contact_data else need.without_contact()
+
+
+def read(*, session: Session, need_id: int, caller: Principal) -> NeedRead:
+    return view(get(session=session, need_id=need_id), caller)
+
+
+def list_needs(
+    *,
+    session: Session,
+    caller: Principal,
+    offset: int,
+    limit: int,
+    municipality_number: str | None = None,
+    status: str | None = None,
+) -> tuple[list[NeedRead], int]:
+    items, total = repository.list_needs(
+        session, offset=offset, limit=limit, municipality_number=municipality_number, status=status
+    )
+    return [view(need, caller) for need in items], total
+
+
 def _check_references(
-    session: Session, *, municipality_number: str | None, kpi_codes: list[str] | None
+    session: Session, *, municipality_number: str | None, kpi_codes: Sequence[str] | None
 ) -> None:
     check = ReferenceCheck(session)
     check.municipality("municipality_number", municipality_number)
@@ -28,16 +62,25 @@ def _check_references(
 
 
 def create(
-    *, session: Session, indexes: MatchingIndexes, need_in: NeedCreate, origin: str = "manual"
-) -> Need:
+    *, session: Session, indexes: Indexes, need_in: NeedCreate, caller: Principal, origin: str = "manual"
+) -> NeedRead:
+    """A new need, matchable when this returns; an officer's need belongs to the officer's municipality."""
+    if caller.role == "officer" and need_in.municipality_number is None:
+        need_in = need_in.model_copy(update={"municipality_number": caller.municipality_number})
+    ensure_municipality(caller, need_in.municipality_number)
     _check_references(session, municipality_number=need_in.municipality_number, kpi_codes=need_in.kpi_codes)
     need = Need(**need_in.model_dump(), origin=origin)
     insert_record(session=session, indexes=indexes, record=need)
-    return need
+    return view(need, caller)
 
 
-def update(*, session: Session, indexes: MatchingIndexes, need_id: int, need_in: NeedUpdate) -> Need:
+def update(
+    *, session: Session, indexes: Indexes, need_id: int, need_in: NeedUpdate, caller: Principal
+) -> NeedRead:
     need = get(session=session, need_id=need_id)
+    ensure_municipality(caller, need.municipality_number)
+    if "municipality_number" in need_in.model_fields_set:
+        ensure_municipality(caller, need_in.municipality_number)
     changes = need_in.model_dump(exclude_unset=True)
     _check_references(
         session, municipality_number=changes.get("municipality_number"), kpi_codes=changes.get("kpi_codes")
@@ -49,8 +92,20 @@ def update(*, session: Session, indexes: MatchingIndexes, need_id: int, need_in:
         if value is not None or field in ("municipality_number", "trl_min")
     }
     update_record(session=session, indexes=indexes, record=need, changes=changes)
-    return need
+    return view(need, caller)
 
 
-def delete(*, session: Session, indexes: MatchingIndexes, need_id: int) -> None:
-    delete_record(session=session, indexes=indexes, record=get(session=session, need_id=need_id))
+def delete(*, session: Session, indexes: Indexes, need_id: int, caller: Principal) -> None:
+    need = get(session=session, need_id=need_id)
+    ensure_municipality(caller, need.municipality_number)
+    delete_record(session=session, indexes=indexes, record=need)
+
+
+def generate_from_gaps(
+    *, session: Session, indexes: Indexes, municipality_number: str, max_band: int, caller: Principal
+) -> GenerationReport:
+    """One need per weak KPI of the municipality; an officer generates only its own municipality's."""
+    ensure_municipality(caller, municipality_number)
+    return generate_gap_needs(
+        session=session, indexes=indexes, municipality_number=municipality_number, max_band=max_band
+    )

@@ -7,7 +7,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 from prometheus_client.core import GaugeMetricFamily, Metric
 
 from embeddings import Encoder
-from service.matching.indexes import MatchingIndexes
+from service.indexing import Indexes
 
 # One query takes tens of milliseconds on CPU, a batch of passages seconds.
 ENCODER_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
@@ -55,7 +55,7 @@ class ServiceMetrics:
         """`encoder`, with every call timed."""
         return TimedEncoder(encoder, self)
 
-    def watch(self, indexes: MatchingIndexes) -> None:
+    def watch(self, indexes: Indexes) -> None:
         """Report the sizes of these indexes from now on."""
         self._index_sizes.indexes = indexes
 
@@ -90,7 +90,7 @@ class IndexSizes:
     """Reads the index sizes at scrape time, so they are never stale and cost nothing between scrapes."""
 
     def __init__(self) -> None:
-        self.indexes: MatchingIndexes | None = None
+        self.indexes: Indexes | None = None
 
     def describe(self) -> Iterable[Metric]:
         return self._families()

@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 from service.audit import service as audit
 from service.db import utc_now
 from service.errors import ConflictError, FieldError, FieldErrors, NotFoundError
+from service.indexing import Indexes
 from service.kpis.bands import gap_severity
-from service.matching.indexes import MatchingIndexes
+from service.matching.ranker import rank_solutions_for_need
 from service.matching.schemas import MAX_MATCHES
-from service.matching.service import match_need
 from service.models import Need, Partnership, Solution
 from service.municipalities.repository import existing_municipality_numbers
 from service.needs.repository import needs_by_id
@@ -83,14 +83,16 @@ class BestMatch:
 
 
 def _best_matches(
-    session: Session, indexes: MatchingIndexes, needs: Sequence[Need], candidate_ids: set[int]
+    session: Session, indexes: Indexes, needs: Sequence[Need], candidate_ids: set[int]
 ) -> dict[int, BestMatch]:
     """Where each candidate ranks best among the needs' matches (ties: the higher score)."""
     best: dict[int, BestMatch] = {}
     if not candidate_ids:
         return best
     for need in needs:
-        matches = match_need(session=session, indexes=indexes, need_id=need.id, limit=MAX_MATCHES)
+        matches = rank_solutions_for_need(
+            session=session, indexes=indexes, need_id=need.id, limit=MAX_MATCHES
+        )
         for rank, match in enumerate(matches, start=1):
             solution_id = match.solution.id
             if solution_id not in candidate_ids:
@@ -157,7 +159,7 @@ def _default_title(needs: Sequence[Need]) -> str:
 
 
 def create(
-    *, session: Session, indexes: MatchingIndexes, partnership_in: PartnershipCreate, actor: str
+    *, session: Session, indexes: Indexes, partnership_in: PartnershipCreate, actor: str
 ) -> Partnership:
     needs, solutions = _checked_records(session, partnership_in)
     best = _best_matches(session, indexes, needs, {solution.id for solution in solutions})

@@ -24,6 +24,7 @@ def solutions_by_id(session: Session, solution_ids: Iterable[int]) -> dict[int, 
 class SolutionFacts(NamedTuple):
     """What the ranking reads of a candidate: a fraction of loading the whole record."""
 
+    language: str
     kpi_codes: list[str]
     sdgs: list[int]
     trl: int | None
@@ -38,6 +39,7 @@ def facts_by_id(session: Session, solution_ids: Iterable[int]) -> dict[int, Solu
         return {}
     facts = json_row(
         session.get_bind().dialect.name,
+        Solution.language,
         Solution.kpi_codes,
         Solution.sdgs,
         Solution.trl,

@@ -1,17 +1,20 @@
-"""Solution logic: check what a solution refers to; the shared write path stores it with its vector."""
+"""Solution logic: who may write which solution, who sees drafts, and checks of what a solution refers to.
+
+The shared write path of service.indexing stores a solution with its vector.
+"""
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy.orm import Session
 
+from service.access import Principal, ensure_sees_solution, ensure_supplier
 from service.errors import FieldError, FieldErrors, NotFoundError
-from service.matching.indexes import MatchingIndexes
-from service.matching.record_writes import delete_record, insert_records, update_record, update_records
+from service.indexing import Indexes, delete_record, insert_records, update_record, update_records
 from service.models import Solution
 from service.references import ReferenceCheck
 from service.solutions import repository
-from service.solutions.schemas import SolutionCreate, SolutionUpdate
+from service.solutions.schemas import SolutionBatchUpdateItem, SolutionCreate, SolutionRead, SolutionUpdate
 
 _REQUIRED_FIELDS = {"title", "description", "language", "kpi_codes", "sdgs", "cpv_codes", "status"}
 _LIST_FIELDS = {"regions_served", "reference_municipalities"}
@@ -22,6 +25,41 @@ def get(*, session: Session, solution_id: int) -> Solution:
     if solution is None:
         raise NotFoundError("Solution", solution_id)
     return solution
+
+
+def get_visible(*, session: Session, solution_id: int, caller: Principal) -> Solution:
+    """The solution, if `caller` may see it; a draft or archived one is a 404 to the others."""
+    solution = get(session=session, solution_id=solution_id)
+    ensure_sees_solution(
+        caller, solution_id=solution.id, status=solution.status, supplier_id=solution.supplier_id
+    )
+    return solution
+
+
+def read(*, session: Session, solution_id: int, caller: Principal) -> SolutionRead:
+    return SolutionRead.model_validate(get_visible(session=session, solution_id=solution_id, caller=caller))
+
+
+def list_solutions(
+    *,
+    session: Session,
+    caller: Principal,
+    offset: int,
+    limit: int,
+    supplier_id: int | None = None,
+    status: str | None = None,
+) -> tuple[list[SolutionRead], int]:
+    """Solutions; drafts and archived ones only for their supplier, staff and admins."""
+    items, total = repository.list_solutions(
+        session,
+        offset=offset,
+        limit=limit,
+        supplier_id=supplier_id,
+        status=status,
+        unpublished_of=caller.supplier_id,
+        all_unpublished=caller.sees_everything,
+    )
+    return [SolutionRead.model_validate(item) for item in items], total
 
 
 def _check_references(session: Session, fields: dict[str, Any], at: tuple[str | int, ...] = ()) -> None:
@@ -50,49 +88,81 @@ def _check_batch(session: Session, batch: Sequence[dict[str, Any]]) -> None:
         raise FieldErrors(errors)
 
 
-def create(*, session: Session, indexes: MatchingIndexes, solution_in: SolutionCreate) -> Solution:
-    return create_many(session=session, indexes=indexes, solutions_in=[solution_in])[0]
+def _own_by_default(caller: Principal, solution_in: SolutionCreate) -> SolutionCreate:
+    """A supplier's new solution is its own unless it names its supplier."""
+    if caller.role == "supplier" and solution_in.supplier_id is None:
+        return solution_in.model_copy(update={"supplier_id": caller.supplier_id})
+    return solution_in
+
+
+def create(
+    *, session: Session, indexes: Indexes, solution_in: SolutionCreate, caller: Principal
+) -> SolutionRead:
+    return create_many(session=session, indexes=indexes, solutions_in=[solution_in], caller=caller)[0]
 
 
 def create_many(
-    *, session: Session, indexes: MatchingIndexes, solutions_in: Sequence[SolutionCreate]
-) -> list[Solution]:
-    """New solutions in one transaction; nothing is stored unless every one is valid."""
-    batch = [solution_in.model_dump() for solution_in in solutions_in]
+    *, session: Session, indexes: Indexes, solutions_in: Sequence[SolutionCreate], caller: Principal
+) -> list[SolutionRead]:
+    """New solutions in one transaction; nothing is stored unless every one is valid. A supplier's
+    solutions are its own."""
+    owned = [_own_by_default(caller, solution_in) for solution_in in solutions_in]
+    for solution_in in owned:
+        ensure_supplier(caller, solution_in.supplier_id)
+    batch = [solution_in.model_dump() for solution_in in owned]
     if len(batch) == 1:
         _check_references(session, batch[0])
     else:
         _check_batch(session, batch)
     solutions = [Solution(**fields) for fields in batch]
     insert_records(session=session, indexes=indexes, records=solutions)
-    return solutions
+    return [SolutionRead.model_validate(solution) for solution in solutions]
 
 
 def update(
-    *, session: Session, indexes: MatchingIndexes, solution_id: int, solution_in: SolutionUpdate
-) -> Solution:
+    *, session: Session, indexes: Indexes, solution_id: int, solution_in: SolutionUpdate, caller: Principal
+) -> SolutionRead:
     solution = get(session=session, solution_id=solution_id)
+    ensure_supplier(caller, solution.supplier_id)
+    if "supplier_id" in solution_in.model_fields_set:
+        ensure_supplier(caller, solution_in.supplier_id)
     changes = solution_in.model_dump(exclude_unset=True)
     _check_references(session, changes)
     update_record(session=session, indexes=indexes, record=solution, changes=_applicable(changes))
-    return solution
+    return SolutionRead.model_validate(solution)
 
 
 def update_many(
-    *,
-    session: Session,
-    indexes: MatchingIndexes,
-    solutions: Sequence[Solution],
-    changes: Sequence[SolutionUpdate],
-) -> None:
+    *, session: Session, indexes: Indexes, items: Sequence[SolutionBatchUpdateItem], caller: Principal
+) -> list[SolutionRead]:
     """Changes to several solutions in one transaction; nothing is stored unless every one is valid."""
-    batch = [solution_in.model_dump(exclude_unset=True) for solution_in in changes]
+    ids = [item.id for item in items]
+    first_at: dict[int, int] = {}
+    repeated = [
+        FieldError(("items", position, "id"), f"solution {owner_id} is in the batch more than once")
+        for position, owner_id in enumerate(ids)
+        if first_at.setdefault(owner_id, position) != position
+    ]
+    if repeated:
+        raise FieldErrors(repeated)
+    found = repository.solutions_by_id(session, ids)
+    solutions = [found.get(owner_id) or _not_found(owner_id) for owner_id in ids]
+    for solution, item in zip(solutions, items, strict=True):
+        ensure_supplier(caller, solution.supplier_id)
+        if "supplier_id" in item.model_fields_set:
+            ensure_supplier(caller, item.supplier_id)
+    batch = [item.model_dump(exclude_unset=True, exclude={"id"}) for item in items]
     _check_batch(session, batch)
     update_records(
         session=session,
         indexes=indexes,
         changes=[(solution, _applicable(fields)) for solution, fields in zip(solutions, batch, strict=True)],
     )
+    return [SolutionRead.model_validate(solution) for solution in solutions]
+
+
+def _not_found(solution_id: int) -> NoReturn:
+    raise NotFoundError("Solution", solution_id)
 
 
 def _applicable(changes: dict[str, Any]) -> dict[str, Any]:
@@ -106,5 +176,7 @@ def _applicable(changes: dict[str, Any]) -> dict[str, Any]:
     return applicable
 
 
-def delete(*, session: Session, indexes: MatchingIndexes, solution_id: int) -> None:
-    delete_record(session=session, indexes=indexes, record=get(session=session, solution_id=solution_id))
+def delete(*, session: Session, indexes: Indexes, solution_id: int, caller: Principal) -> None:
+    solution = get(session=session, solution_id=solution_id)
+    ensure_supplier(caller, solution.supplier_id)
+    delete_record(session=session, indexes=indexes, record=solution)

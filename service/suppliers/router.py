@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter, status
 
-from service.auth import AdminDep, StaffDep, SupplierEditorDep, ensure_supplier
+from service.auth import AdminDep, StaffDep, SupplierEditorDep
 from service.deps import SessionDep
 from service.openapi_errors import error_responses
 from service.pagination import Page, PageDep
@@ -45,9 +45,8 @@ def update_supplier(
     session: SessionDep, editor: SupplierEditorDep, supplier_id: RecordId, supplier_in: SupplierUpdate
 ) -> SupplierRead:
     """Change a supplier's name, organisation number or website; a supplier changes only its own."""
-    ensure_supplier(editor, supplier_id)
     return SupplierRead.model_validate(
-        service.update(session=session, supplier_id=supplier_id, supplier_in=supplier_in)
+        service.update(session=session, supplier_id=supplier_id, supplier_in=supplier_in, caller=editor)
     )
 
 

@@ -2,6 +2,7 @@
 
 from sqlalchemy.orm import Session
 
+from service.access import Principal, ensure_supplier
 from service.errors import ConflictError, NotFoundError
 from service.models import Supplier
 from service.suppliers import repository
@@ -35,7 +36,9 @@ def create(*, session: Session, supplier_in: SupplierCreate) -> Supplier:
     return supplier
 
 
-def update(*, session: Session, supplier_id: int, supplier_in: SupplierUpdate) -> Supplier:
+def update(*, session: Session, supplier_id: int, supplier_in: SupplierUpdate, caller: Principal) -> Supplier:
+    """A supplier changes only its own profile."""
+    ensure_supplier(caller, supplier_id)
     supplier = get(session=session, supplier_id=supplier_id)
     changes = supplier_in.model_dump(exclude_unset=True)
     if changes.get("organisation_number"):

@@ -1,6 +1,5 @@
 """`innomatch tokens create|list|revoke`: token administration from the machine that holds the database."""
 
-import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated
@@ -9,6 +8,7 @@ import typer
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from service.access import operator
 from service.config import get_settings
 from service.errors import FieldErrors, NotFoundError
 
@@ -28,11 +28,6 @@ def _session() -> Iterator[Session]:
             yield session
     finally:
         engine.dispose()
-
-
-def _cli_actor() -> str:
-    # Whoever can run this command can read the database anyway; the audit trail names their account.
-    return f"cli ({getpass.getuser()})"
 
 
 @tokens_cli.command("create")
@@ -56,7 +51,7 @@ def create(
         raise typer.BadParameter("; ".join(item["msg"] for item in error.errors())) from error
     with _session() as session:
         try:
-            created = service.create(session=session, token_in=token_in, created_by=_cli_actor())
+            created = service.create(session=session, token_in=token_in, created_by=operator().actor)
         except FieldErrors as error:
             raise typer.BadParameter(str(error)) from error
     typer.echo(f"token {created.id} ({created.role}) for {created.name}. The secret, shown this once:")
@@ -88,7 +83,7 @@ def revoke(
 
     with _session() as session:
         try:
-            token = service.revoke(session=session, token_id=token_id, revoked_by=_cli_actor())
+            token = service.revoke(session=session, token_id=token_id, revoked_by=operator().actor)
         except NotFoundError as error:
             raise typer.BadParameter(str(error)) from error
         typer.echo(f"token {token.id} ({token.name}) revoked at {token.revoked_at:%Y-%m-%d %H:%M:%S} UTC")

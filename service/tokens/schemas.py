@@ -1,13 +1,13 @@
 """API shapes of tokens."""
 
 from datetime import datetime
-from typing import Annotated, Literal, Self
+from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from service.access import Role
 from service.text_fields import MunicipalityNumber, NoControlCharacters, RecordId
 
-Role = Literal["admin", "staff", "officer", "supplier"]
 TokenName = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), NoControlCharacters
 ]

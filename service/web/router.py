@@ -1,4 +1,4 @@
-"""HTML pages over the same services as the API; every value is escaped by Jinja's autoescape."""
+"""HTML pages over the same service functions as the API; every value is escaped by Jinja's autoescape."""
 
 from pathlib import Path
 from typing import Annotated
@@ -7,42 +7,43 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from service.auth import ANONYMOUS, sees_solution
+from service.auth import CallerDep
 from service.deps import IndexesDep, SessionDep
-from service.errors import NotFoundError
 from service.matching import service as matching
-from service.needs import repository as needs_repository
-from service.needs import service as needs_service
-from service.solutions import service as solutions_service
+from service.needs import service as needs
+from service.solutions import service as solutions
 from service.text_fields import MAX_TEXT_LENGTH, RecordId
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 PAGE_MATCHES = 10
+HOME_NEEDS = 200
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, session: SessionDep) -> HTMLResponse:
-    needs, total = needs_repository.list_needs(session, offset=0, limit=200, status="open")
-    return templates.TemplateResponse(request, "home.html", {"needs": needs, "total": total})
+def home(request: Request, session: SessionDep, caller: CallerDep) -> HTMLResponse:
+    items, total = needs.list_needs(session=session, caller=caller, offset=0, limit=HOME_NEEDS, status="open")
+    return templates.TemplateResponse(request, "home.html", {"needs": items, "total": total})
 
 
 @router.get("/needs/{need_id}", response_class=HTMLResponse)
-def need_page(request: Request, session: SessionDep, indexes: IndexesDep, need_id: RecordId) -> HTMLResponse:
-    need = needs_service.get(session=session, need_id=need_id)
-    matches = matching.match_need(session=session, indexes=indexes, need_id=need_id, limit=PAGE_MATCHES)
+def need_page(
+    request: Request, session: SessionDep, indexes: IndexesDep, caller: CallerDep, need_id: RecordId
+) -> HTMLResponse:
+    need = needs.read(session=session, need_id=need_id, caller=caller)
+    matches = matching.match_need(
+        session=session, indexes=indexes, need_id=need_id, limit=PAGE_MATCHES, caller=caller
+    )
     return templates.TemplateResponse(request, "need.html", {"need": need, "matches": matches})
 
 
 @router.get("/solutions/{solution_id}", response_class=HTMLResponse)
 def solution_page(
-    request: Request, session: SessionDep, indexes: IndexesDep, solution_id: RecordId
+    request: Request, session: SessionDep, indexes: IndexesDep, caller: CallerDep, solution_id: RecordId
 ) -> HTMLResponse:
-    solution = solutions_service.get(session=session, solution_id=solution_id)
-    if not sees_solution(ANONYMOUS, status=solution.status, supplier_id=solution.supplier_id):
-        raise NotFoundError("Solution", solution_id)  # pages are public: drafts are not shown
+    solution = solutions.read(session=session, solution_id=solution_id, caller=caller)
     matches = matching.match_solution(
-        session=session, indexes=indexes, solution_id=solution_id, limit=PAGE_MATCHES
+        session=session, indexes=indexes, solution_id=solution_id, limit=PAGE_MATCHES, caller=caller
     )
     return templates.TemplateResponse(request, "solution.html", {"solution": solution, "matches": matches})
 
@@ -52,11 +53,14 @@ def search_page(
     request: Request,
     session: SessionDep,
     indexes: IndexesDep,
+    caller: CallerDep,
     q: Annotated[str, Query(max_length=MAX_TEXT_LENGTH)] = "",
 ) -> HTMLResponse:
     query = q.strip()
     matches = (
-        matching.search_solutions(session=session, indexes=indexes, text=query, limit=PAGE_MATCHES)
+        matching.search_solutions(
+            session=session, indexes=indexes, text=query, limit=PAGE_MATCHES, caller=caller
+        )
         if query
         else []
     )

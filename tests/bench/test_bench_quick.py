@@ -11,13 +11,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bench import BenchOptions, run_bench
+from bench import peer as peer_module
+from bench.options import parse_args, parse_size
+from bench.peer import exact_top_k
+from bench.report import percentiles_text, render_report
+from bench.stats import Latency
 from embeddings import Encoder
-from service.bench import BenchOptions, run_bench
-from service.bench import peer as peer_module
-from service.bench.options import parse_args, parse_size
-from service.bench.peer import exact_top_k
-from service.bench.report import percentiles_text, render_report
-from service.bench.stats import Latency
 
 pytestmark = pytest.mark.slow
 

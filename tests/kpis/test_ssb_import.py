@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
+from service.access import operator
 from service.cli import app
 from service.db import make_engine, make_session_factory
 from service.errors import FieldErrors
@@ -45,6 +46,7 @@ def run_import(
             session=session,
             client=client,
             mapping=mapping,
+            caller=operator(),
             base_url=ssb.base_url,
             timeout=timeout,
             retry=FAST,
@@ -185,6 +187,7 @@ def test_unreachable_server(session: Session, mapping: SsbMapping) -> None:
             session=session,
             client=client,
             mapping=mapping,
+            caller=operator(),
             base_url=f"http://127.0.0.1:{free_port()}/api/v0/no/table",
             retry=FAST,
         )

@@ -14,10 +14,8 @@ from sqlalchemy import Engine, text
 
 from embeddings import Encoder
 from service.db import make_engine, make_session_factory
-from service.matching.indexes import MatchingIndexes
-from service.matching.record_writes import insert_record
-from service.matching.repository import record_text
-from service.matching.vectors import encode_changed, store_encoded
+from service.indexing import Indexes, insert_record, record_text
+from service.indexing.vectors import encode_changed, store_encoded
 from service.models import Need
 
 pytestmark = pytest.mark.postgres
@@ -43,7 +41,7 @@ def test_a_follower_does_not_skip_a_change_committed_after_a_later_one(
 ) -> None:
     engine = make_engine(postgres_url)
     sessions = make_session_factory(engine)
-    indexes = MatchingIndexes.create(encoder=encoder, index_dir=tmp_path / "index", session_factory=sessions)
+    indexes = Indexes.create(encoder=encoder, index_dir=tmp_path / "index", session_factory=sessions)
     indexes.open()
 
     # The first writer logs its change (the lower sequence number) and keeps its transaction open.

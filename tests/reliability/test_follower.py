@@ -9,14 +9,14 @@ from fastapi import FastAPI
 
 from embeddings import Encoder
 from service.config import Settings
-from service.matching.indexes import MatchingIndexes
+from service.indexing import Indexes
 from tests.conftest import LiveServer, start_server
 
 
-def _indexes(server: LiveServer) -> MatchingIndexes:
+def _indexes(server: LiveServer) -> Indexes:
     app = server.server.config.app
     assert isinstance(app, FastAPI)
-    indexes: MatchingIndexes = app.state.indexes
+    indexes: Indexes = app.state.indexes
     return indexes
 
 

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from service.matching.indexes import MatchingIndexes
+from service.indexing import Indexes
 from tests.conftest import ADMIN_TOKEN, LiveServer
 from tests.reliability.figures import RecordProperty, report
 from tests.service.test_index_recovery import assert_index_equals_database
@@ -147,7 +147,7 @@ def test_many_clients_mixing_writes_matches_and_searches(
             _assert_nothing_lost(api, client)
     app = live_server.server.config.app
     assert isinstance(app, FastAPI)
-    indexes: MatchingIndexes = app.state.indexes
+    indexes: Indexes = app.state.indexes
     for kind, index in (("need", indexes.needs), ("solution", indexes.solutions)):
         alive = {key[1] for client in clients for key in client.live() if key[0] == kind}
         assert set(index.ids().tolist()) == alive, f"the {kind} index differs from the acknowledged writes"

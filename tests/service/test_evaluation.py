@@ -8,10 +8,11 @@ import pytest
 from typer.testing import CliRunner
 
 from embeddings import Encoder
+from evaluation.matching import Metrics, fit_weights, load_eval_set, report_for, score_tables
 from service.cli import app
-from service.matching.centroids import fit_centroids
-from service.matching.evaluation import Metrics, fit_weights, load_eval_set, report_for, score_tables
-from service.matching.scoring import WEIGHTS, choose_weights
+from service.indexing import fit_centroids
+from service.matching.scoring import choose_weights
+from service.matching.signals import SIGNALS
 from service.seeding import SEED_DIR, catalogue_kpi_names
 
 EVAL_PATH = SEED_DIR / "eval" / "public_eval.json"
@@ -83,7 +84,10 @@ def test_weights_are_fitted_on_the_train_split_only(encoder: Encoder) -> None:
         eval_set, encoder, centroids=centroids, kpi_names=catalogue_kpi_names(), split="train"
     )
     # The weights in use are the ones the rule picks from the train grid.
-    assert choose_weights(fit_weights(eval_set, train)) == (WEIGHTS.lexical, WEIGHTS.shared_kpis)
+    assert choose_weights(fit_weights(eval_set, train)) == (
+        SIGNALS.weight("lexical"),
+        SIGNALS.weight("shared_kpis"),
+    )
 
 
 def test_eval_command_prints_every_language_pair(tmp_path: Path) -> None:

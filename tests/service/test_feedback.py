@@ -2,7 +2,7 @@
 
 import httpx
 
-from service.matching.scoring import WEIGHTS
+from service.matching.signals import SIGNALS
 
 
 def _ranking(api: httpx.Client, need_id: int) -> list[int]:
@@ -43,7 +43,7 @@ def test_feedback_changes_the_next_ranking(api: httpx.Client) -> None:
         for item in api.get(f"/api/v1/needs/{need_id}/matches").json()["items"]
         if item["solution"]["id"] == last
     )
-    assert useful["explanation"]["contributions"]["feedback"] == WEIGHTS.feedback
+    assert useful["explanation"]["contributions"]["feedback"] == SIGNALS.weight("feedback")
     assert "marked it useful" in useful["explanation"]["summary"]
 
     api.post(

@@ -8,7 +8,7 @@ import pytest
 
 from embeddings import Encoder
 from service.config import Settings
-from service.matching.scoring import WEIGHTS
+from service.matching.signals import SIGNALS
 from tests.conftest import start_server
 
 
@@ -145,7 +145,7 @@ def test_a_structured_signal_decides_between_equal_texts(
     )
     first, second = _matches(api, need["id"], limit=2)
     assert [first["solution"]["id"], second["solution"]["id"]] == [better_id, worse_id]
-    assert first["explanation"]["contributions"][signal] == pytest.approx(getattr(WEIGHTS, signal), abs=1e-4)
+    assert first["explanation"]["contributions"][signal] == pytest.approx(SIGNALS.weight(signal), abs=1e-4)
     assert signal not in second["explanation"]["contributions"]
 
 

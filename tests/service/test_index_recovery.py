@@ -8,14 +8,13 @@ from fastapi import FastAPI
 
 from embeddings import Encoder, load_encoder
 from service.config import Settings
-from service.matching import repository
-from service.matching.indexes import MatchingIndexes
+from service.indexing import Indexes, repository
 from tests.conftest import LiveServer, start_server
 
 
 def assert_index_equals_database(app: FastAPI) -> None:
     """Every stored vector is in its index, centred on its language, and nothing else is."""
-    indexes: MatchingIndexes = app.state.indexes
+    indexes: Indexes = app.state.indexes
     with app.state.session_factory() as session:
         for index in (indexes.needs, indexes.solutions):
             expected: dict[int, np.ndarray] = {}

@@ -3,7 +3,7 @@
 import httpx
 import pytest
 
-from service.matching.scoring import WEIGHTS
+from service.matching.signals import SIGNALS
 
 WATER_LOOKALIKES_NO = [
     (
@@ -128,7 +128,9 @@ def test_matches_are_ranked_limited_and_explained(api: httpx.Client) -> None:
         assert -1.0 <= explanation["similarity"] <= 1.0
         assert explanation["shared_kpi_codes"] == ["EC-I-WS-3C"]
         # The need has two KPIs; each solution shares one of them: half the shared-KPI weight.
-        assert explanation["contributions"]["shared_kpis"] == pytest.approx(WEIGHTS.shared_kpis / 2, abs=1e-3)
+        assert explanation["contributions"]["shared_kpis"] == pytest.approx(
+            SIGNALS.weight("shared_kpis") / 2, abs=1e-3
+        )
         assert item["score"] == pytest.approx(sum(explanation["contributions"].values()), abs=1e-3)
         assert explanation["shared_kpis"][0]["name_en"] == "Water Supply Loss"
         assert explanation["language_pair"] == "en->en"

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from embeddings import Encoder
 from service.db import make_engine, make_session_factory
+from service.indexing import Indexes
 from service.kpis.gaps import GapAnalysis, gap_key
-from service.matching.indexes import MatchingIndexes
 from service.models import County, IndexChange, Kpi, Municipality, Need, Solution, StoredVector, Supplier
 from service.needs.repository import needs_by_gap_key
 from service.seeding import SEED_DIR, generate_demo_needs, run_seed
@@ -91,7 +91,7 @@ def test_seeded_gaps_each_have_exactly_one_bilingual_need(
     sessions = make_session_factory(engine)
     report = run_seed(sessions, demo=True, encoder_factory=lambda: encoder)
     assert len(report.municipalities_with_values) >= 30
-    indexes = MatchingIndexes.create(encoder=encoder, index_dir=tmp_path / "index", session_factory=sessions)
+    indexes = Indexes.create(encoder=encoder, index_dir=tmp_path / "index", session_factory=sessions)
     indexes.open()
     sample = ["5001", "1103", "1833"]  # Trondheim, Stavanger (public values), Rana
     assert generate_demo_needs(sessions, indexes, sample) > 0

@@ -6,12 +6,12 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from embeddings import Encoder
-from service.matching.centroids import load_or_fit_centroids
-from service.matching.record_index import RecordIndex
+from service.indexing.centroids import load_or_fit_centroids
+from service.indexing.record_index import RecordIndex
 
 
 @dataclass
-class MatchingIndexes:
+class Indexes:
     encoder: Encoder
     needs: RecordIndex
     solutions: RecordIndex
@@ -24,7 +24,7 @@ class MatchingIndexes:
         index_dir: Path,
         session_factory: sessionmaker[Session],
         snapshot_every: int = 500,
-    ) -> "MatchingIndexes":
+    ) -> "Indexes":
         centroids = load_or_fit_centroids(session_factory, encoder)
 
         def record_index(kind: str) -> RecordIndex:

@@ -15,9 +15,8 @@ import numpy as np
 from sqlalchemy.orm import Session, sessionmaker
 
 from embeddings import Encoder, LanguageCentroids, LexicalIndex, SnapshotError, VectorIndex, content_hash
-from service.kpis.repository import kpi_names
-from service.matching import repository
-from service.matching.lexical_documents import LexicalDocument
+from service.indexing import repository
+from service.indexing.lexical_documents import LexicalDocument
 
 log = logging.getLogger(__name__)
 ProgressFactory = Callable[[int, str], Callable[[int], object]]
@@ -65,6 +64,20 @@ class RecordIndex:
             return self._index.vector(owner_id)
         except KeyError:
             return None
+
+    def query_vector(self, owner_id: int) -> np.ndarray:
+        """The record's vector as indexed; read from SQL when the index has not taken it up yet."""
+        vector = self.vector(owner_id)
+        if vector is not None:
+            return vector
+        with self._sessions() as session:
+            stored = repository.vectors_of(
+                session, kind=self.kind, model_id=self.encoder.model_id, owner_ids=[owner_id]
+            )
+        if owner_id not in stored:
+            raise RuntimeError(f"{self.kind} {owner_id} has no stored vector; run `innomatch reindex`")
+        raw, language = stored[owner_id]
+        return self.index_form(raw.reshape(1, -1), [language])[0]
 
     def vectors(self, owner_ids: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
         """The indexed vectors of those of `owner_ids` in the index: (their ids, one row each)."""
@@ -211,7 +224,7 @@ class RecordIndex:
 
     def _update_lexical(self, session: Session, owner_ids: list[int]) -> None:
         rows = repository.lexical_rows_of(session, kind=self.kind, owner_ids=owner_ids)
-        names = self.kpi_names = kpi_names(session)
+        names = self.kpi_names = repository.kpi_names(session)
         self.lexical.remove(set(owner_ids) - {row[0] for row in rows})
         self.lexical.upsert(
             [row[0] for row in rows], [LexicalDocument.of_row(row).terms(names) for row in rows]
@@ -220,7 +233,7 @@ class RecordIndex:
     def _load_lexical(self) -> None:
         # A change landing during the read is replayed by the next catch-up, harmlessly.
         with self._sessions() as session:
-            names = self.kpi_names = kpi_names(session)
+            names = self.kpi_names = repository.kpi_names(session)
             self.lexical.load(
                 ([row[0] for row in rows], [LexicalDocument.of_row(row).terms(names) for row in rows])
                 for rows in repository.iter_lexical_rows(session, kind=self.kind)

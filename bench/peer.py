@@ -17,8 +17,8 @@ from typing import Any
 import faiss
 import numpy as np
 
+from bench.stats import Latency
 from embeddings import VectorIndex
-from service.bench.stats import Latency
 
 TOP_K = 10
 _EXACT_CHUNK = 100_000

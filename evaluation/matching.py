@@ -2,25 +2,28 @@
 
 Every ranking the service offers is measured on the same encoded texts: dense on raw vectors (to show
 what centring buys), dense, lexical (BM25), shared KPIs alone, reciprocal-rank fusion of dense and
-lexical, and the final (hybrid) ranking. They
-rank as the service does: BM25 over the same terms, candidates from the top of both lists, the same
-weights (scoring.WEIGHTS).
+lexical, and the final (hybrid) ranking. The service's rankings go through the service's own ranker
+(service.matching.ranking: the same candidate pool, every signal of SIGNALS, the same weights); the
+facts an evaluation set does not carry (SDGs, CPV codes, TRL, regions, references, feedback) are empty,
+so those signals add nothing here. Results beyond the page stay ranked, so that MRR sees every rank.
 """
 
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from itertools import product
 from pathlib import Path
 
 import numpy as np
 
 from embeddings import Encoder, LanguageCentroids, LexicalIndex
+from service.indexing import LexicalDocument, record_text
 from service.matching.features import share_of
-from service.matching.lexical_documents import LexicalDocument
-from service.matching.repository import record_text
-from service.matching.scoring import FIT_GRID, WEIGHTS, Weights, candidate_count, reciprocal_rank_fusion
+from service.matching.pairs import Side
+from service.matching.ranking import Hits, fuse_text_signals, rank
+from service.matching.scoring import FIT_GRID, Ranking, candidate_count
+from service.matching.signals import SIGNALS, SignalSet
 
 CUTOFFS = (1, 5, 10)
 RANKINGS = ("dense, raw vectors", "dense", "lexical", "shared KPIs", "rrf", "final")
@@ -38,6 +41,10 @@ class EvalCase:
     relevant_language: str
     split: str
 
+    @property
+    def side(self) -> Side:
+        return Side(kind="need", language=self.language, kpi_codes=self.kpi_codes)
+
 
 @dataclass(frozen=True)
 class EvalSet:
@@ -47,6 +54,15 @@ class EvalSet:
     solution_languages: list[str]
     solution_kpis: list[tuple[str, ...]]
     cases: list[EvalCase]
+
+    def solution_sides(self) -> dict[int, Side]:
+        """The solutions as the ranker sees candidates, by position."""
+        return {
+            position: Side(kind="solution", id=position, language=language, kpi_codes=kpis)
+            for position, (language, kpis) in enumerate(
+                zip(self.solution_languages, self.solution_kpis, strict=True)
+            )
+        }
 
 
 @dataclass
@@ -90,6 +106,7 @@ class ScoreTables:
     dense: np.ndarray  # cosine of the language-centred vectors
     bm25: np.ndarray  # raw BM25 scores
     shared_kpis: np.ndarray  # share of the case's KPIs the solution also addresses
+    solution_sides: dict[int, Side]  # the candidates as the ranker sees them
 
 
 def load_eval_set(path: Path) -> EvalSet:
@@ -151,44 +168,57 @@ def score_tables(
         shared_kpis=np.array(
             [[share_of(case.kpi_codes, kpis) for kpis in eval_set.solution_kpis] for case in cases]
         ).reshape(len(cases), len(positions)),
+        solution_sides=eval_set.solution_sides(),
     )
 
 
-def rank_solutions(tables: ScoreTables, ranking: str, weights: Weights = WEIGHTS) -> list[list[int]]:
+def rank_solutions(tables: ScoreTables, ranking: str, signals: SignalSet = SIGNALS) -> list[list[int]]:
     """Per case, solution positions best first; a solution the ranking cannot reach is left out."""
-    return [_ranked(tables, row, ranking, weights) for row in range(len(tables.cases))]
+    return [_ranked(tables, row, ranking, signals) for row in range(len(tables.cases))]
 
 
-def _ranked(tables: ScoreTables, row: int, ranking: str, weights: Weights) -> list[int]:
+SERVICE_RANKINGS: dict[str, Ranking] = {
+    "dense": "dense",
+    "lexical": "lexical",
+    "rrf": "rrf",
+    "final": "hybrid",
+}
+
+
+def _ranked(tables: ScoreTables, row: int, ranking: str, signals: SignalSet) -> list[int]:
     if ranking == "dense, raw vectors":
         return _order(tables.raw_dense[row])
-    dense = _order(tables.dense[row])
-    lexical = [position for position in _order(tables.bm25[row]) if tables.bm25[row, position] > 0]
-    if ranking == "dense":
-        return dense
-    if ranking == "lexical":
-        return lexical
     if ranking == "shared KPIs":  # the signal alone: solutions sharing none are out, ties stay in file order
         return [
             position for position in _order(tables.shared_kpis[row]) if tables.shared_kpis[row, position] > 0
         ]
-    k = candidate_count(LIMIT)
-    if ranking == "rrf":
-        fused = reciprocal_rank_fusion([dense[:k], lexical[:k]])
-        return sorted(fused, key=lambda position: (-sum(fused[position]), position))
-    if ranking != "final":
+    if ranking not in SERVICE_RANKINGS:
         raise ValueError(f"unknown ranking {ranking!r}")
-    candidates = list(dict.fromkeys(dense[:k] + lexical[:k]))
-    best_bm25 = float(tables.bm25[row].max()) or 1.0
-
-    def score(position: int) -> float:
-        return (
-            weights.similarity * float(tables.dense[row, position])
-            + weights.lexical * float(tables.bm25[row, position]) / best_bm25
-            + weights.shared_kpis * float(tables.shared_kpis[row, position])
-        )
-
-    return sorted(candidates, key=lambda position: (-score(position), position))
+    service_ranking = SERVICE_RANKINGS[ranking]
+    # One signal alone ranks every solution it reaches; the fused rankings draw the service's pool for a page.
+    every = len(tables.solution_sides)
+    page = every if service_ranking in ("dense", "lexical") else LIMIT
+    k = every if page == every else candidate_count(page)
+    dense: Hits = [(position, float(tables.dense[row, position])) for position in _order(tables.dense[row])][
+        :k
+    ]
+    lexical: Hits = [
+        (position, float(tables.bm25[row, position]))
+        for position in _order(tables.bm25[row])
+        if tables.bm25[row, position] > 0
+    ][:k]
+    text = fuse_text_signals(
+        service_ranking,
+        page,
+        dense,
+        lexical,
+        similarity_of=lambda positions: {p: float(tables.dense[row, p]) for p in positions},
+        bm25_of=lambda positions: {p: float(tables.bm25[row, p]) for p in positions},
+    )
+    scored = rank(
+        tables.cases[row].side, tables.solution_sides, text, ranking=service_ranking, signals=signals
+    )
+    return [item.id for item in scored]
 
 
 def _order(scores: np.ndarray) -> list[int]:
@@ -202,11 +232,11 @@ def report_for(
     *,
     encoder: str,
     split: str,
-    weights: Weights = WEIGHTS,
+    signals: SignalSet = SIGNALS,
 ) -> EvalReport:
     overall = Metrics()
     by_pair: dict[str, Metrics] = defaultdict(Metrics)
-    for case, ranked in zip(tables.cases, rank_solutions(tables, ranking, weights), strict=True):
+    for case, ranked in zip(tables.cases, rank_solutions(tables, ranking, signals), strict=True):
         ranked_ids = [eval_set.solution_ids[position] for position in ranked]
         rank = next((place + 1 for place, sid in enumerate(ranked_ids) if sid in case.relevant), None)
         overall.add(rank)
@@ -229,7 +259,7 @@ def fit_weights(
                 "final",
                 encoder="",
                 split="train",
-                weights=replace(WEIGHTS, lexical=lexical, shared_kpis=shared_kpis),
+                signals=SIGNALS.with_weights(lexical=lexical, shared_kpis=shared_kpis),
             ).overall.mrr,
         )
         for lexical, shared_kpis in product(grid, grid)

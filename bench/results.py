@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from service.bench.ingest import IngestResult
-from service.bench.machine import Machine
-from service.bench.peer import PeerResult
-from service.bench.server import Memory
-from service.bench.stats import Latency, Throughput
+from bench.ingest import IngestResult
+from bench.machine import Machine
+from bench.peer import PeerResult
+from bench.server import Memory
+from bench.stats import Latency, Throughput
 
 
 @dataclass(frozen=True)

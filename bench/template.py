@@ -11,8 +11,7 @@ import numpy as np
 
 from embeddings import Encoder
 from service.db import make_engine, make_session_factory
-from service.matching import repository
-from service.matching.centroids import fit_centroids
+from service.indexing import fit_centroids, repository
 from service.migrations import upgrade_to_head
 from service.seeding import run_seed
 

@@ -19,12 +19,13 @@ import numpy as np
 from sqlalchemy import Connection, insert, select
 from tqdm import tqdm
 
+from bench.corpus import BaseCorpus, RealRecord
+from bench.synthetic_text import SyntheticTexts
+from bench.template import copy_template, sqlite_url
 from embeddings import LanguageCentroids, content_hash
-from service.bench.corpus import BaseCorpus, RealRecord
-from service.bench.synthetic_text import SyntheticTexts
-from service.bench.template import copy_template, sqlite_url
 from service.db import make_engine
-from service.matching.repository import record_text, vector_to_bytes
+from service.indexing import record_text
+from service.indexing.repository import vector_to_bytes
 from service.models import County, IndexChange, Need, Solution, StoredVector
 
 BATCH_SIZE = 10_000

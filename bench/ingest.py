@@ -8,11 +8,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from bench.corpus import BaseCorpus, RealRecord
+from bench.http_load import Call, run_in_order
+from bench.server import ServerProcess
+from bench.template import copy_template, sqlite_url
 from embeddings import CachingEncoder, Encoder
-from service.bench.corpus import BaseCorpus, RealRecord
-from service.bench.http_load import Call, run_in_order
-from service.bench.server import ServerProcess
-from service.bench.template import copy_template, sqlite_url
 
 ENCODER_BATCH = 32
 BATCH_MEASURE_TEXTS = 64  # batched encoding is measured on at most this many of the texts

@@ -12,22 +12,22 @@ from pathlib import Path
 import httpx
 import numpy as np
 
+from bench.corpus import BaseCorpus, RealRecord, load_base_corpus
+from bench.http_load import Call, concurrent_throughput, sequential_latency
+from bench.ingest import run_ingest
+from bench.machine import describe_machine, load_average
+from bench.options import BenchOptions, format_size
+from bench.peer import compare_with_peer
+from bench.population import Population, populate
+from bench.report import write_report
+from bench.results import BenchResults, SizeResult, write_json
+from bench.server import ServerProcess, run_reindex
+from bench.stats import Latency
+from bench.template import build_template, sqlite_url
 from embeddings import Encoder, LanguageCentroids, default_threads, load_encoder
-from service.bench.corpus import BaseCorpus, RealRecord, load_base_corpus
-from service.bench.http_load import Call, concurrent_throughput, sequential_latency
-from service.bench.ingest import run_ingest
-from service.bench.machine import describe_machine, load_average
-from service.bench.options import BenchOptions, format_size
-from service.bench.peer import compare_with_peer
-from service.bench.population import Population, populate
-from service.bench.report import write_report
-from service.bench.results import BenchResults, SizeResult, write_json
-from service.bench.server import ServerProcess, run_reindex
-from service.bench.stats import Latency
-from service.bench.template import build_template, sqlite_url
 from service.config import Settings
 from service.db import make_engine, make_session_factory
-from service.matching import repository
+from service.indexing import repository
 
 log = logging.getLogger(__name__)
 MATCH_LIMIT = 10

@@ -6,10 +6,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from service.indexing.indexes import Indexes
+from service.indexing.texts import record_text
+from service.indexing.vectors import encode_changed, forget_record, store_encoded
 from service.language import detect_language
-from service.matching.indexes import MatchingIndexes
-from service.matching.repository import record_text
-from service.matching.vectors import encode_changed, forget_record, store_encoded
 from service.models import Need, Solution
 
 IndexedRecord = Need | Solution
@@ -19,12 +19,12 @@ def _kind(record: IndexedRecord) -> str:
     return "need" if isinstance(record, Need) else "solution"
 
 
-def insert_record(*, session: Session, indexes: MatchingIndexes, record: IndexedRecord) -> None:
+def insert_record(*, session: Session, indexes: Indexes, record: IndexedRecord) -> None:
     """Store a new record (its language detected when not given) and make it matchable."""
     insert_records(session=session, indexes=indexes, records=[record])
 
 
-def insert_records(*, session: Session, indexes: MatchingIndexes, records: Sequence[IndexedRecord]) -> None:
+def insert_records(*, session: Session, indexes: Indexes, records: Sequence[IndexedRecord]) -> None:
     """Store new records of one kind in one transaction, their texts encoded together before it."""
     kind = _kind(records[0])
     texts = [record_text(record.title, record.description) for record in records]
@@ -44,14 +44,14 @@ def insert_records(*, session: Session, indexes: MatchingIndexes, records: Seque
 
 
 def update_record(
-    *, session: Session, indexes: MatchingIndexes, record: IndexedRecord, changes: dict[str, Any]
+    *, session: Session, indexes: Indexes, record: IndexedRecord, changes: dict[str, Any]
 ) -> None:
     """Apply validated changes; a changed text is re-encoded (and its language re-detected), an unchanged one is not."""
     update_records(session=session, indexes=indexes, changes=[(record, changes)])
 
 
 def update_records(
-    *, session: Session, indexes: MatchingIndexes, changes: Sequence[tuple[IndexedRecord, dict[str, Any]]]
+    *, session: Session, indexes: Indexes, changes: Sequence[tuple[IndexedRecord, dict[str, Any]]]
 ) -> None:
     """update_record for records of one kind in one transaction, the changed texts encoded together."""
     kind = _kind(changes[0][0])
@@ -88,7 +88,7 @@ def update_records(
     indexes.of(kind).catch_up()
 
 
-def delete_record(*, session: Session, indexes: MatchingIndexes, record: IndexedRecord) -> None:
+def delete_record(*, session: Session, indexes: Indexes, record: IndexedRecord) -> None:
     """Remove a record and its vectors; its feedback goes with it (ON DELETE CASCADE)."""
     kind = _kind(record)
     # The row first, the change log last (as in the other writes): the same lock order as an update

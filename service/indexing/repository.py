@@ -1,4 +1,4 @@
-"""All SQL about stored vectors, the change log and feedback."""
+"""All SQL of the indexes: stored vectors, the change log, language centroids and what BM25 reads."""
 
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -7,7 +7,8 @@ import numpy as np
 from sqlalchemy import Select, delete, func, null, select
 from sqlalchemy.orm import Session
 
-from service.models import IndexChange, LanguageCentroid, Need, Solution, StoredVector
+from service.indexing.texts import record_text
+from service.models import IndexChange, Kpi, LanguageCentroid, Need, Solution, StoredVector
 
 RECORD_MODELS: dict[str, type[Need] | type[Solution]] = {"need": Need, "solution": Solution}
 
@@ -183,11 +184,6 @@ def record_texts(session: Session, *, kind: str, owner_ids: Sequence[int]) -> di
     return {row_id: record_text(title, description) for row_id, title, description in rows}
 
 
-def record_text(title: str, description: str) -> str:
-    """The text a record is embedded and matched by."""
-    return f"{title.strip()}\n{description.strip()}"
-
-
 LexicalRow = tuple[int, str, str, str, list[str], dict[str, dict[str, str]]]
 """(id, title, description, language, KPI codes, translations) of one record."""
 
@@ -219,3 +215,11 @@ def iter_lexical_rows(session: Session, *, kind: str, batch_size: int = 10_000) 
 def _lexical_row(row: Any) -> LexicalRow:
     owner_id, title, description, language, kpi_codes, translations = row
     return owner_id, title, description, language, list(kpi_codes or []), dict(translations or {})
+
+
+def kpi_names(session: Session) -> dict[str, tuple[str, str]]:
+    """Every KPI's (Norwegian, English) name by code: part of the BM25 terms of each record tagged with it."""
+    return {
+        code: (name_no, name_en)
+        for code, name_no, name_en in session.execute(select(Kpi.code, Kpi.name_no, Kpi.name_en))
+    }

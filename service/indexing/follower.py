@@ -7,7 +7,7 @@ process's indexes only through this thread, which calls `catch_up()` every `inte
 import logging
 import threading
 
-from service.matching.indexes import MatchingIndexes
+from service.indexing.indexes import Indexes
 
 log = logging.getLogger(__name__)
 
@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 class IndexFollower:
     """Calls `indexes.catch_up()` every `interval` seconds from `start()` until `stop()`."""
 
-    def __init__(self, indexes: MatchingIndexes, interval: float) -> None:
+    def __init__(self, indexes: Indexes, interval: float) -> None:
         if interval <= 0:
             raise ValueError("the follow interval must be positive")
         self._indexes = indexes

@@ -1,27 +1,29 @@
 """Measure the buyer-group parameters: pair precision and recall over a grid, on labelled needs.
 
 Run on a database seeded with the demo (`innomatch seed --demo`, which also generates the gap needs):
-`python -m service.buyer_groups.calibration [DATABASE_URL]`. It prints the table kept in clustering.py.
-The demo needs are read with their stored vectors; the written needs of calibration_set.py are encoded
-and centred as the index would hold them.
+`python -m evaluation.buyer_groups [DATABASE_URL]`. It prints the table kept in
+service/buyer_groups/clustering.py. The demo needs are read with their stored vectors; the written needs
+of seed_data/eval/buyer_groups.json are encoded and centred as the index would hold them.
 """
 
+import json
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
+from pathlib import Path
 
 from sqlalchemy import select
 
 from embeddings import load_encoder
-from service.buyer_groups.calibration_set import DEBATABLE_LABELS, SEEDED_LABELS, WRITTEN_NEEDS
 from service.buyer_groups.clustering import NeedPoint, cluster_labels, problem_distances
 from service.config import get_settings
 from service.db import make_engine, make_session_factory
-from service.matching.centroids import load_or_fit_centroids
-from service.matching.repository import record_text, vectors_of
+from service.indexing import load_or_fit_centroids, record_text
+from service.indexing.repository import vectors_of
 from service.models import Need
 
+LABELLED_NEEDS = Path(__file__).resolve().parents[1] / "seed_data" / "eval" / "buyer_groups.json"
 GRID = (
     ("average", 0.0, (0.6, 0.65, 0.7)),
     ("average", 0.2, (0.6, 0.65, 0.7)),
@@ -31,11 +33,51 @@ GRID = (
 
 
 @dataclass(frozen=True)
+class WrittenNeed:
+    label: str
+    municipality_number: str
+    language: str
+    kpi_codes: tuple[str, ...]
+    title: str
+    description: str
+
+
+@dataclass(frozen=True)
+class SeededLabel:
+    """The label of a demo need (by its seed key) and the labels it might also be taken for."""
+
+    label: str
+    maybe: frozenset[str]
+
+
+@dataclass(frozen=True)
+class CalibrationSet:
+    written_needs: list[WrittenNeed]
+    seeded_labels: dict[str, SeededLabel]
+    debatable_pairs: frozenset[frozenset[str]]
+
+
+def load_calibration_set(path: Path = LABELLED_NEEDS) -> CalibrationSet:
+    document = json.loads(path.read_text(encoding="utf-8"))
+    return CalibrationSet(
+        written_needs=[
+            WrittenNeed(**{**need, "kpi_codes": tuple(need["kpi_codes"])})
+            for need in document["written_needs"]
+        ],
+        seeded_labels={
+            key: SeededLabel(item["label"], frozenset(item["maybe"]))
+            for key, item in document["seeded_labels"].items()
+        },
+        debatable_pairs=frozenset(frozenset(pair["labels"]) for pair in document["debatable_pairs"]),
+    )
+
+
+@dataclass(frozen=True)
 class Labelled:
     point: NeedPoint
     label: str
     maybe: frozenset[str]
-    written: bool  # by a person (the demo's and calibration_set's), not generated from a gap
+    written: bool  # by a person (the demo's and the calibration set's), not generated from a gap
 
 
 @dataclass(frozen=True)
@@ -49,7 +91,9 @@ class PairScore:
         return 2 * self.precision * self.recall / total if total else 0.0
 
 
-def pair_truth(items: Sequence[Labelled]) -> dict[tuple[int, int], bool]:
+def pair_truth(
+    items: Sequence[Labelled], debatable: frozenset[frozenset[str]]
+) -> dict[tuple[int, int], bool]:
     """Same problem or not for every pair whose answer is not debatable."""
     truth = {}
     for i, j in combinations(range(len(items)), 2):
@@ -57,7 +101,7 @@ def pair_truth(items: Sequence[Labelled]) -> dict[tuple[int, int], bool]:
         if first.label == second.label:
             truth[(i, j)] = True
         elif not (
-            frozenset((first.label, second.label)) in DEBATABLE_LABELS
+            frozenset((first.label, second.label)) in debatable
             or second.label in first.maybe
             or first.label in second.maybe
         ):
@@ -77,7 +121,7 @@ def pair_scores(labels: Sequence[int], truth: dict[tuple[int, int], bool]) -> Pa
     )
 
 
-def load_labelled(database_url: str) -> list[Labelled]:
+def load_labelled(database_url: str, calibration: CalibrationSet) -> list[Labelled]:
     settings = get_settings()
     encoder = load_encoder(settings.encoder, threads=settings.encoder_threads)
     session_factory = make_session_factory(make_engine(database_url))
@@ -95,21 +139,23 @@ def load_labelled(database_url: str) -> list[Labelled]:
         if gap_problem is not None:
             label, maybe, written = f"gap:{need.kpi_codes[0]}", frozenset[str](), False
         else:
-            seeded = SEEDED_LABELS.get(need.seed_key or "")
+            seeded = calibration.seeded_labels.get(need.seed_key or "")
             label = seeded.label if seeded else f"own:{need.id}"
             maybe, written = (seeded.maybe if seeded else frozenset()), True
         point = NeedPoint(need.id, vector, frozenset(need.kpi_codes), gap_problem)
         items.append(Labelled(point, label, maybe, written))
-    texts = [record_text(item.title, item.description) for item in WRITTEN_NEEDS]
-    vectors = centroids.apply(encoder.encode_passages(texts), [item.language for item in WRITTEN_NEEDS])
-    for position, (labelled, vector) in enumerate(zip(WRITTEN_NEEDS, vectors, strict=True)):
+    texts = [record_text(item.title, item.description) for item in calibration.written_needs]
+    vectors = centroids.apply(
+        encoder.encode_passages(texts), [item.language for item in calibration.written_needs]
+    )
+    for position, (labelled, vector) in enumerate(zip(calibration.written_needs, vectors, strict=True)):
         point = NeedPoint(-1 - position, vector, frozenset(labelled.kpi_codes), None)
         items.append(Labelled(point, labelled.label, frozenset(), True))
     return items
 
 
-def table_rows(items: Sequence[Labelled]) -> list[str]:
-    truth = pair_truth(items)
+def table_rows(items: Sequence[Labelled], calibration: CalibrationSet) -> list[str]:
+    truth = pair_truth(items, calibration.debatable_pairs)
     written_truth = {
         pair: same for pair, same in truth.items() if items[pair[0]].written and items[pair[1]].written
     }
@@ -135,4 +181,5 @@ def table_rows(items: Sequence[Labelled]) -> list[str]:
 
 if __name__ == "__main__":
     url = sys.argv[1] if len(sys.argv) > 1 else get_settings().resolved_database_url
-    print("\n".join(table_rows(load_labelled(url))))
+    calibration = load_calibration_set()
+    print("\n".join(table_rows(load_labelled(url, calibration), calibration)))

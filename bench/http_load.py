@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from service.bench.stats import Latency, Throughput
+from bench.stats import Latency, Throughput
 
 # Only addresses on this machine are ever measured.
 _LOOPBACK_PREFIXES = ("http://127.", "http://localhost", "http://[::1]")

@@ -16,7 +16,7 @@ import numpy as np
 from tqdm import tqdm
 
 from embeddings import Encoder, content_hash
-from service.matching.repository import record_text
+from service.indexing import record_text
 from service.seeding import SEED_DIR
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from embeddings import TextAnalyzer
-from service.matching.repository import LexicalRow, record_text
+from service.indexing.repository import LexicalRow
+from service.indexing.texts import record_text
 
 ANALYZER = TextAnalyzer()
 

@@ -7,7 +7,7 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from embeddings import Encoder, content_hash
-from service.matching import repository
+from service.indexing import repository
 
 
 @dataclass(frozen=True)
@@ -76,3 +76,24 @@ def store_encoded(
 def forget_record(session: Session, *, kind: str, owner_id: int) -> None:
     repository.delete_stored_vectors(session, kind=kind, owner_id=owner_id)
     repository.log_change(session, kind=kind, owner_id=owner_id, operation="delete")
+
+
+ENCODE_BATCH = 32  # texts per encoder call when storing many at once
+
+
+def store_vectors(session: Session, *, encoder: Encoder, kind: str, texts: Sequence[tuple[int, str]]) -> None:
+    """Encode (owner id, text) pairs in batches and store their vectors, logging each change, in the
+    caller's transaction: for bulk loads that run before any index is open."""
+    for start in range(0, len(texts), ENCODE_BATCH):
+        batch = texts[start : start + ENCODE_BATCH]
+        matrix = encoder.encode_passages([text for _, text in batch])
+        for (owner_id, text), vector in zip(batch, matrix, strict=True):
+            repository.put_stored_vector(
+                session,
+                kind=kind,
+                owner_id=owner_id,
+                model_id=encoder.model_id,
+                content_hash=content_hash(text),
+                vector=vector,
+            )
+            repository.log_change(session, kind=kind, owner_id=owner_id, operation="upsert")

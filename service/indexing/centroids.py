@@ -15,8 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from embeddings import Encoder, LanguageCentroids, content_hash
-from service.matching import repository
-from service.matching.repository import record_text
+from service.indexing import repository
+from service.indexing.texts import record_text
 
 log = logging.getLogger(__name__)
 CALIBRATION_FILES = ("demo_solutions.json", "demo_needs.json")

@@ -5,9 +5,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from service.bench.options import format_size
-from service.bench.results import BenchResults, SizeResult
-from service.bench.stats import Latency, ratio
+from bench.options import format_size
+from bench.results import BenchResults, SizeResult
+from bench.stats import Latency, ratio
 
 THREE_GB_IN_MIB = 3e9 / 2**20
 
@@ -438,7 +438,7 @@ def render_report(results: BenchResults) -> str:
     lines = [
         "# Benchmarks",
         "",
-        "Written by the bench (`scripts/bench`, code in `service/bench/`); rerun it rather than editing this "
+        "Written by the bench (`scripts/bench`, code in `bench/`); rerun it rather than editing this "
         "file. Figures are from one run: latencies are that run's percentiles (p50 is the median).",
         "",
         f"- Command: `{results.command}`",

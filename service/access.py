@@ -1,0 +1,88 @@
+"""Who may see and change what: the one rule set of the API and the pages.
+
+Service functions take the caller (a `Principal`) and apply these rules themselves, so that a router
+or a page only translates and the two can never disagree. Roles: admin (everything), staff (programme
+staff: partnerships, audit, needs and suppliers of any municipality), officer (the needs, feedback and
+KPI data of one municipality), supplier (the solutions and profile of one supplier organisation).
+Without a token a caller is anonymous and reads public data.
+"""
+
+import getpass
+from dataclasses import dataclass
+from typing import Literal
+
+from service.errors import ForbiddenError, NotFoundError
+
+Role = Literal["admin", "staff", "officer", "supplier"]
+UNPUBLISHED_STATUSES = ("draft", "archived")
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The caller of one request."""
+
+    role: Role | Literal["anonymous"]
+    actor: str  # how the audit trail and feedback name the caller
+    municipality_number: str | None = None  # officers only
+    supplier_id: int | None = None  # suppliers only
+
+    @property
+    def sees_everything(self) -> bool:
+        """Admins and programme staff see unpublished records, contact data, feedback and the audit trail."""
+        return self.role in ("admin", "staff")
+
+    @property
+    def sees_contact_data(self) -> bool:
+        """A need's contact person is personal data: only callers with a token see it."""
+        return self.role != "anonymous"
+
+
+ANONYMOUS = Principal(role="anonymous", actor="anonymous")
+BOOTSTRAP_ADMIN = Principal(role="admin", actor="admin")
+
+
+def operator() -> Principal:
+    """Whoever runs the `innomatch` command: they can read the database anyway; the audit trail names
+    their account."""
+    return Principal(role="admin", actor=f"cli ({getpass.getuser()})")
+
+
+def ensure_municipality(caller: Principal, municipality_number: str | None) -> None:
+    """An officer acts only for its own municipality; other roles pass."""
+    if caller.role == "officer" and municipality_number != caller.municipality_number:
+        raise ForbiddenError(
+            f"An officer of municipality {caller.municipality_number} may act only for that "
+            f"municipality, not for {municipality_number or 'no municipality'}."
+        )
+
+
+def ensure_supplier(caller: Principal, supplier_id: int | None) -> None:
+    """A supplier acts only for its own organisation; other roles pass."""
+    if caller.role == "supplier" and supplier_id != caller.supplier_id:
+        raise ForbiddenError(
+            f"A token of supplier {caller.supplier_id} may act only for that supplier, "
+            f"not for {'supplier ' + str(supplier_id) if supplier_id else 'no supplier'}."
+        )
+
+
+def sees_solution(caller: Principal, *, status: str, supplier_id: int | None) -> bool:
+    """Published solutions are public; drafts and archived ones only for their supplier, staff and admins."""
+    return (
+        status == "published"
+        or caller.sees_everything
+        or (caller.role == "supplier" and caller.supplier_id == supplier_id)
+    )
+
+
+def ensure_sees_solution(
+    caller: Principal, *, solution_id: int, status: str, supplier_id: int | None
+) -> None:
+    """404, not 403, for a solution the caller may not see: whether it exists is itself not public."""
+    if not sees_solution(caller, status=status, supplier_id=supplier_id):
+        raise NotFoundError("Solution", solution_id)
+
+
+def ensure_may_filter_unpublished(caller: Principal, status_filter: str | None) -> None:
+    """Only staff and admins match against draft or archived solutions."""
+    if status_filter in UNPUBLISHED_STATUSES and not caller.sees_everything:
+        raise ForbiddenError(f"Only programme staff and admins may match against {status_filter} solutions.")

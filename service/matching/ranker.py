@@ -1,0 +1,262 @@
+"""Ranking for the other domain services: needs to solutions and back, and ad-hoc text, each result
+explained. Reads the indexes and the domain repositories; who may see what is the caller-facing
+service's job (service.py), not this one's.
+
+A match: the query's facts, candidates from both indexes restricted by the filters (retrieval.py), the
+candidates' facts from SQL, the signals scored and ordered (ranking.py), the results explained.
+"""
+
+import os
+import threading
+from collections.abc import Callable, Collection, Mapping, Sequence
+from functools import wraps
+from typing import ParamSpec, TypeVar
+
+from sqlalchemy.orm import Session
+
+from service.indexing import Indexes, LexicalDocument, RecordIndex
+from service.kpis.repository import kpis_by_code
+from service.language import detect_language
+from service.matching import retrieval
+from service.matching.explanations import explain
+from service.matching.feedback import latest_verdicts, verdict_counts
+from service.matching.filters import MatchFilters, need_restriction, solution_restriction
+from service.matching.pairs import MatchContext, Side
+from service.matching.query import MatchQuery
+from service.matching.ranking import rank
+from service.matching.schemas import NeedMatch, SolutionMatch
+from service.matching.scoring import Ranking
+from service.models import Kpi, Need, Solution
+from service.municipalities.repository import counties_of
+from service.needs import repository as needs_repository
+from service.needs import service as needs_service
+from service.needs.schemas import NeedRead
+from service.solutions import repository as solutions_repository
+from service.solutions import service as solutions_service
+from service.solutions.schemas import SolutionRead
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+# Matching is CPU-bound and holds the GIL most of the time: with a thread for every concurrent request,
+# the threads spend their time handing the GIL to each other. As many matches run at once as there are
+# cores; the others wait asleep (docs/matching.md, "Matching slots").
+_MATCHING_SLOTS = threading.BoundedSemaphore(os.cpu_count() or 2)
+
+
+def _few_at_once(function: Callable[P, R]) -> Callable[P, R]:
+    @wraps(function)
+    def in_a_slot(*args: P.args, **kwargs: P.kwargs) -> R:
+        with _MATCHING_SLOTS:
+            return function(*args, **kwargs)
+
+    return in_a_slot
+
+
+@_few_at_once
+def rank_solutions_for_need(
+    *,
+    session: Session,
+    indexes: Indexes,
+    need_id: int,
+    limit: int,
+    filters: MatchFilters | None = None,
+    ranking: Ranking = "hybrid",
+) -> list[SolutionMatch]:
+    """Solutions for a stored need, best first."""
+    need = needs_service.get(session=session, need_id=need_id)
+    document = LexicalDocument.of(
+        need.title, need.description, need.language, need.kpi_codes, need.translations
+    )
+    side = Side(
+        kind="need",
+        id=need.id,
+        language=need.language,
+        kpi_codes=need.kpi_codes,
+        sdgs=_sdgs_of(session, need.kpi_codes),
+        cpv_codes=need.cpv_codes,
+        county=need.municipality.county_number if need.municipality else None,
+        municipality=need.municipality_number,
+        trl_min=need.trl_min,
+    )
+    query = MatchQuery(
+        side=side,
+        vector=indexes.needs.query_vector(need.id),
+        document=document,
+        terms=document.terms(indexes.kpi_names) if ranking != "dense" else (),
+        ranking=ranking,
+    )
+    return _solutions_for(
+        session, indexes, query, limit, filters or MatchFilters(), latest_verdicts(session, need.id)
+    )
+
+
+@_few_at_once
+def rank_needs_for_solution(
+    *,
+    session: Session,
+    indexes: Indexes,
+    solution_id: int,
+    limit: int,
+    filters: MatchFilters | None = None,
+    ranking: Ranking = "hybrid",
+) -> list[NeedMatch]:
+    """Needs a stored solution answers, best first: the supplier's view of demand."""
+    solution = solutions_service.get(session=session, solution_id=solution_id)
+    document = LexicalDocument.of(solution.title, solution.description, solution.language, solution.kpi_codes)
+    side = Side(
+        kind="solution",
+        id=solution.id,
+        language=solution.language,
+        kpi_codes=solution.kpi_codes,
+        sdgs=solution.sdgs,
+        cpv_codes=solution.cpv_codes,
+        trl=solution.trl,
+        regions_served=solution.regions_served,
+        reference_municipalities=solution.reference_municipalities,
+    )
+    query = MatchQuery(
+        side=side,
+        vector=indexes.solutions.query_vector(solution.id),
+        document=document,
+        terms=document.terms(indexes.kpi_names) if ranking != "dense" else (),
+        ranking=ranking,
+    )
+    return _needs_for(session, indexes, query, limit, filters or MatchFilters())
+
+
+@_few_at_once
+def rank_solutions_for_text(
+    *,
+    session: Session,
+    indexes: Indexes,
+    text: str,
+    limit: int,
+    filters: MatchFilters | None = None,
+    ranking: Ranking = "hybrid",
+) -> list[SolutionMatch]:
+    """Solutions for free text in Norwegian or English."""
+    query = _text_query(indexes.solutions, text, ranking)
+    return _solutions_for(session, indexes, query, limit, filters or MatchFilters(), {})
+
+
+@_few_at_once
+def rank_needs_for_text(
+    *,
+    session: Session,
+    indexes: Indexes,
+    text: str,
+    limit: int,
+    filters: MatchFilters | None = None,
+    ranking: Ranking = "hybrid",
+) -> list[NeedMatch]:
+    """Needs for free text in Norwegian or English."""
+    query = _text_query(indexes.needs, text, ranking)
+    return _needs_for(session, indexes, query, limit, filters or MatchFilters())
+
+
+def _text_query(index: RecordIndex, text: str, ranking: Ranking) -> MatchQuery:
+    # Ad-hoc text is encoded like a stored record (as a passage) so that the same centroids apply.
+    language = detect_language(text)
+    vector = index.index_form(index.encoder.encode_passages([text]), [language])[0]
+    document = LexicalDocument([(text, language)], [])
+    return MatchQuery(Side(kind="text", language=language), vector, document, document.terms({}), ranking)
+
+
+def _sdgs_of(session: Session, kpi_codes: Sequence[str]) -> list[int]:
+    """A need's SDGs: those of the KPIs it addresses."""
+    return sorted({sdg for kpi in kpis_by_code(session, kpi_codes).values() for sdg in kpi.sdgs})
+
+
+def _solutions_for(
+    session: Session,
+    indexes: Indexes,
+    query: MatchQuery,
+    limit: int,
+    filters: MatchFilters,
+    verdicts: Mapping[int, str],
+) -> list[SolutionMatch]:
+    rejected = {solution_id for solution_id, verdict in verdicts.items() if verdict == "not_useful"}
+    text = retrieval.text_signals(
+        indexes.solutions, query, limit, solution_restriction(session, filters, rejected)
+    )
+    # The candidates' facts first, whole records only for the results.
+    candidates = {
+        owner_id: Side(
+            kind="solution",
+            id=owner_id,
+            language=facts.language,
+            kpi_codes=facts.kpi_codes,
+            sdgs=facts.sdgs,
+            cpv_codes=facts.cpv_codes,
+            trl=facts.trl,
+            regions_served=facts.regions_served,
+            reference_municipalities=facts.reference_municipalities,
+        )
+        for owner_id, facts in solutions_repository.facts_by_id(session, text).items()
+    }
+    context = MatchContext(verdicts=verdicts)
+    if query.ranking == "hybrid":
+        references = {number for side in candidates.values() for number in side.reference_municipalities}
+        context = MatchContext(
+            county_of=counties_of(session, references),
+            verdict_counts=verdict_counts(session, list(candidates), excluding_need=query.side.id),
+            verdicts=verdicts,
+        )
+    best = rank(query.side, candidates, text, ranking=query.ranking, context=context, limit=limit)
+    solutions = solutions_repository.solutions_by_id(session, [scored.id for scored in best])
+    best = [scored for scored in best if scored.id in solutions]  # not deleted meanwhile
+    kpis = _kpis_of(session, query, [solutions[scored.id] for scored in best])
+    return [
+        SolutionMatch(
+            solution=SolutionRead.model_validate(solutions[scored.id]),
+            score=round(scored.score, 4),
+            explanation=explain(query, scored, solutions[scored.id], kpis),
+        )
+        for scored in best
+    ]
+
+
+def _needs_for(
+    session: Session, indexes: Indexes, query: MatchQuery, limit: int, filters: MatchFilters
+) -> list[NeedMatch]:
+    text = retrieval.text_signals(indexes.needs, query, limit, need_restriction(session, filters))
+    facts = needs_repository.facts_by_id(session, text)
+    kpis = kpis_by_code(session, {code for need in facts.values() for code in need.kpi_codes})
+    candidates = {
+        owner_id: Side(
+            kind="need",
+            id=owner_id,
+            language=need.language,
+            kpi_codes=need.kpi_codes,
+            sdgs=_sdgs_in(kpis, need.kpi_codes),
+            cpv_codes=need.cpv_codes,
+            county=need.county_number,
+            municipality=need.municipality_number,
+            trl_min=need.trl_min,
+        )
+        for owner_id, need in facts.items()
+    }
+    best = rank(query.side, candidates, text, ranking=query.ranking, limit=limit)
+    needs = needs_repository.needs_by_id(session, [scored.id for scored in best])
+    best = [scored for scored in best if scored.id in needs]  # not deleted meanwhile
+    kpis = _kpis_of(session, query, [needs[scored.id] for scored in best])
+    return [
+        NeedMatch(
+            need=NeedRead.model_validate(needs[scored.id]),
+            score=round(scored.score, 4),
+            explanation=explain(query, scored, needs[scored.id], kpis),
+        )
+        for scored in best
+    ]
+
+
+def _sdgs_in(kpis: Mapping[str, Kpi], kpi_codes: Collection[str]) -> list[int]:
+    return sorted({sdg for code in kpi_codes if code in kpis for sdg in kpis[code].sdgs})
+
+
+def _kpis_of(session: Session, query: MatchQuery, results: Sequence[Need | Solution]) -> dict[str, Kpi]:
+    """The KPIs the explanations name, read at once rather than once per result."""
+    return kpis_by_code(
+        session, {*query.side.kpi_codes, *(code for result in results for code in result.kpi_codes)}
+    )
