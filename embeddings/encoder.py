@@ -338,7 +338,7 @@ def _pool(token_states: np.ndarray, attention_mask: np.ndarray, mode: Literal["m
 
 def _l2_normalised(vectors: np.ndarray) -> np.ndarray:
     # The same floor as torch's F.normalize, which sentence-transformers uses.
-    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    return np.asarray(vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12), np.float32)
 
 
 def _session_options(onnxruntime: Any, threads: int | None) -> Any:
@@ -457,7 +457,9 @@ def _token_states_module(model: Any, input_names: list[str]) -> Any:
             self.model = model
 
         def forward(self, *inputs: torch.Tensor) -> torch.Tensor:
-            return self.model(**dict(zip(input_names, inputs, strict=True))).last_hidden_state
+            named = dict(zip(input_names, inputs, strict=True))
+            token_states: torch.Tensor = self.model(**named).last_hidden_state
+            return token_states
 
     return TokenStates()
 

@@ -258,7 +258,7 @@ class QueryScores:
         """The score of each of `ids` (0 for ids not indexed)."""
         wanted = np.asarray(ids, dtype=np.int64)
         # A record scores in one segment at most: a changed record's main-segment row is masked.
-        return self.main.of(wanted) + self.delta.of(wanted)
+        return np.asarray(self.main.of(wanted) + self.delta.of(wanted), dtype=np.float32)
 
     def top(self, k: int, *, allowed_ids: Collection[int] | None = None) -> list[tuple[int, float]]:
         """Top-k (id, score) with a positive score, best first, optionally only among `allowed_ids`."""
@@ -618,4 +618,4 @@ def _found(sorted_ids: np.ndarray, ids: np.ndarray) -> np.ndarray:
 
 def _rows(sorted_ids: np.ndarray, ids: np.ndarray) -> np.ndarray:
     """Rows in `sorted_ids` of those of `ids` it holds."""
-    return np.searchsorted(sorted_ids, ids[_found(sorted_ids, ids)])
+    return np.asarray(np.searchsorted(sorted_ids, ids[_found(sorted_ids, ids)]), dtype=np.intp)
