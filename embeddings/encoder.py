@@ -519,11 +519,6 @@ class CachingEncoder:
         with self._lock:
             return len(self._vectors)
 
-    def clear(self) -> None:
-        """Forget every cached vector (counters are kept)."""
-        with self._lock:
-            self._vectors.clear()
-
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         """Encode queries, from the cache where possible."""
         return self._encode(texts, "query", self.inner.encode_queries)

@@ -282,14 +282,14 @@ class LexicalIndex:
         # take gigabytes, as int32 arrays a few hundred megabytes. The vocabulary only grows, so a
         # term's id means the same in every segment.
         self._vocabulary: dict[str, int] = {}
-        self._stored = _NO_TERMS  # the records at the main segment's snapshot (or at replace_all)
+        self._stored = _NO_TERMS  # the records at the main segment's snapshot (or at the last load)
         self._count = 0
         self._version = 0  # counts changes
         # Each record changed since `_stored`, with the change count of its last change: the delta.
         self._changes: dict[int, _Change] = {}
         self._main: _MainSegment | None = None  # None: the next search builds it, waiting for it
         self._segments: _Segments | None = None  # the last pair built, reused while nothing changes
-        self._generation = 0  # counts replace_all calls: a build from an older snapshot is thrown away
+        self._generation = 0  # counts load calls: a build from an older snapshot is thrown away
         self._merges = 0
         self._merge_thread: threading.Thread | None = None
         self._change_lock = threading.Lock()  # guards the fields above
@@ -327,9 +327,6 @@ class LexicalIndex:
             self._changes.update(dict.fromkeys(removed, (self._version, None)))
             self._count -= len(removed)
             self._merge_if_due()
-
-    def replace_all(self, ids: Sequence[int], term_lists: Sequence[list[str]]) -> None:
-        self.load([(ids, term_lists)])
 
     def load(self, batches: Iterable[Batch]) -> None:
         """Replace every record with those of `batches`, each batch turned into flat arrays as it comes,
@@ -427,7 +424,7 @@ class LexicalIndex:
     def _install(self, stored: _StoredTerms, main: _MainSegment, generation: int) -> None:
         with self._change_lock:
             if generation != self._generation:
-                return  # replace_all came after the snapshot: the next search builds from its records
+                return  # a load came after the snapshot: the next search builds from its records
             # The changes after the snapshot stay in the delta; the ones before are in the new segment.
             self._changes = {
                 owner_id: change for owner_id, change in self._changes.items() if change[0] > main.version
@@ -444,7 +441,7 @@ class LexicalIndex:
             return segments
         with self._refresh_lock:
             while (segments := self._refresh()) is None:
-                # After construction or replace_all: build here, so a freshly loaded index is exact.
+                # After construction or a load: build here, so a freshly loaded index is exact.
                 self.merge()
             return segments
 

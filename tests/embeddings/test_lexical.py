@@ -306,13 +306,13 @@ def test_a_failed_merge_is_logged_the_delta_keeps_serving_and_the_next_write_ret
 
 
 @pytest.mark.usefixtures("small_delta_bound")
-def test_a_merge_from_before_a_replace_all_is_thrown_away(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_merge_from_before_a_load_is_thrown_away(monkeypatch: pytest.MonkeyPatch) -> None:
     index = _searched({owner_id: f"leak report {owner_id}" for owner_id in range(1, 21)})
     started, release = _hold_builds(monkeypatch)
     try:
         index.upsert(range(21, 31), [["leak", "report"]] * 10)
         assert started.wait(5)
-        index.replace_all([100, 101], [["leak"], ["pipe"]])
+        index.load([([100, 101], [["leak"], ["pipe"]])])
     finally:
         release.set()
     assert _wait_for(lambda: not any(thread.name == "bm25-merge" for thread in threading.enumerate()))
@@ -323,7 +323,7 @@ def test_a_merge_from_before_a_replace_all_is_thrown_away(monkeypatch: pytest.Mo
 def test_loading_in_batches_out_of_order_equals_loading_at_once() -> None:
     batched, at_once = LexicalIndex(), LexicalIndex()
     batched.load([([5, 9], [["pipe", "leak"], ["bus"]]), ([2, 5], [["water", "leak"], ["pipe", "burst"]])])
-    at_once.replace_all([2, 5, 9], [["water", "leak"], ["pipe", "burst"], ["bus"]])
+    at_once.load([([2, 5, 9], [["water", "leak"], ["pipe", "burst"], ["bus"]])])
 
     assert len(batched) == len(at_once) == 3
     for query in (["leak"], ["pipe"], ["bus", "water"]):
@@ -332,7 +332,7 @@ def test_loading_in_batches_out_of_order_equals_loading_at_once() -> None:
 
 def test_the_record_count_follows_upserts_and_removals_of_present_and_absent_ids() -> None:
     index = LexicalIndex()
-    index.replace_all([1, 2], [["pipe"], ["bus"]])
+    index.load([([1, 2], [["pipe"], ["bus"]])])
     index.search(["pipe"], 1)  # a main segment, so that later changes go to the delta
 
     index.upsert([2, 3, 3], [["tram"], ["leak"], ["leak", "pipe"]])
@@ -353,7 +353,7 @@ def test_the_main_segment_scores_as_bm25s_own_index(
     records = [[f"t{term}" for term in rng.zipf(1.5, size=rng.integers(0, 30)) % 60] for _ in range(300)]
     assert any(not record for record in records)
     index = LexicalIndex()
-    index.replace_all(list(range(1, 301)), records)
+    index.load([(list(range(1, 301)), records)])
     reference = bm25s.BM25()
     reference.index(bm25s.tokenization.Tokenized(*_token_ids(records)), show_progress=False)
 
