@@ -2,7 +2,7 @@
 
 from embeddings.ann import IndexPolicy
 from embeddings.centering import LanguageCentroids
-from embeddings.encoder import (
+from embeddings.encoders import (
     ENCODER_CHOICES,
     CachingEncoder,
     E5Encoder,
