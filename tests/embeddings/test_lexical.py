@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 
 from embeddings import LexicalIndex, TextAnalyzer, lexical
-from embeddings.lexical import MAX_QUERY_TERMS
+from embeddings.lexical import MAX_QUERY_TERMS, _main_segment
+from embeddings.lexical import index as lexical_index
 
 ANALYZER = TextAnalyzer()
 
@@ -170,7 +171,7 @@ def _ids(hits: list[tuple[int, float]]) -> list[int]:
 
 @pytest.fixture
 def small_delta_bound(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(lexical, "MIN_DELTA", 5)
+    monkeypatch.setattr(lexical_index, "MIN_DELTA", 5)
 
 
 def test_a_write_after_a_search_goes_to_the_delta_without_a_rebuild() -> None:
@@ -243,14 +244,14 @@ def test_a_delta_past_its_bound_is_merged_in_the_background_into_exact_scores() 
 def _hold_builds(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threading.Event]:
     """Main-segment builds set `started`, then wait for `release`: a merge held open."""
     started, release = threading.Event(), threading.Event()
-    build = lexical._build
+    build = lexical_index.build_main_segment
 
     def held_build(*arguments: Any) -> Any:
         started.set()
         release.wait(10)
         return build(*arguments)
 
-    monkeypatch.setattr(lexical, "_build", held_build)
+    monkeypatch.setattr(lexical_index, "build_main_segment", held_build)
     return started, release
 
 
@@ -285,17 +286,17 @@ def test_a_failed_merge_is_logged_the_delta_keeps_serving_and_the_next_write_ret
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     index = _searched({owner_id: f"leak report {owner_id}" for owner_id in range(1, 21)})
-    build = lexical._build
+    build = lexical_index.build_main_segment
 
     def failing_build(*arguments: Any) -> Any:
         raise MemoryError
 
-    monkeypatch.setattr(lexical, "_build", failing_build)
+    monkeypatch.setattr(lexical_index, "build_main_segment", failing_build)
     with caplog.at_level(logging.ERROR, logger=lexical.__name__):
         index.upsert(range(21, 31), [["leak", "pipe"]] * 10)
         assert _wait_for(lambda: "BM25 merge failed" in caplog.text)
     assert sorted(_ids(index.search(["pipe"], 20))) == list(range(21, 31))
-    monkeypatch.setattr(lexical, "_build", build)
+    monkeypatch.setattr(lexical_index, "build_main_segment", build)
 
     def retried() -> bool:
         index.upsert([31], [["pipe"]])  # a write past the bound starts a merge unless one is running
@@ -343,12 +344,12 @@ def test_the_record_count_follows_upserts_and_removals_of_present_and_absent_ids
     assert {owner_id for owner_id, _ in index.search(["pipe", "tram", "bus"], 5)} == {2, 3}
 
 
-@pytest.mark.parametrize("postings_per_chunk", [lexical._BUILD_CHUNK, 37])
+@pytest.mark.parametrize("postings_per_chunk", [_main_segment._BUILD_CHUNK, 37])
 def test_the_main_segment_scores_as_bm25s_own_index(
     postings_per_chunk: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Small chunks: the build writes the matrix in many pieces, records with no terms among them.
-    monkeypatch.setattr(lexical, "_BUILD_CHUNK", postings_per_chunk)
+    monkeypatch.setattr(_main_segment, "_BUILD_CHUNK", postings_per_chunk)
     rng = np.random.default_rng(7)
     records = [[f"t{term}" for term in rng.zipf(1.5, size=rng.integers(0, 30)) % 60] for _ in range(300)]
     assert any(not record for record in records)
