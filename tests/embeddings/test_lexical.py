@@ -13,7 +13,7 @@ import bm25s.tokenization
 import numpy as np
 import pytest
 
-from embeddings import LexicalIndex, TextAnalyzer, lexical
+from embeddings import LexicalIndex, QueryScores, TextAnalyzer, lexical
 from embeddings.lexical import MAX_QUERY_TERMS, _main_segment
 from embeddings.lexical import index as lexical_index
 
@@ -87,6 +87,13 @@ def test_scores_of_given_ids_match_the_search_and_unknown_ids_score_zero() -> No
     by_id = dict(index.search(query, 5))
     scores = index.scores(query, [2, 1, 3, 99])
     assert scores.tolist() == pytest.approx([by_id[2], by_id[1], 0.0, 0.0])
+
+
+def test_score_returns_the_query_scores_that_embeddings_exports() -> None:
+    # The service types what score() returns with the QueryScores that embeddings exports.
+    scores = _index({1: "leak detection", 2: "waste"}).score(ANALYZER.terms("leak", "en"))
+    assert isinstance(scores, QueryScores)
+    assert scores.of([1, 2]).tolist() == pytest.approx([scores.top(1)[0][1], 0.0])
 
 
 def test_an_empty_index_answers_without_hits() -> None:
