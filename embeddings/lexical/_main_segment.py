@@ -15,7 +15,7 @@ from embeddings.lexical._stored_terms import StoredTerms
 # bm25s logs every index build; a merge after each burst of writes would fill the log.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
-# Postings counted or scored at once when a main segment is built: about 50 MiB of temporaries.
+# Postings counted or scored at once when a main segment is built: bounds the build's temporaries.
 _BUILD_CHUNK = 1_000_000
 
 
@@ -55,8 +55,8 @@ class MainSegment:
 def build_main_segment(stored: StoredTerms, vocabulary: dict[str, int], version: int) -> MainSegment:
     """bm25s's score matrix for the stored records, assembled in numpy from the flat term arrays.
 
-    bm25s.BM25.index() loops over the records in Python: at 1M solutions it took about 30 s and held
-    1.3 GB more while it ran. The same matrix (records x terms, each posting idf x term-frequency part,
+    bm25s.BM25.index() loops over the records in Python, slow and memory-hungry at a million records
+    (docs/lexical-index.md). The same matrix (records x terms, each posting idf x term-frequency part,
     bm25s's formulas and parameters) comes here from the term counts of each record, scored in chunks;
     bm25s then scores queries against it as against its own (tests/embeddings/test_lexical.py compares
     the two).
@@ -82,10 +82,9 @@ def build_main_segment(stored: StoredTerms, vocabulary: dict[str, int], version:
 def _term_counts(stored: StoredTerms, term_count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(indptr, rows, counts): how often each record holds each term, term by term (CSC), rows ascending.
 
-    Written chunk by chunk of records into arrays allocated once at their final size. Converting all
-    postings at once through scipy's COO form held 650 MiB more than the result at a million records;
-    this holds about 50 MiB more. The price is converting each chunk twice, to size the arrays and to
-    fill them: 2.4 s instead of 1.9 s at a million records.
+    Written chunk by chunk of records into arrays allocated once at their final size: converting all
+    postings at once through scipy's COO form held many times more memory beside the result. The price
+    is converting each chunk twice, to size the arrays and to fill them (docs/lexical-index.md).
     """
     chunks = _record_chunks(stored.offsets, _BUILD_CHUNK)
     frequencies = np.zeros(term_count, dtype=np.int64)

@@ -12,8 +12,7 @@ from embeddings.lexical._main_segment import MainSegment
 from embeddings.lexical._sorted_ids import found_in, id_array, rows_in
 
 MAX_QUERY_TERMS = 40  # see rarest_terms
-# Postings one query may read: about 1 ms of scoring and ranking at a million records on this machine
-# class (bench corpus: 750k postings took 11 ms to score and 19 ms to rank; 94k took 0.8 and 1.5).
+# Postings one query may read: scoring and ranking cost grows with them (docs/lexical-index.md).
 MAX_QUERY_POSTINGS = 100_000
 
 
@@ -88,10 +87,9 @@ def rarest_terms(main: MainSegment, term_ids: np.ndarray, max_postings: int) -> 
     Scoring reads every posting of every query term, and ranking looks at every record that got a
     score, so at a million records the common words of a long stored need cost more than the dense
     search while adding little: BM25 weighs a term by its rarity. Lucene's MoreLikeThis bounds its
-    queries the same two ways (maxQueryTerms, maxDocFreq). On the train split of the evaluation set,
-    40 terms keep lexical MRR where it was (0.741 against 0.739 uncapped; 25 lowers it to 0.715, as it
-    drops the KPI names that bridge the two languages); the postings bound never binds on a corpus
-    that small. The rarest term is always kept. Postings are counted in the main segment: the delta
+    queries the same two ways (maxQueryTerms, maxDocFreq). MAX_QUERY_TERMS keeps lexical MRR on the
+    evaluation set where it was uncapped; fewer terms drop the KPI names that bridge the two languages
+    (docs/lexical-index.md). The rarest term is always kept. Postings are counted in the main segment: the delta
     has few.
     """
     if len(term_ids) == 0:

@@ -14,8 +14,8 @@ Change = tuple[int, np.ndarray | None]  # (change count, the record's term ids; 
 
 @dataclass(frozen=True)
 class StoredTerms:
-    """Every record's term ids in three flat arrays. As a million small arrays in a dict they took
-    823 MiB at 1M solutions, five times their 159 MiB of data."""
+    """Every record's term ids in three flat arrays: as one small array per record in a dict they took
+    several times the data's own size (docs/lexical-index.md)."""
 
     ids: np.ndarray  # ascending
     offsets: np.ndarray  # the terms of the record in row i are terms[offsets[i]:offsets[i + 1]]

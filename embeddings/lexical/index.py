@@ -18,13 +18,10 @@ from embeddings.lexical._stored_terms import NO_TERMS, Change, StoredTerms
 log = logging.getLogger(__package__)  # "embeddings.lexical", the name its users know
 
 # A merge starts once the delta holds more than max(MIN_DELTA, DELTA_FRACTION × main segment) records.
-# The delta is scored with the last merge's statistics: with 2% of the records changed, the record
-# count moves by 2% at most (a term's idf by about 0.02); only a term that the changes themselves make
-# common is over-weighted until the merge. The bound also caps what the delta costs: a 20,000-record
-# delta (the bound at a million records) added 0.2 ms to a search and 20 ms to the first search after
-# a write (measured at 200,000 records), while a merge takes about 2.7 µs a record (0.53 s at 200,000),
-# so merging at every 2% spends about 0.13 ms of background work per change. MIN_DELTA keeps a small
-# index from merging at every burst of writes.
+# The delta is scored with the last merge's statistics, which so few changes barely move; only a term
+# that the changes themselves make common is over-weighted until the merge. The bound also keeps the
+# delta cheap to build and score while merges stay rare enough to cost little background work per
+# change (docs/lexical-index.md). MIN_DELTA keeps a small index from merging at every burst of writes.
 MIN_DELTA = 2_000
 DELTA_FRACTION = 0.02
 
@@ -47,9 +44,8 @@ class LexicalIndex:
 
     def __init__(self, *, max_query_postings: int = MAX_QUERY_POSTINGS) -> None:
         self._max_postings = max_query_postings
-        # Terms are kept as ids into one vocabulary: a million records' terms as Python strings would
-        # take gigabytes, as int32 arrays a few hundred megabytes. The vocabulary only grows, so a
-        # term's id means the same in every segment.
+        # Terms are kept as ids into one vocabulary: int32 arrays take a fraction of the memory of
+        # Python strings. The vocabulary only grows, so a term's id means the same in every segment.
         self._vocabulary: dict[str, int] = {}
         self._stored = NO_TERMS  # the records at the main segment's snapshot (or at the last load)
         self._count = 0
@@ -130,7 +126,7 @@ class LexicalIndex:
             main = build_main_segment(stored, vocabulary, version)
             del vocabulary
             self._install(stored, main, generation)
-        # The build's temporaries (195 MiB at a million records) would otherwise stay resident.
+        # The build's temporaries would otherwise stay resident (docs/lexical-index.md).
         return_freed_memory()
 
     def score(self, query_terms: Iterable[str]) -> QueryScores:
