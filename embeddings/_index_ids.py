@@ -11,8 +11,8 @@ IdsLike = Sequence[int] | np.ndarray
 
 
 class PresentIds:
-    """The ids an index holds, as one sorted array: 8 bytes an id, where a Python set of them took
-    66 (63 MiB at a million). A change copies the array, about a millisecond at a million ids."""
+    """The ids an index holds, as one sorted int64 array: a fraction of a Python set's memory. A change
+    copies the array, a small cost even at a million ids (docs/ann-index.md)."""
 
     def __init__(self, sorted_ids: np.ndarray | None = None) -> None:
         self._ids = np.empty(0, dtype=np.int64) if sorted_ids is None else sorted_ids
@@ -42,8 +42,8 @@ class PresentIds:
 class AllowedIds:
     """A search filter: the allowed ids as given, how many distinct ones, and a FAISS selector of them.
 
-    Dense ids (the service lists primary keys) become a bitmap: no sort, and ~10 ms instead of
-    ~100 ms (a hash set) for a million ids. Sparse ids get the hash set.
+    Dense ids (the service lists primary keys) become a bitmap: no sort, and far faster to build
+    than a hash set (docs/ann-index.md, "Filters"). Sparse ids get the hash set.
     """
 
     def __init__(self, ids: np.ndarray) -> None:
@@ -83,7 +83,7 @@ def as_sequence(ids: Collection[int]) -> IdsLike:
 
 
 def sorted_unique(ids: np.ndarray) -> np.ndarray:
-    # np.unique on int64 takes ~2 s for a million ids in numpy 2.4 (hash based); sorting takes 30 ms.
+    # Not np.unique: on int64 it is hash based in numpy 2.4 and far slower than a sort (docs/ann-index.md).
     ordered = np.sort(ids)
     if len(ordered) < 2:
         return ordered

@@ -55,8 +55,8 @@ class VectorIndex:
     The index is a cache of the database (which holds the vectors): it can always be rebuilt, so a snapshot
     that fails to load raises SnapshotError and the caller rebuilds. One writer at a time, searches run
     concurrently (FAISS releases the GIL, and concurrent mutation corrupts an index, hence the lock).
-    Retraining (seconds to a minute at 1M) reads the old index while searches go on using it; only the
-    swap waits for them. Writers wait for the retraining.
+    Retraining (slow at a million vectors: docs/ann-index.md) reads the old index while searches go on
+    using it; only the swap waits for them. Writers wait for the retraining.
 
     Threads: FAISS parallelises with OpenMP, and ``faiss.omp_set_num_threads`` applies to the calling thread
     only; worker threads follow ``OMP_NUM_THREADS``. This module sets nothing global: callers choose.
@@ -130,8 +130,8 @@ class VectorIndex:
                 self._index.add_with_ids(vector_array, id_array)
                 self._present_ids.add(id_array[~present])
             if not self._adapt_to_size() and len(id_array) >= _TRIM_AFTER_ROWS:
-                # Big batches (a rebuild) grow the index's buffers by doubling; the buffers they leave
-                # stayed resident: 2.0 GB instead of 1.6 GB after upserting 1M vectors in an IVF.
+                # Big batches (a rebuild) grow the index's buffers by doubling, and the buffers they
+                # leave would stay resident (docs/ann-index.md, "Smaller figures behind the code").
                 return_freed_memory()
 
     def remove(self, ids: IdsLike) -> int:
@@ -180,8 +180,8 @@ class VectorIndex:
         """Top-k (id, score) per query row, best first, optionally only among ``allowed_ids``.
 
         Filtering happens inside the search (not after it), so a filtered query's result is full.
-        Large filters are cheaper as an int64 numpy array: a Python list of 500k ids alone takes
-        ~25 ms to convert. No filter at all (None) is cheapest.
+        Large filters are cheaper as an int64 numpy array, which needs no conversion id by id
+        (docs/ann-index.md, "Limits and notes"). No filter at all (None) is cheapest.
         """
         query_array = self._checked_vectors(queries, name="queries")
         if isinstance(k, bool) or not isinstance(k, int | np.integer) or k <= 0:
