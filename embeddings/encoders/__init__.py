@@ -1,5 +1,5 @@
 """Text encoders: the Encoder protocol, three CPU backends, a content-hash cache, and a loader by name.
-They load lazily (torch takes seconds to import) and take models from packages or paths, never the network."""
+They load lazily (torch is slow to import) and take models from packages or paths, never the network."""
 
 from embeddings.encoders.base import Encoder, TextKind, content_hash, normalize_text
 from embeddings.encoders.caching import CachingEncoder

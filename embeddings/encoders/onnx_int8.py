@@ -90,7 +90,8 @@ class OnnxInt8Encoder:
         vectors = np.empty((len(batch), self.dim), dtype=np.float32)
         tokenized = self._tokenize(batch)
         # Texts of similar token counts share a model batch, so little of it is padding. (Sorting by
-        # characters, as sentence-transformers does, left 27 % padding on our solution texts.)
+        # characters, as sentence-transformers does, left much padding on our solution texts: see
+        # docs/encoders.md, "Batch size".)
         order = sorted(range(len(batch)), key=lambda position: len(tokenized[position]["input_ids"]))
         for start in range(0, len(order), self._batch_size):
             positions = order[start : start + self._batch_size]
@@ -182,8 +183,8 @@ def _session_options(onnxruntime: Any, threads: int | None) -> Any:
     options.inter_op_num_threads = 1
     options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
     if threads != 1:
-        # Idle workers would otherwise spin on a core that other requests (or neighbours) need;
-        # measured on a busy 2-core machine, spinning made 2-thread queries slower (docs/encoders.md).
+        # Idle workers would otherwise spin on a core that other requests (or neighbours) need: on a
+        # busy machine, spinning made 2-thread queries slower (docs/encoders.md, "Thread spinning").
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return options
 
