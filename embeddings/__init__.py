@@ -2,7 +2,7 @@
 
 from embeddings.ann import IndexPolicy
 from embeddings.centering import LanguageCentroids
-from embeddings.encoder import (
+from embeddings.encoders import (
     ENCODER_CHOICES,
     CachingEncoder,
     E5Encoder,
@@ -15,7 +15,7 @@ from embeddings.encoder import (
     normalize_text,
 )
 from embeddings.index import IndexLayout, SearchHit, VectorIndex
-from embeddings.lexical import LexicalIndex, TextAnalyzer
+from embeddings.lexical import LexicalIndex, QueryScores, TextAnalyzer
 from embeddings.locks import ReadWriteLock
 from embeddings.snapshot import IndexManifest, SnapshotError
 
@@ -30,6 +30,7 @@ __all__ = [
     "LanguageCentroids",
     "LexicalIndex",
     "OnnxInt8Encoder",
+    "QueryScores",
     "ReadWriteLock",
     "SearchHit",
     "SentenceTransformerEncoder",

@@ -1,6 +1,6 @@
 """When the vector index stops being exact, and how its approximate (IVF) form is built and searched.
 
-Exact search scans every vector: about 6 ms at 100k and 55 ms at 1M vectors of 384 dims on one core.
+Exact search scans every vector, so its cost grows with the count (docs/ann-index.md).
 Past ``IndexPolicy.exact_max`` vectors the index becomes an inverted file (``IndexIVFFlat``): k-means
 lists over the vectors, of which a query scans only the ``nprobe`` nearest. IVF rather than HNSW
 because IVF removes ids in place and filters with an id selector, which HNSW cannot do without
@@ -32,8 +32,8 @@ HASHTABLE_DIRECT_MAP: int = faiss.DirectMap.Hashtable  # type: ignore[attr-defin
 class IndexPolicy:
     """Sizes at which the index changes form, and how the IVF lists and probes are sized.
 
-    The defaults come from scripts/dev/measure_ann.py (docs/ann-index.md): recall@10 against exact
-    search stays at or above 0.98 on vectors shaped like the service's e5 embeddings.
+    The defaults come from scripts/dev/measure_ann.py (docs/ann-index.md): they keep recall@10 against
+    exact search high on vectors shaped like the service's e5 embeddings.
     """
 
     exact_max: int = 50_000
@@ -41,8 +41,8 @@ class IndexPolicy:
     lists_per_sqrt: float = 1.0
     """nlist = lists_per_sqrt * sqrt(n)."""
     target_recall: float = 0.99
-    """recall@10 against exact search that nprobe is calibrated to, on a sample of stored vectors:
-    0.99 there keeps 0.98 for queries that are not stored vectors (docs/ann-index.md)."""
+    """recall@10 against exact search that nprobe is calibrated to, on a sample of stored vectors; above
+    the recall wanted, as queries that are not stored vectors reach a little less (docs/ann-index.md)."""
     calibration_queries: int = 200
     min_probes: int = 8
     probe_fraction: float = 1 / 64
@@ -52,8 +52,8 @@ class IndexPolicy:
     """Bounds training time at 1M vectors: the k-means runs on a sample."""
     relist_factor: float = 3.0
     """Re-train when the ideal nlist for the current size is this many times off the trained one
-    (the count grew ninefold). Re-training briefly holds two copies; at 2 a rebuild of 1M vectors
-    re-trained at 960k and peaked at 3.6 GB, at 3 it re-trains at 540k and peaks at 2.2 GB."""
+    (the count grew ninefold). Re-training briefly holds two copies, so re-training less often lowers
+    a rebuild's peak memory (docs/ann-index.md, "relist_factor 3")."""
     direct_filter_share: float = 1 / 1000
     """A filter allowing at most this share of the vectors is scored directly from the allowed vectors."""
 
@@ -100,9 +100,9 @@ class IndexPolicy:
     def direct_filter_limit(self, count: int) -> int:
         """Allowed sets up to this size are scored from their own vectors.
 
-        Reading one vector by id cost 2-5 µs at 1M (a hash lookup and a scattered copy); scanning
-        every list with the filter cost 10-16 ms there: they meet at about count / 500 ids, and
-        the default of count / 1000 stays on the side of the scan, whose cost varies less.
+        Reading the allowed vectors by id costs per id; a filtered scan of every list costs about the
+        same whatever the filter. The default stays below where the two meet, on the side of the scan,
+        whose cost varies less (docs/ann-index.md, "direct_filter_share").
         """
         return int(self.direct_filter_share * count)
 
@@ -124,8 +124,8 @@ def fill_ivf(target: faiss.IndexIVF, source: faiss.Index, ids: np.ndarray) -> No
     """Put the vectors of ``ids`` (read from ``source``) into the empty, trained ``target``.
 
     Each list is allocated once at its final size. ``add_with_ids`` instead grows every list by
-    doubling, and the slack plus the freed smaller buffers stayed resident: 3.2 GB for 1.5 GB of
-    vectors at 1M. Ends with the id hash map, which makes reconstruct(id) and O(1) removal possible.
+    doubling, and the slack plus the freed smaller buffers stayed resident (docs/ann-index.md,
+    "Memory"). Ends with the id hash map, which makes reconstruct(id) and O(1) removal possible.
     """
     lists = faiss.downcast_InvertedLists(target.invlists) if target.invlists is not None else None
     if not isinstance(lists, faiss.ArrayInvertedLists) or target.ntotal:
@@ -232,6 +232,6 @@ def _batches(ids: np.ndarray) -> Iterator[np.ndarray]:
 
 
 def _numbered_batches(ids: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
-    """(offset, ids) in batches that bound the temporary vectors to ~100 MB."""
+    """(offset, ids) in batches of _COPY_BATCH_ROWS, which bound the temporary vectors they are read into."""
     for start in range(0, len(ids), _COPY_BATCH_ROWS):
         yield start, np.ascontiguousarray(ids[start : start + _COPY_BATCH_ROWS])

@@ -44,4 +44,4 @@ class LanguageCentroids:
             if mean is not None:
                 matrix[row] -= mean
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-        return matrix / np.maximum(norms, 1e-12)
+        return np.asarray(matrix / np.maximum(norms, 1e-12), dtype=np.float32)

@@ -18,9 +18,9 @@ _GLIBC = _load_glibc()
 def return_freed_memory() -> None:
     """Return the heap pages freed so far to the OS.
 
-    glibc keeps freed blocks resident for reuse. After re-listing a million vectors that was about
-    the old index's size again (1.5 GB); after building BM25 over a million records, 195 MiB of
-    build temporaries. Both stayed until later allocations happened to reuse them.
+    glibc keeps freed blocks resident for reuse. After re-listing the vector index or building BM25
+    that is a lot of memory, which stayed until later allocations happened to reuse it (figures:
+    docs/ann-index.md and docs/lexical-index.md).
     """
     if _GLIBC is not None:
         _GLIBC.malloc_trim(0)

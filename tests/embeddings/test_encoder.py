@@ -23,7 +23,7 @@ from embeddings import (
     load_encoder,
     normalize_text,
 )
-from embeddings.encoder import _load_e5
+from embeddings.encoders.e5 import _load_e5
 
 TEXTS = [
     "Vi mister mye drikkevann fordi ledningsnettet lekker.",

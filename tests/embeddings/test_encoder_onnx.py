@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from embeddings import OnnxInt8Encoder, SentenceTransformerEncoder, load_encoder
-from embeddings import encoder as encoder_module
+from embeddings.encoders import onnx_export
 
 MISSING_ONNX = [name for name in ("onnx", "onnxruntime") if find_spec(name) is None]
 needs_onnx = pytest.mark.skipif(
@@ -81,7 +81,7 @@ def test_a_second_load_reuses_the_exported_file(
     def no_second_export(*args: object) -> None:
         raise AssertionError("the model was exported again")
 
-    monkeypatch.setattr(encoder_module, "export_fp32_onnx", no_second_export)
+    monkeypatch.setattr(onnx_export, "export_fp32_onnx", no_second_export)
     again = load_encoder("minilm-onnx", threads=2, cache_dir=model_cache)
 
     assert isinstance(again, OnnxInt8Encoder)
@@ -167,4 +167,4 @@ def test_st_onnx_fails_fast_for_a_model_not_on_disk(tmp_path: Path) -> None:
 @needs_onnx
 def test_an_unknown_quantization_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="avx512_vnni"):
-        encoder_module.exported_int8_model(tmp_path, cache_dir=tmp_path, quantization="avx9", name="x")
+        onnx_export.exported_int8_model(tmp_path, cache_dir=tmp_path, quantization="avx9", name="x")

@@ -13,8 +13,9 @@ import bm25s.tokenization
 import numpy as np
 import pytest
 
-from embeddings import LexicalIndex, TextAnalyzer, lexical
-from embeddings.lexical import MAX_QUERY_TERMS
+from embeddings import LexicalIndex, QueryScores, TextAnalyzer, lexical
+from embeddings.lexical import MAX_QUERY_TERMS, _main_segment
+from embeddings.lexical import index as lexical_index
 
 ANALYZER = TextAnalyzer()
 
@@ -86,6 +87,13 @@ def test_scores_of_given_ids_match_the_search_and_unknown_ids_score_zero() -> No
     by_id = dict(index.search(query, 5))
     scores = index.scores(query, [2, 1, 3, 99])
     assert scores.tolist() == pytest.approx([by_id[2], by_id[1], 0.0, 0.0])
+
+
+def test_score_returns_the_query_scores_that_embeddings_exports() -> None:
+    # The service types what score() returns with the QueryScores that embeddings exports.
+    scores = _index({1: "leak detection", 2: "waste"}).score(ANALYZER.terms("leak", "en"))
+    assert isinstance(scores, QueryScores)
+    assert scores.of([1, 2]).tolist() == pytest.approx([scores.top(1)[0][1], 0.0])
 
 
 def test_an_empty_index_answers_without_hits() -> None:
@@ -170,7 +178,7 @@ def _ids(hits: list[tuple[int, float]]) -> list[int]:
 
 @pytest.fixture
 def small_delta_bound(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(lexical, "MIN_DELTA", 5)
+    monkeypatch.setattr(lexical_index, "MIN_DELTA", 5)
 
 
 def test_a_write_after_a_search_goes_to_the_delta_without_a_rebuild() -> None:
@@ -243,14 +251,14 @@ def test_a_delta_past_its_bound_is_merged_in_the_background_into_exact_scores() 
 def _hold_builds(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threading.Event]:
     """Main-segment builds set `started`, then wait for `release`: a merge held open."""
     started, release = threading.Event(), threading.Event()
-    build = lexical._build
+    build = lexical_index.build_main_segment
 
     def held_build(*arguments: Any) -> Any:
         started.set()
         release.wait(10)
         return build(*arguments)
 
-    monkeypatch.setattr(lexical, "_build", held_build)
+    monkeypatch.setattr(lexical_index, "build_main_segment", held_build)
     return started, release
 
 
@@ -285,17 +293,17 @@ def test_a_failed_merge_is_logged_the_delta_keeps_serving_and_the_next_write_ret
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     index = _searched({owner_id: f"leak report {owner_id}" for owner_id in range(1, 21)})
-    build = lexical._build
+    build = lexical_index.build_main_segment
 
     def failing_build(*arguments: Any) -> Any:
         raise MemoryError
 
-    monkeypatch.setattr(lexical, "_build", failing_build)
+    monkeypatch.setattr(lexical_index, "build_main_segment", failing_build)
     with caplog.at_level(logging.ERROR, logger=lexical.__name__):
         index.upsert(range(21, 31), [["leak", "pipe"]] * 10)
         assert _wait_for(lambda: "BM25 merge failed" in caplog.text)
     assert sorted(_ids(index.search(["pipe"], 20))) == list(range(21, 31))
-    monkeypatch.setattr(lexical, "_build", build)
+    monkeypatch.setattr(lexical_index, "build_main_segment", build)
 
     def retried() -> bool:
         index.upsert([31], [["pipe"]])  # a write past the bound starts a merge unless one is running
@@ -306,13 +314,13 @@ def test_a_failed_merge_is_logged_the_delta_keeps_serving_and_the_next_write_ret
 
 
 @pytest.mark.usefixtures("small_delta_bound")
-def test_a_merge_from_before_a_replace_all_is_thrown_away(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_merge_from_before_a_load_is_thrown_away(monkeypatch: pytest.MonkeyPatch) -> None:
     index = _searched({owner_id: f"leak report {owner_id}" for owner_id in range(1, 21)})
     started, release = _hold_builds(monkeypatch)
     try:
         index.upsert(range(21, 31), [["leak", "report"]] * 10)
         assert started.wait(5)
-        index.replace_all([100, 101], [["leak"], ["pipe"]])
+        index.load([([100, 101], [["leak"], ["pipe"]])])
     finally:
         release.set()
     assert _wait_for(lambda: not any(thread.name == "bm25-merge" for thread in threading.enumerate()))
@@ -323,7 +331,7 @@ def test_a_merge_from_before_a_replace_all_is_thrown_away(monkeypatch: pytest.Mo
 def test_loading_in_batches_out_of_order_equals_loading_at_once() -> None:
     batched, at_once = LexicalIndex(), LexicalIndex()
     batched.load([([5, 9], [["pipe", "leak"], ["bus"]]), ([2, 5], [["water", "leak"], ["pipe", "burst"]])])
-    at_once.replace_all([2, 5, 9], [["water", "leak"], ["pipe", "burst"], ["bus"]])
+    at_once.load([([2, 5, 9], [["water", "leak"], ["pipe", "burst"], ["bus"]])])
 
     assert len(batched) == len(at_once) == 3
     for query in (["leak"], ["pipe"], ["bus", "water"]):
@@ -332,7 +340,7 @@ def test_loading_in_batches_out_of_order_equals_loading_at_once() -> None:
 
 def test_the_record_count_follows_upserts_and_removals_of_present_and_absent_ids() -> None:
     index = LexicalIndex()
-    index.replace_all([1, 2], [["pipe"], ["bus"]])
+    index.load([([1, 2], [["pipe"], ["bus"]])])
     index.search(["pipe"], 1)  # a main segment, so that later changes go to the delta
 
     index.upsert([2, 3, 3], [["tram"], ["leak"], ["leak", "pipe"]])
@@ -343,17 +351,17 @@ def test_the_record_count_follows_upserts_and_removals_of_present_and_absent_ids
     assert {owner_id for owner_id, _ in index.search(["pipe", "tram", "bus"], 5)} == {2, 3}
 
 
-@pytest.mark.parametrize("postings_per_chunk", [lexical._BUILD_CHUNK, 37])
+@pytest.mark.parametrize("postings_per_chunk", [_main_segment._BUILD_CHUNK, 37])
 def test_the_main_segment_scores_as_bm25s_own_index(
     postings_per_chunk: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Small chunks: the build writes the matrix in many pieces, records with no terms among them.
-    monkeypatch.setattr(lexical, "_BUILD_CHUNK", postings_per_chunk)
+    monkeypatch.setattr(_main_segment, "_BUILD_CHUNK", postings_per_chunk)
     rng = np.random.default_rng(7)
     records = [[f"t{term}" for term in rng.zipf(1.5, size=rng.integers(0, 30)) % 60] for _ in range(300)]
     assert any(not record for record in records)
     index = LexicalIndex()
-    index.replace_all(list(range(1, 301)), records)
+    index.load([(list(range(1, 301)), records)])
     reference = bm25s.BM25()
     reference.index(bm25s.tokenization.Tokenized(*_token_ids(records)), show_progress=False)
 
