@@ -122,8 +122,8 @@ def reindex() -> None:
     )
 
     def progress(total: int, label: str) -> Callable[[int], object]:
-        bar = tqdm(total=total, desc=label, unit="text")
-        return bar.update
+        advance: Callable[[int], object] = tqdm(total=total, desc=label, unit="text").update
+        return advance
 
     for index in (indexes.needs, indexes.solutions):
         index.encode_missing(progress=progress)

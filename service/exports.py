@@ -78,7 +78,8 @@ def _xlsx_value(value: Cell) -> str | int | float | bool | datetime | date | Non
         return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
     if isinstance(value, date):
         return value
-    return ILLEGAL_CHARACTERS_RE.sub("", _as_text(value))
+    cleaned: str = ILLEGAL_CHARACTERS_RE.sub("", _as_text(value))
+    return cleaned
 
 
 def _xlsx_cell(sheet: Worksheet, value: Cell, *, bold: bool = False) -> WriteOnlyCell:

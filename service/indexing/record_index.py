@@ -77,7 +77,8 @@ class RecordIndex:
         if owner_id not in stored:
             raise RuntimeError(f"{self.kind} {owner_id} has no stored vector; run `innomatch reindex`")
         raw, language = stored[owner_id]
-        return self.index_form(raw.reshape(1, -1), [language])[0]
+        centred: np.ndarray = self.index_form(raw.reshape(1, -1), [language])[0]
+        return centred
 
     def vectors(self, owner_ids: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
         """The indexed vectors of those of `owner_ids` in the index: (their ids, one row each)."""

@@ -50,15 +50,6 @@ def all_kpis(session: Session) -> dict[str, Kpi]:
     return {kpi.code: kpi for kpi in session.scalars(select(Kpi))}
 
 
-def observations_of_kpi(
-    session: Session, kpi_code: str, data_point: str | None = None
-) -> Sequence[KpiObservation]:
-    statement = select(KpiObservation).where(KpiObservation.kpi_code == kpi_code)
-    if data_point is not None:
-        statement = statement.where(KpiObservation.data_point == data_point)
-    return session.scalars(statement.order_by(KpiObservation.year)).all()
-
-
 def targets_by_kpi(session: Session) -> dict[tuple[str, str], list[KpiTarget]]:
     targets: dict[tuple[str, str], list[KpiTarget]] = {}
     for target in session.scalars(select(KpiTarget)):

@@ -73,19 +73,6 @@ class ObservationBatch(BaseModel):
     observations: list[ObservationIn] = Field(min_length=1, max_length=50_000)
 
 
-class ObservationRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    municipality_number: str
-    kpi_code: str
-    data_point: str
-    year: int
-    value: float
-    unit: str
-    source: str
-    synthetic: bool
-
-
 class ImportResult(BaseModel):
     created: int
     updated: int

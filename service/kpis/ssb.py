@@ -173,11 +173,6 @@ def _excerpt(response: httpx.Response) -> str:
     return text[:200] or "(empty body)"
 
 
-def observations_from_dataset(dataset: Mapping[str, Any], mapping: SsbMapping) -> list[ObservationIn]:
-    """The observations a JSON-stat2 answer holds under `mapping` (see read_dataset)."""
-    return read_dataset(dataset, mapping).observations
-
-
 def read_dataset(dataset: Mapping[str, Any], mapping: SsbMapping) -> SsbRows:
     """Cells matched by the mapping's rules become observations; missing values are skipped and counted.
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.auth import PRINCIPAL_SCOPE_KEY
+from service.audit.writes import PRINCIPAL_SCOPE_KEY
 from service.operations.metrics import ServiceMetrics
 
 log = logging.getLogger("innomatch.requests")

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from service.errors import FieldErrors
-from service.kpis.ssb import SsbImportError, observations_from_dataset, read_dataset
+from service.kpis.ssb import SsbImportError, read_dataset
 from service.kpis.ssb_mapping import SsbMapping, SsbMappingError, load_mapping
 from tests.kpis.conftest import recorded
 
@@ -82,9 +82,9 @@ def test_rules_pick_a_dimension_value_and_scale() -> None:
             "scale": 10,
         },
     ]
-    found = observations_from_dataset(
+    found = read_dataset(
         cube([1.0, 0.2, 3.0, 0.4], sexes=("1", "2")), mapping(observations=rules)
-    )
+    ).observations
     assert [(row.municipality_number, row.data_point, row.value) for row in found] == [
         ("0301", "men", 1.0),
         ("0301", "women", 2.0),
