@@ -1,0 +1,1 @@
+"""Helpers the tests import: a tiny encoder, real servers, real databases."""
