@@ -4,8 +4,11 @@ says it in Norwegian and English, and how the API documents it.
 Scoring, explanations, the API schema and the evaluation all loop over SIGNALS; a new signal is one more
 entry here (and, if it needs data the pair lacks, a field on `Side` or `MatchContext`).
 Weights: `lexical` and `shared_kpis` are fitted on the train split of the evaluation set
-(`innomatch eval --fit`, see docs/matching.md); the others are set by judgement, small enough to reorder
-near-ties and never outweigh the texts, because the evaluation set carries none of those fields.
+(`innomatch eval --fit`, docs/matching.md): the fit gives BM25 no weight, because half the pairs cross
+languages and word overlap rewards the need's own language; BM25 still brings candidates to the pool,
+ranks `ranking=lexical` and names the shared words. The other weights are set by judgement, because
+the evaluation set carries none of their fields: small enough to reorder near-ties and never outweigh
+the texts.
 """
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -304,7 +307,7 @@ SIGNALS = SignalSet(
         Signal(
             name="feedback",
             compute=lambda pair: 1.0 if _verdict(pair) in POSITIVE_VERDICTS else 0.0,
-            weight=0.2,
+            weight=0.2,  # about the spread of a top ten: the officer's own verdict lifts a solution into view
             description="(1 when an officer marked the solution useful, contacted or piloted for this need)",
             phrase_en=_en(lambda r: f"an officer marked it {_verdict(r.pair)} for this need"),
             phrase_no=_no(
