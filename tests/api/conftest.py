@@ -14,7 +14,7 @@ from service.config import Settings
 from service.db import make_engine, make_session_factory
 from service.seeding import run_seed
 from tests.api.fuzz_report import FUZZ_REPORT
-from tests.conftest import ADMIN_TOKEN, LiveServer, start_server
+from tests.support.servers import ADMIN_TOKEN, LiveServer, start_server
 
 RowCounts = Callable[[], dict[str, int]]
 

@@ -37,7 +37,7 @@ from service.identifiers import is_valid_organisation_number
 from service.seeding import SEED_DIR
 from tests.api.conftest import SharedServer
 from tests.api.fuzz_report import FUZZ_REPORT
-from tests.conftest import ADMIN_TOKEN
+from tests.support.servers import ADMIN_TOKEN
 
 pytestmark = pytest.mark.slow
 

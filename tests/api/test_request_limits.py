@@ -11,7 +11,7 @@ from service.config import Settings
 from service.kpis.schemas import ObservationBatch
 from service.seeding import SEED_DIR
 from tests.api.conftest import RowCounts
-from tests.conftest import LiveServer, start_server
+from tests.support.servers import LiveServer, start_server
 
 SMALL_LIMIT = 64 * 1024
 JSON = {"content-type": "application/json"}

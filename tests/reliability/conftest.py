@@ -6,7 +6,7 @@ from sqlalchemy import text
 from embeddings import Encoder
 from service.db import make_engine, make_session_factory
 from service.indexing import load_or_fit_centroids
-from tests.conftest import RECORD_TABLES
+from tests.support.databases import RECORD_TABLES
 
 
 @pytest.fixture

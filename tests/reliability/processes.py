@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.conftest import ADMIN_TOKEN
+from tests.support.servers import ADMIN_TOKEN
 
 
 @dataclass

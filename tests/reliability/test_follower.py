@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from embeddings import Encoder
 from service.config import Settings
 from service.indexing import Indexes
-from tests.conftest import LiveServer, start_server
+from tests.support.servers import LiveServer, start_server
 
 
 def _indexes(server: LiveServer) -> Indexes:

@@ -13,9 +13,9 @@ import pytest
 from fastapi import FastAPI
 
 from service.indexing import Indexes
-from tests.conftest import ADMIN_TOKEN, LiveServer
 from tests.reliability.figures import RecordProperty, report
-from tests.service.test_index_recovery import assert_index_equals_database
+from tests.support.indexes import assert_index_equals_database
+from tests.support.servers import ADMIN_TOKEN, LiveServer
 
 pytestmark = pytest.mark.slow
 CLIENTS = 16

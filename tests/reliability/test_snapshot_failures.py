@@ -16,9 +16,9 @@ from fastapi import FastAPI
 import embeddings.snapshot
 from embeddings import Encoder, IndexManifest, VectorIndex
 from service.config import Settings
-from tests.conftest import ADMIN_TOKEN, LiveServer, start_server
 from tests.reliability.disks import SimulatedFullDisk, mount_tmpfs, unmount
-from tests.service.test_index_recovery import assert_index_equals_database
+from tests.support.indexes import assert_index_equals_database
+from tests.support.servers import ADMIN_TOKEN, LiveServer, start_server
 
 NEEDS_WRITTEN = 30
 DISK_BYTES = 64 * 1024  # room for snapshots of about 15 needs: the saves after that fail

@@ -15,9 +15,10 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
 
 from service.migrations import alembic_config
-from tests.conftest import free_port, scratch_postgres_database
 from tests.reliability.figures import RecordProperty, report
 from tests.reliability.processes import server_process
+from tests.support.databases import scratch_postgres_database
+from tests.support.servers import free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 PROPAGATION_BOUND = 2.0  # seconds; the follower checks every 0.5 s (INNOMATCH_FOLLOW_INTERVAL)

@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 from embeddings import VectorIndex
-from tests.conftest import free_port
 from tests.reliability.processes import ServerProcess, server_process
+from tests.support.servers import free_port
 
 pytestmark = pytest.mark.slow
 FOLLOW_INTERVAL = 0.5

@@ -10,7 +10,7 @@ import httpx
 from openpyxl import load_workbook
 
 from service.exports import XLSX_MEDIA_TYPE, csv_bytes, xlsx_bytes
-from tests.service.test_partnerships import LEAK_NEED, LEAK_SOLUTION, create, move, propose
+from tests.support.records import LEAK_NEED, LEAK_SOLUTION, create, move, propose
 
 
 def _two_partnerships(api: httpx.Client) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -3,7 +3,7 @@
 import httpx
 import pytest
 
-from tests.conftest import LiveServer
+from tests.support.servers import LiveServer
 
 LEAK_SOLUTION = {
     "title": "Acoustic leak detection for water mains",

@@ -22,7 +22,7 @@ from service.app import create_app
 from service.audit.writes import READ_ONLY_PATHS, WRITE_METHODS
 from service.cli import app as cli
 from service.config import Settings, get_settings
-from tests.conftest import ADMIN_TOKEN, LiveServer, start_server
+from tests.support.servers import ADMIN_TOKEN, LiveServer, start_server
 
 HOME, ELSEWHERE = "0301", "1804"  # Oslo, Bodø
 WATER_LOSS = "EC-I-WS-3C"

@@ -1,15 +1,15 @@
 """Demand views through the live API: a supplier's view of one solution, and the view of a KPI or theme."""
 
 import json
-from pathlib import Path
 from typing import Any
 
 import httpx
 
 from service.demand.match_bands import MATCH_FLOOR, MODERATE_SCORE, match_band
-from tests.service.test_partnerships import audit_events, now_utc
+from service.seeding import SEED_DIR
+from tests.support.records import audit_events, now_utc
 
-POPULATION_FILE = Path(__file__).resolve().parents[2] / "seed_data" / "municipality_population.json"
+POPULATION_FILE = SEED_DIR / "municipality_population.json"
 WATER_LOSS = "EC-I-WS-3C"  # lower is better; national target 25 % (seed_data/kpi_targets.json)
 BROADBAND = "EC-ICT-ICT-2C"  # higher is better; U4SSC target 60 %
 PUBLIC_NEED_FIELDS = {

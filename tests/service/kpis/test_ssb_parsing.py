@@ -10,7 +10,8 @@ import pytest
 from service.errors import FieldErrors
 from service.kpis.ssb import SsbImportError, read_dataset
 from service.kpis.ssb_mapping import SsbMapping, SsbMappingError, load_mapping
-from tests.kpis.conftest import recorded
+from service.seeding import SEED_DIR
+from tests.service.kpis.conftest import recorded
 
 
 def mapping(**changes: Any) -> SsbMapping:
@@ -172,7 +173,7 @@ def test_malformed_json_stat_is_named(change: str, problem: str) -> None:
 
 
 def test_the_example_mappings_are_valid() -> None:
-    folder = Path(__file__).parents[2] / "seed_data" / "ssb_mappings"
+    folder = SEED_DIR / "ssb_mappings"
     examples = sorted(folder.glob("*.json"))
     assert examples
     for path in examples:
@@ -182,9 +183,7 @@ def test_the_example_mappings_are_valid() -> None:
 
 def test_a_bad_mapping_names_its_fields(tmp_path: Path) -> None:
     path = tmp_path / "mapping.json"
-    raw = json.loads(
-        (Path(__file__).parents[2] / "seed_data/ssb_mappings/unemployment_10540.json").read_text()
-    )
+    raw = json.loads((SEED_DIR / "ssb_mappings" / "unemployment_10540.json").read_text())
     bad = copy.deepcopy(raw)
     bad["observations"][0]["where"]["Tid"] = "2023"
     bad["observations"][0].pop("unit")

@@ -4,8 +4,8 @@ import httpx
 
 from embeddings import Encoder
 from service.config import Settings
-from tests.conftest import start_server
-from tests.service.test_matching_api import WATER_LOOKALIKES_EN, WATER_LOOKALIKES_NO
+from tests.support.records import WATER_LOOKALIKES_EN, WATER_LOOKALIKES_NO
+from tests.support.servers import start_server
 
 METERS = {"5001": 10.0, "1103": 80.0, "4601": 60.0, "0301": 70.0, "4204": 25.0, "1804": 90.0}
 

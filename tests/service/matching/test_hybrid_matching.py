@@ -9,7 +9,7 @@ import pytest
 from embeddings import Encoder
 from service.config import Settings
 from service.matching.signals import SIGNALS
-from tests.conftest import start_server
+from tests.support.servers import start_server
 
 
 def _create(api: httpx.Client, kind: str, **fields: Any) -> dict[str, Any]:

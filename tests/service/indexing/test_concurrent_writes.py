@@ -4,8 +4,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from fastapi import FastAPI
 
-from tests.conftest import LiveServer
-from tests.service.test_index_recovery import assert_index_equals_database
+from tests.support.indexes import assert_index_equals_database
+from tests.support.servers import LiveServer
 
 WRITERS = 8
 WRITES_PER_WRITER = 8

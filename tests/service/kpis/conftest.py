@@ -13,7 +13,8 @@ import pytest
 from fastapi import FastAPI, Request, Response
 
 from service.config import get_settings
-from tests.conftest import catalogue_database, uvicorn_in_thread
+from tests.support.databases import catalogue_database
+from tests.support.servers import uvicorn_in_thread
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TABLE_PATH = "/api/v0/no/table"

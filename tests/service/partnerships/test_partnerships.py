@@ -1,7 +1,6 @@
 """Partnership proposals through the live API: statuses, route and lead recommendations, the outcome
 loop into the KPI views and the solution's evidence, and refused input that leaves nothing behind."""
 
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -9,63 +8,18 @@ import pytest
 
 from service.partnerships.lifecycle import transition_problem
 from service.partnerships.procurement_route import CandidateFacts, RouteFacts, recommend_route
-from tests.service.test_matching_api import WATER_LOOKALIKES_NO
-
-WATER_LOSS = "EC-I-WS-3C"  # lower is better; national target 25 %
-LEAK_NEED = {
-    "title": "Vanntap i ledningsnettet",
-    "description": "Vi mister en tredjedel av drikkevannet i lekkasjer på ledningsnettet før det når abonnentene.",
-    "kpi_codes": [WATER_LOSS],
-}
-LEAK_SOLUTION = {
-    "title": "Lekkasjesøk med lyttelogger",
-    "description": "Lyttelogger på ventiler og hydranter finner lekkasjer i vannledningsnettet og reduserer vanntapet.",
-    "kpi_codes": [WATER_LOSS],
-}
-
-
-def create(api: httpx.Client, kind: str, **fields: Any) -> dict[str, Any]:
-    response = api.post(f"/api/v1/{kind}", json=fields)
-    assert response.status_code == 201, response.text
-    body: dict[str, Any] = response.json()
-    return body
-
-
-def propose(api: httpx.Client, **fields: Any) -> dict[str, Any]:
-    return create(api, "partnerships", **fields)
-
-
-def move(api: httpx.Client, partnership_id: int, status: str, **extra: Any) -> httpx.Response:
-    return api.patch(f"/api/v1/partnerships/{partnership_id}", json={"status": status, **extra})
-
-
-def observe(api: httpx.Client, rows: list[tuple[str, float, int]], source: str = "SSB testtabell") -> None:
-    """Water-loss observations as (municipality, value %, year)."""
-    batch = [
-        {
-            "municipality_number": n,
-            "kpi_code": WATER_LOSS,
-            "year": y,
-            "value": v,
-            "unit": "%",
-            "source": source,
-        }
-        for n, v, y in rows
-    ]
-    response = api.post("/api/v1/kpi-observations", json={"observations": batch})
-    assert response.status_code == 200, response.text
-
-
-def audit_events(api: httpx.Client, **params: Any) -> list[dict[str, Any]]:
-    response = api.get("/api/v1/audit", params={"limit": 200, **params})
-    assert response.status_code == 200, response.text
-    items: list[dict[str, Any]] = response.json()["items"]
-    return items
-
-
-def now_utc() -> str:
-    """A lower bound for this test's audit events (on PostgreSQL the trail outlives each test)."""
-    return datetime.now(UTC).isoformat()
+from tests.support.records import (
+    LEAK_NEED,
+    LEAK_SOLUTION,
+    WATER_LOOKALIKES_NO,
+    WATER_LOSS,
+    audit_events,
+    create,
+    move,
+    now_utc,
+    observe,
+    propose,
+)
 
 
 def test_a_partnership_moves_through_its_statuses_and_refuses_impossible_moves(api: httpx.Client) -> None:

@@ -13,8 +13,7 @@ from sqlalchemy import select
 from service.audit.service import record_view
 from service.db import make_engine, make_session_factory
 from service.models import AuditEvent
-from tests.conftest import LiveServer
-from tests.service.test_partnerships import (
+from tests.support.records import (
     LEAK_NEED,
     LEAK_SOLUTION,
     WATER_LOSS,
@@ -25,6 +24,7 @@ from tests.service.test_partnerships import (
     observe,
     propose,
 )
+from tests.support.servers import LiveServer
 
 
 def test_every_partnership_step_is_in_the_audit_trail_as_json_and_csv(

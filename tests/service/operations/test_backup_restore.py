@@ -16,8 +16,8 @@ from service.config import Settings
 from service.migrations import alembic_config
 from service.operations.backup import backup_database
 from service.operations.sqlite_files import known_revisions
-from tests.conftest import LiveServer, start_server
-from tests.operations.conftest import Cli, cli_for
+from tests.service.operations.conftest import Cli, cli_for
+from tests.support.servers import LiveServer, start_server
 
 pytestmark = pytest.mark.slow
 

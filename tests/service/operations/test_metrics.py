@@ -11,7 +11,7 @@ from embeddings import Encoder
 from service.app import create_app
 from service.config import Settings
 from service.operations.middleware import UNMATCHED_ROUTE
-from tests.conftest import LiveServer
+from tests.support.servers import LiveServer
 
 pytestmark = pytest.mark.slow
 NEED_ROUTE = "/api/v1/needs/{need_id}"

@@ -19,9 +19,10 @@ from service.errors import FieldErrors
 from service.kpis.ssb import RetryPolicy, SsbImportError, SsbImportReport, import_from_ssb
 from service.kpis.ssb_mapping import SsbMapping, load_mapping
 from service.models import KpiObservation
-from tests.kpis.conftest import Answer, RecordedSsb, recorded
+from service.seeding import SEED_DIR
+from tests.service.kpis.conftest import Answer, RecordedSsb, recorded
 
-EXAMPLE_MAPPING = Path(__file__).parents[2] / "seed_data" / "ssb_mappings" / "unemployment_10540.json"
+EXAMPLE_MAPPING = SEED_DIR / "ssb_mappings" / "unemployment_10540.json"
 FAST = RetryPolicy(attempts=3, first_wait=0.01, max_wait=0.05)
 
 
@@ -174,7 +175,7 @@ def test_no_answer_within_the_timeout(session: Session, ssb: RecordedSsb, mappin
 
 
 def test_unreachable_server(session: Session, mapping: SsbMapping) -> None:
-    from tests.conftest import free_port
+    from tests.support.servers import free_port
 
     with (
         httpx.Client() as client,

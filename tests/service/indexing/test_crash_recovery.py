@@ -18,10 +18,10 @@ from fastapi import FastAPI
 
 from embeddings import Encoder
 from service.config import Settings
-from tests.conftest import ADMIN_TOKEN, free_port, start_server
 from tests.reliability.figures import RecordProperty, report
 from tests.reliability.processes import ServerProcess, server_process
-from tests.service.test_index_recovery import assert_index_equals_database
+from tests.support.indexes import assert_index_equals_database
+from tests.support.servers import ADMIN_TOKEN, free_port, start_server
 
 pytestmark = pytest.mark.slow
 KILL_ROUNDS = 6  # 8-14 s each on 2 busy cores, most of it the server's start

@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from service.cli import app
 from service.kpis.csv_import import CsvProblems, read_observations
-from tests.kpis.test_ssb_import import count_rows, session  # noqa: F401 (fixture)
+from tests.service.kpis.test_ssb_import import count_rows, session  # noqa: F401 (fixture)
 
 HEADER = "municipality_number,kpi_code,year,value,unit,source,synthetic\n"
 

@@ -4,14 +4,14 @@ municipalities forms a group; unrelated needs and single-municipality clusters d
 import csv
 import io
 import json
-from pathlib import Path
 from typing import Any
 
 import httpx
 
 from service.buyer_groups.service import group_key
+from service.seeding import SEED_DIR
 
-POPULATION_FILE = Path(__file__).resolve().parents[2] / "seed_data" / "municipality_population.json"
+POPULATION_FILE = SEED_DIR / "municipality_population.json"
 WATER_LOSS = "EC-I-WS-3C"
 
 

@@ -4,51 +4,7 @@ import httpx
 import pytest
 
 from service.matching.signals import SIGNALS
-
-WATER_LOOKALIKES_NO = [
-    (
-        "Sensorer for drikkevannskvalitet",
-        "Online målinger av turbiditet, pH og klor i høydebasseng varsler driftssentralen ved avvik i vannkvaliteten.",
-    ),
-    (
-        "Smarte vannmålere for fakturering",
-        "Fjernavleste vannmålere hos abonnentene gir timesforbruk og automatisk fakturering av vann og avløp.",
-    ),
-    (
-        "Varsling av overvann og flom",
-        "Nivåsensorer i bekker og overvannsledninger varsler beredskapen før styrtregn gir oversvømte kjellere.",
-    ),
-    (
-        "Smarte avfallsbeholdere",
-        "Fyllingsgradssensorer i nedgravde avfallsbeholdere gir kortere tømmeruter og færre overfylte containere.",
-    ),
-    (
-        "Bestillingsstyrt minibuss",
-        "Innbyggere i spredtbygde strøk bestiller minibuss i en app, og ruten planlegges fortløpende.",
-    ),
-]
-WATER_LOOKALIKES_EN = [
-    (
-        "Drinking water quality sensors",
-        "Online turbidity, pH and chlorine measurements in reservoirs alert the control room when water quality deviates.",
-    ),
-    (
-        "Smart water meters for billing",
-        "Remotely read customer water meters provide hourly consumption and automatic billing for water and sewage.",
-    ),
-    (
-        "Stormwater and flood warning",
-        "Level sensors in streams and stormwater pipes warn emergency services before cloudbursts flood basements.",
-    ),
-    (
-        "Smart waste bins",
-        "Fill-level sensors in underground waste containers shorten collection routes and prevent overflowing bins.",
-    ),
-    (
-        "On-demand minibus",
-        "Residents in sparsely populated areas book a minibus in an app, and the route is planned continuously.",
-    ),
-]
+from tests.support.records import WATER_LOOKALIKES_EN, WATER_LOOKALIKES_NO
 
 
 def _create_solutions(api: httpx.Client, pairs: list[tuple[str, str]], **extra: object) -> list[int]:

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from service.operations.logs import MASK, JsonFormatter, TextFormatter
-from tests.conftest import ADMIN_TOKEN, free_port
+from tests.support.servers import ADMIN_TOKEN, free_port
 
 pytestmark = pytest.mark.slow
 

@@ -1,0 +1,56 @@
+"""A real uvicorn server for the app, on a free loopback port, in a thread of the test process."""
+
+import socket
+import threading
+import time
+from dataclasses import dataclass
+
+import httpx
+import uvicorn
+from fastapi import FastAPI
+
+from embeddings import Encoder
+from service.app import create_app
+from service.config import Settings
+
+ADMIN_TOKEN = "test-admin-token"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@dataclass
+class LiveServer:
+    base_url: str
+    server: uvicorn.Server
+    thread: threading.Thread
+
+    def client(self, *, token: str | None = ADMIN_TOKEN) -> httpx.Client:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return httpx.Client(base_url=self.base_url, headers=headers, timeout=30)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=30)
+
+
+def uvicorn_in_thread(app: FastAPI) -> tuple[uvicorn.Server, threading.Thread, int]:
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.02)
+    return server, thread, port
+
+
+def start_server(settings: Settings, encoder: Encoder) -> LiveServer:
+    server, thread, port = uvicorn_in_thread(create_app(settings, encoder=encoder))
+    return LiveServer(base_url=f"http://127.0.0.1:{port}", server=server, thread=thread)
