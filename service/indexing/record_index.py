@@ -3,7 +3,7 @@
 Startup compares the FAISS snapshot's manifest with SQL, replays newer changes and rebuilds from stored
 vectors whenever anything disagrees; a missing or corrupt snapshot is rebuilt, never fatal. The BM25
 index has no snapshot: it is built from the records' texts at every start (no encoding involved);
-after that, writes go to its delta (embeddings/lexical.py).
+after that, writes go to its delta (embeddings/lexical/).
 """
 
 import logging
