@@ -2,7 +2,7 @@
 
 Synthetic solutions are made from these: their vectors are real vectors plus noise and their words are
 the real texts' words, so lexical and dense retrieval both meet realistic data. Encoding the texts is
-the slow part (a few long texts per second on 2 cores), hence the cache.
+the slow part (docs/encoders.md, "Speed"), hence the cache.
 """
 
 import json

@@ -38,7 +38,7 @@ def format_size(size: int) -> str:
 class BenchOptions:
     sizes: list[int] = field(default_factory=lambda: list(FULL_SIZES))
     quick: bool = False
-    ingest_records: int = 300  # real encoding through the API; ~3 long texts/s on this machine
+    ingest_records: int = 300  # real encoding through the API: the slow phase (docs/encoders.md, "Speed")
     requests: int = 300  # sequential requests per latency phase, after warm-up
     warmup: int = 20
     phase_seconds: float = 60.0  # upper bound of one latency phase, whatever `requests` says

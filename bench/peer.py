@@ -90,8 +90,8 @@ def measure_ours(
 ) -> SearchSide:
     """embeddings.VectorIndex, the index the service searches, built from vectors already in memory.
 
-    FAISS runs on one OpenMP thread here: with its default (all cores) a single small query on a
-    busy 2-core machine waits on OpenMP's barrier (10 ms instead of 0.2 ms at 1k vectors, measured).
+    FAISS runs on one OpenMP thread here, as in the service: with its default (all cores) a single small
+    query waits on OpenMP's barrier (docs/ann-index.md, "FAISS threads").
     """
     threads = faiss.omp_get_max_threads()
     faiss.omp_set_num_threads(1)

@@ -1,6 +1,6 @@
 """N solutions written straight into a size's database: the real ones first, then synthetic ones.
 
-Real encoding runs at a few texts per second, so large sizes cannot go through the API. Rows are
+Real encoding is slow (docs/encoders.md, "Speed"), so large sizes cannot go through the API. Rows are
 bulk-inserted with SQLAlchemy core, one transaction per batch, exactly as the write path leaves them:
 the record, its vector under the encoder's model id with the text's content hash, and an upsert in
 the index change log. The server then builds its indexes from SQL like after any restore.

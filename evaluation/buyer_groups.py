@@ -1,9 +1,10 @@
 """Measure the buyer-group parameters: pair precision and recall over a grid, on labelled needs.
 
 Run on a database seeded with the demo (`innomatch seed --demo`, which also generates the gap needs):
-`python -m evaluation.buyer_groups [DATABASE_URL]`. It prints the table kept in
-service/buyer_groups/clustering.py. The demo needs are read with their stored vectors; the written needs
-of seed_data/eval/buyer_groups.json are encoded and centred as the index would hold them.
+`python -m evaluation.buyer_groups [DATABASE_URL]`. It prints the table kept in docs/buyer-groups.md,
+from which the parameters of service/buyer_groups/clustering.py were chosen. The demo needs are read
+with their stored vectors; the written needs of seed_data/eval/buyer_groups.json are encoded and
+centred as the index would hold them.
 """
 
 import json

@@ -115,7 +115,7 @@ def create_app(
         app.state.indexes = indexes
         app.state.admin_token = service.admin_token
         # What start-up built (modules, the encoder, the indexes' Python objects) lives as long as the
-        # service; frozen, a full collection no longer walks it (67 ms each time, measured with 1M solutions).
+        # service; frozen, a full collection no longer walks it (docs/matching.md, "Start-up").
         gc.freeze()
         yield
         gc.unfreeze()  # so that a process that starts the app again (tests) can collect this one

@@ -40,7 +40,7 @@ def serve(
     if workers > 1:
         from service.serving import ensure_port_free, serve_in_workers
 
-        ensure_port_free(host, port)  # before start-up, which takes a minute at a million solutions
+        ensure_port_free(host, port)  # before start-up, which is long at a million solutions
         serve_in_workers(create_app(settings, open_now=True), host=host, port=port, workers=workers)
         return
     # log_config=None: uvicorn's loggers go through ours. Our request log replaces its access log,

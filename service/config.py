@@ -64,7 +64,8 @@ class Settings(BaseSettings):
             " indexes; one uses about one core."
         ),
     )
-    # 16 MiB: a KPI observation batch at its 50,000 limit is about 13 MiB with the seed data's sources.
+    # 16 MiB: room for the largest legitimate request, a KPI observation batch at its 50,000-row limit
+    # (docs/database.md, "Request size limit").
     max_request_bytes: int = Field(
         default=16 * 1024 * 1024,
         ge=1024,

@@ -51,7 +51,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def json_row(dialect: str, *values: QueryableAttribute[Any]) -> ColumnElement[Any]:
     """`values` as one JSON array, decoded once per row rather than once per JSON column: a match reads
-    several JSON columns of its ~150 candidates (SQLite, warm cache: 1.63 -> 1.29 ms)."""
+    several JSON columns of each of its candidates (docs/database.md, "A candidate's facts")."""
     if dialect == "postgresql":
         return type_coerce(func.json_build_array(*values), JSON)
     # SQLite keeps JSON as text; json() makes json_array nest it as JSON rather than as a string.

@@ -2,9 +2,10 @@
 
 One process holds the GIL for every request it serves, so on N cores one process uses about one; N
 workers use them all. Each worker forked from a process that has already loaded the encoder and the
-indexes shares those pages with it (copy-on-write) instead of loading its own copy: at a million
-solutions that is 2.2 GiB once rather than once per worker. After the fork every worker follows the
-database's change log like any other process on the same database (service/matching/follower.py).
+indexes shares those pages with it (copy-on-write) instead of loading its own copy, which at a million
+solutions is most of the service's memory (docs/scale-out.md, "Several workers on one machine"). After
+the fork every worker follows the database's change log like any other process on the same database
+(service/indexing/follower.py).
 """
 
 import logging
@@ -75,8 +76,7 @@ def serve_in_workers(app: FastAPI, *, host: str, port: int, workers: int) -> Non
         "worker_class": "uvicorn_worker.UvicornWorker",
         "preload_app": True,
         # Each worker listens on a socket of its own and the kernel spreads new connections over them.
-        # On one shared socket the worker that woke first took them all: 8 keep-alive clients, 3 workers,
-        # one worker busy and two idle.
+        # On one shared socket the worker that woke first took them all (docs/scale-out.md).
         "reuse_port": True,
         "graceful_timeout": GRACEFUL_SHUTDOWN_SECONDS,
         "logger_class": _RootLogging,

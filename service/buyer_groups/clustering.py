@@ -4,42 +4,16 @@ Distance between two needs: `1 - similarity - KPI_WEIGHT x shared-KPI share`, at
 similarity is the cosine of the vectors as the index holds them (centred on their language, so a
 Norwegian and an English text about one problem are close) and the shared-KPI share is the Jaccard
 overlap of their KPI tags (0 when either has none). Two needs generated from KPI gaps are one text
-template filled with other figures, so their cosine says little (different KPIs' generated needs
-reach 0.6-0.8); for such a pair the similarity is 1 when they come from the same KPI data point,
+template filled with other figures, so their cosine says little (docs/buyer-groups.md, "Why these
+parameters"); for such a pair the similarity is 1 when they come from the same KPI data point,
 else 0. Clusters: scikit-learn's AgglomerativeClustering, average linkage on the precomputed
 distances, cut at DISTANCE_THRESHOLD (a need joins a group when its mean distance to the members is
 below it).
 
-Chosen by measurement (`python -m evaluation.buyer_groups`, e5-small, 2026-11-22): 220 open
-needs, the 190 of the seeded demo (141 generated from KPI gaps) and 30 written for the purpose (9
-problems in 2-4 wordings each, Norwegian and English, only the first of each tagged, plus 8 look-alikes
-and unrelated needs), labelled by problem (seed_data/eval/buyer_groups.json); pairs whose label is debatable are left
-out. Pair precision / recall of "in the same cluster", all pairs (871 same-problem pairs, most between
-generated needs) and only pairs of two written needs (50), where the text has to do the work:
-
-| linkage | KPI weight | threshold | all P | all R | written P | written R | written F1 |
-| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
-| average | 0.0 | 0.6 | 1.000 | 0.876 | 1.000 | 0.300 | 0.462 |
-| average | 0.0 | 0.65 | 0.992 | 0.883 | 0.778 | 0.420 | 0.545 |
-| average | 0.0 | 0.7 | 0.986 | 0.906 | 0.703 | 0.520 | 0.598 |
-| average | 0.2 | 0.6 | 0.995 | 0.906 | 0.833 | 0.400 | 0.541 |
-| average | 0.2 | 0.65 | 0.988 | 0.924 | 0.730 | 0.540 | 0.621 |
-| average | 0.2 | 0.7 | 0.982 | 0.940 | 0.732 | 0.820 | 0.774 |
-| average | 0.4 | 0.6 | 0.995 | 0.943 | 0.846 | 0.440 | 0.579 |
-| average | 0.4 | 0.65 | 0.991 | 0.968 | 0.810 | 0.680 | 0.739 |
-| average | 0.4 | 0.675 | 0.991 | 0.971 | 0.822 | 0.740 | 0.779 |
-| average | 0.4 | 0.7 | 0.989 | 0.971 | 0.804 | 0.740 | 0.771 |
-| average | 0.4 | 0.75 | 0.972 | 0.983 | 0.621 | 0.820 | 0.707 |
-| complete | 0.4 | 0.6 | 0.995 | 0.930 | 0.833 | 0.400 | 0.541 |
-| complete | 0.4 | 0.65 | 0.989 | 0.945 | 0.690 | 0.400 | 0.506 |
-| complete | 0.4 | 0.7 | 0.983 | 0.958 | 0.641 | 0.500 | 0.562 |
-| complete | 0.4 | 0.75 | 0.980 | 0.963 | 0.638 | 0.600 | 0.619 |
-
-Average linkage with KPI weight 0.4 and threshold 0.675 has the best F1 on the written needs and
-the best all-pairs recall short of 0.75 (where written precision drops to 0.62); complete linkage
-loses recall. Without the template rule, different KPIs' generated needs fall into one cluster
-(all-pairs precision 0.09 at the chosen parameters). Same-language pairs of unrelated written needs still reach a cosine of 0.35-0.44,
-so written-need precision stays near 0.8: a group is a proposal for programme staff, not a decision.
+Chosen by measurement over a grid on needs labelled by problem (`python -m evaluation.buyer_groups`;
+the table and the reasons are in docs/buyer-groups.md): average linkage, KPI weight 0.4 and threshold
+0.675 had the best F1 on the written needs, where the text has to do the work. A group is a proposal
+for programme staff, not a decision.
 """
 
 from collections.abc import Sequence

@@ -40,7 +40,9 @@ from service.kpis.repository import kpi_names
 from service.matching.ranker import rank_solutions_for_need
 from service.models import Need
 
-MAX_CLUSTERED_NEEDS = 3000  # average linkage over 3 000 needs: a 72 MB matrix and about 2 s
+# Average linkage needs the full distance matrix, quadratic in the needs: this bounds its memory and time
+# (docs/buyer-groups.md, "The cost bound").
+MAX_CLUSTERED_NEEDS = 3000
 NEEDS_SCORED_PER_GROUP = 3
 SOLUTIONS_PER_NEED = 10
 BEST_SOLUTIONS = 3

@@ -1,24 +1,11 @@
 """How strong a match is: the hybrid match score (matching.service) cut into strong / moderate / weak.
 
-The score is `cosine of the language-centred vectors + 0.4 x shared KPIs + small structured signals`,
-so it is comparable across needs and solutions. The cuts were read off two distributions, measured
-with e5-small on 2026-11-22 (`innomatch seed --demo`, then every solution matched against every need):
-
-| score at least | known right pairs above (eval set, 145) | wrong pairs above (eval set, 20 590) | seeded pairs above (29 450) | of those, sharing a KPI |
-| ---: | ---: | ---: | ---: | ---: |
-| 0.30 | 100 % | 2.7 % | 712 | 97 % |
-| 0.40 | 99.3 % | 1.4 % | 316 | 99 % |
-| 0.55 | 86.9 % | 0.36 % | 99 | 100 % |
-
-- The eval set (seed_data/eval, one known solution per need) scored with the service's weights:
-  right pairs have a median of 0.66 and a 5th percentile of 0.49; the wrong pairs above 0.40 are
-  mostly the set's deliberate look-alikes (same domain, other problem).
-- The seeded demo (155 solutions x 190 needs): pairs that share no KPI have a 99th percentile of
-  0.29; a solution's best need has a median of 0.52, its tenth best 0.16.
-
-So: at least 0.55 is *strong* (most right answers, almost no wrong ones), at least 0.40 *moderate*
-(nearly every right answer is above it), at least 0.30 *weak* (the floor: below it a pair looks like
-the unrelated pairs of the seeded data), and below 0.30 is no match and counts as no demand.
+The score (the cosine of the language-centred vectors plus the weighted shared KPIs and small
+structured signals) is comparable across needs and solutions, so one set of cuts serves every view.
+The cuts were read off the score distributions of the evaluation set's right and wrong pairs and of
+the seeded demo's pairs (docs/matching.md, "Match bands"): *strong* keeps most right answers and almost
+no wrong ones, nearly every right answer is at least *moderate*, and below *weak* (the floor) a pair
+looks like the unrelated pairs of the seeded data and counts as no demand.
 """
 
 from typing import Literal

@@ -10,8 +10,9 @@ and where none does.
   only in the figures).
 - A gap in the market (MARKET_GAP_RULE): there is demand, and no solution reaches the moderate band on
   the KPI's needs; where there are no needs to score, no published solution is tagged with the KPI.
-  On the evaluation set 99.3 % of right answers score at least moderate (see match_bands), so a best
-  score below it says the right solution is very likely not registered: worth a market dialogue.
+  On the evaluation set nearly every right answer scores at least moderate (docs/matching.md, "Match
+  bands"), so a best score below it says the right solution is very likely not registered: worth a
+  market dialogue.
 """
 
 from collections import defaultdict

@@ -3,7 +3,7 @@
 Startup compares the FAISS snapshot's manifest with SQL, replays newer changes and rebuilds from stored
 vectors whenever anything disagrees; a missing or corrupt snapshot is rebuilt, never fatal. The BM25
 index has no snapshot: it is built from the records' texts at every start (no encoding involved);
-after that, writes go to its delta (embeddings/lexical.py).
+after that, writes go to its delta (embeddings/lexical/).
 """
 
 import logging
@@ -239,8 +239,8 @@ class RecordIndex:
                 ([row[0] for row in rows], [LexicalDocument.of_row(row).terms(names) for row in rows])
                 for rows in repository.iter_lexical_rows(session, kind=self.kind)
             )
-        # Built here rather than by the first search, which would otherwise wait for it (half a minute
-        # at a million records) after the service has said it is ready.
+        # Built here rather than by the first search, which would otherwise wait for it (long at a million
+        # records: docs/matching.md, "Start-up") after the service has said it is ready.
         self.lexical.merge()
 
     def _save_snapshot(self) -> None:

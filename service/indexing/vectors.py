@@ -22,8 +22,8 @@ def encode_changed(
     """Each text encoded, unless its record's stored vector was made from the same text by the same
     model (owner id None: a new record); the changed texts are encoded in one call.
 
-    Call it before the write starts: encoding takes tens of milliseconds a text and must not hold a
-    write lock.
+    Call it before the write starts: encoding is the slow part of a write (docs/encoders.md, "Speed")
+    and must not hold a write lock.
     """
     hashes = [content_hash(text) for text in texts]
     stored = repository.content_hashes_of(

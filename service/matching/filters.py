@@ -78,8 +78,9 @@ class IdRestriction:
     """The ids a search may return: only `allowed` when it is given, and never one in `excluded`.
 
     Without filters the allowed list would be every published solution, read from SQL on each match
-    (200 ms at 100k solutions); the few ids to leave out are cheaper, and a search that asks for
-    `len(excluded)` more hits still returns the full limit.
+    (most of a dense match's time at 100k solutions: docs/matching.md, "Matches without filters"); the
+    few ids to leave out are cheaper, and a search that asks for `len(excluded)` more hits still returns
+    the full limit.
     """
 
     allowed: list[int] | None

@@ -4,11 +4,11 @@ says it in Norwegian and English, and how the API documents it.
 Scoring, explanations, the API schema and the evaluation all loop over SIGNALS; a new signal is one more
 entry here (and, if it needs data the pair lacks, a field on `Side` or `MatchContext`).
 Weights: `lexical` and `shared_kpis` are fitted on the train split of the evaluation set
-(`innomatch eval --fit`, docs/matching.md): the fit gives BM25 no weight, because half the pairs cross
-languages and word overlap rewards the need's own language; BM25 still brings candidates to the pool,
-ranks `ranking=lexical` and names the shared words. The other weights are set by judgement, because
-the evaluation set carries none of their fields: small enough to reorder near-ties and never outweigh
-the texts.
+(`innomatch eval --fit`; docs/matching.md, "How the weights were fitted"): the fit gives BM25 no
+weight, because half the pairs cross languages and word overlap rewards the need's own language; BM25
+still brings candidates to the pool, ranks `ranking=lexical` and names the shared words. The other
+weights are set by judgement, because the evaluation set carries none of their fields: small enough to
+reorder near-ties and never outweigh the texts.
 """
 
 from collections.abc import Callable, Iterator, Mapping, Sequence

@@ -9,7 +9,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from embeddings import Encoder
 from service.indexing import Indexes
 
-# One query takes tens of milliseconds on CPU, a batch of passages seconds.
+# From one short query to a large batch of passages on CPU (docs/encoders.md, "Speed").
 ENCODER_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 REQUEST_LABELS = ("method", "route", "status")
 

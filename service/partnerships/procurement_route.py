@@ -35,10 +35,9 @@ Route = Literal[
     "market_dialogue", "pre_commercial_procurement", "innovation_partnership", "ordinary_competition"
 ]
 
-# A candidate "answers the needs" when the matching service ranks it among a need's first five (on the
-# held-out evaluation set the right solution was always there: R@5 = 1.00) with a score of at least
-# 0.2. Scores are not probabilities: in our measurements related pairs scored about 0.2-0.5 and
-# unrelated ones mostly under 0.2 (a shared KPI adds 0.4); the floor is judgement.
+# A candidate "answers the needs" when the matching service ranks it among a need's first five (where
+# the evaluation set's right solution is found) with a score of at least 0.2. Scores are not
+# probabilities; the floor is judgement (docs/matching.md, "When a candidate answers the needs").
 GOOD_MATCH_RANK = 5
 GOOD_MATCH_SCORE = 0.2
 ON_THE_MARKET_TRL = 8  # TRL 8: complete and qualified; 9: proven in operation
