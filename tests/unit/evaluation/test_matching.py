@@ -109,6 +109,23 @@ def test_shared_kpis_leave_out_solutions_sharing_none_and_keep_ties_in_file_orde
     assert rank_solutions(TABLES, "shared KPIs") == [[1, 2], [0, 2]]
 
 
+def test_shared_kpis_keep_file_order_among_many_ties() -> None:
+    # Long enough that an unstable sort would shuffle the ties.
+    case = _case("n0", "no", ("A", "B"), "s0", "no")
+    shares = [1.0 if position % 3 else 0.5 for position in range(30)]
+    tables = ScoreTables(
+        cases=[case],
+        raw_dense=np.zeros((1, 30)),
+        dense=np.zeros((1, 30)),
+        bm25=np.zeros((1, 30)),
+        shared_kpis=np.array([shares]),
+        solution_sides=_eval_set(30).solution_sides(),
+    )
+    halves = list(range(0, 30, 3))
+    wholes = [position for position in range(30) if position not in halves]
+    assert rank_solutions(tables, "shared KPIs") == [wholes + halves]
+
+
 def test_rrf_sums_one_over_sixty_plus_rank_of_both_lists() -> None:
     # Case 0: s2 has 1/63 + 1/61, s1 2/62 (a hair less), s0 1/61, s3 1/64.
     # Case 1: s0 1/62 + 1/61, s3 1/64 + 1/62, s1 1/61, s2 1/63.
