@@ -1,5 +1,7 @@
 """The access rules of service.access: who sees and changes what, and the words of a refusal."""
 
+import getpass
+
 import pytest
 
 from service import access
@@ -136,5 +138,5 @@ def test_anyone_may_match_against_published_solutions_or_without_a_status_filter
 def test_the_operator_is_an_admin_named_after_the_account_running_the_command(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(access.getpass, "getuser", lambda: "kari")
+    monkeypatch.setattr(getpass, "getuser", lambda: "kari")
     assert access.operator() == Principal(role="admin", actor="cli (kari)")

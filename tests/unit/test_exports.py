@@ -104,7 +104,7 @@ def test_sheet_titles_lose_characters_excel_forbids_and_are_cut_to_31(title: str
 
 def test_an_xlsx_file_has_a_bold_frozen_header_sized_columns_and_text_kept_as_text() -> None:
     header = ["tittel", "n"]
-    rows = [["Vannlekkasje", 1], ["x" * 100, "#N/A"]]
+    rows: list[list[object]] = [["Vannlekkasje", 1], ["x" * 100, "#N/A"]]
     workbook = load_workbook(io.BytesIO(xlsx_bytes(header, rows, sheet_title="Behov")))
     sheet = workbook["Behov"]
     assert sheet.freeze_panes == "A2"
