@@ -1,0 +1,77 @@
+"""Organisation numbers, KPI codes and CPV codes at the edges of their rules (tests/service/test_identifiers.py
+has real numbers and the common forms)."""
+
+import pytest
+
+from service.identifiers import compact_kpi_code, is_valid_organisation_number, normal_cpv_code
+
+
+def test_a_weighted_sum_divisible_by_eleven_gives_check_digit_zero() -> None:
+    # 9x3 + 3x2 = 33 = 3 x 11: the check digit 11 becomes 0.
+    assert is_valid_organisation_number("930000000")
+    assert not is_valid_organisation_number("930000001")
+
+
+def test_the_check_digit_is_eleven_minus_the_remainder() -> None:
+    # 9x3 + 8x2 = 43, 43 mod 11 = 10: check digit 1.
+    assert is_valid_organisation_number("980000001")
+    assert not any(is_valid_organisation_number(f"98000000{digit}") for digit in "023456789")
+
+
+def test_a_prefix_whose_check_digit_would_be_ten_has_no_valid_number() -> None:
+    # 9x3 + 9x2 = 45, 45 mod 11 = 1: check digit 10, which does not exist.
+    assert not any(is_valid_organisation_number(f"99000000{digit}") for digit in "0123456789")
+
+
+def test_an_organisation_number_with_spaces_is_not_nine_digits() -> None:
+    assert not is_valid_organisation_number("974 760 673")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: str.isdigit() accepts non-ASCII digits: full-width and Arabic-Indic numbers pass the check "
+    "and SupplierCreate stores them, so one organisation can register twice",
+)
+@pytest.mark.parametrize("number", ["９７４７６０６７３", "٩٧٤٧٦٠٦٧٣"])
+def test_only_ascii_digits_make_an_organisation_number(number: str) -> None:
+    assert not is_valid_organisation_number(number)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: '²'.isdigit() is True but int('²') raises, so the check raises ValueError instead of answering "
+    "False (a supplier sees 'invalid literal for int() with base 10')",
+    raises=ValueError,
+)
+def test_a_superscript_digit_is_refused_without_an_exception() -> None:
+    assert not is_valid_organisation_number("97476067²")
+
+
+@pytest.mark.parametrize(
+    ("raw", "compact"),
+    [
+        ("sc : sh : sa : 5a", "SC-SH-SA-5A"),  # spaces around every colon, lower case
+        ("EC:I:WS:3B", "EC:I:WS:3B"),  # only C (core) and A (advanced) end an official code
+        ("  abc ", "ABC"),
+    ],
+)
+def test_kpi_codes_in_official_form_are_compacted_and_others_only_trimmed_and_upper_cased(
+    raw: str, compact: str
+) -> None:
+    assert compact_kpi_code(raw) == compact
+
+
+@pytest.mark.parametrize(
+    ("raw", "normal"),
+    [(" 38421100-3 ", "38421100"), ("38421100-", None), ("3842110a", None), ("384211000", None)],
+)
+def test_cpv_codes_are_eight_digits_with_an_optional_check_digit(raw: str, normal: str | None) -> None:
+    assert normal_cpv_code(raw) == normal
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: \\d matches any Unicode digit, so a full-width CPV code is 'normal' but matches no filter",
+)
+def test_a_full_width_cpv_code_is_not_a_cpv_code() -> None:
+    assert normal_cpv_code("４８００００００") is None
