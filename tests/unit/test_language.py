@@ -34,3 +34,23 @@ def test_scandinavian_neighbours_count_as_norwegian_and_short_texts_are_told_apa
 )
 def test_language_codes_are_normalised_or_refused(code: str, language: str | None) -> None:
     assert normalise_language(code) == language
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Hjemmetjenesten trenger digitalt tilsyn om natten for brukere med demens.", "no"),
+        ("Vi treng betre kollektivtilbod i distrikta.", "no"),
+        ("Our home care service needs digital night-time supervision.", "en"),
+        ("Smarte avfallsbeholdere", "no"),
+    ],
+)
+def test_bokmal_nynorsk_and_english_sentences_are_detected(text: str, language: str) -> None:
+    assert detect_language(text) == language
+
+
+def test_common_language_codes_are_normalised() -> None:
+    assert normalise_language("NB") == "no"
+    assert normalise_language("nn") == "no"
+    assert normalise_language("eng") == "en"
+    assert normalise_language("de") is None
