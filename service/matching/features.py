@@ -19,24 +19,28 @@ def cpv_subtree(code: str) -> str:
     return code.rstrip("0").ljust(2, "0")
 
 
+def in_subtree(wanted: str, offered: str) -> bool:
+    """Whether one code lies in the other's subtree, either way."""
+    return offered.startswith(cpv_subtree(wanted)) or wanted.startswith(cpv_subtree(offered))
+
+
 def fitting_cpv_codes(query_codes: Sequence[str], candidate_codes: Sequence[str]) -> list[str]:
     """The candidate's codes that lie in the subtree of one of the query's, or hold one in theirs."""
     return [
-        offered
-        for offered in candidate_codes
-        if any(
-            offered.startswith(cpv_subtree(wanted)) or wanted.startswith(cpv_subtree(offered))
-            for wanted in query_codes
-        )
+        offered for offered in candidate_codes if any(in_subtree(wanted, offered) for wanted in query_codes)
     ]
 
 
 def cpv_fit(query_codes: Sequence[str], candidate_codes: Sequence[str]) -> float:
     """1 when a code lies in the other side's subtree (either way), 0.5 in the same division."""
-    if fitting_cpv_codes(query_codes, candidate_codes):
-        return 1.0
-    divisions = {code[:2] for code in candidate_codes}
-    return 0.5 if any(wanted[:2] in divisions for wanted in query_codes) else 0.0
+    fit = 0.0
+    for wanted in query_codes:
+        for offered in candidate_codes:
+            if in_subtree(wanted, offered):
+                return 1.0
+            if wanted[:2] == offered[:2]:
+                fit = 0.5
+    return fit
 
 
 def region_fit(county: str | None, regions_served: Sequence[str]) -> float:

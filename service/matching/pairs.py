@@ -2,16 +2,16 @@
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 SideKind = Literal["need", "solution", "text"]
 
 
-@dataclass(frozen=True, slots=True)
-class Side:
+class Side(NamedTuple):
     """The facts of a need, a solution or a search text that the signals compare.
 
-    A field that does not apply to the kind (a need's TRL, a text's KPIs) stays empty.
+    A field that does not apply to the kind (a need's TRL, a text's KPIs) stays empty. A tuple, because
+    a match builds one for each of its candidates.
     """
 
     kind: SideKind
@@ -40,8 +40,7 @@ class MatchContext:
 NO_CONTEXT = MatchContext()
 
 
-@dataclass(frozen=True, slots=True)
-class Pair:
+class Pair(NamedTuple):
     """The query and one candidate, with the text signals retrieval found for it."""
 
     query: Side

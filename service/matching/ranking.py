@@ -2,7 +2,7 @@
 into each candidate's text signals, then score every candidate with the signals and order them."""
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from service.matching.pairs import NO_CONTEXT, MatchContext, Pair, Side
 from service.matching.scoring import Ranking, reciprocal_rank_fusion
@@ -12,18 +12,14 @@ Hits = Sequence[tuple[int, float]]  # (id, score), best first
 TextSignals = dict[int, dict[str, float]]
 
 
-@dataclass(frozen=True)
-class Scored:
+class Scored(NamedTuple):
     """A candidate with its score's parts."""
 
     id: int
     pair: Pair
     features: dict[str, float]  # each signal's value
     parts: dict[str, float]  # each signal's part of the score
-
-    @property
-    def score(self) -> float:
-        return sum(self.parts.values())
+    score: float  # the sum of the parts, in their order
 
 
 def fuse_text_signals(
@@ -82,6 +78,7 @@ def rank(
             continue
         pair = Pair(query, candidate, text_signals, context)
         features = signals.features(pair, ranking)
-        scored.append(Scored(owner_id, pair, features, signals.contributions(features, ranking)))
+        parts = signals.contributions(features, ranking)
+        scored.append(Scored(owner_id, pair, features, parts, sum(parts.values())))
     scored.sort(key=lambda item: (-item.score, item.id))
     return scored if limit is None else scored[:limit]

@@ -59,7 +59,12 @@ class SignalSet:
             raise ValueError(f"signal names repeat: {names}")
         self._signals = tuple(signals)
         self._by_name = {signal.name: signal for signal in signals}
-        self._taking_part: dict[tuple[Ranking, SideKind], tuple[Signal, ...]] = {}
+        self._weights = {signal.name: signal.weight for signal in signals}
+        self._always_shown = frozenset(signal.name for signal in signals if signal.always_shown)
+        # Per (ranking, kind of result): the signals taking part, as (name, compute) for the hot loop.
+        self._taking_part: dict[
+            tuple[Ranking, SideKind], tuple[tuple[str, Callable[[Pair], float]], ...]
+        ] = {}
 
     def __iter__(self) -> Iterator[Signal]:
         return iter(self._signals)
@@ -84,17 +89,20 @@ class SignalSet:
 
     def features(self, pair: Pair, ranking: Ranking) -> dict[str, float]:
         """Each signal's value for the pair, of the signals taking part in this ranking."""
-        return {
-            signal.name: signal.compute(pair) for signal in self._taking_part_in(ranking, pair.candidate.kind)
-        }
+        return {name: compute(pair) for name, compute in self._taking_part_in(ranking, pair.candidate.kind)}
 
     def contributions(self, features: Mapping[str, float], ranking: Ranking) -> dict[str, float]:
         """Each signal's part of the score. Hybrid weighs them and leaves out those adding nothing; a
         ranking by one signal alone uses its raw value."""
         if ranking != "hybrid":
             return dict(features)
-        parts = {name: self._by_name[name].weight * value for name, value in features.items()}
-        return {name: part for name, part in parts.items() if part or self._by_name[name].always_shown}
+        weights, shown = self._weights, self._always_shown
+        parts = {}
+        for name, value in features.items():
+            part = weights[name] * value
+            if part or name in shown:
+                parts[name] = part
+        return parts
 
     def describe(self) -> str:
         """The API description of an explanation's `contributions`."""
@@ -109,11 +117,15 @@ class SignalSet:
             + "."
         )
 
-    def _taking_part_in(self, ranking: Ranking, kind: SideKind) -> tuple[Signal, ...]:
+    def _taking_part_in(
+        self, ranking: Ranking, kind: SideKind
+    ) -> tuple[tuple[str, Callable[[Pair], float]], ...]:
         key = (ranking, kind)
         if key not in self._taking_part:
             self._taking_part[key] = tuple(
-                signal for signal in self._signals if ranking in signal.rankings and kind in signal.candidates
+                (signal.name, signal.compute)
+                for signal in self._signals
+                if ranking in signal.rankings and kind in signal.candidates
             )
         return self._taking_part[key]
 
