@@ -13,7 +13,7 @@ reorder near-ties and never outweigh the texts.
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Literal, get_args
 
 from service.matching.evidence import Reason
 from service.matching.features import (
@@ -29,15 +29,14 @@ from service.matching.pairs import Pair, SideKind
 from service.matching.scoring import RRF_K, Ranking
 
 Language = Literal["en", "no"]
-
-
 Phrase = Callable[[Reason], str]
+Compute = Callable[[Pair], float]
 
 
 @dataclass(frozen=True)
 class Signal:
     name: str
-    compute: Callable[[Pair], float]
+    compute: Compute
     weight: float
     description: str  # for the API documentation of `contributions`
     phrase_en: Phrase
@@ -62,9 +61,15 @@ class SignalSet:
         self._weights = {signal.name: signal.weight for signal in signals}
         self._always_shown = frozenset(signal.name for signal in signals if signal.always_shown)
         # Per (ranking, kind of result): the signals taking part, as (name, compute) for the hot loop.
-        self._taking_part: dict[
-            tuple[Ranking, SideKind], tuple[tuple[str, Callable[[Pair], float]], ...]
-        ] = {}
+        self._taking_part: dict[tuple[str, str], tuple[tuple[str, Compute], ...]] = {
+            (ranking, kind): tuple(
+                (signal.name, signal.compute)
+                for signal in signals
+                if ranking in signal.rankings and kind in signal.candidates
+            )
+            for ranking in get_args(Ranking)
+            for kind in get_args(SideKind)
+        }
 
     def __iter__(self) -> Iterator[Signal]:
         return iter(self._signals)
@@ -89,7 +94,7 @@ class SignalSet:
 
     def features(self, pair: Pair, ranking: Ranking) -> dict[str, float]:
         """Each signal's value for the pair, of the signals taking part in this ranking."""
-        return {name: compute(pair) for name, compute in self._taking_part_in(ranking, pair.candidate.kind)}
+        return {name: compute(pair) for name, compute in self._taking_part[ranking, pair.candidate.kind]}
 
     def contributions(self, features: Mapping[str, float], ranking: Ranking) -> dict[str, float]:
         """Each signal's part of the score. Hybrid weighs them and leaves out those adding nothing; a
@@ -116,18 +121,6 @@ class SignalSet:
             + "; ".join(f"'{signal.name}' {signal.description}" for signal in rrf)
             + "."
         )
-
-    def _taking_part_in(
-        self, ranking: Ranking, kind: SideKind
-    ) -> tuple[tuple[str, Callable[[Pair], float]], ...]:
-        key = (ranking, kind)
-        if key not in self._taking_part:
-            self._taking_part[key] = tuple(
-                (signal.name, signal.compute)
-                for signal in self._signals
-                if ranking in signal.rankings and kind in signal.candidates
-            )
-        return self._taking_part[key]
 
 
 # -- how each signal is said --------------------------------------------------------------------------
