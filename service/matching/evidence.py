@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from pydantic import BaseModel, Field
 
@@ -31,8 +32,7 @@ class Evidence:
     matched_terms: Sequence[MatchedTerm] = ()
 
 
-@dataclass(frozen=True)
-class Reason:
+class Reason(NamedTuple):
     """One signal's part in one result, for its phrase."""
 
     pair: Pair

@@ -8,7 +8,7 @@ from service.matching.features import fitting_cpv_codes
 from service.matching.query import MatchQuery
 from service.matching.ranking import Scored
 from service.matching.schemas import Explanation
-from service.matching.signals import SHOWN_WORDS, SIGNALS, Language, SignalSet
+from service.matching.signals import SHOWN_WORDS, SIGNALS, Language, Signal, SignalSet
 from service.models import Kpi, Need, Solution
 
 MAX_MATCHED_TERMS = 10
@@ -25,6 +25,8 @@ def explain(
     """`kpis` holds (at least) the KPIs of the query and of the result."""
     evidence = _evidence(query, scored, result, kpis)
     parts = scored.parts
+    reasons = _reasons(scored, evidence, signals)
+    bm25 = "lexical" in parts
     return Explanation(
         ranking=query.ranking,
         similarity=round(parts["similarity"], 4) if "similarity" in parts else None,
@@ -35,8 +37,8 @@ def explain(
         fitting_cpv_codes=list(evidence.fitting_cpv_codes),
         matched_terms=list(evidence.matched_terms),
         language_pair=f"{query.side.language}->{result.language}",
-        summary=_summary(scored, evidence, signals, "en"),
-        summary_no=_summary(scored, evidence, signals, "no"),
+        summary=_sentence([signal.phrase_en(reason) for signal, reason in reasons], evidence, "en", bm25),
+        summary_no=_sentence([signal.phrase_no(reason) for signal, reason in reasons], evidence, "no", bm25),
     )
 
 
@@ -58,20 +60,23 @@ def _evidence(
     )
 
 
-def _summary(scored: Scored, evidence: Evidence, signals: SignalSet, language: Language) -> str:
-    """One phrase per signal that moved the score, largest first, in one sentence."""
+def _reasons(scored: Scored, evidence: Evidence, signals: SignalSet) -> list[tuple[Signal, Reason]]:
+    """The signals that moved the score, largest first, each with what its phrase says."""
     ordered = sorted(scored.parts.items(), key=lambda item: -abs(item[1]))
-    reasons = [
-        signals[name].phrase(Reason(scored.pair, scored.features[name], part, evidence), language)
+    return [
+        (signals[name], Reason(scored.pair, scored.features[name], part, evidence))
         for name, part in ordered
         if part or signals[name].always_shown
     ]
+
+
+def _sentence(phrases: list[str], evidence: Evidence, language: Language, bm25: bool) -> str:
     matched = evidence.matched_terms
-    if matched and "lexical" not in scored.parts:  # BM25 carries no weight, yet the words help a reader
-        reasons.append(
+    if matched and not bm25:  # BM25 carries no weight, yet the words help a reader
+        phrases.append(
             WORDS_IN_COMMON[language] + ", ".join(term.result_words[0] for term in matched[:SHOWN_WORDS])
         )
-    return "; ".join(reasons) + "."
+    return "; ".join(phrases) + "."
 
 
 def _document_of(result: Need | Solution) -> LexicalDocument:
