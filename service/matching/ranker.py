@@ -23,8 +23,8 @@ from service.matching.feedback import latest_verdicts, verdict_counts
 from service.matching.filters import MatchFilters, need_restriction, solution_restriction
 from service.matching.pairs import MatchContext, Side
 from service.matching.query import MatchQuery
-from service.matching.ranking import rank
-from service.matching.schemas import NeedMatch, SolutionMatch
+from service.matching.ranking import Scored, rank
+from service.matching.schemas import Explanation, NeedMatch, SolutionMatch
 from service.matching.scoring import Ranking
 from service.models import Kpi, Need, Solution
 from service.municipalities.repository import counties_of
@@ -37,6 +37,7 @@ from service.solutions.schemas import SolutionRead
 
 P = ParamSpec("P")
 R = TypeVar("R")
+RecordT = TypeVar("RecordT", Need, Solution)
 
 # Matching is CPU-bound and holds the GIL most of the time: with a thread for every concurrent request,
 # the threads spend their time handing the GIL to each other. As many matches run at once as there are
@@ -205,15 +206,9 @@ def _solutions_for(
         )
     best = rank(query.side, candidates, text, ranking=query.ranking, context=context, limit=limit)
     solutions = solutions_repository.solutions_by_id(session, [scored.id for scored in best])
-    best = [scored for scored in best if scored.id in solutions]  # not deleted meanwhile
-    kpis = _kpis_of(session, query, [solutions[scored.id] for scored in best])
     return [
-        SolutionMatch(
-            solution=SolutionRead.model_validate(solutions[scored.id]),
-            score=round(scored.score, 4),
-            explanation=explain(query, scored, solutions[scored.id], kpis),
-        )
-        for scored in best
+        SolutionMatch(solution=SolutionRead.model_validate(solution), score=score, explanation=explanation)
+        for solution, score, explanation in _explained(session, query, best, solutions)
     ]
 
 
@@ -239,15 +234,21 @@ def _needs_for(
     }
     best = rank(query.side, candidates, text, ranking=query.ranking, limit=limit)
     needs = needs_repository.needs_by_id(session, [scored.id for scored in best])
-    best = [scored for scored in best if scored.id in needs]  # not deleted meanwhile
-    kpis = _kpis_of(session, query, [needs[scored.id] for scored in best])
     return [
-        NeedMatch(
-            need=NeedRead.model_validate(needs[scored.id]),
-            score=round(scored.score, 4),
-            explanation=explain(query, scored, needs[scored.id], kpis),
-        )
-        for scored in best
+        NeedMatch(need=NeedRead.model_validate(need), score=score, explanation=explanation)
+        for need, score, explanation in _explained(session, query, best, needs)
+    ]
+
+
+def _explained(
+    session: Session, query: MatchQuery, best: Sequence[Scored], records: Mapping[int, RecordT]
+) -> list[tuple[RecordT, float, Explanation]]:
+    """The results still stored (not deleted since they were ranked), each with its score and explanation."""
+    kept = [scored for scored in best if scored.id in records]
+    kpis = _kpis_of(session, query, [records[scored.id] for scored in kept])
+    return [
+        (records[scored.id], round(scored.score, 4), explain(query, scored, records[scored.id], kpis))
+        for scored in kept
     ]
 
 
