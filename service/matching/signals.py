@@ -275,7 +275,7 @@ SIGNALS = SignalSet(
             weight=0.03,
             description="(1 when the solution's TRL reaches the lowest the need accepts)",
             phrase_en=_en(lambda r: "the solution's TRL reaches the lowest the need accepts"),
-            phrase_no=_no(lambda r: "løsningens TRL når det laveste behovet godtar"),
+            phrase_no=_no(lambda r: "løsningens TRL er minst det behovet krever"),
         ),
         Signal(
             name="references",
@@ -306,7 +306,7 @@ SIGNALS = SignalSet(
             weight=0.05,
             description="(officers' verdicts on the solution for other needs, -1..1)",
             phrase_en=_en(lambda r: "officers' verdicts on it for other needs"),
-            phrase_no=_no(lambda r: "innkjøperes vurderinger av den for andre behov"),
+            phrase_no=_no(lambda r: "innkjøpernes vurderinger av den for andre behov"),
             candidates=SOLUTIONS_ONLY,
         ),
         Signal(

@@ -149,7 +149,7 @@ def test_norwegian_numbers_use_a_decimal_comma_and_a_minus_sign() -> None:
     )
     assert explanation.summary_no == (
         "tekstlikhet −0,25 mellom det norske behovet og den engelske løsningen; "
-        "−0,02 innkjøperes vurderinger av den for andre behov."
+        "−0,02 innkjøpernes vurderinger av den for andre behov."
     )
     assert explanation.summary == (
         "text similarity -0.25 between the Norwegian need and the English solution; "
