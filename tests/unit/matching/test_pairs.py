@@ -1,6 +1,5 @@
 """Which side of a pair stands for the need and which for the solution, in every direction of a match."""
 
-
 import pytest
 
 from service.matching.pairs import NO_CONTEXT, MatchContext, Pair, Side
