@@ -8,6 +8,7 @@ Without a token a caller is anonymous and reads public data.
 """
 
 import getpass
+import os
 from dataclasses import dataclass
 from typing import Literal
 
@@ -44,7 +45,11 @@ BOOTSTRAP_ADMIN = Principal(role="admin", actor="admin")
 def operator() -> Principal:
     """Whoever runs the `innomatch` command: they can read the database anyway; the audit trail names
     their account."""
-    return Principal(role="admin", actor=f"cli ({getpass.getuser()})")
+    try:
+        account = getpass.getuser()
+    except (KeyError, OSError):  # a container user with no name
+        account = f"uid {os.getuid()}"
+    return Principal(role="admin", actor=f"cli ({account})")
 
 
 def ensure_municipality(caller: Principal, municipality_number: str | None) -> None:
