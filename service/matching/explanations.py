@@ -37,8 +37,10 @@ def explain(
         fitting_cpv_codes=list(evidence.fitting_cpv_codes),
         matched_terms=list(evidence.matched_terms),
         language_pair=f"{query.side.language}->{result.language}",
-        summary=_sentence([signal.phrase_en(reason) for signal, reason in reasons], evidence, "en", bm25),
-        summary_no=_sentence([signal.phrase_no(reason) for signal, reason in reasons], evidence, "no", bm25),
+        summary=_sentence([signal.phrase(reason, "en") for signal, reason in reasons], evidence, "en", bm25),
+        summary_no=_sentence(
+            [signal.phrase(reason, "no") for signal, reason in reasons], evidence, "no", bm25
+        ),
     )
 
 
