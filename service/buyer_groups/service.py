@@ -36,7 +36,6 @@ from service.demand.match_bands import MATCH_FLOOR
 from service.demand.repository import Place, places
 from service.demand.schemas import KpiName
 from service.indexing import Indexes
-from service.kpis.repository import kpi_names
 from service.matching.ranker import rank_solutions_for_need
 from service.models import Need
 
@@ -74,7 +73,7 @@ def buyer_groups(*, session: Session, indexes: Indexes, offset: int, limit: int)
     place_of = places(session, {need.municipality_number for need in clustered if need.municipality_number})
     groups = _groups(clustered, points, place_of) if len(points) > 1 else []
     groups.sort(key=lambda group: (-len(group.municipalities), -group.population, group.key))
-    names = kpi_names(session)
+    names = indexes.kpi_names
     return BuyerGroupPage(
         items=[_read(session, indexes, group, place_of, names) for group in groups[offset : offset + limit]],
         total=len(groups),

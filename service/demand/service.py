@@ -8,7 +8,7 @@ generated from the gap. A municipality counts once in a population however many 
 """
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
@@ -30,7 +30,6 @@ from service.demand.schemas import (
 )
 from service.indexing import Indexes
 from service.kpis.gaps import GapAnalysis, gap_key, is_gap
-from service.kpis.repository import kpi_names
 from service.matching.ranker import rank_needs_for_solution
 from service.matching.schemas import NeedMatch
 from service.models import Solution
@@ -147,7 +146,7 @@ def _solution_demand(session: Session, indexes: Indexes, solution: Solution, max
         ),
         by_municipality=_municipalities(by_municipality, place_of),
         by_county=_counties(by_county, place_of),
-        by_kpi=_kpis(session, by_kpi, place_of),
+        by_kpi=_kpis(indexes.kpi_names, by_kpi, place_of),
         needs=needs,
         more_needs_beyond_limit=len(matches) == DEMAND_LIMIT and matches[-1].score >= MATCH_FLOOR,
         kpi_gaps=gaps,
@@ -236,9 +235,8 @@ def _counties(tallies: dict[str, _Tally], place_of: dict[str, Place]) -> list[Co
 
 
 def _kpis(
-    session: Session, tallies: dict[str, _Tally], place_of: dict[str, Place]
+    names: Mapping[str, tuple[str, str]], tallies: dict[str, _Tally], place_of: dict[str, Place]
 ) -> list[KpiDemandOfSolution]:
-    names = kpi_names(session)
     rows = [
         KpiDemandOfSolution(
             kpi=KpiName(code=code, name_no=names[code][0], name_en=names[code][1]),

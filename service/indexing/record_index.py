@@ -14,9 +14,10 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy.orm import Session, sessionmaker
 
-from embeddings import Encoder, LanguageCentroids, LexicalIndex, SnapshotError, VectorIndex, content_hash
+from embeddings import Encoder, LanguageCentroids, LexicalIndex, SnapshotError, VectorIndex
 from service.indexing import repository
 from service.indexing.lexical_documents import LexicalDocument
+from service.indexing.vectors import put_vectors
 
 log = logging.getLogger(__name__)
 ProgressFactory = Callable[[int, str], Callable[[int], object]]
@@ -139,22 +140,13 @@ class RecordIndex:
             batch = missing[start : start + batch_size]
             with self._sessions() as session:
                 texts = repository.record_texts(session, kind=self.kind, owner_ids=batch)
-            owner_ids = [owner_id for owner_id in batch if owner_id in texts]
-            vectors = self.encoder.encode_passages([texts[owner_id] for owner_id in owner_ids])
+            found = [(owner_id, texts[owner_id]) for owner_id in batch if owner_id in texts]
+            # Encoded before the write transaction, which must not wait for the encoder.
+            vectors = self.encoder.encode_passages([text for _, text in found])
             with self._sessions.begin() as session:
-                for owner_id, vector in zip(owner_ids, vectors, strict=True):
-                    repository.put_stored_vector(
-                        session,
-                        kind=self.kind,
-                        owner_id=owner_id,
-                        model_id=self.encoder.model_id,
-                        content_hash=content_hash(texts[owner_id]),
-                        vector=vector,
-                    )
-                # Logged so that every index following the database (other processes too) takes them up;
-                # after the row writes, so that on PostgreSQL the change-log lock is the last one taken.
-                for owner_id in owner_ids:
-                    repository.log_change(session, kind=self.kind, owner_id=owner_id, operation="upsert")
+                put_vectors(
+                    session, model_id=self.encoder.model_id, kind=self.kind, texts=found, vectors=vectors
+                )
             if advance:
                 advance(len(batch))
         return len(missing)

@@ -82,18 +82,32 @@ ENCODE_BATCH = 32  # texts per encoder call when storing many at once
 
 
 def store_vectors(session: Session, *, encoder: Encoder, kind: str, texts: Sequence[tuple[int, str]]) -> None:
-    """Encode (owner id, text) pairs in batches and store their vectors, logging each change, in the
-    caller's transaction: for bulk loads that run before any index is open."""
+    """Encode (owner id, text) pairs in batches and store their vectors, in the caller's transaction: for
+    bulk loads that run before any index is open."""
     for start in range(0, len(texts), ENCODE_BATCH):
         batch = texts[start : start + ENCODE_BATCH]
-        matrix = encoder.encode_passages([text for _, text in batch])
-        for (owner_id, text), vector in zip(batch, matrix, strict=True):
-            repository.put_stored_vector(
-                session,
-                kind=kind,
-                owner_id=owner_id,
-                model_id=encoder.model_id,
-                content_hash=content_hash(text),
-                vector=vector,
-            )
-            repository.log_change(session, kind=kind, owner_id=owner_id, operation="upsert")
+        put_vectors(
+            session,
+            model_id=encoder.model_id,
+            kind=kind,
+            texts=batch,
+            vectors=encoder.encode_passages([text for _, text in batch]),
+        )
+
+
+def put_vectors(
+    session: Session, *, model_id: str, kind: str, texts: Sequence[tuple[int, str]], vectors: np.ndarray
+) -> None:
+    """Store encoded texts' vectors and log each change, so that every index following the database takes
+    them up; the log after the rows, so that on PostgreSQL the change-log lock is the last one taken."""
+    for (owner_id, text), vector in zip(texts, vectors, strict=True):
+        repository.put_stored_vector(
+            session,
+            kind=kind,
+            owner_id=owner_id,
+            model_id=model_id,
+            content_hash=content_hash(text),
+            vector=vector,
+        )
+    for owner_id, _text in texts:
+        repository.log_change(session, kind=kind, owner_id=owner_id, operation="upsert")

@@ -59,11 +59,3 @@ def targets_by_kpi(session: Session) -> dict[tuple[str, str], list[KpiTarget]]:
 
 def all_observations(session: Session) -> Sequence[KpiObservation]:
     return session.scalars(select(KpiObservation)).all()
-
-
-def kpi_names(session: Session) -> dict[str, tuple[str, str]]:
-    """Every KPI's (Norwegian, English) name by code."""
-    return {
-        code: (name_no, name_en)
-        for code, name_no, name_en in session.execute(select(Kpi.code, Kpi.name_no, Kpi.name_en))
-    }

@@ -217,7 +217,10 @@ def _needs_for(
 ) -> list[NeedMatch]:
     text = retrieval.text_signals(indexes.needs, query, limit, need_restriction(session, filters))
     facts = needs_repository.facts_by_id(session, text)
-    kpis = kpis_by_code(session, {code for need in facts.values() for code in need.kpi_codes})
+    # The candidates' KPIs give their SDGs now and name the shared KPIs of the explanations later.
+    kpis = kpis_by_code(
+        session, {*query.side.kpi_codes, *(code for need in facts.values() for code in need.kpi_codes)}
+    )
     candidates = {
         owner_id: Side(
             kind="need",
@@ -236,16 +239,22 @@ def _needs_for(
     needs = needs_repository.needs_by_id(session, [scored.id for scored in best])
     return [
         NeedMatch(need=NeedRead.model_validate(need), score=score, explanation=explanation)
-        for need, score, explanation in _explained(session, query, best, needs)
+        for need, score, explanation in _explained(session, query, best, needs, kpis)
     ]
 
 
 def _explained(
-    session: Session, query: MatchQuery, best: Sequence[Scored], records: Mapping[int, RecordT]
+    session: Session,
+    query: MatchQuery,
+    best: Sequence[Scored],
+    records: Mapping[int, RecordT],
+    kpis: Mapping[str, Kpi] | None = None,
 ) -> list[tuple[RecordT, float, Explanation]]:
-    """The results still stored (not deleted since they were ranked), each with its score and explanation."""
+    """The results still stored (not deleted since they were ranked), each with its score and explanation;
+    `kpis`, when given, holds those of the query and of every result."""
     kept = [scored for scored in best if scored.id in records]
-    kpis = _kpis_of(session, query, [records[scored.id] for scored in kept])
+    if kpis is None:
+        kpis = _kpis_of(session, query, [records[scored.id] for scored in kept])
     return [
         (records[scored.id], round(scored.score, 4), explain(query, scored, records[scored.id], kpis))
         for scored in kept
