@@ -97,3 +97,33 @@ def api(live_server: LiveServer) -> Iterator[httpx.Client]:
     """An HTTP client with the admin token, talking to the live server."""
     with live_server.client() as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory, encoder: Encoder) -> Path:
+    """A SQLite file seeded as a new user's `scripts/run` seeds it, built once per run and copied."""
+    from tests.support.databases import demo_database
+
+    folder = tmp_path_factory.mktemp("demo-template")
+    return demo_database(folder / "demo.sqlite3", encoder, folder / "indexes")
+
+
+@pytest.fixture(scope="session")
+def demo_server(
+    tmp_path_factory: pytest.TempPathFactory, demo_template: Path, encoder: Encoder
+) -> Iterator[LiveServer]:
+    """One live server on a copy of the demo data, shared by the tests that only read it."""
+    from service.config import Settings
+    from tests.support.servers import ADMIN_TOKEN, start_server
+
+    data_dir = tmp_path_factory.mktemp("demo-server")
+    shutil.copy(demo_template, data_dir / "innomatch.sqlite3")
+    settings = Settings(
+        data_dir=data_dir,
+        database_url=f"sqlite:///{data_dir / 'innomatch.sqlite3'}",
+        admin_token=ADMIN_TOKEN,
+        seed="none",
+    )
+    server = start_server(settings, encoder)
+    yield server
+    server.stop()

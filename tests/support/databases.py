@@ -83,3 +83,20 @@ def empty_records(url: str) -> None:
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {', '.join(RECORD_TABLES)} RESTART IDENTITY CASCADE"))
     engine.dispose()
+
+
+def demo_database(path: Path, encoder: Encoder, index_dir: Path) -> Path:
+    """A migrated SQLite file seeded as `innomatch seed` seeds it: catalogues, the demo, gap needs."""
+    from service.indexing import Indexes
+    from service.seeding import generate_demo_needs
+
+    url = f"sqlite:///{path}"
+    upgrade_to_head(url)
+    engine = make_engine(url)
+    sessions = make_session_factory(engine)
+    report = run_seed(sessions, demo=True, encoder_factory=lambda: encoder)
+    indexes = Indexes.create(encoder=encoder, index_dir=index_dir, session_factory=sessions)
+    indexes.open()
+    generate_demo_needs(sessions, indexes, report.municipalities_with_values)
+    engine.dispose()
+    return path

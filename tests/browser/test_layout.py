@@ -1,0 +1,37 @@
+"""The pages fit a phone: nothing runs off the right edge at 390 px, at desktop width neither."""
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from tests.support.browser import DESKTOP, PHONE, demo_page_paths, page_on
+from tests.support.servers import LiveServer
+
+pytestmark = pytest.mark.slow
+
+OVERFLOWING = """() => {
+  const width = document.documentElement.clientWidth;
+  const out = [];
+  if (document.documentElement.scrollWidth > width) out.push(`page ${document.documentElement.scrollWidth}px`);
+  for (const element of document.querySelectorAll('header a, header input, header button, main a, main button')) {
+    const box = element.getBoundingClientRect();
+    if (box.width > 0 && (box.left < 0 || box.right > width + 0.5))
+      out.push(`${element.tagName.toLowerCase()} "${(element.textContent || element.name).trim()}" ends at ${Math.round(box.right)}px`);
+  }
+  return out;
+}"""
+
+
+def _overflow(page: Page, path: str) -> list[str]:
+    response = page.goto(path)
+    assert response is not None and response.ok, path
+    return [f"{path}: {problem}" for problem in page.evaluate(OVERFLOWING)]
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_no_page_runs_off_the_screen(
+    browser: Browser, demo_server: LiveServer, viewport: dict[str, int]
+) -> None:
+    with page_on(browser, demo_server.base_url, viewport) as (page, offsite):
+        problems = [problem for path in demo_page_paths(demo_server) for problem in _overflow(page, path)]
+    assert problems == []
+    assert offsite.refused == []

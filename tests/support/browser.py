@@ -1,0 +1,84 @@
+"""Debian's Chromium driven by Playwright, with every request to another host refused and recorded.
+
+Playwright's own browser download is never used: it needs the internet, and the product must work in
+the browser that the machine's package manager installs (scripts/setup installs it).
+"""
+
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, Route, sync_playwright
+
+from tests.support.servers import LiveServer
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def chromium_path() -> str:
+    """The system Chromium; in CI its absence is a failure, elsewhere a skip that says how to get it."""
+    path = os.environ.get("INNOMATCH_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not os.access(path, os.X_OK):
+        message = f"no Chromium at {path}: scripts/setup installs Debian's package 'chromium'"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@contextmanager
+def launched_browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path(),
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking"],
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@dataclass
+class OffsitePolicy:
+    """Refuses every request to a host other than the app's and remembers it, as an intranet would."""
+
+    origin: str
+    refused: list[str] = field(default_factory=list)
+
+    def handle(self, route: Route) -> None:
+        url = route.request.url
+        parts = urlsplit(url)
+        if f"{parts.scheme}://{parts.netloc}" == self.origin or parts.scheme in ("data", "blob"):
+            route.continue_()
+        else:
+            self.refused.append(url)
+            route.abort("blockedbyclient")
+
+
+@contextmanager
+def page_on(
+    browser: Browser, base_url: str, viewport: dict[str, int] = DESKTOP
+) -> Iterator[tuple[Page, OffsitePolicy]]:
+    """A fresh context (no cookies) whose requests may reach only the app."""
+    context = browser.new_context(base_url=base_url, viewport=viewport)  # type: ignore[arg-type]
+    policy = OffsitePolicy(origin=base_url.rstrip("/"))
+    context.route("**/*", policy.handle)
+    try:
+        yield context.new_page(), policy
+    finally:
+        context.close()
+
+
+def demo_page_paths(server: LiveServer) -> list[str]:
+    """One page of each kind, on records of the demo data."""
+    with httpx.Client(base_url=server.base_url) as client:
+        need = client.get("/api/v1/needs", params={"limit": 1}).json()["items"][0]["id"]
+        solution = client.get("/api/v1/solutions", params={"limit": 1}).json()["items"][0]["id"]
+    return ["/", f"/needs/{need}", f"/solutions/{solution}", "/search?q=lekkasje+i+vannledninger"]
