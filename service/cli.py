@@ -55,6 +55,19 @@ def serve(
     )
 
 
+@app.command("admin-token")
+def admin_token() -> None:
+    """Create the bootstrap admin token if there is none yet, and say where it is (never the secret)."""
+    from service.auth import resolve_admin_token
+
+    settings = get_settings()
+    resolve_admin_token(settings)
+    if settings.admin_token:
+        typer.echo("Admin token for writes: the value of INNOMATCH_ADMIN_TOKEN")
+    else:
+        typer.echo(f"Admin token for writes: in {settings.data_dir / 'admin-token'}")
+
+
 app.command("backup")(backup_command)
 app.command("restore")(restore_command)
 
