@@ -1,4 +1,8 @@
-"""Matching quality on an evaluation set with known answers: R@1, R@5, R@10 and MRR per language pair.
+"""Matching quality on an evaluation set with known answers: R@1, R@5, R@10, MRR and nDCG@10 per language pair.
+
+Two kinds of set: need -> solution cases (`needs` beside `solutions`) and search queries with graded
+relevance over a catalogue (`queries` beside `corpus`, the catalogue's file), which are detected,
+encoded and ranked as the search endpoint ranks free text.
 
 Every ranking the service offers is measured on the same encoded texts: dense on raw vectors (to show
 what centring buys), dense, lexical (BM25), shared KPIs alone, reciprocal-rank fusion of dense and
@@ -14,11 +18,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import product
 from pathlib import Path
+from typing import Any, Literal
 
 import numpy as np
 
 from embeddings import Encoder, LanguageCentroids, LexicalIndex
 from service.indexing import LexicalDocument, record_text
+from service.language import detect_language
 from service.matching.features import share_of
 from service.matching.pairs import Side
 from service.matching.ranking import Hits, fuse_text_signals, rank
@@ -26,6 +32,13 @@ from service.matching.scoring import FIT_GRID, Ranking, candidate_count
 from service.matching.signals import SIGNALS, SignalSet
 
 CUTOFFS = (1, 5, 10)
+NDCG_DEPTH = 10
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_SETS = (
+    ROOT / "seed_data" / "eval" / "real_cases.json",
+    ROOT / "seed_data" / "eval" / "short_queries.json",
+    ROOT / "seed_data" / "eval" / "public_eval.json",
+)
 RANKINGS = ("dense, raw vectors", "dense", "lexical", "shared KPIs", "rrf", "final")
 LIMIT = 10  # the service's default page: candidates are drawn for it
 
@@ -40,10 +53,34 @@ class EvalCase:
     relevant: frozenset[str]
     relevant_language: str
     split: str
+    highly_relevant: frozenset[str] = frozenset()  # graded sets: the direct answers among the relevant
+    kind: Literal["need", "text"] = "need"
 
     @property
     def side(self) -> Side:
-        return Side(kind="need", language=self.language, kpi_codes=self.kpi_codes)
+        return Side(kind=self.kind, language=self.language, kpi_codes=self.kpi_codes)
+
+    @property
+    def group(self) -> str:
+        """Where the case is reported: its language pair, or a query's language."""
+        if self.kind == "text":
+            return f"{self.language} query"
+        return f"{self.language}->{self.relevant_language}"
+
+    def gain(self, solution_id: str) -> float:
+        """nDCG's gain, 2^grade - 1: a direct answer counts 3, a related one 1, a binary set's answer 1."""
+        if solution_id in self.highly_relevant:
+            return 3.0
+        return 1.0 if solution_id in self.relevant else 0.0
+
+    def ndcg(self, ranked_ids: Sequence[str]) -> float:
+        gains = sorted((self.gain(solution_id) for solution_id in self.relevant), reverse=True)
+        ideal = _discounted(gains[:NDCG_DEPTH])
+        return _discounted([self.gain(solution_id) for solution_id in ranked_ids[:NDCG_DEPTH]]) / ideal
+
+
+def _discounted(gains: Sequence[float]) -> float:
+    return float(sum(gain / np.log2(place + 2) for place, gain in enumerate(gains)))
 
 
 @dataclass(frozen=True)
@@ -70,9 +107,11 @@ class Metrics:
     count: int = 0
     hits: dict[int, int] = field(default_factory=lambda: dict.fromkeys(CUTOFFS, 0))
     reciprocal_rank_sum: float = 0.0
+    ndcg_sum: float = 0.0
 
-    def add(self, rank: int | None) -> None:
+    def add(self, rank: int | None, ndcg: float = 0.0) -> None:
         self.count += 1
+        self.ndcg_sum += ndcg
         if rank is None:
             return
         for cutoff in CUTOFFS:
@@ -86,6 +125,10 @@ class Metrics:
     @property
     def mrr(self) -> float:
         return self.reciprocal_rank_sum / self.count if self.count else 0.0
+
+    @property
+    def ndcg(self) -> float:
+        return self.ndcg_sum / self.count if self.count else 0.0
 
 
 @dataclass
@@ -111,6 +154,8 @@ class ScoreTables:
 
 def load_eval_set(path: Path) -> EvalSet:
     document = json.loads(path.read_text(encoding="utf-8"))
+    if "queries" in document:
+        return _query_set(document)
     solutions = document["solutions"]
     language_of = {item["id"]: item["language"] for item in solutions}
     cases = [
@@ -128,6 +173,34 @@ def load_eval_set(path: Path) -> EvalSet:
         )
         for need in document["needs"]
     ]
+    return _with_solutions(solutions, cases)
+
+
+def _query_set(document: dict[str, Any]) -> EvalSet:
+    """Queries as a person types them: the language is detected and nothing else is known, as in search."""
+    solutions = json.loads((ROOT / document["corpus"]).read_text(encoding="utf-8"))["items"]
+    cases = []
+    for query in document["queries"]:
+        language = detect_language(query["query"])
+        grades: dict[str, int] = query["relevance"]
+        cases.append(
+            EvalCase(
+                need_id=query["id"],
+                text=query["query"],
+                document=LexicalDocument([(query["query"], language)], []),
+                language=language,
+                kpi_codes=(),
+                relevant=frozenset(grades),
+                relevant_language="",
+                split=query["split"],
+                highly_relevant=frozenset(key for key, grade in grades.items() if grade >= 2),
+                kind="text",
+            )
+        )
+    return _with_solutions([{**item, "id": item["key"]} for item in solutions], cases)
+
+
+def _with_solutions(solutions: list[dict[str, Any]], cases: list[EvalCase]) -> EvalSet:
     return EvalSet(
         solution_ids=[item["id"] for item in solutions],
         solution_texts=[record_text(item["title"], item["description"]) for item in solutions],
@@ -236,11 +309,14 @@ def report_for(
 ) -> EvalReport:
     overall = Metrics()
     by_pair: dict[str, Metrics] = defaultdict(Metrics)
-    for case, ranked in zip(tables.cases, rank_solutions(tables, ranking, signals), strict=True):
+    rankings = rank_solutions(tables, ranking, signals)
+    for case, ranked in zip(tables.cases, rankings, strict=True):
+        if not case.relevant:  # a query with no good answer measures abstention, not ranking
+            continue
         ranked_ids = [eval_set.solution_ids[position] for position in ranked]
         rank = next((place + 1 for place, sid in enumerate(ranked_ids) if sid in case.relevant), None)
-        overall.add(rank)
-        by_pair[f"{case.language}->{case.relevant_language}"].add(rank)
+        overall.add(rank, case.ndcg(ranked_ids))
+        by_pair[case.group].add(rank, case.ndcg(ranked_ids))
     return EvalReport(encoder=encoder, split=split, ranking=ranking, overall=overall, by_pair=dict(by_pair))
 
 
@@ -274,8 +350,8 @@ def format_reports(reports: Iterable[EvalReport]) -> str:
     first = reports[0]
     lines = [
         f"encoder {first.encoder} | split {first.split}",
-        "| pair | n | ranking | R@1 | R@5 | R@10 | MRR |",
-        "| --- | ---: | --- | ---: | ---: | ---: | ---: |",
+        "| pair | n | ranking | R@1 | R@5 | R@10 | MRR | nDCG@10 |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     pairs = sorted({pair for report in reports for pair in report.by_pair})
     for pair in [*pairs, "overall"]:
@@ -283,6 +359,6 @@ def format_reports(reports: Iterable[EvalReport]) -> str:
             metrics = report.overall if pair == "overall" else report.by_pair.get(pair, Metrics())
             lines.append(
                 f"| {pair} | {metrics.count} | {report.ranking} | {metrics.recall(1):.3f} | "
-                f"{metrics.recall(5):.3f} | {metrics.recall(10):.3f} | {metrics.mrr:.3f} |"
+                f"{metrics.recall(5):.3f} | {metrics.recall(10):.3f} | {metrics.mrr:.3f} | {metrics.ndcg:.3f} |"
             )
     return "\n".join(lines)

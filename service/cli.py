@@ -150,9 +150,12 @@ def reindex() -> None:
 
 @app.command("eval")
 def evaluate(
-    path: Annotated[
-        Path, typer.Argument(help="Evaluation set (JSON), e.g. seed_data/eval/public_eval.json.")
-    ],
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Evaluation sets (JSON); default: the real cases, the short queries and public_eval.json."
+        ),
+    ] = None,
     encoder: Annotated[
         list[str] | None, typer.Option(help="Encoder(s) to evaluate; default: the configured one.")
     ] = None,
@@ -163,8 +166,9 @@ def evaluate(
         bool, typer.Option(help="Also fit the lexical and shared-KPI weights on the train split.")
     ] = False,
 ) -> None:
-    """Print R@1, R@5, R@10 and MRR overall and per (need language, solution language) for each ranking."""
+    """Print R@1, R@5, R@10, MRR and nDCG@10 overall and per language pair for each ranking and set."""
     from evaluation.matching import (
+        DEFAULT_SETS,
         RANKINGS,
         fit_weights,
         format_reports,
@@ -177,31 +181,35 @@ def evaluate(
     from service.matching.signals import SIGNALS
     from service.seeding import catalogue_kpi_names
 
-    eval_set = load_eval_set(path)
     kpi_names = catalogue_kpi_names()
     for name in encoder or [get_settings().encoder]:
         loaded = CachingEncoder(load_encoder(name))
         centroids, _counts = fit_centroids(loaded)
-        if fit:
-            train = score_tables(eval_set, loaded, centroids=centroids, kpi_names=kpi_names, split="train")
-            grid = fit_weights(eval_set, train)
-            best = sorted(grid, key=lambda item: -item[1])[:10]
-            typer.echo(
-                "train MRR, best (lexical, shared_kpis) weights: "
-                + ", ".join(f"({lex:g}, {kpi:g}): {mrr:.3f}" for (lex, kpi), mrr in best)
-            )
-            chosen = choose_weights(grid)
-            in_use = (SIGNALS.weight("lexical"), SIGNALS.weight("shared_kpis"))
-            typer.echo(f"chosen {chosen} (in use: ({in_use[0]:g}, {in_use[1]:g}))\n")
-        for split_name in split or ["heldout", "all"]:
-            tables = score_tables(
-                eval_set, loaded, centroids=centroids, kpi_names=kpi_names, split=split_name
-            )
-            reports = [
-                report_for(eval_set, tables, ranking, encoder=loaded.model_id, split=split_name)
-                for ranking in RANKINGS
-            ]
-            typer.echo(format_reports(reports) + "\n")
+        for path in paths or list(DEFAULT_SETS):
+            eval_set = load_eval_set(path)
+            typer.echo(f"## {path.name}\n")
+            if fit:
+                train = score_tables(
+                    eval_set, loaded, centroids=centroids, kpi_names=kpi_names, split="train"
+                )
+                grid = fit_weights(eval_set, train)
+                best = sorted(grid, key=lambda item: -item[1])[:10]
+                typer.echo(
+                    "train MRR, best (lexical, shared_kpis) weights: "
+                    + ", ".join(f"({lex:g}, {kpi:g}): {mrr:.3f}" for (lex, kpi), mrr in best)
+                )
+                chosen = choose_weights(grid)
+                in_use = (SIGNALS.weight("lexical"), SIGNALS.weight("shared_kpis"))
+                typer.echo(f"chosen {chosen} (in use: ({in_use[0]:g}, {in_use[1]:g}))\n")
+            for split_name in split or ["heldout", "all"]:
+                tables = score_tables(
+                    eval_set, loaded, centroids=centroids, kpi_names=kpi_names, split=split_name
+                )
+                reports = [
+                    report_for(eval_set, tables, ranking, encoder=loaded.model_id, split=split_name)
+                    for ranking in RANKINGS
+                ]
+                typer.echo(format_reports(reports) + "\n")
 
 
 @app.command("import-kpis")

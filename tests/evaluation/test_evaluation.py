@@ -95,10 +95,18 @@ def test_eval_command_prints_every_language_pair(tmp_path: Path) -> None:
     small["needs"] = small["needs"][:12]
     path = tmp_path / "small.json"
     path.write_text(json.dumps(small), encoding="utf-8")
+    queries = json.loads((SEED_DIR / "eval" / "short_queries.json").read_text(encoding="utf-8"))
+    queries["queries"] = queries["queries"][:12]
+    queries_path = tmp_path / "queries.json"
+    queries_path.write_text(json.dumps(queries), encoding="utf-8")
     # MiniLM keeps this test quick; the quality test above measures e5.
-    result = CliRunner().invoke(app, ["eval", str(path), "--encoder", "minilm"])
+    result = CliRunner().invoke(app, ["eval", str(path), str(queries_path), "--encoder", "minilm"])
     assert result.exit_code == 0, result.output
     for heading in (
+        "## small.json",
+        "## queries.json",
+        "| no query |",
+        "nDCG@10",
         "split heldout",
         "split all",
         "| dense, raw vectors |",

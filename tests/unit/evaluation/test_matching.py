@@ -211,8 +211,8 @@ def test_fit_weights_refuses_cases_outside_the_train_split() -> None:
 
 def _metrics(*ranks: int | None) -> Metrics:
     metrics = Metrics()
-    for rank in ranks:
-        metrics.add(rank)
+    for rank in ranks:  # one relevant solution: nDCG is the discount of its rank
+        metrics.add(rank, 1 / np.log2(rank + 1) if rank else 0.0)
     return metrics
 
 
@@ -223,14 +223,14 @@ def test_format_reports_lists_pairs_in_order_then_overall_with_a_row_per_ranking
     final = EvalReport("e5", "heldout", "final", _metrics(1), {"no->en": _metrics(1)})
     assert format_reports([dense, final]).splitlines() == [
         "encoder e5 | split heldout",
-        "| pair | n | ranking | R@1 | R@5 | R@10 | MRR |",
-        "| --- | ---: | --- | ---: | ---: | ---: | ---: |",
-        "| en->no | 1 | dense | 1.000 | 1.000 | 1.000 | 1.000 |",
-        "| en->no | 0 | final | 0.000 | 0.000 | 0.000 | 0.000 |",
-        "| no->en | 1 | dense | 0.000 | 1.000 | 1.000 | 0.333 |",
-        "| no->en | 1 | final | 1.000 | 1.000 | 1.000 | 1.000 |",
-        "| overall | 2 | dense | 0.500 | 1.000 | 1.000 | 0.667 |",
-        "| overall | 1 | final | 1.000 | 1.000 | 1.000 | 1.000 |",
+        "| pair | n | ranking | R@1 | R@5 | R@10 | MRR | nDCG@10 |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |",
+        "| en->no | 1 | dense | 1.000 | 1.000 | 1.000 | 1.000 | 1.000 |",
+        "| en->no | 0 | final | 0.000 | 0.000 | 0.000 | 0.000 | 0.000 |",
+        "| no->en | 1 | dense | 0.000 | 1.000 | 1.000 | 0.333 | 0.500 |",
+        "| no->en | 1 | final | 1.000 | 1.000 | 1.000 | 1.000 | 1.000 |",
+        "| overall | 2 | dense | 0.500 | 1.000 | 1.000 | 0.667 | 0.750 |",
+        "| overall | 1 | final | 1.000 | 1.000 | 1.000 | 1.000 | 1.000 |",
     ]
 
 
@@ -281,3 +281,44 @@ def test_load_eval_set_reads_texts_languages_kpis_and_the_relevant_language(tmp_
     assert case.relevant_language == "en"  # the first relevant solution's
     assert case.side == Side(kind="need", language="no", kpi_codes=("K1",))
     assert case.document.texts == [("Vanntap\nVi mister vann", "no")]
+
+
+def test_a_query_set_is_ranked_over_its_catalogue_with_the_language_detected() -> None:
+    eval_set = load_eval_set(Path(__file__).resolve().parents[3] / "seed_data/eval/short_queries.json")
+    catalogue = {case for case in eval_set.solution_ids}
+    leak = next(case for case in eval_set.cases if case.text == "Vi mister mye drikkevann i lekkasjer")
+    assert leak.side == Side(kind="text", language="no", kpi_codes=())
+    assert leak.group == "no query"
+    assert leak.highly_relevant and leak.highly_relevant <= leak.relevant <= catalogue
+    assert leak.document.texts == [("Vi mister mye drikkevann i lekkasjer", "no")]
+    assert any(not case.relevant for case in eval_set.cases)  # queries with no good answer are kept
+
+
+# -- nDCG -----------------------------------------------------------------------------------------------
+
+
+def test_ndcg_weighs_a_direct_answer_above_a_related_one_and_rank_by_its_discount() -> None:
+    case = dataclasses.replace(
+        _case("q", "no", (), "a", ""), relevant=frozenset({"a", "b"}), highly_relevant=frozenset({"a"})
+    )
+    assert case.ndcg(["a", "b"]) == pytest.approx(1.0)
+    ideal = 3 + 1 / np.log2(3)
+    assert case.ndcg(["b", "a"]) == pytest.approx((1 + 3 / np.log2(3)) / ideal)
+    assert case.ndcg(["x", "a"]) == pytest.approx((3 / np.log2(3)) / ideal)
+    assert case.ndcg(["x"] * 10 + ["a"]) == 0.0  # beyond the depth of 10
+
+
+def test_a_query_without_answers_is_left_out_of_the_ranking_metrics() -> None:
+    answered = _case("n1", "no", (), "s0", "no")
+    unanswerable = dataclasses.replace(_case("n2", "no", (), "s0", "no"), relevant=frozenset())
+    eval_set = _eval_set(2, cases=[answered, unanswerable])
+    tables = ScoreTables(
+        cases=[answered, unanswerable],
+        raw_dense=np.array([[0.9, 0.1], [0.5, 0.4]]),
+        dense=np.array([[0.9, 0.1], [0.5, 0.4]]),
+        bm25=np.zeros((2, 2)),
+        shared_kpis=np.zeros((2, 2)),
+        solution_sides=eval_set.solution_sides(),
+    )
+    report = report_for(eval_set, tables, "dense", encoder="e", split="all")
+    assert (report.overall.count, report.overall.recall(1), report.overall.ndcg) == (1, 1.0, 1.0)
