@@ -3,6 +3,7 @@ view follows it) and evidence on the solution piloted, in one transaction with i
 
 from sqlalchemy.orm import Session
 
+from service.access import Principal
 from service.audit import service as audit
 from service.errors import ConflictError, FieldError, FieldErrors
 from service.kpis import repository as kpis_repository
@@ -164,9 +165,12 @@ def record_outcome(
     return outcome
 
 
-def outcomes_of_solution(*, session: Session, solution_id: int) -> list[SolutionOutcomeRead]:
-    """The solution's measured pilot results, oldest first: its evidence from practice."""
-    solutions_service.get(session=session, solution_id=solution_id)
+def outcomes_of_solution(
+    *, session: Session, solution_id: int, caller: Principal
+) -> list[SolutionOutcomeRead]:
+    """The solution's measured pilot results, oldest first: its evidence from practice. Who recorded
+    each is for staff and admins only; a solution the caller may not see is a 404."""
+    solutions_service.get_visible(session=session, solution_id=solution_id, caller=caller)
     outcomes = repository.outcomes_of_solution(session, solution_id)
     kpis = kpis_repository.kpis_by_code(session, {outcome.kpi_code for outcome in outcomes})
     names = repository.municipality_names(session, {outcome.municipality_number for outcome in outcomes})
@@ -187,7 +191,7 @@ def outcomes_of_solution(*, session: Session, solution_id: int) -> list[Solution
                 unit=outcome.unit,
                 baseline_year=outcome.baseline_year,
                 baseline_value=outcome.baseline_value,
-                recorded_by=outcome.recorded_by,
+                recorded_by=outcome.recorded_by if caller.sees_everything else None,
                 recorded_at=outcome.recorded_at,
                 municipality_name=names.get(outcome.municipality_number, outcome.municipality_number),
                 kpi_name_en=kpi.name_en,

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from service.auth import StaffDep
+from service.auth import CallerDep, StaffDep
 from service.deps import IndexesDep, SessionDep
 from service.exports import XLSX_MEDIA_TYPE, ExportFormat, export_response
 from service.models import Partnership
@@ -132,6 +132,8 @@ solution_outcomes_router = APIRouter(prefix="/api/v1/solutions", tags=["partners
 
 
 @solution_outcomes_router.get("/{solution_id}/outcomes", response_model=list[SolutionOutcomeRead])
-def solution_outcomes(session: SessionDep, solution_id: RecordId) -> list[SolutionOutcomeRead]:
+def solution_outcomes(
+    session: SessionDep, caller: CallerDep, solution_id: RecordId
+) -> list[SolutionOutcomeRead]:
     """Pilot outcomes measured with this solution: KPI before and after, where, in which partnership."""
-    return outcomes.outcomes_of_solution(session=session, solution_id=solution_id)
+    return outcomes.outcomes_of_solution(session=session, solution_id=solution_id, caller=caller)

@@ -68,7 +68,7 @@ class OutcomeCreate(Measurement):
     )
 
 
-class OutcomeRead(BaseModel):
+class _OutcomeFacts(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -82,13 +82,21 @@ class OutcomeRead(BaseModel):
     unit: str
     baseline_year: int | None = Field(description="Year of the latest earlier value: the 'before'.")
     baseline_value: float | None
-    recorded_by: str
     recorded_at: datetime
 
 
-class SolutionOutcomeRead(OutcomeRead):
+class OutcomeRead(_OutcomeFacts):
+    """An outcome as programme staff see it, with who recorded it."""
+
+    recorded_by: str
+
+
+class SolutionOutcomeRead(_OutcomeFacts):
     """An outcome as evidence for the solution piloted: where, what changed, in which partnership."""
 
+    recorded_by: str | None = Field(
+        description="Who recorded it: shown to programme staff and admins, null for everyone else."
+    )
     municipality_name: str
     kpi_name_en: str
     kpi_name_no: str

@@ -20,6 +20,7 @@ from tests.support.records import (
     observe,
     propose,
 )
+from tests.support.servers import ADMIN_TOKEN
 
 
 def test_a_partnership_moves_through_its_statuses_and_refuses_impossible_moves(api: httpx.Client) -> None:
@@ -279,3 +280,71 @@ def test_status_moves_are_one_step_forward_or_a_stop() -> None:
     assert transition_problem("in_dialogue", "scaled") is not None
     assert transition_problem("pilot", "proposed") is not None
     assert "final" in (transition_problem("stopped", "pilot") or "")
+
+
+def _pilot(api: httpx.Client) -> tuple[int, int]:
+    """(partnership id, solution id) of a new partnership in pilot in Bodø."""
+    need = create(api, "needs", **LEAK_NEED, municipality_number="1804")
+    solution = create(api, "solutions", **LEAK_SOLUTION, trl=9)
+    pid = propose(api, need_ids=[need["id"]], solution_ids=[solution["id"]])["id"]
+    for status in ("in_dialogue", "pilot"):
+        assert move(api, pid, status).status_code == 200
+    return pid, solution["id"]
+
+
+def _record(client: httpx.Client, pid: int, **outcome: Any) -> httpx.Response:
+    """A water-loss outcome in Bodø, in 2025 unless said otherwise."""
+    body = {"kpi_code": WATER_LOSS, "municipality_number": "1804", "year": 2025, "unit": "%", **outcome}
+    return client.post(f"/api/v1/partnerships/{pid}/outcomes", json=body)
+
+
+def test_who_recorded_an_outcome_is_shown_to_staff_and_admins_only(
+    api: httpx.Client, live_server: Any
+) -> None:
+    tokens = {
+        role: create(api, "tokens", name=f"Ola {role.title()}, LUP", role=role, **binding)["token"]
+        for role, binding in (
+            ("staff", {}),
+            ("officer", {"municipality_number": "1804"}),
+            (
+                "supplier",
+                {
+                    "supplier_id": create(api, "suppliers", name="Lytt AS", organisation_number="974760673")[
+                        "id"
+                    ]
+                },
+            ),
+        )
+    }
+    pid, solution_id = _pilot(api)
+    with live_server.client(token=tokens["staff"]) as staff:
+        recorded = _record(staff, pid, value=21.5)
+    assert recorded.status_code == 201 and recorded.json()["recorded_by"].startswith(
+        "Ola Staff, LUP (staff token "
+    )
+    path = f"/api/v1/solutions/{solution_id}/outcomes"
+    for caller, token in (
+        ("anonymous", None),
+        ("officer", tokens["officer"]),
+        ("supplier", tokens["supplier"]),
+    ):
+        with live_server.client(token=token) as client:
+            [seen] = client.get(path).json()
+        assert seen["recorded_by"] is None and seen["value"] == 21.5, caller
+    for token in (tokens["staff"], ADMIN_TOKEN):
+        with live_server.client(token=token) as client:
+            [seen] = client.get(path).json()
+        assert seen["recorded_by"] == recorded.json()["recorded_by"]
+    assert api.get(f"/api/v1/partnerships/{pid}").json()["outcomes"][0]["recorded_by"] == seen["recorded_by"]
+
+
+def test_the_outcomes_of_an_unpublished_solution_are_hidden_like_the_solution(
+    api: httpx.Client, live_server: Any
+) -> None:
+    pid, solution_id = _pilot(api)
+    recorded = _record(api, pid, value=21.5)
+    assert recorded.status_code == 201, recorded.text
+    assert api.patch(f"/api/v1/solutions/{solution_id}", json={"status": "archived"}).status_code == 200
+    with live_server.client(token=None) as anonymous:
+        assert anonymous.get(f"/api/v1/solutions/{solution_id}/outcomes").status_code == 404
+    assert len(api.get(f"/api/v1/solutions/{solution_id}/outcomes").json()) == 1
