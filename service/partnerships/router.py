@@ -14,6 +14,7 @@ from service.partnerships import outcomes, repository, service
 from service.partnerships.lifecycle import NEXT_STATUSES, PartnershipStatus
 from service.partnerships.schemas import (
     CandidateAssessmentRead,
+    OutcomeCorrection,
     OutcomeCreate,
     OutcomeRead,
     PartnershipCreate,
@@ -120,10 +121,31 @@ def update_partnership(
 def record_outcome(
     session: SessionDep, staff: StaffDep, partnership_id: RecordId, outcome_in: OutcomeCreate
 ) -> OutcomeRead:
-    """Record a KPI value measured after the pilot; it becomes the municipality's KPI observation."""
+    """Record a KPI value measured after the pilot; it becomes the municipality's KPI observation. A
+    second value for the same municipality, KPI, data point and year answers 409 naming the first."""
     return OutcomeRead.model_validate(
         outcomes.record_outcome(
             session=session, partnership_id=partnership_id, outcome_in=outcome_in, actor=staff.actor
+        )
+    )
+
+
+@router.patch("/{partnership_id}/outcomes/{outcome_id}", response_model=OutcomeRead)
+def correct_outcome(
+    session: SessionDep,
+    staff: StaffDep,
+    partnership_id: RecordId,
+    outcome_id: RecordId,
+    correction: OutcomeCorrection,
+) -> OutcomeRead:
+    """Correct a recorded outcome's value or unit (a typo); its KPI observation follows, the audit trail keeps both."""
+    return OutcomeRead.model_validate(
+        outcomes.correct_outcome(
+            session=session,
+            partnership_id=partnership_id,
+            outcome_id=outcome_id,
+            correction=correction,
+            actor=staff.actor,
         )
     )
 

@@ -3,9 +3,9 @@
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from service.kpis.schemas import Measurement
+from service.kpis.schemas import Measurement, Unit
 from service.partnerships.lead import LeadRule
 from service.partnerships.lifecycle import PartnershipStatus
 from service.partnerships.procurement_route import Route
@@ -66,6 +66,20 @@ class OutcomeCreate(Measurement):
     solution_id: RecordId | None = Field(
         default=None, description="The candidate piloted; needed when the partnership has several."
     )
+
+
+class OutcomeCorrection(BaseModel):
+    """A recorded outcome's value or unit corrected (a typo); where, which KPI and which year stay."""
+
+    value: float | None = Field(default=None, allow_inf_nan=False)
+    unit: Unit | None = None
+    note: Note | None = Field(default=None, description="Why, kept in the audit trail.")
+
+    @model_validator(mode="after")
+    def _corrects_something(self) -> "OutcomeCorrection":
+        if self.value is None and self.unit is None:
+            raise ValueError("send the corrected value, the corrected unit or both")
+        return self
 
 
 class _OutcomeFacts(BaseModel):
