@@ -29,7 +29,8 @@ class Principal:
 
     @property
     def sees_everything(self) -> bool:
-        """Admins and programme staff see unpublished records, contact data, feedback and the audit trail."""
+        """Admins and programme staff see unpublished records, contact data, feedback, the audit trail and
+        who recorded what (a pilot outcome's recorder)."""
         return self.role in ("admin", "staff")
 
     @property

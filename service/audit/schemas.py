@@ -14,7 +14,8 @@ class AuditEventRead(BaseModel):
     actor: str = Field(description="Who acted: the token's identity.")
     action: str = Field(
         description="partnership_created, partnership_status_changed, partnership_lead_changed, "
-        "partnership_outcome_recorded, supplier_contacted, viewed."
+        "partnership_outcome_recorded, partnership_outcome_corrected, partnership_outcome_removed (a "
+        "duplicate removed by migration 0006), supplier_contacted, viewed."
     )
     subject_kind: str = Field(description="partnership, need, or what a view was of.")
     subject_id: str

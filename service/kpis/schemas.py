@@ -9,6 +9,9 @@ from service.identifiers import compact_kpi_code
 from service.text_fields import MUNICIPALITY_PATTERN, NoControlCharacters
 
 Dimension = Literal["Economy", "Environment", "Society and Culture"]  # the three U4SSC dimensions
+Unit = Annotated[
+    str, StringConstraints(min_length=1, max_length=50, strip_whitespace=True), NoControlCharacters
+]
 
 
 class KpiRead(BaseModel):
@@ -42,9 +45,7 @@ class Measurement(BaseModel):
     )
     year: int = Field(ge=1990, description="1990 up to next year.")
     value: float = Field(allow_inf_nan=False)
-    unit: Annotated[
-        str, StringConstraints(min_length=1, max_length=50, strip_whitespace=True), NoControlCharacters
-    ]
+    unit: Unit
 
     @field_validator("kpi_code")
     @classmethod

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.db import Base, UTCDateTime, utc_now
@@ -49,10 +49,23 @@ class PartnershipOutcome(Base):
     """A KPI value measured after a pilot; the same value is stored as a KPI observation."""
 
     __tablename__ = "partnership_outcome"
-    __table_args__ = {"sqlite_autoincrement": True}
+    __table_args__ = (
+        # One value per (municipality, KPI, data point, year) of a pilot: its observation's source is the
+        # partnership. The index also finds a partnership's outcomes.
+        Index(
+            "uq_partnership_outcome_measurement",
+            "partnership_id",
+            "municipality_number",
+            "kpi_code",
+            "data_point",
+            "year",
+            unique=True,
+        ),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnership.id"), index=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnership.id"))
     solution_id: Mapped[int | None] = mapped_column(Integer, index=True)  # the candidate piloted
     municipality_number: Mapped[str] = mapped_column(ForeignKey("municipality.number"))
     kpi_code: Mapped[str] = mapped_column(ForeignKey("kpi.code"))

@@ -72,3 +72,40 @@ def outcomes_of_solution(session: Session, solution_id: int) -> Sequence[Partner
         .order_by(PartnershipOutcome.id)
     )
     return session.scalars(statement).all()
+
+
+def get_outcome(session: Session, outcome_id: int) -> PartnershipOutcome | None:
+    return session.get(PartnershipOutcome, outcome_id)
+
+
+def outcome_measured(
+    session: Session,
+    *,
+    partnership_id: int,
+    municipality_number: str,
+    kpi_code: str,
+    data_point: str,
+    year: int,
+) -> PartnershipOutcome | None:
+    """The partnership's outcome for this (municipality, KPI, data point, year), if it has one."""
+    statement = select(PartnershipOutcome).where(
+        PartnershipOutcome.partnership_id == partnership_id,
+        PartnershipOutcome.municipality_number == municipality_number,
+        PartnershipOutcome.kpi_code == kpi_code,
+        PartnershipOutcome.data_point == data_point,
+        PartnershipOutcome.year == year,
+    )
+    return session.scalars(statement).first()
+
+
+def outcomes_measured_after(
+    session: Session, *, municipality_number: str, kpi_code: str, data_point: str, baseline_year: int
+) -> Sequence[PartnershipOutcome]:
+    """Outcomes of any partnership whose 'before' is the value of `baseline_year`."""
+    statement = select(PartnershipOutcome).where(
+        PartnershipOutcome.municipality_number == municipality_number,
+        PartnershipOutcome.kpi_code == kpi_code,
+        PartnershipOutcome.data_point == data_point,
+        PartnershipOutcome.baseline_year == baseline_year,
+    )
+    return session.scalars(statement.order_by(PartnershipOutcome.id)).all()

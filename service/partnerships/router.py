@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from service.auth import StaffDep
+from service.auth import CallerDep, StaffDep
 from service.deps import IndexesDep, SessionDep
 from service.exports import XLSX_MEDIA_TYPE, ExportFormat, export_response
 from service.models import Partnership
@@ -14,6 +14,7 @@ from service.partnerships import outcomes, repository, service
 from service.partnerships.lifecycle import NEXT_STATUSES, PartnershipStatus
 from service.partnerships.schemas import (
     CandidateAssessmentRead,
+    OutcomeCorrection,
     OutcomeCreate,
     OutcomeRead,
     PartnershipCreate,
@@ -120,10 +121,31 @@ def update_partnership(
 def record_outcome(
     session: SessionDep, staff: StaffDep, partnership_id: RecordId, outcome_in: OutcomeCreate
 ) -> OutcomeRead:
-    """Record a KPI value measured after the pilot; it becomes the municipality's KPI observation."""
+    """Record a KPI value measured after the pilot; it becomes the municipality's KPI observation. A
+    second value for the same municipality, KPI, data point and year answers 409 naming the first."""
     return OutcomeRead.model_validate(
         outcomes.record_outcome(
             session=session, partnership_id=partnership_id, outcome_in=outcome_in, actor=staff.actor
+        )
+    )
+
+
+@router.patch("/{partnership_id}/outcomes/{outcome_id}", response_model=OutcomeRead)
+def correct_outcome(
+    session: SessionDep,
+    staff: StaffDep,
+    partnership_id: RecordId,
+    outcome_id: RecordId,
+    correction: OutcomeCorrection,
+) -> OutcomeRead:
+    """Correct a recorded outcome's value or unit (a typo); its KPI observation follows, the audit trail keeps both."""
+    return OutcomeRead.model_validate(
+        outcomes.correct_outcome(
+            session=session,
+            partnership_id=partnership_id,
+            outcome_id=outcome_id,
+            correction=correction,
+            actor=staff.actor,
         )
     )
 
@@ -132,6 +154,8 @@ solution_outcomes_router = APIRouter(prefix="/api/v1/solutions", tags=["partners
 
 
 @solution_outcomes_router.get("/{solution_id}/outcomes", response_model=list[SolutionOutcomeRead])
-def solution_outcomes(session: SessionDep, solution_id: RecordId) -> list[SolutionOutcomeRead]:
+def solution_outcomes(
+    session: SessionDep, caller: CallerDep, solution_id: RecordId
+) -> list[SolutionOutcomeRead]:
     """Pilot outcomes measured with this solution: KPI before and after, where, in which partnership."""
-    return outcomes.outcomes_of_solution(session=session, solution_id=solution_id)
+    return outcomes.outcomes_of_solution(session=session, solution_id=solution_id, caller=caller)

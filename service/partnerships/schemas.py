@@ -3,9 +3,9 @@
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from service.kpis.schemas import Measurement
+from service.kpis.schemas import Measurement, Unit
 from service.partnerships.lead import LeadRule
 from service.partnerships.lifecycle import PartnershipStatus
 from service.partnerships.procurement_route import Route
@@ -68,7 +68,21 @@ class OutcomeCreate(Measurement):
     )
 
 
-class OutcomeRead(BaseModel):
+class OutcomeCorrection(BaseModel):
+    """A recorded outcome's value or unit corrected (a typo); where, which KPI and which year stay."""
+
+    value: float | None = Field(default=None, allow_inf_nan=False)
+    unit: Unit | None = None
+    note: Note | None = Field(default=None, description="Why, kept in the audit trail.")
+
+    @model_validator(mode="after")
+    def _corrects_something(self) -> "OutcomeCorrection":
+        if self.value is None and self.unit is None:
+            raise ValueError("send the corrected value, the corrected unit or both")
+        return self
+
+
+class _OutcomeFacts(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -82,13 +96,21 @@ class OutcomeRead(BaseModel):
     unit: str
     baseline_year: int | None = Field(description="Year of the latest earlier value: the 'before'.")
     baseline_value: float | None
-    recorded_by: str
     recorded_at: datetime
 
 
-class SolutionOutcomeRead(OutcomeRead):
+class OutcomeRead(_OutcomeFacts):
+    """An outcome as programme staff see it, with who recorded it."""
+
+    recorded_by: str
+
+
+class SolutionOutcomeRead(_OutcomeFacts):
     """An outcome as evidence for the solution piloted: where, what changed, in which partnership."""
 
+    recorded_by: str | None = Field(
+        description="Who recorded it: shown to programme staff and admins, null for everyone else."
+    )
     municipality_name: str
     kpi_name_en: str
     kpi_name_no: str

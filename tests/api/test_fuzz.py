@@ -5,7 +5,8 @@ the write paths are reached. Each operation gets schema-conforming (positive) an
 (negative) cases; negative ones must be refused with a 4xx. Generation is derandomized, so CI sends the
 same cases on every run; raise INNOMATCH_FUZZ_EXAMPLES for a longer hunt on a developer's machine.
 The few writes that random data cannot get right (a valid organisation number, a partnership moved to
-pilot before an outcome) are first made once with known-good data, through the same checks.
+pilot before an outcome, the id of a recorded outcome) are first made once with known-good data, through
+the same checks.
 
 Schemathesis' own pytest integration (`from_fixture(...).parametrize()`) reads a private attribute that
 pytest 9.2 removed, so the operations are driven here through its public API instead:
@@ -152,6 +153,15 @@ def _known_good_writes(server: SharedServer) -> Iterator[tuple[str, dict[str, An
     yield (
         "POST /api/v1/partnerships/{partnership_id}/outcomes",
         {"path_parameters": {"partnership_id": partnership_id}, "body": outcome},
+    )
+    with server.client() as client:
+        outcome_id = client.get(f"/api/v1/partnerships/{partnership_id}").json()["outcomes"][-1]["id"]
+    yield (
+        "PATCH /api/v1/partnerships/{partnership_id}/outcomes/{outcome_id}",
+        {
+            "path_parameters": {"partnership_id": partnership_id, "outcome_id": outcome_id},
+            "body": {"value": 41.0, "note": "Skrivefeil."},
+        },
     )
 
 

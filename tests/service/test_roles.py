@@ -139,6 +139,20 @@ def _partnership(world: World, admin: httpx.Client, *, in_pilot: bool = False) -
 _years = iter(range(1990, 2027))  # a fresh year for each outcome: one year holds one source's value
 
 
+def _recorded_outcome(world: World, admin: httpx.Client) -> str:
+    """The path of an outcome recorded in a new pilot."""
+    partnership_id = _partnership(world, admin, in_pilot=True)
+    body = {
+        "kpi_code": WATER_LOSS,
+        "municipality_number": HOME,
+        "year": next(_years),
+        "value": 20.0,
+        "unit": "%",
+    }
+    outcome = _created(admin.post(f"/api/v1/partnerships/{partnership_id}/outcomes", json=body))
+    return f"/api/v1/partnerships/{partnership_id}/outcomes/{outcome['id']}"
+
+
 @dataclass(frozen=True)
 class Case:
     method: str
@@ -294,6 +308,12 @@ CASES = [
                 "unit": "%",
             },
         ),
+    ),
+    Case(
+        "PATCH",
+        "/api/v1/partnerships/{partnership_id}/outcomes/{outcome_id}",
+        STAFF,
+        lambda w, a: ("PATCH", _recorded_outcome(w, a), {"value": 19.0}),
     ),
     Case(
         "POST",

@@ -1,13 +1,23 @@
 """Partnership proposals through the live API: statuses, route and lead recommendations, the outcome
 loop into the KPI views and the solution's evidence, and refused input that leaves nothing behind."""
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import event, select
+from sqlalchemy.exc import IntegrityError
 
+from service.config import Settings
+from service.db import make_engine, make_session_factory
+from service.errors import ConflictError
+from service.models import PartnershipOutcome
+from service.partnerships import outcomes
 from service.partnerships.lifecycle import transition_problem
 from service.partnerships.procurement_route import CandidateFacts, RouteFacts, recommend_route
+from service.partnerships.schemas import OutcomeCreate
 from tests.support.records import (
     LEAK_NEED,
     LEAK_SOLUTION,
@@ -20,6 +30,7 @@ from tests.support.records import (
     observe,
     propose,
 )
+from tests.support.servers import ADMIN_TOKEN
 
 
 def test_a_partnership_moves_through_its_statuses_and_refuses_impossible_moves(api: httpx.Client) -> None:
@@ -279,3 +290,195 @@ def test_status_moves_are_one_step_forward_or_a_stop() -> None:
     assert transition_problem("in_dialogue", "scaled") is not None
     assert transition_problem("pilot", "proposed") is not None
     assert "final" in (transition_problem("stopped", "pilot") or "")
+
+
+def _pilot(api: httpx.Client) -> tuple[int, int]:
+    """(partnership id, solution id) of a new partnership in pilot in Bodø."""
+    need = create(api, "needs", **LEAK_NEED, municipality_number="1804")
+    solution = create(api, "solutions", **LEAK_SOLUTION, trl=9)
+    pid = propose(api, need_ids=[need["id"]], solution_ids=[solution["id"]])["id"]
+    for status in ("in_dialogue", "pilot"):
+        assert move(api, pid, status).status_code == 200
+    return pid, solution["id"]
+
+
+def _record(client: httpx.Client, pid: int, **outcome: Any) -> httpx.Response:
+    """A water-loss outcome in Bodø, in 2025 unless said otherwise."""
+    body = {"kpi_code": WATER_LOSS, "municipality_number": "1804", "year": 2025, "unit": "%", **outcome}
+    return client.post(f"/api/v1/partnerships/{pid}/outcomes", json=body)
+
+
+def test_who_recorded_an_outcome_is_shown_to_staff_and_admins_only(
+    api: httpx.Client, live_server: Any
+) -> None:
+    tokens = {
+        role: create(api, "tokens", name=f"Ola {role.title()}, LUP", role=role, **binding)["token"]
+        for role, binding in (
+            ("staff", {}),
+            ("officer", {"municipality_number": "1804"}),
+            (
+                "supplier",
+                {
+                    "supplier_id": create(api, "suppliers", name="Lytt AS", organisation_number="974760673")[
+                        "id"
+                    ]
+                },
+            ),
+        )
+    }
+    pid, solution_id = _pilot(api)
+    with live_server.client(token=tokens["staff"]) as staff:
+        recorded = _record(staff, pid, value=21.5)
+    assert recorded.status_code == 201 and recorded.json()["recorded_by"].startswith(
+        "Ola Staff, LUP (staff token "
+    )
+    path = f"/api/v1/solutions/{solution_id}/outcomes"
+    for caller, token in (
+        ("anonymous", None),
+        ("officer", tokens["officer"]),
+        ("supplier", tokens["supplier"]),
+    ):
+        with live_server.client(token=token) as client:
+            [seen] = client.get(path).json()
+        assert seen["recorded_by"] is None and seen["value"] == 21.5, caller
+    for token in (tokens["staff"], ADMIN_TOKEN):
+        with live_server.client(token=token) as client:
+            [seen] = client.get(path).json()
+        assert seen["recorded_by"] == recorded.json()["recorded_by"]
+    assert api.get(f"/api/v1/partnerships/{pid}").json()["outcomes"][0]["recorded_by"] == seen["recorded_by"]
+
+
+def test_the_outcomes_of_an_unpublished_solution_are_hidden_like_the_solution(
+    api: httpx.Client, live_server: Any
+) -> None:
+    pid, solution_id = _pilot(api)
+    recorded = _record(api, pid, value=21.5)
+    assert recorded.status_code == 201, recorded.text
+    assert api.patch(f"/api/v1/solutions/{solution_id}", json={"status": "archived"}).status_code == 200
+    with live_server.client(token=None) as anonymous:
+        assert anonymous.get(f"/api/v1/solutions/{solution_id}/outcomes").status_code == 404
+    assert len(api.get(f"/api/v1/solutions/{solution_id}/outcomes").json()) == 1
+
+
+def test_a_second_value_for_a_year_is_refused_and_the_first_can_be_corrected(api: httpx.Client) -> None:
+    observe(api, [("1804", 40.0, 2023)])
+    pid, solution_id = _pilot(api)
+    first = _record(api, pid, value=21.5)
+    assert first.status_code == 201, first.text
+    outcome_id = first.json()["id"]
+
+    second = _record(api, pid, value=20.0)
+    assert second.status_code == 409, second.text
+    detail = second.json()["detail"]
+    assert f"outcome {outcome_id}" in detail and "21.5 %" in detail, detail
+    assert f"PATCH /api/v1/partnerships/{pid}/outcomes/{outcome_id}" in detail, detail
+    [evidence] = api.get(f"/api/v1/solutions/{solution_id}/outcomes").json()
+    assert evidence["value"] == 21.5 and _water_standing(api, "1804")["value"] == 21.5
+    events = audit_events(api, subject_kind="partnership", subject_id=pid)
+    assert [event["action"] for event in events].count("partnership_outcome_recorded") == 1
+
+    path = f"/api/v1/partnerships/{pid}/outcomes/{outcome_id}"
+    assert api.patch(path, json={"value": 120.0}).status_code == 422  # not a percentage
+    assert api.patch(path, json={}).status_code == 422
+    assert api.patch(f"/api/v1/partnerships/{pid}/outcomes/999999", json={"value": 20.0}).status_code == 404
+    other_pid, _ = _pilot(api)
+    assert (
+        api.patch(f"/api/v1/partnerships/{other_pid}/outcomes/{outcome_id}", json={"value": 1}).status_code
+        == 404
+    )
+    assert _water_standing(api, "1804")["value"] == 21.5
+
+    corrected = api.patch(path, json={"value": 20.0, "note": "Skrivefeil: 20,0, ikke 21,5."})
+    assert corrected.status_code == 200, corrected.text
+    assert (corrected.json()["value"], corrected.json()["baseline_value"]) == (20.0, 40.0)
+    [evidence] = api.get(f"/api/v1/solutions/{solution_id}/outcomes").json()
+    assert (evidence["id"], evidence["value"], evidence["change"]) == (outcome_id, 20.0, -20.0)
+    standing = _water_standing(api, "1804")
+    assert (standing["value"], standing["year"]) == (20.0, 2025)
+    [correction] = [
+        event
+        for event in audit_events(api, subject_kind="partnership", subject_id=pid)
+        if event["action"] == "partnership_outcome_corrected"
+    ]
+    assert correction["detail"]["outcome_id"] == outcome_id
+    assert (correction["detail"]["from"], correction["detail"]["to"]) == (
+        {"value": 21.5, "unit": "%"},
+        {"value": 20.0, "unit": "%"},
+    )
+    assert correction["detail"]["note"] == "Skrivefeil: 20,0, ikke 21,5."
+    assert _record(api, pid, value=22.0, year=2024).status_code == 201  # another year is another value
+
+
+def test_a_corrected_value_is_the_before_of_the_outcomes_measured_after_it(api: httpx.Client) -> None:
+    pid, solution_id = _pilot(api)
+    typo = _record(api, pid, value=30.0, year=2024).json()
+    later = _record(api, pid, value=20.0, year=2025).json()
+    assert (later["baseline_year"], later["baseline_value"]) == (2024, 30.0)
+
+    corrected = api.patch(f"/api/v1/partnerships/{pid}/outcomes/{typo['id']}", json={"value": 25.0})
+    assert corrected.status_code == 200, corrected.text
+    evidence = {item["year"]: item for item in api.get(f"/api/v1/solutions/{solution_id}/outcomes").json()}
+    assert (evidence[2025]["baseline_value"], evidence[2025]["change"]) == (25.0, -5.0)
+    [correction] = [
+        event
+        for event in audit_events(api, subject_kind="partnership", subject_id=pid)
+        if event["action"] == "partnership_outcome_corrected"
+    ]
+    assert correction["detail"]["baseline_of_outcome_ids"] == [later["id"]]
+
+
+def _at_once(live_server: Any, pid: int, year: int) -> list[int]:
+    """The statuses of two identical outcomes sent at the same moment, each on its own connection."""
+    start = threading.Barrier(2)
+
+    def send(_: int) -> int:
+        with live_server.client() as client:
+            start.wait()
+            return _record(client, pid, value=21.5, year=year).status_code
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return sorted(pool.map(send, range(2)))
+
+
+def test_of_two_identical_outcomes_sent_at_once_one_is_stored(api: httpx.Client, live_server: Any) -> None:
+    pid, _solution_id = _pilot(api)
+    for year in (2024, 2025, 2026):
+        assert _at_once(live_server, pid, year) == [201, 409], year
+    assert len(api.get(f"/api/v1/partnerships/{pid}").json()["outcomes"]) == 3
+
+
+def test_an_outcome_recorded_between_the_check_and_the_insert_is_named_in_the_refusal(
+    api: httpx.Client, settings: Settings
+) -> None:
+    """The same request as the API's, through the service function, with the other request committed
+    after its checks and before its first write: the moment two simultaneous requests can meet."""
+    pid, _solution_id = _pilot(api)
+    engine = make_engine(settings.resolved_database_url)
+    outcome_in = OutcomeCreate(
+        kpi_code=WATER_LOSS, municipality_number="1804", year=2025, value=21.5, unit="%"
+    )
+    try:
+        with make_session_factory(engine)() as session:
+
+            @event.listens_for(session, "before_flush", once=True)
+            def _the_other_request_first(*_: object) -> None:
+                assert _record(api, pid, value=21.5).status_code == 201
+
+            with pytest.raises(ConflictError, match=f"Partnership {pid} already has an outcome"):
+                outcomes.record_outcome(
+                    session=session, partnership_id=pid, outcome_in=outcome_in, actor="test"
+                )
+        with make_session_factory(engine)() as session:
+            [stored] = session.scalars(
+                select(PartnershipOutcome).where(PartnershipOutcome.partnership_id == pid)
+            )
+            columns = {
+                name: getattr(stored, name)
+                for name in PartnershipOutcome.__table__.columns.keys()  # noqa: SIM118
+                if name != "id"
+            }
+            session.add(PartnershipOutcome(**columns))
+            with pytest.raises(IntegrityError):  # the database holds the rule too
+                session.flush()
+    finally:
+        engine.dispose()
