@@ -11,8 +11,7 @@ from sqlalchemy import func, inspect, select, table
 
 from embeddings import Encoder
 from service.config import Settings
-from service.db import make_engine, make_session_factory
-from service.seeding import run_seed
+from service.db import make_engine
 from tests.api.fuzz_report import FUZZ_REPORT
 from tests.support.servers import ADMIN_TOKEN, LiveServer, start_server
 
@@ -53,14 +52,10 @@ class SharedServer:
         return self.live.client(token=token)
 
 
-def _shared_server(directory: Path, template: Path, encoder: Encoder, *, demo: bool) -> SharedServer:
+def _shared_server(directory: Path, template: Path, encoder: Encoder) -> SharedServer:
     database = directory / "innomatch.sqlite3"
     shutil.copy(template, database)
     url = f"sqlite:///{database}"
-    if demo:
-        engine = make_engine(url)
-        run_seed(make_session_factory(engine), demo=True, encoder_factory=lambda: encoder)
-        engine.dispose()
     settings = Settings(data_dir=directory / "data", database_url=url, admin_token=ADMIN_TOKEN, seed="none")
     return SharedServer(live=start_server(settings, encoder), database_url=url)
 
@@ -70,17 +65,17 @@ def catalogue_server(
     tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path, encoder: Encoder
 ) -> Iterator[SharedServer]:
     """The catalogues and no records: for requests that must be refused before they store anything."""
-    server = _shared_server(tmp_path_factory.mktemp("catalogue"), sqlite_template, encoder, demo=False)
+    server = _shared_server(tmp_path_factory.mktemp("catalogue"), sqlite_template, encoder)
     yield server
     server.live.stop()
 
 
 @pytest.fixture(scope="module")
 def seeded_server(
-    tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path, encoder: Encoder
+    tmp_path_factory: pytest.TempPathFactory, demo_template: Path, encoder: Encoder
 ) -> Iterator[SharedServer]:
     """The catalogues and the demo records (suppliers, solutions, needs, KPI values, gap needs)."""
-    server = _shared_server(tmp_path_factory.mktemp("seeded"), sqlite_template, encoder, demo=True)
+    server = _shared_server(tmp_path_factory.mktemp("seeded"), demo_template, encoder)
     yield server
     server.live.stop()
 
