@@ -38,6 +38,7 @@ from service.request_limits import RequestLimits
 from service.solutions.router import router as solutions_router
 from service.suppliers.router import router as suppliers_router
 from service.tokens.router import router as tokens_router
+from service.web.assets import mount_static
 from service.web.router import router as web_router
 
 log = logging.getLogger("innomatch")
@@ -130,6 +131,9 @@ def create_app(
         description=(service_doc or "")
         + " Writes need `Authorization: Bearer <token>`. Demo records are fictional and marked `demo: true`.",
         lifespan=lifespan,
+        # /docs and /redoc are pages of service/web, on files the app serves rather than a CDN's.
+        docs_url=None,
+        redoc_url=None,
     )
     install_error_handlers(app)
     app.add_middleware(AuditWrites)
@@ -156,6 +160,7 @@ def create_app(
         web_router,
     ):
         app.include_router(router)
+    mount_static(app)
 
     @app.get("/health", response_model=Health, tags=["operations"])
     def health() -> Health:

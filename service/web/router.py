@@ -1,11 +1,10 @@
 """HTML pages over the same service functions as the API; every value is escaped by Jinja's autoescape."""
 
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
+from fastapi.openapi.docs import get_redoc_html
 from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
 
 from service.auth import CallerDep
 from service.deps import IndexesDep, SessionDep
@@ -13,9 +12,10 @@ from service.matching import service as matching
 from service.needs import service as needs
 from service.solutions import service as solutions
 from service.text_fields import MAX_TEXT_LENGTH, RecordId
+from service.web.assets import FAVICON, REDOC, SWAGGER_UI, SWAGGER_UI_INIT
+from service.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 PAGE_MATCHES = 10
 HOME_NEEDS = 200
 
@@ -65,3 +65,26 @@ def search_page(
         else []
     )
     return templates.TemplateResponse(request, "search.html", {"query": query, "matches": matches})
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def swagger_ui(request: Request) -> HTMLResponse:
+    # FastAPI's get_swagger_ui_html starts Swagger UI with an inline script: this page loads a file instead.
+    context = {
+        "title": f"{request.app.title} - Swagger UI",
+        "openapi_url": request.app.openapi_url,
+        "swagger_ui": SWAGGER_UI,
+        "swagger_ui_init": SWAGGER_UI_INIT,
+    }
+    return templates.TemplateResponse(request, "swagger_ui.html", context)
+
+
+@router.get("/redoc", response_class=HTMLResponse)
+def redoc(request: Request) -> HTMLResponse:
+    return get_redoc_html(
+        openapi_url=request.app.openapi_url,
+        title=f"{request.app.title} - ReDoc",
+        redoc_js_url=f"{REDOC}/bundles/redoc.standalone.js",
+        redoc_favicon_url=FAVICON,
+        with_google_fonts=False,
+    )
