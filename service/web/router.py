@@ -10,20 +10,51 @@ from service.auth import CallerDep
 from service.deps import IndexesDep, SessionDep
 from service.matching import service as matching
 from service.needs import service as needs
+from service.needs.schemas import NeedFilters
+from service.pagination import DEFAULT_PAGE_SIZE, PageDep, PageSpan
 from service.solutions import service as solutions
 from service.text_fields import MAX_TEXT_LENGTH, RecordId
 from service.web.assets import FAVICON, REDOC, SWAGGER_UI, SWAGGER_UI_INIT
+from service.web.need_list import chosen, filter_choices, page_address
 from service.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
 PAGE_MATCHES = 10
-HOME_NEEDS = 200
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, session: SessionDep, caller: CallerDep) -> HTMLResponse:
-    items, total = needs.list_needs(session=session, caller=caller, offset=0, limit=HOME_NEEDS, status="open")
-    return templates.TemplateResponse(request, "home.html", {"needs": items, "total": total})
+def home(
+    request: Request,
+    session: SessionDep,
+    caller: CallerDep,
+    page: PageDep,
+    filters: Annotated[NeedFilters, Query()],
+) -> HTMLResponse:
+    filters = filters.model_copy(update={"status": "open"})
+    items, total = needs.list_needs(
+        session=session,
+        caller=caller,
+        offset=page.offset,
+        limit=page.limit,
+        filters=filters,
+        newest_first=True,
+    )
+    span = PageSpan(offset=page.offset, limit=page.limit, total=total)
+
+    def address(offset: int | None) -> str | None:
+        return None if offset is None else page_address(filters, offset=offset, limit=page.limit)
+
+    context = {
+        "needs": items,
+        "span": span,
+        "chosen": chosen(filters),
+        "choices": filter_choices(session),
+        "limit": page.limit if page.limit != DEFAULT_PAGE_SIZE else None,
+        "first_page": address(0),
+        "previous_page": address(span.previous_offset),
+        "next_page": address(span.next_offset),
+    }
+    return templates.TemplateResponse(request, "home.html", context)
 
 
 @router.get("/needs/{need_id}", response_class=HTMLResponse)
