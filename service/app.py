@@ -38,6 +38,8 @@ from service.request_limits import RequestLimits
 from service.solutions.router import router as solutions_router
 from service.suppliers.router import router as suppliers_router
 from service.tokens.router import router as tokens_router
+from service.web.assets import mount_static
+from service.web.errors import install_error_pages
 from service.web.router import router as web_router
 
 log = logging.getLogger("innomatch")
@@ -130,8 +132,12 @@ def create_app(
         description=(service_doc or "")
         + " Writes need `Authorization: Bearer <token>`. Demo records are fictional and marked `demo: true`.",
         lifespan=lifespan,
+        # /docs and /redoc are pages of service/web, on files the app serves rather than a CDN's.
+        docs_url=None,
+        redoc_url=None,
     )
     install_error_handlers(app)
+    install_error_pages(app)
     app.add_middleware(AuditWrites)
     # Outside the audit (a refused body is no write), inside the metrics (a 413 is still counted).
     app.add_middleware(RequestLimits, max_bytes=settings.max_request_bytes)
@@ -156,6 +162,7 @@ def create_app(
         web_router,
     ):
         app.include_router(router)
+    mount_static(app)
 
     @app.get("/health", response_model=Health, tags=["operations"])
     def health() -> Health:

@@ -1,5 +1,6 @@
 """Engine, sessions and the declarative base; SQLite is tuned for durability and concurrency."""
 
+from collections.abc import Collection
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -10,11 +11,16 @@ from sqlalchemy import (
     DateTime,
     Engine,
     MetaData,
+    cast,
     create_engine,
     event,
+    false,
     func,
+    literal,
+    select,
     type_coerce,
 )
+from sqlalchemy.dialects.postgresql import JSONB, array
 from sqlalchemy.orm import DeclarativeBase, QueryableAttribute, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -57,6 +63,21 @@ def json_row(dialect: str, *values: QueryableAttribute[Any]) -> ColumnElement[An
     # SQLite keeps JSON as text; json() makes json_array nest it as JSON rather than as a string.
     nested = [func.json(value) if isinstance(value.expression.type, JSON) else value for value in values]
     return type_coerce(func.json_array(*nested), JSON)
+
+
+def json_array_holds_any(
+    dialect: str, column: QueryableAttribute[Any], values: Collection[str]
+) -> ColumnElement[bool]:
+    """Rows whose JSON array of strings `column` (KPI codes, say) holds at least one of `values`, in SQL,
+    so that a filtered list is counted and paged by the database."""
+    if not values:
+        return false()
+    wanted = sorted(values)
+    if dialect == "postgresql":
+        holds: ColumnElement[bool] = cast(column, JSONB).has_any(array(wanted))
+        return holds
+    elements = func.json_each(column).table_valued("value")
+    return select(literal(1)).select_from(elements).where(elements.c.value.in_(wanted)).exists()
 
 
 def utc_now() -> datetime:

@@ -19,6 +19,10 @@ def list_kpis(
     return items, total
 
 
+def kpi_codes_of_dimension(session: Session, dimension: str) -> set[str]:
+    return set(session.scalars(select(Kpi.code).where(Kpi.dimension == dimension)))
+
+
 def get_kpi(session: Session, code: str) -> Kpi | None:
     return session.get(Kpi, code)
 

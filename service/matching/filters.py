@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 
 from service.errors import FieldError, FieldErrors
 from service.identifiers import compact_kpi_code
+from service.kpis.repository import kpi_codes_of_dimension
 from service.kpis.schemas import Dimension
-from service.models import Kpi, Municipality, Need, Solution
+from service.models import Municipality, Need, Solution
 from service.text_fields import (
     CPV_PREFIX_PATTERN,
     CountyNumber,
@@ -61,9 +62,7 @@ class MatchFilters(BaseModel):
 
 
 def _kpis_of_dimension(session: Session, dimension: str | None) -> set[str] | None:
-    if dimension is None:
-        return None
-    return set(session.scalars(select(Kpi.code).where(Kpi.dimension == dimension)))
+    return None if dimension is None else kpi_codes_of_dimension(session, dimension)
 
 
 def _refuse(field: str, message: str) -> None:

@@ -1,12 +1,12 @@
 """All SQL about needs."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from service.db import json_row
+from service.db import json_array_holds_any, json_row
 from service.models import Municipality, Need
 
 
@@ -59,15 +59,33 @@ def list_needs(
     offset: int,
     limit: int,
     municipality_number: str | None = None,
+    county_number: str | None = None,
+    kpi_code: str | None = None,
+    any_kpi_codes: Collection[str] | None = None,
+    language: str | None = None,
     status: str | None = None,
+    newest_first: bool = False,
 ) -> tuple[Sequence[Need], int]:
+    """A page of the needs that pass every filter given, and how many pass; `any_kpi_codes`: tagged
+    with at least one of them."""
+    dialect = session.get_bind().dialect.name
     statement = select(Need)
     if municipality_number:
         statement = statement.where(Need.municipality_number == municipality_number)
+    if county_number:
+        in_county = select(Municipality.number).where(Municipality.county_number == county_number)
+        statement = statement.where(Need.municipality_number.in_(in_county))
+    if kpi_code:
+        statement = statement.where(json_array_holds_any(dialect, Need.kpi_codes, [kpi_code]))
+    if any_kpi_codes is not None:
+        statement = statement.where(json_array_holds_any(dialect, Need.kpi_codes, any_kpi_codes))
+    if language:
+        statement = statement.where(Need.language == language)
     if status:
         statement = statement.where(Need.status == status)
     total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-    items = session.scalars(statement.order_by(Need.id).offset(offset).limit(limit)).all()
+    order = Need.id.desc() if newest_first else Need.id
+    items = session.scalars(statement.order_by(order).offset(offset).limit(limit)).all()
     return items, total
 
 

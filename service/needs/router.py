@@ -1,11 +1,13 @@
 """HTTP layer for needs."""
 
-from fastapi import APIRouter, status
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
 
 from service.auth import CallerDep, NeedWriterDep
 from service.deps import IndexesDep, SessionDep, SettingsDep
 from service.needs import service
-from service.needs.schemas import GenerationReportRead, NeedCreate, NeedRead, NeedStatus, NeedUpdate
+from service.needs.schemas import GenerationReportRead, NeedCreate, NeedFilters, NeedRead, NeedUpdate
 from service.pagination import Page, PageDep
 from service.text_fields import MunicipalityNumber, RecordId
 
@@ -23,20 +25,11 @@ def create_need(
 
 @router.get("", response_model=Page[NeedRead])
 def list_needs(
-    session: SessionDep,
-    caller: CallerDep,
-    page: PageDep,
-    municipality: MunicipalityNumber | None = None,
-    status: NeedStatus | None = None,
+    session: SessionDep, caller: CallerDep, page: PageDep, filters: Annotated[NeedFilters, Query()]
 ) -> Page[NeedRead]:
-    """Needs, oldest first, filtered by municipality number or status."""
+    """Needs, oldest first, filtered by municipality or county, KPI or U4SSC dimension, language and status."""
     items, total = service.list_needs(
-        session=session,
-        caller=caller,
-        offset=page.offset,
-        limit=page.limit,
-        municipality_number=municipality,
-        status=status,
+        session=session, caller=caller, offset=page.offset, limit=page.limit, filters=filters
     )
     return Page(items=items, total=total, offset=page.offset, limit=page.limit)
 

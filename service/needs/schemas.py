@@ -3,12 +3,24 @@
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
+from service.identifiers import compact_kpi_code
+from service.kpis.schemas import Dimension
 from service.text_fields import (
+    CountyNumber,
     CpvCodes,
     Description,
     KpiCodes,
+    KpiCodeText,
     LanguageField,
     MunicipalityNumber,
     NoControlCharacters,
@@ -54,6 +66,36 @@ class NeedUpdate(BaseModel):
     status: NeedStatus | None = None
     contact_name: ContactName | None = None
     contact_email: EmailStr | None = None
+
+
+class NeedFilters(BaseModel):
+    """Which needs a list holds; each filter given narrows it. The API's and the start page's."""
+
+    municipality: MunicipalityNumber | None = Field(default=None, description="Needs of this municipality.")
+    county: CountyNumber | None = Field(
+        default=None, description="Needs of the municipalities of this county."
+    )
+    kpi: KpiCodeText | None = Field(
+        default=None, description="Needs tagged with this U4SSC KPI, e.g. EC-I-WS-3C."
+    )
+    dimension: Dimension | None = Field(
+        default=None, description="Needs tagged with a KPI of this U4SSC dimension."
+    )
+    language: LanguageField | None = Field(default=None, description="'no' or 'en'.")
+    status: NeedStatus | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_is_no_filter(cls, values: Any) -> Any:
+        # A GET form sends its unchosen fields as empty values ("county=").
+        if isinstance(values, dict):
+            return {name: value for name, value in values.items() if value != ""}
+        return values
+
+    @field_validator("kpi")
+    @classmethod
+    def _compact(cls, code: str | None) -> str | None:
+        return compact_kpi_code(code) if code else None
 
 
 class NeedRead(BaseModel):

@@ -10,10 +10,11 @@ from sqlalchemy.orm import Session
 from service.access import Principal, ensure_municipality
 from service.errors import NotFoundError
 from service.indexing import Indexes, delete_record, insert_record, update_record
+from service.kpis.repository import kpi_codes_of_dimension
 from service.models import Need
 from service.needs import repository
 from service.needs.from_gaps import GenerationReport, generate_gap_needs
-from service.needs.schemas import NeedCreate, NeedRead, NeedUpdate
+from service.needs.schemas import NeedCreate, NeedFilters, NeedRead, NeedUpdate
 from service.references import ReferenceCheck
 
 
@@ -43,11 +44,22 @@ def list_needs(
     caller: Principal,
     offset: int,
     limit: int,
-    municipality_number: str | None = None,
-    status: str | None = None,
+    filters: NeedFilters | None = None,
+    newest_first: bool = False,
 ) -> tuple[list[NeedRead], int]:
+    """A page of the needs that pass `filters`, oldest first unless `newest_first`, and how many pass."""
+    filters = filters or NeedFilters()
     items, total = repository.list_needs(
-        session, offset=offset, limit=limit, municipality_number=municipality_number, status=status
+        session,
+        offset=offset,
+        limit=limit,
+        municipality_number=filters.municipality,
+        county_number=filters.county,
+        kpi_code=filters.kpi,
+        any_kpi_codes=kpi_codes_of_dimension(session, filters.dimension) if filters.dimension else None,
+        language=filters.language,
+        status=filters.status,
+        newest_first=newest_first,
     )
     return [view(need, caller) for need in items], total
 

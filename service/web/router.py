@@ -1,29 +1,60 @@
 """HTML pages over the same service functions as the API; every value is escaped by Jinja's autoescape."""
 
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
+from fastapi.openapi.docs import get_redoc_html
 from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
 
 from service.auth import CallerDep
 from service.deps import IndexesDep, SessionDep
 from service.matching import service as matching
 from service.needs import service as needs
+from service.needs.schemas import NeedFilters
+from service.pagination import DEFAULT_PAGE_SIZE, PageDep, PageSpan
 from service.solutions import service as solutions
 from service.text_fields import MAX_TEXT_LENGTH, RecordId
+from service.web.assets import FAVICON, REDOC, SWAGGER_UI, SWAGGER_UI_INIT
+from service.web.need_list import chosen, filter_choices, page_address
+from service.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 PAGE_MATCHES = 10
-HOME_NEEDS = 200
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, session: SessionDep, caller: CallerDep) -> HTMLResponse:
-    items, total = needs.list_needs(session=session, caller=caller, offset=0, limit=HOME_NEEDS, status="open")
-    return templates.TemplateResponse(request, "home.html", {"needs": items, "total": total})
+def home(
+    request: Request,
+    session: SessionDep,
+    caller: CallerDep,
+    page: PageDep,
+    filters: Annotated[NeedFilters, Query()],
+) -> HTMLResponse:
+    filters = filters.model_copy(update={"status": "open"})
+    items, total = needs.list_needs(
+        session=session,
+        caller=caller,
+        offset=page.offset,
+        limit=page.limit,
+        filters=filters,
+        newest_first=True,
+    )
+    span = PageSpan(offset=page.offset, limit=page.limit, total=total)
+
+    def address(offset: int | None) -> str | None:
+        return None if offset is None else page_address(filters, offset=offset, limit=page.limit)
+
+    context = {
+        "needs": items,
+        "span": span,
+        "chosen": chosen(filters),
+        "choices": filter_choices(session),
+        "limit": page.limit if page.limit != DEFAULT_PAGE_SIZE else None,
+        "first_page": address(0),
+        "previous_page": address(span.previous_offset),
+        "next_page": address(span.next_offset),
+    }
+    return templates.TemplateResponse(request, "home.html", context)
 
 
 @router.get("/needs/{need_id}", response_class=HTMLResponse)
@@ -65,3 +96,26 @@ def search_page(
         else []
     )
     return templates.TemplateResponse(request, "search.html", {"query": query, "matches": matches})
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def swagger_ui(request: Request) -> HTMLResponse:
+    # FastAPI's get_swagger_ui_html starts Swagger UI with an inline script: this page loads a file instead.
+    context = {
+        "title": f"{request.app.title} - Swagger UI",
+        "openapi_url": request.app.openapi_url,
+        "swagger_ui": SWAGGER_UI,
+        "swagger_ui_init": SWAGGER_UI_INIT,
+    }
+    return templates.TemplateResponse(request, "swagger_ui.html", context)
+
+
+@router.get("/redoc", response_class=HTMLResponse)
+def redoc(request: Request) -> HTMLResponse:
+    return get_redoc_html(
+        openapi_url=request.app.openapi_url,
+        title=f"{request.app.title} - ReDoc",
+        redoc_js_url=f"{REDOC}/bundles/redoc.standalone.js",
+        redoc_favicon_url=FAVICON,
+        with_google_fonts=False,
+    )
