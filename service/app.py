@@ -35,6 +35,7 @@ from service.operations.router import install_operations
 from service.partnerships.router import router as partnerships_router
 from service.partnerships.router import solution_outcomes_router
 from service.request_limits import RequestLimits
+from service.security_headers import SecurityHeaders
 from service.solutions.router import router as solutions_router
 from service.suppliers.router import router as suppliers_router
 from service.tokens.router import router as tokens_router
@@ -143,6 +144,8 @@ def create_app(
     app.add_middleware(RequestLimits, max_bytes=settings.max_request_bytes)
     # Added after the other middleware, so it is the outermost and times them too.
     install_operations(app, metrics)
+    # Outermost of all: the 413 of the request limits and the operations' own answers get them too.
+    app.add_middleware(SecurityHeaders)
     for router in (
         needs_router,
         solutions_router,
