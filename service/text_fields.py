@@ -12,9 +12,10 @@ from service.language import Language, normalise_language
 MAX_TITLE_LENGTH = 300
 MAX_TEXT_LENGTH = 20_000
 MAX_RECORD_ID = 2**63 - 1  # the largest SQL BIGINT; a larger id overflows the database driver
-MUNICIPALITY_PATTERN = r"^\d{4}$"
-COUNTY_PATTERN = r"^\d{2}$"
-CPV_PREFIX_PATTERN = r"^\d{2,8}$"
+# [0-9], not \d: pydantic's regex reads \d as any Unicode digit ("٥٠", "５００１").
+MUNICIPALITY_PATTERN = r"^[0-9]{4}$"
+COUNTY_PATTERN = r"^[0-9]{2}$"
+CPV_PREFIX_PATTERN = r"^[0-9]{2,8}$"
 # What a pattern means, for the 422 a person reads instead of the regular expression.
 PATTERN_MEANINGS = {
     MUNICIPALITY_PATTERN: "must be a four-digit municipality number (SSB numbering), e.g. 5001",

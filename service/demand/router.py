@@ -8,7 +8,7 @@ from service.auth import CallerDep
 from service.demand import service, themes
 from service.demand.schemas import SolutionDemand, ThemeDemand
 from service.deps import IndexesDep, SessionDep, SettingsDep
-from service.text_fields import RecordId
+from service.text_fields import CountyNumber, RecordId
 
 router = APIRouter(prefix="/api/v1", tags=["demand"])
 
@@ -40,7 +40,7 @@ def theme_demand(
     dimension: Annotated[
         str | None, Query(max_length=50, description="A U4SSC dimension, e.g. Environment.")
     ] = None,
-    county: Annotated[str | None, Query(pattern=r"^\d{2}$", description="Only this county.")] = None,
+    county: Annotated[CountyNumber | None, Query(description="Only this county.")] = None,
 ) -> ThemeDemand:
     """Where a KPI (or a dimension's KPIs) is weak, the population, the solutions answering it and gaps in the market."""
     try:

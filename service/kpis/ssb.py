@@ -23,6 +23,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_aft
 
 from service.access import Principal
 from service.errors import FieldError, FieldErrors
+from service.identifiers import is_ascii_number
 from service.kpis.schemas import ImportResult, ObservationIn
 from service.kpis.service import import_observations
 from service.kpis.ssb_mapping import ObservationRule, SsbMapping
@@ -32,8 +33,8 @@ DEFAULT_BASE_URL = "https://data.ssb.no/api/v0/no/table"
 DEFAULT_TIMEOUT = 30.0
 
 _MISSING_STATUSES = {"..", ":", "."}
-_MUNICIPALITY_CODE = re.compile(r"^(?:K-)?(\d{4})$")  # "0301", or "K-0301" from SSB's groupings
-_YEAR = re.compile(r"^\d{4}$")
+_MUNICIPALITY_CODE = re.compile(r"^(?:K-)?([0-9]{4})$")  # "0301", or "K-0301" from SSB's groupings
+_YEAR = re.compile(r"^[0-9]{4}$")
 _HINTS = {
     403: " (SSB refuses queries for more than 800 000 cells: select fewer regions or years)",
     404: " (no such table: check the table number)",
@@ -165,7 +166,7 @@ def _log_retry(state: RetryCallState) -> None:
 
 def _retry_after(response: httpx.Response) -> float | None:
     value = response.headers.get("Retry-After", "")
-    return float(value) if value.strip().isdigit() else None
+    return float(value) if is_ascii_number(value.strip()) else None
 
 
 def _excerpt(response: httpx.Response) -> str:
@@ -355,7 +356,7 @@ def _dense_values(values: Any, cells: int, refuse: Any) -> list[float | None]:
     if isinstance(values, Mapping):  # JSON-stat's sparse form: {"cell index": value}
         dense: list[Any] = [None] * cells
         for key, value in values.items():
-            if not str(key).isdigit() or int(key) >= cells:
+            if not is_ascii_number(str(key)) or int(key) >= cells:
                 raise refuse(f"'value' has cell {key!r} outside the {cells} cells of the cube")
             dense[int(key)] = value
         values = dense
@@ -381,7 +382,7 @@ def _statuses(status: Any, cells: int, refuse: Any) -> dict[int, str]:
             raise refuse(f"'status' holds {len(status)} symbols for {cells} cells")
         return {position: str(symbol) for position, symbol in enumerate(status) if symbol is not None}
     if isinstance(status, Mapping):
-        if not all(str(key).isdigit() for key in status):
+        if not all(is_ascii_number(str(key)) for key in status):
             raise refuse("'status' keys must be cell numbers")
         return {int(key): str(symbol) for key, symbol in status.items()}
     raise refuse("'status' must be a string, a list or an object")

@@ -259,6 +259,7 @@ BAD_QUERIES = [
     ({"kpi": WATER_LOSS, "county": "99"}, "county", "99"),
     ({"dimension": "Sport"}, "dimension", "Sport"),
     ({"kpi": WATER_LOSS, "county": "4"}, "county", "two-digit county number"),
+    ({"kpi": WATER_LOSS, "county": "٤٦"}, "county", "two-digit county number"),  # Arabic-Indic 46
 ]
 
 
