@@ -1,7 +1,7 @@
 """Domain errors and how they become HTTP answers a person can read."""
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -11,6 +11,8 @@ from fastapi.responses import JSONResponse
 
 from service.openapi_errors import document_error_responses
 from service.text_fields import PATTERN_MEANINGS
+
+EXCERPT_LENGTH = 100  # characters of a value an error answer quotes
 
 
 class NotFoundError(Exception):
@@ -42,6 +44,33 @@ class ConflictError(Exception):
 
 class ForbiddenError(Exception):
     """The caller is known but its role, municipality or supplier may not do this."""
+
+
+def excerpt(value: object) -> object:
+    """`value` as an error answer may quote it: a short one whole, a long text, list or object as its
+    first characters and its length, so that a 422 never echoes a large input."""
+    if isinstance(value, bool | float) or value is None:
+        return value
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, int):
+        text = str(value)
+    elif isinstance(value, list | dict):
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    else:  # an exception in pydantic's ctx: its message
+        text = str(value)
+    if len(text) <= EXCERPT_LENGTH:
+        return value if isinstance(value, int | list | dict) else text
+    return f"{text[:EXCERPT_LENGTH]}… ({len(text)} characters)"
+
+
+def _shortened(error: Mapping[str, Any]) -> dict[str, Any]:
+    shortened = dict(error)
+    if "input" in error:
+        shortened["input"] = excerpt(error["input"])
+    if error.get("ctx"):
+        shortened["ctx"] = {key: excerpt(value) for key, value in error["ctx"].items()}
+    return shortened
 
 
 class ReadableJSONResponse(JSONResponse):
@@ -101,5 +130,6 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, error: RequestValidationError) -> JSONResponse:
         content_type = request.headers.get("content-type", "").lower()
-        detail = [_readable(item, content_type) for item in jsonable_encoder(error.errors())]
+        shapes = jsonable_encoder([_shortened(item) for item in error.errors()])
+        detail = [_readable(item, content_type) for item in shapes]
         return ReadableJSONResponse(status_code=422, content={"detail": detail})
