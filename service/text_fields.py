@@ -94,6 +94,7 @@ Sdgs = Annotated[list[Annotated[int, Field(ge=1, le=17)]], Field(max_length=17)]
 MunicipalityNumber = Annotated[str, StringConstraints(pattern=MUNICIPALITY_PATTERN)]
 CountyNumber = Annotated[str, StringConstraints(pattern=COUNTY_PATTERN)]
 KpiCodeText = Annotated[str, StringConstraints(min_length=1, max_length=30), NoControlCharacters]
+KpiCode = Annotated[KpiCodeText, AfterValidator(compact_kpi_code)]  # in the compact form, EC-I-WS-3C
 SearchText = Annotated[str, StringConstraints(max_length=100), NoControlCharacters]
 # An id in a path, query or body: 1 up to what SQL stores, so that a huge one is a 422, not a 500.
 RecordId = Annotated[int, Interval(ge=1, le=MAX_RECORD_ID)]
