@@ -91,6 +91,12 @@ def test_a_solution_with_wrong_shapes_and_unknown_references_is_told_everything_
             },
         ),
         (
+            "POST",
+            "/api/v1/solutions/batch",
+            {"items": [{**SOLUTION, "kpi_codes": ["NOPE"]}]},  # one item, well-formed: still in items
+            {("items", 0, "kpi_codes", 0)},
+        ),
+        (
             "PATCH",
             "/api/v1/solutions/batch",
             {"items": [{"id": 1, "trl": 12}, {"id": 1, "kpi_codes": ["NOPE"]}]},
