@@ -16,6 +16,12 @@ from service.well_formed import well_formed_items
 
 _FIELDS = ("municipality_number", "kpi_code", "data_point", "year", "value", "unit", "source", "synthetic")
 _KEY_FIELDS = ("municipality_number", "kpi_code", "data_point", "year")  # one observation each
+CSV_LINES = "line"  # the location of the rows of a CSV file (innomatch import-kpis)
+
+
+def row_name(location: str, index: int) -> str:
+    """A row as its sender counts: a line of a CSV file (from 1, the header first), else its position."""
+    return f"line {index + 2}" if location == CSV_LINES else f"{location}[{index}]"
 
 
 def observation_errors(
@@ -51,7 +57,7 @@ def observation_errors(
             errors.append(
                 FieldError(
                     (location, index),
-                    f"the same observation as {location} {first_seen[key]} (municipality, KPI, data point and year)",
+                    f"the same municipality, KPI, data point and year as {row_name(location, first_seen[key])}",
                 )
             )
         first_seen.setdefault(key, index)
