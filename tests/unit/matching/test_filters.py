@@ -100,6 +100,13 @@ def test_statuses_are_refused_for_the_wrong_kind_of_record() -> None:
     assert for_needs.value.errors[0].location == ("status",)
 
 
+def test_every_filter_a_need_search_refuses_is_named_at_once() -> None:
+    with pytest.raises(FieldErrors) as refused:
+        allowed_need_ids(NO_SESSION, MatchFilters(cpv="45", sdg=6, status="published"))
+    assert [error.location for error in refused.value.errors] == [("cpv",), ("sdg",), ("status",)]
+    assert refused.value.errors[2].message == "must be open, in_progress or closed (the statuses of a need)"
+
+
 def test_an_id_restriction_excludes_nothing_unless_told() -> None:
     restriction = IdRestriction(allowed=None)
     assert restriction.excluded == frozenset()
