@@ -22,6 +22,7 @@ from service.openapi_errors import document_error_responses
 from service.text_fields import PATTERN_MEANINGS
 
 EXCERPT_LENGTH = 100  # characters of a value an error answer quotes
+_VALUE_ERROR = "Value error, "  # pydantic's prefix to the message of a ValueError raised by a validator
 
 
 class NotFoundError(Exception):
@@ -144,11 +145,11 @@ def _readable(error: dict[str, Any], content_type: str) -> dict[str, Any]:
         if "json" not in content_type:
             message += ", sent with 'Content-Type: application/json'"
     elif kind == "string_unicode":
-        message = (
-            "must be text: it holds half of a UTF-16 surrogate pair (such as \\ud800), which is no character"
-        )
+        message = "must be text: it holds half of a UTF-16 surrogate pair (such as \\ud800), which is not a character"
     elif kind == "string_pattern_mismatch" and context.get("pattern") in PATTERN_MEANINGS:
         message = PATTERN_MEANINGS[context["pattern"]]
+    elif kind == "value_error" and str(error.get("msg", "")).startswith(_VALUE_ERROR):
+        message = error["msg"].removeprefix(_VALUE_ERROR)  # our own validators' words, whole sentences
     return {**error, "msg": message} if message else error
 
 

@@ -91,10 +91,10 @@ def _theme_demand(
     max_band: int,
 ) -> ThemeDemand:
     problems: list[FieldError] = []
-    if (kpi is None) == (dimension is None):
-        problems.append(
-            _problem("kpi", "give either kpi (a U4SSC KPI code) or dimension, not both or neither")
-        )
+    if kpi is None and dimension is None:
+        problems.append(_problem("kpi", "give either kpi (a U4SSC KPI code) or dimension"))
+    elif kpi is not None and dimension is not None:
+        problems.append(_problem("kpi", "give either kpi or dimension, not both"))
     kpis = _theme_kpis(session, kpi, dimension, problems)
     county_label = _county(session, county, problems)
     if problems:

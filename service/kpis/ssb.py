@@ -169,6 +169,11 @@ def _retry_after(response: httpx.Response) -> float | None:
     return float(value) if is_ascii_number(value.strip()) else None
 
 
+def _counted(count: int, noun: str, plural: str | None = None) -> str:
+    """The count and its noun, plural unless the count is one: "1 cell", "2 cells"."""
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
+
+
 def _excerpt(response: httpx.Response) -> str:
     text = " ".join(response.text.split())
     return text[:200] or "(empty body)"
@@ -310,7 +315,9 @@ def _checked_json_stat2(dataset: Mapping[str, Any]) -> dict[str, Any]:
     if not isinstance(sizes, list) or not all(isinstance(size, int) and size >= 0 for size in sizes):
         raise refuse("'size' must be a list of whole numbers")
     if len(sizes) != len(ids):
-        raise refuse(f"'id' names {len(ids)} dimensions but 'size' gives {len(sizes)} sizes")
+        raise refuse(
+            f"'id' names {_counted(len(ids), 'dimension')} but 'size' gives {_counted(len(sizes), 'size')}"
+        )
     if not isinstance(dimensions, Mapping):
         raise refuse("'dimension' is missing")
     normal_dimensions = {}
@@ -346,7 +353,9 @@ def _category_index(dimension: Any, name: str, size: int, refuse: Any) -> dict[s
     if not isinstance(index, Mapping):
         raise refuse(f"dimension {name!r} has no category index")
     if len(index) != size:
-        raise refuse(f"dimension {name!r} has {len(index)} categories but 'size' says {size}")
+        raise refuse(
+            f"dimension {name!r} has {_counted(len(index), 'category', 'categories')} but 'size' says {size}"
+        )
     if sorted(index.values()) != list(range(size)):
         raise refuse(f"dimension {name!r} has category positions other than 0..{size - 1}")
     return {str(code): int(position) for code, position in index.items()}
@@ -357,13 +366,15 @@ def _dense_values(values: Any, cells: int, refuse: Any) -> list[float | None]:
         dense: list[Any] = [None] * cells
         for key, value in values.items():
             if not is_ascii_number(str(key)) or int(key) >= cells:
-                raise refuse(f"'value' has cell {key!r} outside the {cells} cells of the cube")
+                raise refuse(f"'value' has cell {key!r} outside the cube's {_counted(cells, 'cell')}")
             dense[int(key)] = value
         values = dense
     if not isinstance(values, list):
         raise refuse("'value' is missing")
     if len(values) != cells:
-        raise refuse(f"'value' holds {len(values)} numbers but 'size' makes {cells} cells")
+        raise refuse(
+            f"'value' holds {_counted(len(values), 'number')} but 'size' makes {_counted(cells, 'cell')}"
+        )
     for position, value in enumerate(values):
         if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
             raise refuse(f"cell {position} holds {value!r}, not a number or null")
@@ -379,7 +390,7 @@ def _statuses(status: Any, cells: int, refuse: Any) -> dict[int, str]:
         if len(status) == 1:
             return dict.fromkeys(range(cells), str(status[0]))
         if len(status) != cells:
-            raise refuse(f"'status' holds {len(status)} symbols for {cells} cells")
+            raise refuse(f"'status' holds {_counted(len(status), 'symbol')} for {_counted(cells, 'cell')}")
         return {position: str(symbol) for position, symbol in enumerate(status) if symbol is not None}
     if isinstance(status, Mapping):
         if not all(is_ascii_number(str(key)) for key in status):
@@ -421,7 +432,7 @@ def _check_mapping_fits(cube: Mapping[str, Any], mapping: SsbMapping) -> None:
         for name, codes in dimensions.items():
             if name not in free and name not in rule.where and len(codes) > 1:
                 raise SsbImportError(
-                    f"dimension {name!r} of table {table} has {len(codes)} values ({', '.join(list(codes)[:5])}) "
+                    f"dimension {name!r} of table {table} has {_counted(len(codes), 'value')} ({', '.join(list(codes)[:5])}) "
                     f"but observations.{number} does not say which one becomes {rule.kpi_code}: "
                     f'add it to "where"'
                 )

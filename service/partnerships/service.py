@@ -53,7 +53,10 @@ def check_references(check: ReferenceCheck, fields: Mapping[str, Any]) -> None:
         if need_id not in needs:
             check.add(("need_ids", position), f"need {need_id} does not exist")
         elif needs[need_id].status == "closed":
-            check.add(("need_ids", position), f"need {need_id} is closed")
+            check.add(
+                ("need_ids", position),
+                f"need {need_id} is closed: a partnership takes needs that are open or in progress",
+            )
     solutions = solutions_by_id(check.session, solution_ids)
     for position, solution_id in enumerate(solution_ids):
         if solution_id not in solutions:

@@ -94,6 +94,15 @@ def test_pydantic_pattern_errors_of_the_shared_fields_get_their_meaning(
     assert _readable(dict(error), "application/json")["msg"] == message
 
 
+def test_a_validators_own_message_loses_pydantics_prefix() -> None:
+    error = {
+        "type": "value_error",
+        "loc": ("body", "cpv_codes"),
+        "msg": "Value error, 'abc' is not a CPV code",
+    }
+    assert _readable(error, "application/json")["msg"] == "'abc' is not a CPV code"
+
+
 def test_other_errors_are_returned_unchanged() -> None:
     missing_field = {"type": "missing", "loc": ("body", "title"), "msg": "Field required"}
     other_pattern = {

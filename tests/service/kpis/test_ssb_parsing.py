@@ -165,10 +165,10 @@ def broken(change: str) -> dict[str, Any]:
         ("json-stat 1", "'class' is None, expected 'dataset' (ask for format json-stat2)"),
         ("size", "'id' names 4 dimensions but 'size' gives 3 sizes"),
         ("dimension", "dimension 'Tid' is listed in 'id' but has no 'category'"),
-        ("value count", "'value' holds 1 numbers but 'size' makes 2 cells"),
+        ("value count", "'value' holds 1 number but 'size' makes 2 cells"),
         ("value type", "cell 1 holds '2,0', not a number or null"),
         ("positions", "dimension 'Region' has category positions other than 0..1"),
-        ("superscript cell", "'value' has cell '¹' outside the 2 cells of the cube"),
+        ("superscript cell", "'value' has cell '¹' outside the cube's 2 cells"),
         ("superscript status", "'status' keys must be cell numbers"),
     ],
 )
