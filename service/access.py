@@ -56,18 +56,18 @@ def operator() -> Principal:
 def ensure_municipality(caller: Principal, municipality_number: str | None) -> None:
     """An officer acts only for its own municipality; other roles pass."""
     if caller.role == "officer" and municipality_number != caller.municipality_number:
+        other = f"municipality {municipality_number}" if municipality_number else "records without one"
         raise ForbiddenError(
-            f"An officer of municipality {caller.municipality_number} may act only for that "
-            f"municipality, not for {municipality_number or 'no municipality'}."
+            f"An officer token acts only for its own municipality ({caller.municipality_number}), not for {other}."
         )
 
 
 def ensure_supplier(caller: Principal, supplier_id: int | None) -> None:
     """A supplier acts only for its own organisation; other roles pass."""
     if caller.role == "supplier" and supplier_id != caller.supplier_id:
+        other = f"supplier {supplier_id}" if supplier_id else "records without one"
         raise ForbiddenError(
-            f"A token of supplier {caller.supplier_id} may act only for that supplier, "
-            f"not for {'supplier ' + str(supplier_id) if supplier_id else 'no supplier'}."
+            f"A supplier token acts only for its own supplier ({caller.supplier_id}), not for {other}."
         )
 
 

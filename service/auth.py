@@ -88,17 +88,22 @@ def allow(*roles: Role) -> Callable[..., Principal]:
         if principal.role == "anonymous":
             raise _unauthenticated("This needs a bearer token: send 'Authorization: Bearer <token>'.")
         if principal.role not in roles:
-            raise HTTPException(
-                status_code=status.HTTP_403_FORBIDDEN,
-                detail=f"A {principal.role} token may not do this; it needs the role {_either(roles)}.",
-            )
+            raise HTTPException(status_code=status.HTTP_403_FORBIDDEN, detail=refusal(principal.role, roles))
         return principal
 
     return dependency
 
 
-def _either(roles: tuple[Role, ...]) -> str:
-    return roles[0] if len(roles) == 1 else ", ".join(roles[:-1]) + " or " + roles[-1]
+def refusal(role: str, allowed: tuple[Role, ...]) -> str:
+    """Why a token of `role` is refused: "An officer token may not do this; it needs an admin or staff token."."""
+    either = allowed[0] if len(allowed) == 1 else ", ".join(allowed[:-1]) + " or " + allowed[-1]
+    return f"{with_article(role).capitalize()} token may not do this; it needs {with_article(either)} token."
+
+
+def with_article(word: str) -> str:
+    """`word` after "a" or "an", chosen by its first letter: right for the role names, which are said
+    as they are spelt ("an admin", "an officer", "a staff", "a supplier")."""
+    return f"{'an' if word[:1].lower() in {'a', 'e', 'i', 'o'} else 'a'} {word}"
 
 
 CallerDep = Annotated[Principal, Depends(identify)]

@@ -257,7 +257,7 @@ def _import_kpis_from_csv(path: Path) -> None:
     from service.db import make_engine, make_session_factory
     from service.errors import FieldErrors
     from service.kpis.csv_import import CsvProblems, read_observations
-    from service.kpis.service import import_observations
+    from service.kpis.service import CSV_LINES, import_observations, row_name
     from service.migrations import upgrade_to_head
 
     settings = get_settings()
@@ -273,11 +273,10 @@ def _import_kpis_from_csv(path: Path) -> None:
     try:
         with make_session_factory(engine)() as session:
             result = import_observations(
-                session=session, observations=observations, caller=operator(), location="line"
+                session=session, observations=observations, caller=operator(), location=CSV_LINES
             )
     except FieldErrors as errors:
-        # Rows are numbered from 0 after the header; a person counts lines from 1 with the header.
-        lines = [f"line {int(error.location[1]) + 2}: {error.message}" for error in errors.errors]
+        lines = [f"{row_name(CSV_LINES, int(error.location[1]))}: {error.message}" for error in errors.errors]
         typer.echo(f"{path}: nothing imported\n" + "\n".join(lines), err=True)
         raise typer.Exit(code=1) from errors
     finally:

@@ -1,16 +1,28 @@
-"""Domain errors and how they become HTTP answers a person can read."""
+"""Domain errors and how they become HTTP answers a person can read.
+
+A request is checked in two steps: its shape (pydantic, before the endpoint runs) and its references
+to stored data (the service, as FieldErrors). So that one 422 names every wrong field, an endpoint marked
+with `checks_references` has its references checked also when the shape check failed: on the fields
+that are well-formed, and the two lists are answered together.
+"""
 
 import json
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from service.openapi_errors import document_error_responses
 from service.text_fields import PATTERN_MEANINGS
+
+EXCERPT_LENGTH = 100  # characters of a value an error answer quotes
+_VALUE_ERROR = "Value error, "  # pydantic's prefix to the message of a ValueError raised by a validator
 
 
 class NotFoundError(Exception):
@@ -21,13 +33,27 @@ class NotFoundError(Exception):
 
 
 class FieldError(Exception):
-    """A value that is well-formed but wrong (an unknown KPI code, an invalid organisation number)."""
+    """A value that is well-formed but wrong (an unknown KPI code, an invalid organisation number).
 
-    def __init__(self, location: Sequence[str | int], message: str, error_type: str = "value_error") -> None:
+    `location` is inside the request's `source`: the body, or its query string.
+    """
+
+    def __init__(
+        self,
+        location: Sequence[str | int],
+        message: str,
+        error_type: str = "value_error",
+        source: Literal["body", "query"] = "body",
+    ) -> None:
         super().__init__(message)
         self.location = tuple(location)
         self.message = message
         self.error_type = error_type
+        self.source = source
+
+    def answer(self) -> dict[str, Any]:
+        """The error as one item of a 422's detail, in the shape of FastAPI's own."""
+        return {"loc": [self.source, *self.location], "msg": self.message, "type": self.error_type}
 
 
 class FieldErrors(Exception):
@@ -42,6 +68,59 @@ class ConflictError(Exception):
 
 class ForbiddenError(Exception):
     """The caller is known but its role, municipality or supplier may not do this."""
+
+
+@dataclass(frozen=True)
+class UncheckedRequest:
+    """What a request that failed its shape check sent: its body as parsed JSON, and its query."""
+
+    body: Any
+    query: Mapping[str, str]
+
+
+# The checks of an endpoint's references to stored data, run on what a request that failed its shape
+# check sent; each reads only the fields that service.well_formed lets through.
+ReferenceChecks = Callable[[Session, UncheckedRequest], list[FieldError]]
+_CHECKS_ATTRIBUTE = "innomatch_reference_checks"
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
+
+
+def checks_references(checks: ReferenceChecks) -> Callable[[Endpoint], Endpoint]:
+    """Mark an endpoint (under its route decorator) whose 422 for a malformed request also names the
+    wrong references `checks` finds in it; the endpoint's service runs the same checks on a valid one."""
+
+    def mark(endpoint: Endpoint) -> Endpoint:
+        setattr(endpoint, _CHECKS_ATTRIBUTE, checks)
+        return endpoint
+
+    return mark
+
+
+def excerpt(value: object) -> object:
+    """`value` as an error answer may quote it: a short one whole, a long text, list or object as its
+    first characters and its length, so that a 422 never echoes a large input."""
+    if isinstance(value, bool | float) or value is None:
+        return value
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, int):
+        text = str(value)
+    elif isinstance(value, list | dict):
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    else:  # an exception in pydantic's ctx: its message
+        text = str(value)
+    if len(text) <= EXCERPT_LENGTH:
+        return value if isinstance(value, int | list | dict) else text
+    return f"{text[:EXCERPT_LENGTH]}… ({len(text)} characters)"
+
+
+def _shortened(error: Mapping[str, Any]) -> dict[str, Any]:
+    shortened = dict(error)
+    if "input" in error:
+        shortened["input"] = excerpt(error["input"])
+    if error.get("ctx"):
+        shortened["ctx"] = {key: excerpt(value) for key, value in error["ctx"].items()}
+    return shortened
 
 
 class ReadableJSONResponse(JSONResponse):
@@ -66,11 +145,11 @@ def _readable(error: dict[str, Any], content_type: str) -> dict[str, Any]:
         if "json" not in content_type:
             message += ", sent with 'Content-Type: application/json'"
     elif kind == "string_unicode":
-        message = (
-            "must be text: it holds half of a UTF-16 surrogate pair (such as \\ud800), which is no character"
-        )
+        message = "must be text: it holds half of a UTF-16 surrogate pair (such as \\ud800), which is not a character"
     elif kind == "string_pattern_mismatch" and context.get("pattern") in PATTERN_MEANINGS:
         message = PATTERN_MEANINGS[context["pattern"]]
+    elif kind == "value_error" and str(error.get("msg", "")).startswith(_VALUE_ERROR):
+        message = error["msg"].removeprefix(_VALUE_ERROR)  # our own validators' words, whole sentences
     return {**error, "msg": message} if message else error
 
 
@@ -84,10 +163,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(FieldErrors)
     async def _field_errors(_request: Request, error: FieldErrors) -> JSONResponse:
         # Same shape as FastAPI's own 422 answers, so clients handle one format.
-        detail = [
-            {"loc": ["body", *item.location], "msg": item.message, "type": item.error_type}
-            for item in error.errors
-        ]
+        detail = [item.answer() for item in error.errors]
         return ReadableJSONResponse(status_code=422, content={"detail": detail})
 
     @app.exception_handler(ForbiddenError)
@@ -101,5 +177,18 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, error: RequestValidationError) -> JSONResponse:
         content_type = request.headers.get("content-type", "").lower()
-        detail = [_readable(item, content_type) for item in jsonable_encoder(error.errors())]
+        shapes = jsonable_encoder([_shortened(item) for item in error.errors()])
+        detail = [_readable(item, content_type) for item in shapes]
+        checks: ReferenceChecks | None = getattr(request.scope.get("endpoint"), _CHECKS_ATTRIBUTE, None)
+        if checks is not None:
+            unchecked = UncheckedRequest(error.body, request.query_params)
+            found = await run_in_threadpool(_run_checks, request.app.state.session_factory, checks, unchecked)
+            detail += [item.answer() for item in found]
         return ReadableJSONResponse(status_code=422, content={"detail": detail})
+
+
+def _run_checks(
+    session_factory: Callable[[], Session], checks: ReferenceChecks, request: UncheckedRequest
+) -> list[FieldError]:
+    with session_factory() as session:
+        return checks(session, request)

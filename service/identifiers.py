@@ -3,13 +3,19 @@
 import re
 
 _ORGANISATION_NUMBER_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
-_OFFICIAL_KPI_CODE = re.compile(r"^\s*([A-Z]{2})\s*:\s*([A-Z]+)\s*:\s*([A-Z]+)\s*:\s*(\d+[CA])\s*$")
-_CPV_CODE = re.compile(r"^(\d{8})(?:-\d)?$")
+# [0-9], not \d: \d takes any Unicode digit ("٥", "５"), which no register or filter stores.
+_OFFICIAL_KPI_CODE = re.compile(r"^\s*([A-Z]{2})\s*:\s*([A-Z]+)\s*:\s*([A-Z]+)\s*:\s*([0-9]+[CA])\s*$")
+_CPV_CODE = re.compile(r"^([0-9]{8})(?:-[0-9])?$")
+
+
+def is_ascii_number(value: str) -> bool:
+    """Digits 0-9 only: str.isdigit() also takes "²" and "５", which int() reads differently or not at all."""
+    return value.isascii() and value.isdecimal()
 
 
 def is_valid_organisation_number(value: str) -> bool:
     """Brønnøysund organisation numbers: nine digits, the last a mod-11 check digit."""
-    if len(value) != 9 or not value.isdigit():
+    if len(value) != 9 or not is_ascii_number(value):
         return False
     weighted = sum(
         int(digit) * weight for digit, weight in zip(value, _ORGANISATION_NUMBER_WEIGHTS, strict=False)

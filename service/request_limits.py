@@ -12,6 +12,8 @@ from email.message import Message as MimeMessage
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from service.identifiers import is_ascii_number
+
 
 class _Refused(Exception):
     """Raised into the application's `receive` so that it stops reading the body."""
@@ -85,7 +87,7 @@ class RequestLimits:
             await self.app(scope, receive, send)
             return
         declared = _header(scope, b"content-length")
-        if declared is not None and declared.strip().isdigit() and int(declared) > self.max_bytes:
+        if declared is not None and is_ascii_number(declared.strip()) and int(declared) > self.max_bytes:
             await _answer(send, 413, _too_large_detail(self.max_bytes))
             return
         decoder = (

@@ -12,9 +12,10 @@ from service.language import Language, normalise_language
 MAX_TITLE_LENGTH = 300
 MAX_TEXT_LENGTH = 20_000
 MAX_RECORD_ID = 2**63 - 1  # the largest SQL BIGINT; a larger id overflows the database driver
-MUNICIPALITY_PATTERN = r"^\d{4}$"
-COUNTY_PATTERN = r"^\d{2}$"
-CPV_PREFIX_PATTERN = r"^\d{2,8}$"
+# [0-9], not \d: pydantic's regex reads \d as any Unicode digit ("٥٠", "５００１").
+MUNICIPALITY_PATTERN = r"^[0-9]{4}$"
+COUNTY_PATTERN = r"^[0-9]{2}$"
+CPV_PREFIX_PATTERN = r"^[0-9]{2,8}$"
 # What a pattern means, for the 422 a person reads instead of the regular expression.
 PATTERN_MEANINGS = {
     MUNICIPALITY_PATTERN: "must be a four-digit municipality number (SSB numbering), e.g. 5001",
@@ -93,6 +94,7 @@ Sdgs = Annotated[list[Annotated[int, Field(ge=1, le=17)]], Field(max_length=17)]
 MunicipalityNumber = Annotated[str, StringConstraints(pattern=MUNICIPALITY_PATTERN)]
 CountyNumber = Annotated[str, StringConstraints(pattern=COUNTY_PATTERN)]
 KpiCodeText = Annotated[str, StringConstraints(min_length=1, max_length=30), NoControlCharacters]
+KpiCode = Annotated[KpiCodeText, AfterValidator(compact_kpi_code)]  # in the compact form, EC-I-WS-3C
 SearchText = Annotated[str, StringConstraints(max_length=100), NoControlCharacters]
 # An id in a path, query or body: 1 up to what SQL stores, so that a huge one is a 422, not a 500.
 RecordId = Annotated[int, Interval(ge=1, le=MAX_RECORD_ID)]

@@ -2,13 +2,14 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Query
 
 from service.auth import CallerDep
 from service.demand import service, themes
-from service.demand.schemas import SolutionDemand, ThemeDemand
+from service.demand.schemas import SolutionDemand, ThemeDemand, ThemeDimension, ThemeKpi
 from service.deps import IndexesDep, SessionDep, SettingsDep
-from service.text_fields import RecordId
+from service.errors import checks_references
+from service.text_fields import CountyNumber, RecordId
 
 router = APIRouter(prefix="/api/v1", tags=["demand"])
 
@@ -31,31 +32,25 @@ def solution_demand(
 
 
 @router.get("/demand", response_model=ThemeDemand)
+@checks_references(themes.unchecked_query_errors)
 def theme_demand(
     session: SessionDep,
     indexes: IndexesDep,
     settings: SettingsDep,
     reader: CallerDep,
-    kpi: Annotated[str | None, Query(max_length=30, description="A U4SSC KPI code, e.g. EC-I-WS-3C.")] = None,
+    kpi: Annotated[ThemeKpi | None, Query(description="A U4SSC KPI code, e.g. EC-I-WS-3C.")] = None,
     dimension: Annotated[
-        str | None, Query(max_length=50, description="A U4SSC dimension, e.g. Environment.")
+        ThemeDimension | None, Query(description="A U4SSC dimension, e.g. Environment.")
     ] = None,
-    county: Annotated[str | None, Query(pattern=r"^\d{2}$", description="Only this county.")] = None,
+    county: Annotated[CountyNumber | None, Query(description="Only this county.")] = None,
 ) -> ThemeDemand:
     """Where a KPI (or a dimension's KPIs) is weak, the population, the solutions answering it and gaps in the market."""
-    try:
-        return themes.theme_demand(
-            session=session,
-            indexes=indexes,
-            kpi=kpi,
-            dimension=dimension,
-            county=county,
-            max_band=settings.gap_max_band,
-            caller=reader,
-        )
-    except themes.DemandQueryError as error:
-        # FastAPI's own 422 shape, so clients read one format.
-        raise HTTPException(
-            status_code=422,
-            detail=[{"loc": ["query", error.parameter], "msg": error.message, "type": "value_error"}],
-        ) from error
+    return themes.theme_demand(
+        session=session,
+        indexes=indexes,
+        kpi=kpi,
+        dimension=dimension,
+        county=county,
+        max_band=settings.gap_max_band,
+        caller=reader,
+    )

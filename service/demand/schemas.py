@@ -1,9 +1,23 @@
 """API shapes of the demand views: public fields only, never an officer's text, contact or verdicts."""
 
-from pydantic import BaseModel, Field
+from typing import Annotated
+
+from pydantic import BaseModel, Field, StringConstraints
 
 from service.demand.match_bands import MatchBand
 from service.needs.schemas import NeedOrigin, NeedStatus
+from service.text_fields import CountyNumber
+
+ThemeKpi = Annotated[str, StringConstraints(max_length=30)]
+ThemeDimension = Annotated[str, StringConstraints(max_length=50)]
+
+
+class ThemeQuery(BaseModel):
+    """The query of the demand for a theme, as the router reads its parameters."""
+
+    kpi: ThemeKpi | None = None
+    dimension: ThemeDimension | None = None
+    county: CountyNumber | None = None
 
 
 class KpiName(BaseModel):

@@ -31,7 +31,15 @@ from service.demand.repository import (
     places,
     published_solutions_with_kpis,
 )
-from service.demand.schemas import AddressingSolution, KpiDemand, KpiName, ThemeDemand, WeakMunicipality
+from service.demand.schemas import (
+    AddressingSolution,
+    KpiDemand,
+    KpiName,
+    ThemeDemand,
+    ThemeQuery,
+    WeakMunicipality,
+)
+from service.errors import FieldError, FieldErrors, UncheckedRequest
 from service.identifiers import compact_kpi_code
 from service.indexing import Indexes
 from service.kpis.gaps import GapAnalysis, KpiStanding, gap_key, is_gap
@@ -39,6 +47,7 @@ from service.matching.filters import MatchFilters
 from service.matching.ranker import rank_solutions_for_need
 from service.models import Kpi, Need, Solution
 from service.needs.repository import need_ids_by_gap_key
+from service.well_formed import well_formed
 
 NEEDS_SCORED_PER_KPI = 3
 SOLUTIONS_PER_NEED = 10
@@ -48,15 +57,6 @@ MARKET_GAP_RULE = (
     "(the moderate band) on the KPI's needs; without needs to score, no published solution tagged with "
     "the KPI."
 )
-
-
-class DemandQueryError(ValueError):
-    """A query parameter that names nothing (an unknown KPI, county or dimension)."""
-
-    def __init__(self, parameter: str, message: str) -> None:
-        super().__init__(message)
-        self.parameter = parameter
-        self.message = message
 
 
 def theme_demand(
@@ -90,8 +90,15 @@ def _theme_demand(
     county: str | None,
     max_band: int,
 ) -> ThemeDemand:
-    kpis = _theme_kpis(session, kpi, dimension)
-    county_label = _county(session, county)
+    problems: list[FieldError] = []
+    if kpi is None and dimension is None:
+        problems.append(_problem("kpi", "give either kpi (a U4SSC KPI code) or dimension"))
+    elif kpi is not None and dimension is not None:
+        problems.append(_problem("kpi", "give either kpi or dimension, not both"))
+    kpis = _theme_kpis(session, kpi, dimension, problems)
+    county_label = _county(session, county, problems)
+    if problems:
+        raise FieldErrors(problems)
     analysis = GapAnalysis(session)
     weak_by_kpi = {code: _worst_per_municipality(analysis, code, max_band) for code in kpis}
     place_of = places(session, {s.latest.municipality_number for w in weak_by_kpi.values() for s in w})
@@ -136,31 +143,53 @@ def _theme_demand(
     )
 
 
-def _theme_kpis(session: Session, kpi: str | None, dimension: str | None) -> dict[str, Kpi]:
-    """The KPIs of the theme by code; exactly one of kpi and dimension names it."""
-    if (kpi is None) == (dimension is None):
-        raise DemandQueryError("kpi", "give either kpi (a U4SSC KPI code) or dimension, not both or neither")
+def _problem(parameter: str, message: str) -> FieldError:
+    return FieldError((parameter,), message, source="query")
+
+
+def _theme_kpis(
+    session: Session, kpi: str | None, dimension: str | None, problems: list[FieldError]
+) -> dict[str, Kpi]:
+    """The KPIs of the theme by code, named by kpi or else by dimension; empty, with a problem, when
+    the parameter names nothing."""
     if kpi is not None:
         found = session.get(Kpi, compact_kpi_code(kpi))
         if found is None:
-            raise DemandQueryError("kpi", f"unknown U4SSC KPI code '{kpi}'")
+            problems.append(_problem("kpi", f"unknown U4SSC KPI code '{kpi}' (see GET /api/v1/kpis)"))
+            return {}
         return {found.code: found}
+    if dimension is None:
+        return {}
     of_dimension = list(session.scalars(select(Kpi).where(Kpi.dimension == dimension).order_by(Kpi.code)))
     if not of_dimension:
         known = sorted(set(session.scalars(select(Kpi.dimension))))
-        raise DemandQueryError(
-            "dimension", f"unknown U4SSC dimension '{dimension}'; known: {', '.join(known)}"
+        problems.append(
+            _problem("dimension", f"unknown U4SSC dimension '{dimension}'; known: {', '.join(known)}")
         )
     return {item.code: item for item in of_dimension}
 
 
-def _county(session: Session, county: str | None) -> str | None:
+def _county(session: Session, county: str | None, problems: list[FieldError]) -> str | None:
     if county is None:
         return None
     name = county_name(session, county)
     if name is None:
-        raise DemandQueryError("county", f"unknown county number '{county}'")
+        problems.append(
+            _problem(
+                "county",
+                f"unknown county number '{county}' (see county_number in GET /api/v1/municipalities)",
+            )
+        )
     return name
+
+
+def unchecked_query_errors(session: Session, request: UncheckedRequest) -> list[FieldError]:
+    """What the well-formed parameters of a query that failed its shape check name that does not exist."""
+    query = well_formed(ThemeQuery, dict(request.query))
+    problems: list[FieldError] = []
+    _theme_kpis(session, query.get("kpi"), query.get("dimension"), problems)
+    _county(session, query.get("county"), problems)
+    return problems
 
 
 def _county_of(place_of: dict[str, Place], standing: KpiStanding) -> str | None:

@@ -4,7 +4,7 @@ from fastapi import APIRouter, status
 
 from service.auth import NeedWriterDep
 from service.deps import SessionDep
-from service.errors import NotFoundError
+from service.errors import NotFoundError, checks_references
 from service.identifiers import compact_kpi_code
 from service.kpis import repository, service
 from service.kpis.schemas import Dimension, ImportResult, KpiRead, ObservationBatch
@@ -39,6 +39,7 @@ observations_router = APIRouter(prefix="/api/v1/kpi-observations", tags=["kpis"]
 
 
 @observations_router.post("", response_model=ImportResult, status_code=status.HTTP_200_OK)
+@checks_references(service.unchecked_observation_errors)
 def import_observations(session: SessionDep, writer: NeedWriterDep, batch: ObservationBatch) -> ImportResult:
     """Store a batch of KPI observations, all or nothing; an existing (municipality, KPI, data point, year) is updated.
     An officer imports only its own municipality's observations."""

@@ -3,10 +3,9 @@
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from service.identifiers import compact_kpi_code
-from service.text_fields import MUNICIPALITY_PATTERN, NoControlCharacters
+from service.text_fields import MUNICIPALITY_PATTERN, KpiCode, NoControlCharacters
 
 Dimension = Literal["Economy", "Environment", "Society and Culture"]  # the three U4SSC dimensions
 Unit = Annotated[
@@ -32,33 +31,32 @@ class KpiRead(BaseModel):
     sdgs: list[int]
 
 
+def _not_in_the_future(year: int) -> int:
+    latest = datetime.now(UTC).year + 1
+    if year > latest:
+        raise ValueError(f"year must be between 1990 and {latest}")
+    return year
+
+
 class Measurement(BaseModel):
-    """A KPI value measured in a municipality: the part an observation and a pilot outcome share."""
+    """A KPI value measured in a municipality: the part an observation and a pilot outcome share.
+
+    Each field's rules are in its type (no field_validator), so that a field can be checked alone.
+    """
 
     municipality_number: Annotated[str, StringConstraints(pattern=MUNICIPALITY_PATTERN)]
-    kpi_code: Annotated[str, StringConstraints(min_length=1, max_length=30), NoControlCharacters]
+    kpi_code: KpiCode
     data_point: Annotated[
         str, StringConstraints(max_length=50, strip_whitespace=True), NoControlCharacters
     ] = Field(
         default="",
         description="For KPIs with several data points (e.g. 'private' in mode share); empty otherwise.",
     )
-    year: int = Field(ge=1990, description="1990 up to next year.")
+    year: Annotated[int, AfterValidator(_not_in_the_future)] = Field(
+        ge=1990, description="1990 up to next year."
+    )
     value: float = Field(allow_inf_nan=False)
     unit: Unit
-
-    @field_validator("kpi_code")
-    @classmethod
-    def _compact(cls, code: str) -> str:
-        return compact_kpi_code(code)
-
-    @field_validator("year")
-    @classmethod
-    def _not_in_the_future(cls, year: int) -> int:
-        latest = datetime.now(UTC).year + 1
-        if year > latest:
-            raise ValueError(f"year must be between 1990 and {latest}")
-        return year
 
 
 class ObservationIn(Measurement):
@@ -70,8 +68,11 @@ class ObservationIn(Measurement):
     synthetic: bool = Field(default=False, description="True for generated values that were not measured.")
 
 
+MAX_OBSERVATIONS = 50_000  # per request
+
+
 class ObservationBatch(BaseModel):
-    observations: list[ObservationIn] = Field(min_length=1, max_length=50_000)
+    observations: list[ObservationIn] = Field(min_length=1, max_length=MAX_OBSERVATIONS)
 
 
 class ImportResult(BaseModel):

@@ -1,52 +1,78 @@
 """KPI observations: all-or-nothing batch import that names every bad row."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from service.access import Principal, ensure_municipality
-from service.errors import FieldError, FieldErrors
+from service.errors import FieldError, FieldErrors, UncheckedRequest
 from service.kpis import repository
-from service.kpis.schemas import ImportResult, ObservationIn
+from service.kpis.schemas import MAX_OBSERVATIONS, ImportResult, ObservationIn
 from service.kpis.units import unit_problem
 from service.models import KpiObservation
 from service.municipalities.repository import existing_municipality_numbers
+from service.well_formed import well_formed_items
 
 _FIELDS = ("municipality_number", "kpi_code", "data_point", "year", "value", "unit", "source", "synthetic")
+_KEY_FIELDS = ("municipality_number", "kpi_code", "data_point", "year")  # one observation each
+CSV_LINES = "line"  # the location of the rows of a CSV file (innomatch import-kpis)
 
 
-def check_observations(session: Session, observations: Sequence[ObservationIn], *, location: str) -> None:
-    """Every reference and unit checked; FieldErrors listing each bad row, located as (location, index, field)."""
+def row_name(location: str, index: int) -> str:
+    """A row as its sender counts: a line of a CSV file (from 1, the header first), else its position."""
+    return f"line {index + 2}" if location == CSV_LINES else f"{location}[{index}]"
+
+
+def observation_errors(
+    session: Session, observations: Sequence[Mapping[str, Any]], *, location: str
+) -> list[FieldError]:
+    """What is wrong with each row's references and unit, located as (location, index, field): every row
+    is read as a dict of its fields, and a field left out is not checked."""
     kpis = repository.all_kpis(session)
-    municipalities = existing_municipality_numbers(session, {row.municipality_number for row in observations})
+    numbers = {row["municipality_number"] for row in observations if "municipality_number" in row}
+    municipalities = existing_municipality_numbers(session, numbers)
     errors: list[FieldError] = []
-    first_seen: dict[repository.ObservationKey, int] = {}
+    first_seen: dict[tuple[Any, ...], int] = {}
     for index, row in enumerate(observations):
-        if row.municipality_number not in municipalities:
+        number, code = row.get("municipality_number"), row.get("kpi_code")
+        if number is not None and number not in municipalities:
             errors.append(
                 FieldError(
                     (location, index, "municipality_number"),
-                    f"unknown municipality number '{row.municipality_number}'",
+                    f"unknown municipality number '{number}'",
                 )
             )
-        kpi = kpis.get(row.kpi_code)
-        if kpi is None:
-            errors.append(
-                FieldError((location, index, "kpi_code"), f"unknown U4SSC KPI code '{row.kpi_code}'")
-            )
-        else:
-            problem = unit_problem(kpi.unit_kind, row.unit, row.value)
+        kpi = kpis.get(code) if code is not None else None
+        if code is not None and kpi is None:
+            errors.append(FieldError((location, index, "kpi_code"), f"unknown U4SSC KPI code '{code}'"))
+        elif kpi is not None and "unit" in row and "value" in row:
+            problem = unit_problem(kpi.unit_kind, row["unit"], row["value"])
             if problem:
-                errors.append(FieldError((location, index, "unit"), f"{row.kpi_code}: {problem}"))
-        key = (row.municipality_number, row.kpi_code, row.data_point, row.year)
+                errors.append(FieldError((location, index, "unit"), f"{code}: {problem}"))
+        key = tuple(row.get(field) for field in _KEY_FIELDS)
+        if None in key:
+            continue
         if key in first_seen:
             errors.append(
                 FieldError(
                     (location, index),
-                    f"the same observation as {location} {first_seen[key]} (municipality, KPI, data point and year)",
+                    f"the same municipality, KPI, data point and year as {row_name(location, first_seen[key])}",
                 )
             )
         first_seen.setdefault(key, index)
+    return errors
+
+
+def unchecked_observation_errors(session: Session, request: UncheckedRequest) -> list[FieldError]:
+    """`observation_errors` of a batch that failed its shape check, on its well-formed fields."""
+    rows = well_formed_items(ObservationIn, request.body, "observations", MAX_OBSERVATIONS)
+    return observation_errors(session, rows, location="observations")
+
+
+def check_observations(session: Session, observations: Sequence[ObservationIn], *, location: str) -> None:
+    """Every reference and unit checked; FieldErrors listing each bad row, located as (location, index, field)."""
+    errors = observation_errors(session, [row.model_dump() for row in observations], location=location)
     if errors:
         raise FieldErrors(errors)
 

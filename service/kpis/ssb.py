@@ -23,6 +23,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_aft
 
 from service.access import Principal
 from service.errors import FieldError, FieldErrors
+from service.identifiers import is_ascii_number
 from service.kpis.schemas import ImportResult, ObservationIn
 from service.kpis.service import import_observations
 from service.kpis.ssb_mapping import ObservationRule, SsbMapping
@@ -32,8 +33,8 @@ DEFAULT_BASE_URL = "https://data.ssb.no/api/v0/no/table"
 DEFAULT_TIMEOUT = 30.0
 
 _MISSING_STATUSES = {"..", ":", "."}
-_MUNICIPALITY_CODE = re.compile(r"^(?:K-)?(\d{4})$")  # "0301", or "K-0301" from SSB's groupings
-_YEAR = re.compile(r"^\d{4}$")
+_MUNICIPALITY_CODE = re.compile(r"^(?:K-)?([0-9]{4})$")  # "0301", or "K-0301" from SSB's groupings
+_YEAR = re.compile(r"^[0-9]{4}$")
 _HINTS = {
     403: " (SSB refuses queries for more than 800 000 cells: select fewer regions or years)",
     404: " (no such table: check the table number)",
@@ -165,7 +166,12 @@ def _log_retry(state: RetryCallState) -> None:
 
 def _retry_after(response: httpx.Response) -> float | None:
     value = response.headers.get("Retry-After", "")
-    return float(value) if value.strip().isdigit() else None
+    return float(value) if is_ascii_number(value.strip()) else None
+
+
+def _counted(count: int, noun: str, plural: str | None = None) -> str:
+    """The count and its noun, plural unless the count is one: "1 cell", "2 cells"."""
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
 
 
 def _excerpt(response: httpx.Response) -> str:
@@ -309,7 +315,9 @@ def _checked_json_stat2(dataset: Mapping[str, Any]) -> dict[str, Any]:
     if not isinstance(sizes, list) or not all(isinstance(size, int) and size >= 0 for size in sizes):
         raise refuse("'size' must be a list of whole numbers")
     if len(sizes) != len(ids):
-        raise refuse(f"'id' names {len(ids)} dimensions but 'size' gives {len(sizes)} sizes")
+        raise refuse(
+            f"'id' names {_counted(len(ids), 'dimension')} but 'size' gives {_counted(len(sizes), 'size')}"
+        )
     if not isinstance(dimensions, Mapping):
         raise refuse("'dimension' is missing")
     normal_dimensions = {}
@@ -345,7 +353,9 @@ def _category_index(dimension: Any, name: str, size: int, refuse: Any) -> dict[s
     if not isinstance(index, Mapping):
         raise refuse(f"dimension {name!r} has no category index")
     if len(index) != size:
-        raise refuse(f"dimension {name!r} has {len(index)} categories but 'size' says {size}")
+        raise refuse(
+            f"dimension {name!r} has {_counted(len(index), 'category', 'categories')} but 'size' says {size}"
+        )
     if sorted(index.values()) != list(range(size)):
         raise refuse(f"dimension {name!r} has category positions other than 0..{size - 1}")
     return {str(code): int(position) for code, position in index.items()}
@@ -355,14 +365,16 @@ def _dense_values(values: Any, cells: int, refuse: Any) -> list[float | None]:
     if isinstance(values, Mapping):  # JSON-stat's sparse form: {"cell index": value}
         dense: list[Any] = [None] * cells
         for key, value in values.items():
-            if not str(key).isdigit() or int(key) >= cells:
-                raise refuse(f"'value' has cell {key!r} outside the {cells} cells of the cube")
+            if not is_ascii_number(str(key)) or int(key) >= cells:
+                raise refuse(f"'value' has cell {key!r} outside the cube's {_counted(cells, 'cell')}")
             dense[int(key)] = value
         values = dense
     if not isinstance(values, list):
         raise refuse("'value' is missing")
     if len(values) != cells:
-        raise refuse(f"'value' holds {len(values)} numbers but 'size' makes {cells} cells")
+        raise refuse(
+            f"'value' holds {_counted(len(values), 'number')} but 'size' makes {_counted(cells, 'cell')}"
+        )
     for position, value in enumerate(values):
         if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
             raise refuse(f"cell {position} holds {value!r}, not a number or null")
@@ -378,10 +390,10 @@ def _statuses(status: Any, cells: int, refuse: Any) -> dict[int, str]:
         if len(status) == 1:
             return dict.fromkeys(range(cells), str(status[0]))
         if len(status) != cells:
-            raise refuse(f"'status' holds {len(status)} symbols for {cells} cells")
+            raise refuse(f"'status' holds {_counted(len(status), 'symbol')} for {_counted(cells, 'cell')}")
         return {position: str(symbol) for position, symbol in enumerate(status) if symbol is not None}
     if isinstance(status, Mapping):
-        if not all(str(key).isdigit() for key in status):
+        if not all(is_ascii_number(str(key)) for key in status):
             raise refuse("'status' keys must be cell numbers")
         return {int(key): str(symbol) for key, symbol in status.items()}
     raise refuse("'status' must be a string, a list or an object")
@@ -420,7 +432,7 @@ def _check_mapping_fits(cube: Mapping[str, Any], mapping: SsbMapping) -> None:
         for name, codes in dimensions.items():
             if name not in free and name not in rule.where and len(codes) > 1:
                 raise SsbImportError(
-                    f"dimension {name!r} of table {table} has {len(codes)} values ({', '.join(list(codes)[:5])}) "
+                    f"dimension {name!r} of table {table} has {_counted(len(codes), 'value')} ({', '.join(list(codes)[:5])}) "
                     f"but observations.{number} does not say which one becomes {rule.kpi_code}: "
                     f'add it to "where"'
                 )

@@ -55,7 +55,7 @@ class ObservationRule(BaseModel):
 class SsbMapping(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    table: Annotated[str, StringConstraints(pattern=r"^\d{5}$")] = Field(
+    table: Annotated[str, StringConstraints(pattern=r"^[0-9]{5}$")] = Field(
         description="SSB table number, five digits, e.g. '10540'."
     )
     query: list[QueryVariable] = Field(min_length=1, description="The PxWebApi v0 'query' list.")

@@ -18,20 +18,22 @@ def unit_problem(unit_kind: str, unit: str, value: float) -> str | None:
     kind = _normal(unit_kind)
     if kind == "%":
         if unit not in _PERCENT:
-            return f"this KPI is a percentage; unit '{unit}' is not '%'"
+            return f"this KPI is a percentage: the unit must be '%', not '{unit}'"
         if not 0 <= value <= 100:
             return f"a percentage must be between 0 and 100, got {value}"
     elif kind == "per 100 000 inh.":
         if unit not in _PER_100K:
-            return f"this KPI is counted per 100 000 inhabitants; unit '{unit}' is not 'per 100 000'"
+            return (
+                f"this KPI is counted per 100 000 inhabitants: the unit must be 'per 100 000', not '{unit}'"
+            )
         if value < 0:
             return "a rate per 100 000 cannot be negative"
     elif kind == "ratio":
         if unit not in _RATIO:
-            return f"this KPI is a ratio; unit '{unit}' is not 'ratio'"
+            return f"this KPI is a ratio: the unit must be 'ratio', not '{unit}'"
     elif kind.startswith("yes/no"):
         if unit not in _YES_NO or value not in (0, 1):
-            return "this KPI is yes/no: unit 'yes/no' with value 0 or 1"
+            return "this KPI is yes/no: the unit must be 'yes/no' and the value 0 or 1"
     elif unit in _PERCENT and kind.startswith("count"):
         return "this KPI is a count, not a percentage"
     return None

@@ -65,8 +65,12 @@ def _kpis_of_dimension(session: Session, dimension: str | None) -> set[str] | No
     return None if dimension is None else kpi_codes_of_dimension(session, dimension)
 
 
-def _refuse(field: str, message: str) -> None:
-    raise FieldErrors([FieldError((field,), message, "filter_error")])
+def _refuse(problems: dict[str, str]) -> None:
+    """Refuse every filter in `problems` (field: why) at once, if any."""
+    if problems:
+        raise FieldErrors(
+            [FieldError((field,), message, "filter_error") for field, message in problems.items()]
+        )
 
 
 MAX_EXCLUDED = 1000  # beyond this many ids to leave out, listing the allowed ones is cheaper
@@ -111,7 +115,7 @@ def need_restriction(session: Session, filters: MatchFilters) -> IdRestriction:
 
 def allowed_solution_ids(session: Session, filters: MatchFilters) -> list[int]:
     if filters.status and filters.status not in ("published", "draft", "archived"):
-        _refuse("status", "a solution's status is published, draft or archived")
+        _refuse({"status": "must be published, draft or archived (the statuses of a solution)"})
     statement = select(Solution).where(Solution.status == (filters.status or "published"))
     if filters.language:
         statement = statement.where(Solution.language == filters.language)
@@ -144,11 +148,14 @@ def allowed_solution_ids(session: Session, filters: MatchFilters) -> list[int]:
 
 
 def allowed_need_ids(session: Session, filters: MatchFilters) -> list[int]:
-    for field in ("cpv", "trl_min", "trl_max", "sdg"):
-        if getattr(filters, field) is not None:
-            _refuse(field, f"the {field} filter applies to solutions, not needs")
+    problems = {
+        field: f"the {field} filter applies to solutions, not needs"
+        for field in ("cpv", "trl_min", "trl_max", "sdg")
+        if getattr(filters, field) is not None
+    }
     if filters.status and filters.status not in ("open", "in_progress", "closed"):
-        _refuse("status", "a need's status is open, in_progress or closed")
+        problems["status"] = "must be open, in_progress or closed (the statuses of a need)"
+    _refuse(problems)
     statement = select(Need.id, Need.kpi_codes)
     statement = (
         statement.where(Need.status == filters.status)

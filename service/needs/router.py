@@ -6,15 +6,18 @@ from fastapi import APIRouter, Query, status
 
 from service.auth import CallerDep, NeedWriterDep
 from service.deps import IndexesDep, SessionDep, SettingsDep
+from service.errors import checks_references
 from service.needs import service
 from service.needs.schemas import GenerationReportRead, NeedCreate, NeedFilters, NeedRead, NeedUpdate
 from service.pagination import Page, PageDep
+from service.references import checks_of_record
 from service.text_fields import MunicipalityNumber, RecordId
 
 router = APIRouter(prefix="/api/v1/needs", tags=["needs"])
 
 
 @router.post("", response_model=NeedRead, status_code=status.HTTP_201_CREATED)
+@checks_references(checks_of_record(NeedCreate, service.check_references))
 def create_need(
     session: SessionDep, indexes: IndexesDep, writer: NeedWriterDep, need_in: NeedCreate
 ) -> NeedRead:
@@ -41,6 +44,7 @@ def get_need(session: SessionDep, caller: CallerDep, need_id: RecordId) -> NeedR
 
 
 @router.patch("/{need_id}", response_model=NeedRead)
+@checks_references(checks_of_record(NeedUpdate, service.check_references))
 def update_need(
     session: SessionDep, indexes: IndexesDep, writer: NeedWriterDep, need_id: RecordId, need_in: NeedUpdate
 ) -> NeedRead:

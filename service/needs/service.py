@@ -3,7 +3,8 @@
 The shared write path of service.indexing stores a need with its vector.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -64,12 +65,15 @@ def list_needs(
     return [view(need, caller) for need in items], total
 
 
-def _check_references(
-    session: Session, *, municipality_number: str | None, kpi_codes: Sequence[str] | None
-) -> None:
+def check_references(check: ReferenceCheck, fields: Mapping[str, Any]) -> None:
+    """What a need's fields refer to: its municipality and KPIs."""
+    check.municipality("municipality_number", fields.get("municipality_number"))
+    check.kpi_codes("kpi_codes", fields.get("kpi_codes"))
+
+
+def _refuse_wrong_references(session: Session, fields: Mapping[str, Any]) -> None:
     check = ReferenceCheck(session)
-    check.municipality("municipality_number", municipality_number)
-    check.kpi_codes("kpi_codes", kpi_codes)
+    check_references(check, fields)
     check.raise_if_any()
 
 
@@ -80,8 +84,9 @@ def create(
     if caller.role == "officer" and need_in.municipality_number is None:
         need_in = need_in.model_copy(update={"municipality_number": caller.municipality_number})
     ensure_municipality(caller, need_in.municipality_number)
-    _check_references(session, municipality_number=need_in.municipality_number, kpi_codes=need_in.kpi_codes)
-    need = Need(**need_in.model_dump(), origin=origin)
+    fields = need_in.model_dump()
+    _refuse_wrong_references(session, fields)
+    need = Need(**fields, origin=origin)
     insert_record(session=session, indexes=indexes, record=need)
     return view(need, caller)
 
@@ -94,9 +99,7 @@ def update(
     if "municipality_number" in need_in.model_fields_set:
         ensure_municipality(caller, need_in.municipality_number)
     changes = need_in.model_dump(exclude_unset=True)
-    _check_references(
-        session, municipality_number=changes.get("municipality_number"), kpi_codes=changes.get("kpi_codes")
-    )
+    _refuse_wrong_references(session, changes)
     # None leaves a required field as it is; only the municipality and the lowest TRL may be cleared.
     changes = {
         field: value

@@ -21,6 +21,9 @@ def transition_problem(current: str, wanted: str) -> str | None:
     if wanted in allowed:
         return None
     if not allowed:
-        return f"The partnership is stopped, which is final: propose a new partnership to start again (not '{wanted}')."
+        return (
+            f"The partnership is stopped, which is final, so it cannot move to '{wanted}': "
+            "propose a new partnership to start again."
+        )
     options = " or ".join(f"'{status}'" for status in allowed)
     return f"A partnership that is '{current}' can move to {options}, not to '{wanted}'."

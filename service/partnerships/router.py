@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from service.auth import CallerDep, StaffDep
 from service.deps import IndexesDep, SessionDep
+from service.errors import checks_references
 from service.exports import XLSX_MEDIA_TYPE, ExportFormat, export_response
 from service.models import Partnership
 from service.openapi_errors import error_responses
@@ -22,6 +23,7 @@ from service.partnerships.schemas import (
     PartnershipUpdate,
     SolutionOutcomeRead,
 )
+from service.references import checks_of_record
 from service.text_fields import RecordId
 
 router = APIRouter(prefix="/api/v1/partnerships", tags=["partnerships"])
@@ -55,6 +57,7 @@ def _read(partnership: Partnership) -> PartnershipRead:
 
 
 @router.post("", response_model=PartnershipRead, status_code=status.HTTP_201_CREATED)
+@checks_references(checks_of_record(PartnershipCreate, service.check_references))
 def propose_partnership(
     session: SessionDep, indexes: IndexesDep, staff: StaffDep, partnership_in: PartnershipCreate
 ) -> PartnershipRead:
@@ -101,6 +104,7 @@ def get_partnership(session: SessionDep, _staff: StaffDep, partnership_id: Recor
 
 
 @router.patch("/{partnership_id}", response_model=PartnershipRead, responses=error_responses(409))
+@checks_references(checks_of_record(PartnershipUpdate, service.check_update_references))
 def update_partnership(
     session: SessionDep, staff: StaffDep, partnership_id: RecordId, partnership_in: PartnershipUpdate
 ) -> PartnershipRead:

@@ -1,7 +1,7 @@
 """Partnership logic: check what a proposal refers to, assess its candidates, recommend a route and a
 lead, follow its status; every change is recorded in the audit trail in the same transaction."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -10,13 +10,12 @@ from sqlalchemy.orm import Session
 
 from service.audit import service as audit
 from service.db import utc_now
-from service.errors import ConflictError, FieldError, FieldErrors, NotFoundError
+from service.errors import ConflictError, NotFoundError
 from service.indexing import Indexes
 from service.kpis.bands import gap_severity
 from service.matching.ranker import rank_solutions_for_need
 from service.matching.schemas import MAX_MATCHES
 from service.models import Need, Partnership, Solution
-from service.municipalities.repository import existing_municipality_numbers
 from service.needs.repository import needs_by_id
 from service.partnerships import repository
 from service.partnerships.lead import CandidateUse, LeadSuggestion, NeedGap, suggest_lead
@@ -34,45 +33,55 @@ def get(*, session: Session, partnership_id: int) -> Partnership:
     return partnership
 
 
-def _duplicates(field: str, kind: str, ids: Sequence[int]) -> list[FieldError]:
+def _refuse_repeats(check: ReferenceCheck, field: str, kind: str, ids: Sequence[int]) -> None:
     seen: set[int] = set()
-    errors = []
     for position, record_id in enumerate(ids):
         if record_id in seen:
-            errors.append(FieldError((field, position), f"{kind} {record_id} is listed twice"))
+            check.add((field, position), f"{kind} {record_id} is listed twice")
         seen.add(record_id)
-    return errors
+
+
+def check_references(check: ReferenceCheck, fields: Mapping[str, Any]) -> None:
+    """What a proposal refers to: needs that exist and are not closed, candidates that exist, each
+    listed once, and the lead municipality."""
+    need_ids: Sequence[int] = fields.get("need_ids") or ()
+    solution_ids: Sequence[int] = fields.get("solution_ids") or ()
+    _refuse_repeats(check, "need_ids", "need", need_ids)
+    _refuse_repeats(check, "solution_ids", "solution", solution_ids)
+    needs = needs_by_id(check.session, need_ids)
+    for position, need_id in enumerate(need_ids):
+        if need_id not in needs:
+            check.add(("need_ids", position), f"need {need_id} does not exist")
+        elif needs[need_id].status == "closed":
+            check.add(
+                ("need_ids", position),
+                f"need {need_id} is closed: a partnership takes needs that are open or in progress",
+            )
+    solutions = solutions_by_id(check.session, solution_ids)
+    for position, solution_id in enumerate(solution_ids):
+        if solution_id not in solutions:
+            check.add(("solution_ids", position), f"solution {solution_id} does not exist")
+    check.municipality("lead_municipality_number", fields.get("lead_municipality_number"))
+
+
+def check_update_references(check: ReferenceCheck, fields: Mapping[str, Any]) -> None:
+    """What a change of a partnership refers to: its new lead municipality."""
+    check.municipality("lead_municipality_number", fields.get("lead_municipality_number"))
 
 
 def _checked_records(
     session: Session, partnership_in: PartnershipCreate
 ) -> tuple[list[Need], list[Solution]]:
     """The needs and candidates, in the order given; FieldErrors naming every unknown, closed or repeated id."""
-    errors = _duplicates("need_ids", "need", partnership_in.need_ids)
-    errors += _duplicates("solution_ids", "solution", partnership_in.solution_ids)
-    needs = needs_by_id(session, partnership_in.need_ids)
-    for position, need_id in enumerate(partnership_in.need_ids):
-        if need_id not in needs:
-            errors.append(FieldError(("need_ids", position), f"need {need_id} does not exist"))
-        elif needs[need_id].status == "closed":
-            errors.append(FieldError(("need_ids", position), f"need {need_id} is closed"))
-    solutions = solutions_by_id(session, partnership_in.solution_ids)
-    for position, solution_id in enumerate(partnership_in.solution_ids):
-        if solution_id not in solutions:
-            errors.append(FieldError(("solution_ids", position), f"solution {solution_id} does not exist"))
-    lead = partnership_in.lead_municipality_number
-    if lead is not None and not existing_municipality_numbers(session, [lead]):
-        errors.append(
-            FieldError(
-                ("lead_municipality_number",),
-                f"unknown municipality number '{lead}' (see GET /api/v1/municipalities)",
-            )
-        )
-    if errors:
-        raise FieldErrors(errors)
-    unique_needs = list(dict.fromkeys(partnership_in.need_ids))
-    unique_solutions = list(dict.fromkeys(partnership_in.solution_ids))
-    return [needs[i] for i in unique_needs], [solutions[i] for i in unique_solutions]
+    check = ReferenceCheck(session)
+    check_references(check, partnership_in.model_dump())
+    check.raise_if_any()
+    need_ids, solution_ids = (
+        dict.fromkeys(partnership_in.need_ids),
+        dict.fromkeys(partnership_in.solution_ids),
+    )
+    needs, solutions = needs_by_id(session, need_ids), solutions_by_id(session, solution_ids)
+    return [needs[need_id] for need_id in need_ids], [solutions[solution_id] for solution_id in solution_ids]
 
 
 @dataclass(frozen=True)
@@ -234,10 +243,9 @@ def update(
         problem = transition_problem(partnership.status, wanted_status)
         if problem:
             raise ConflictError(problem)
-    if "lead_municipality_number" in changes:
-        check = ReferenceCheck(session)
-        check.municipality("lead_municipality_number", changes["lead_municipality_number"])
-        check.raise_if_any()
+    check = ReferenceCheck(session)
+    check_update_references(check, changes)
+    check.raise_if_any()
     now = utc_now()
     if "lead_municipality_number" in changes and changes["lead_municipality_number"] != (
         partnership.lead_municipality_number

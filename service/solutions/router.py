@@ -4,10 +4,13 @@ from fastapi import APIRouter, status
 
 from service.auth import CallerDep, SolutionWriterDep
 from service.deps import IndexesDep, SessionDep
+from service.errors import checks_references
 from service.openapi_errors import error_responses
 from service.pagination import Page, PageDep
+from service.references import checks_of_items, checks_of_record
 from service.solutions import service
 from service.solutions.schemas import (
+    MAX_BATCH,
     SolutionBatchCreate,
     SolutionBatchUpdate,
     SolutionCreate,
@@ -21,6 +24,7 @@ router = APIRouter(prefix="/api/v1/solutions", tags=["solutions"])
 
 
 @router.post("", response_model=SolutionRead, status_code=status.HTTP_201_CREATED)
+@checks_references(checks_of_record(SolutionCreate, service.check_references))
 def create_solution(
     session: SessionDep, indexes: IndexesDep, writer: SolutionWriterDep, solution_in: SolutionCreate
 ) -> SolutionRead:
@@ -29,6 +33,7 @@ def create_solution(
 
 
 @router.post("/batch", response_model=list[SolutionRead], status_code=status.HTTP_201_CREATED)
+@checks_references(checks_of_items(SolutionCreate, service.check_references, "items", MAX_BATCH))
 def create_solutions(
     session: SessionDep, indexes: IndexesDep, writer: SolutionWriterDep, batch: SolutionBatchCreate
 ) -> list[SolutionRead]:
@@ -38,6 +43,7 @@ def create_solutions(
 
 
 @router.patch("/batch", response_model=list[SolutionRead], responses=error_responses(404))
+@checks_references(service.batch_change_references)
 def update_solutions(
     session: SessionDep, indexes: IndexesDep, writer: SolutionWriterDep, batch: SolutionBatchUpdate
 ) -> list[SolutionRead]:
@@ -74,6 +80,7 @@ def get_solution(session: SessionDep, caller: CallerDep, solution_id: RecordId) 
 
 
 @router.patch("/{solution_id}", response_model=SolutionRead)
+@checks_references(checks_of_record(SolutionUpdate, service.check_references))
 def update_solution(
     session: SessionDep,
     indexes: IndexesDep,

@@ -3,18 +3,25 @@
 The shared write path of service.indexing stores a solution with its vector.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, NoReturn
 
 from sqlalchemy.orm import Session
 
 from service.access import Principal, ensure_sees_solution, ensure_supplier
-from service.errors import FieldError, FieldErrors, NotFoundError
+from service.errors import FieldError, NotFoundError, UncheckedRequest
 from service.indexing import Indexes, delete_record, insert_records, update_record, update_records
 from service.models import Solution
 from service.references import ReferenceCheck
 from service.solutions import repository
-from service.solutions.schemas import SolutionBatchUpdateItem, SolutionCreate, SolutionRead, SolutionUpdate
+from service.solutions.schemas import (
+    MAX_BATCH,
+    SolutionBatchUpdateItem,
+    SolutionCreate,
+    SolutionRead,
+    SolutionUpdate,
+)
+from service.well_formed import well_formed_items
 
 _REQUIRED_FIELDS = {"title", "description", "language", "kpi_codes", "sdgs", "cpv_codes", "status"}
 _LIST_FIELDS = {"regions_served", "reference_municipalities"}
@@ -62,30 +69,40 @@ def list_solutions(
     return [SolutionRead.model_validate(item) for item in items], total
 
 
-def _check_references(session: Session, fields: dict[str, Any], at: tuple[str | int, ...] = ()) -> None:
-    """Every wrong reference at once; `at` places the fields inside a batch ("items", 3)."""
-    check = ReferenceCheck(session)
+def check_references(check: ReferenceCheck, fields: Mapping[str, Any]) -> None:
+    """What a solution's fields refer to: its supplier, KPIs, counties and reference municipalities."""
     check.supplier("supplier_id", fields.get("supplier_id"))
     check.kpi_codes("kpi_codes", fields.get("kpi_codes"))
     check.counties("regions_served", fields.get("regions_served"))
     check.municipalities("reference_municipalities", fields.get("reference_municipalities"))
-    try:
-        check.raise_if_any()
-    except FieldErrors as errors:
-        raise FieldErrors(
-            [FieldError((*at, *error.location), error.message, error.error_type) for error in errors.errors]
-        ) from None
 
 
-def _check_batch(session: Session, batch: Sequence[dict[str, Any]]) -> None:
-    errors: list[FieldError] = []
+def _refuse_wrong_references(
+    check: ReferenceCheck, batch: Sequence[Mapping[str, Any]], *, in_items: bool
+) -> None:
+    """Every wrong reference of every solution at once; `in_items` locates them in a batch's items."""
     for position, fields in enumerate(batch):
-        try:
-            _check_references(session, fields, at=("items", position))
-        except FieldErrors as found:
-            errors += found.errors
-    if errors:
-        raise FieldErrors(errors)
+        check_references(check.within("items", position) if in_items else check, fields)
+    check.raise_if_any()
+
+
+def repeated_ids(ids: Sequence[int | None]) -> list[FieldError]:
+    """A batch of changes names each solution once: the second and later mentions of one."""
+    first_at: dict[int, int] = {}
+    return [
+        FieldError(("items", position, "id"), f"solution {owner_id} is in the batch more than once")
+        for position, owner_id in enumerate(ids)
+        if owner_id is not None and first_at.setdefault(owner_id, position) != position
+    ]
+
+
+def batch_change_references(session: Session, request: UncheckedRequest) -> list[FieldError]:
+    """The checks of a batch of changes that failed its shape check: repeated ids and references."""
+    items = well_formed_items(SolutionBatchUpdateItem, request.body, "items", MAX_BATCH)
+    check = ReferenceCheck(session, errors=repeated_ids([fields.get("id") for fields in items]))
+    for position, fields in enumerate(items):
+        check_references(check.within("items", position), fields)
+    return check.errors
 
 
 def _own_by_default(caller: Principal, solution_in: SolutionCreate) -> SolutionCreate:
@@ -98,22 +115,26 @@ def _own_by_default(caller: Principal, solution_in: SolutionCreate) -> SolutionC
 def create(
     *, session: Session, indexes: Indexes, solution_in: SolutionCreate, caller: Principal
 ) -> SolutionRead:
-    return create_many(session=session, indexes=indexes, solutions_in=[solution_in], caller=caller)[0]
+    return create_many(
+        session=session, indexes=indexes, solutions_in=[solution_in], caller=caller, in_items=False
+    )[0]
 
 
 def create_many(
-    *, session: Session, indexes: Indexes, solutions_in: Sequence[SolutionCreate], caller: Principal
+    *,
+    session: Session,
+    indexes: Indexes,
+    solutions_in: Sequence[SolutionCreate],
+    caller: Principal,
+    in_items: bool = True,
 ) -> list[SolutionRead]:
     """New solutions in one transaction; nothing is stored unless every one is valid. A supplier's
-    solutions are its own."""
+    solutions are its own. `in_items`: errors are located in the batch's items."""
     owned = [_own_by_default(caller, solution_in) for solution_in in solutions_in]
     for solution_in in owned:
         ensure_supplier(caller, solution_in.supplier_id)
     batch = [solution_in.model_dump() for solution_in in owned]
-    if len(batch) == 1:
-        _check_references(session, batch[0])
-    else:
-        _check_batch(session, batch)
+    _refuse_wrong_references(ReferenceCheck(session), batch, in_items=in_items)
     solutions = [Solution(**fields) for fields in batch]
     insert_records(session=session, indexes=indexes, records=solutions)
     return [SolutionRead.model_validate(solution) for solution in solutions]
@@ -127,7 +148,7 @@ def update(
     if "supplier_id" in solution_in.model_fields_set:
         ensure_supplier(caller, solution_in.supplier_id)
     changes = solution_in.model_dump(exclude_unset=True)
-    _check_references(session, changes)
+    _refuse_wrong_references(ReferenceCheck(session), [changes], in_items=False)
     update_record(session=session, indexes=indexes, record=solution, changes=_applicable(changes))
     return SolutionRead.model_validate(solution)
 
@@ -137,14 +158,6 @@ def update_many(
 ) -> list[SolutionRead]:
     """Changes to several solutions in one transaction; nothing is stored unless every one is valid."""
     ids = [item.id for item in items]
-    first_at: dict[int, int] = {}
-    repeated = [
-        FieldError(("items", position, "id"), f"solution {owner_id} is in the batch more than once")
-        for position, owner_id in enumerate(ids)
-        if first_at.setdefault(owner_id, position) != position
-    ]
-    if repeated:
-        raise FieldErrors(repeated)
     found = repository.solutions_by_id(session, ids)
     solutions = [found.get(owner_id) or _not_found(owner_id) for owner_id in ids]
     for solution, item in zip(solutions, items, strict=True):
@@ -152,7 +165,8 @@ def update_many(
         if "supplier_id" in item.model_fields_set:
             ensure_supplier(caller, item.supplier_id)
     batch = [item.model_dump(exclude_unset=True, exclude={"id"}) for item in items]
-    _check_batch(session, batch)
+    check = ReferenceCheck(session, errors=repeated_ids(ids))
+    _refuse_wrong_references(check, batch, in_items=True)
     update_records(
         session=session,
         indexes=indexes,

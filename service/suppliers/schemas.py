@@ -13,7 +13,7 @@ def _organisation_number(value: str) -> str:
     digits = value.replace(" ", "")
     if not is_valid_organisation_number(digits):
         raise ValueError(
-            "not a valid Norwegian organisation number (nine digits whose last is the mod-11 check digit)"
+            "must be a Norwegian organisation number: nine digits, the last of them a mod-11 check digit"
         )
     return digits
 

@@ -4,6 +4,8 @@ from fastapi import APIRouter, status
 
 from service.auth import AdminDep
 from service.deps import SessionDep
+from service.errors import checks_references
+from service.references import checks_of_record
 from service.text_fields import RecordId
 from service.tokens import service
 from service.tokens.schemas import TokenCreate, TokenCreated, TokenRead
@@ -12,6 +14,7 @@ router = APIRouter(prefix="/api/v1/tokens", tags=["tokens"])
 
 
 @router.post("", response_model=TokenCreated, status_code=status.HTTP_201_CREATED)
+@checks_references(checks_of_record(TokenCreate, service.check_references))
 def create_token(session: SessionDep, admin: AdminDep, token_in: TokenCreate) -> TokenCreated:
     """Create a token for one role; the secret is in this answer only and is stored as a hash."""
     return service.create(session=session, token_in=token_in, created_by=admin.actor)

@@ -2,7 +2,8 @@
 
 import hashlib
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -21,10 +22,15 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def check_references(check: ReferenceCheck, fields: Mapping[str, Any]) -> None:
+    """What a token is bound to: an officer's municipality, a supplier's organisation."""
+    check.municipality("municipality_number", fields.get("municipality_number"))
+    check.supplier("supplier_id", fields.get("supplier_id"))
+
+
 def create(*, session: Session, token_in: TokenCreate, created_by: str) -> TokenCreated:
     check = ReferenceCheck(session)
-    check.municipality("municipality_number", token_in.municipality_number)
-    check.supplier("supplier_id", token_in.supplier_id)
+    check_references(check, token_in.model_dump())
     check.raise_if_any()
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(

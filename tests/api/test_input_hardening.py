@@ -22,6 +22,7 @@ OBSERVATION = {
 }
 PARTNERSHIP = {"need_ids": [1], "title": "Pilot"}
 SEARCH = {"query": "water leaks"}
+MEGABYTE = 2**20
 
 # (method, path, a valid body, how to put a value into it, the field's location in a 422)
 FREE_TEXT_FIELDS: list[tuple[str, str, dict[str, Any], tuple[str | int, ...]]] = [
@@ -255,3 +256,34 @@ def test_other_4xx_answers_say_what_is_wrong(catalogue_server: SharedServer, cli
     assert {table: count for table, count in after.items() if table not in ("supplier", "audit_event")} == {
         table: count for table, count in before.items() if table not in ("supplier", "audit_event")
     }
+
+
+def test_a_megabyte_description_is_refused_in_a_short_answer_naming_the_field_and_the_rule(
+    catalogue_server: SharedServer, client: httpx.Client
+) -> None:
+    response = _refused(
+        catalogue_server, client, "POST", "/api/v1/needs", json={**NEED, "description": "x" * MEGABYTE}
+    )
+    assert len(response.content) < 2000, len(response.content)
+    [error] = response.json()["detail"]
+    assert error["loc"] == ["body", "description"]
+    assert error["msg"] == "String should have at most 20000 characters"
+    assert error["input"] == "x" * 100 + f"… ({MEGABYTE} characters)"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("POST", "/api/v1/needs", ["x" * MEGABYTE]),  # a list where an object belongs
+        ("POST", "/api/v1/solutions/batch", {"items": [{"title": "x" * MEGABYTE}]}),
+        ("POST", "/api/v1/solutions", {**SOLUTION, "sdgs": {"goal": "x" * MEGABYTE}}),
+        ("GET", "/api/v1/municipalities?name=" + "x" * 50_000, None),
+        ("GET", "/api/v1/kpis/" + "X" * 50_000, None),
+        ("GET", "/api/v1/demand?kpi=" + "x" * 50_000, None),
+    ],
+)
+def test_no_422_echoes_a_large_input(client: httpx.Client, method: str, path: str, body: Any) -> None:
+    response = client.request(method, path, json=body)
+    assert response.status_code == 422
+    assert len(response.content) < 4000, response.text[:4000]
+    assert all(error["loc"] and error["msg"] for error in response.json()["detail"])

@@ -49,11 +49,8 @@ def test_an_officer_may_act_for_its_own_municipality() -> None:
 @pytest.mark.parametrize(
     ("municipality", "message"),
     [
-        ("0301", "An officer of municipality 5001 may act only for that municipality, not for 0301."),
-        (
-            None,
-            "An officer of municipality 5001 may act only for that municipality, not for no municipality.",
-        ),
+        ("0301", "An officer token acts only for its own municipality (5001), not for municipality 0301."),
+        (None, "An officer token acts only for its own municipality (5001), not for records without one."),
     ],
 )
 def test_an_officer_is_refused_for_another_or_no_municipality_with_a_readable_message(
@@ -74,13 +71,16 @@ def test_a_supplier_may_act_for_itself_and_is_refused_for_another_supplier() -> 
     ensure_supplier(SUPPLIER, 7)
     with pytest.raises(ForbiddenError) as refused:
         ensure_supplier(SUPPLIER, 8)
-    assert str(refused.value) == "A token of supplier 7 may act only for that supplier, not for supplier 8."
+    assert str(refused.value) == "A supplier token acts only for its own supplier (7), not for supplier 8."
 
 
 def test_a_supplier_is_refused_for_a_record_without_supplier() -> None:
     with pytest.raises(ForbiddenError) as refused:
         ensure_supplier(SUPPLIER, None)
-    assert str(refused.value) == "A token of supplier 7 may act only for that supplier, not for no supplier."
+    assert (
+        str(refused.value)
+        == "A supplier token acts only for its own supplier (7), not for records without one."
+    )
 
 
 @pytest.mark.parametrize("caller", [ADMIN, STAFF, OFFICER, ANONYMOUS])

@@ -15,6 +15,8 @@ from service.errors import (
     NotFoundError,
     ReadableJSONResponse,
     _readable,
+    _shortened,
+    excerpt,
     install_error_handlers,
 )
 from service.text_fields import CountyNumber, MunicipalityNumber
@@ -92,6 +94,15 @@ def test_pydantic_pattern_errors_of_the_shared_fields_get_their_meaning(
     assert _readable(dict(error), "application/json")["msg"] == message
 
 
+def test_a_validators_own_message_loses_pydantics_prefix() -> None:
+    error = {
+        "type": "value_error",
+        "loc": ("body", "cpv_codes"),
+        "msg": "Value error, 'abc' is not a CPV code",
+    }
+    assert _readable(error, "application/json")["msg"] == "'abc' is not a CPV code"
+
+
 def test_other_errors_are_returned_unchanged() -> None:
     missing_field = {"type": "missing", "loc": ("body", "title"), "msg": "Field required"}
     other_pattern = {
@@ -102,6 +113,34 @@ def test_other_errors_are_returned_unchanged() -> None:
     }
     assert _readable(missing_field, "application/json") is missing_field
     assert _readable(other_pattern, "application/json") is other_pattern
+
+
+@pytest.mark.parametrize("value", ["x" * 100, 10**99, ["a", "b"], {"goal": 6}, None, True, 1.5])
+def test_a_short_value_is_quoted_whole(value: object) -> None:
+    assert excerpt(value) == value
+
+
+@pytest.mark.parametrize(
+    ("value", "quoted"),
+    [
+        ("x" * 101, "x" * 100 + "… (101 characters)"),
+        (10**100, "1" + "0" * 99 + "… (101 characters)"),
+        (["x" * 200], '["' + "x" * 98 + "… (204 characters)"),
+        ({"goal": "x" * 200}, '{"goal": "' + "x" * 90 + "… (212 characters)"),
+    ],
+)
+def test_a_long_value_is_quoted_as_its_beginning_and_its_length(value: object, quoted: str) -> None:
+    assert excerpt(value) == quoted
+
+
+def test_a_validation_error_quotes_its_input_and_context_shortly() -> None:
+    error = {
+        "type": "value_error",
+        "loc": ("body", "x"),
+        "input": "y" * 5000,
+        "ctx": {"error": ValueError("bad")},
+    }
+    assert _shortened(error) == {**error, "input": "y" * 100 + "… (5000 characters)", "ctx": {"error": "bad"}}
 
 
 def test_the_domain_errors_say_what_is_wrong() -> None:

@@ -111,8 +111,8 @@ def test_a_wrong_cpv_code_is_named() -> None:
 @pytest.mark.parametrize(
     ("field", "good", "bad"),
     [
-        (MunicipalityNumber, "0301", ["301", "03011", "03a1"]),
-        (CountyNumber, "03", ["3", "030", "0a"]),
+        (MunicipalityNumber, "0301", ["301", "03011", "03a1", "０３０１", "٠٣٠١"]),
+        (CountyNumber, "03", ["3", "030", "0a", "０３", "٠٣"]),
     ],
 )
 def test_municipality_and_county_numbers_have_four_and_two_digits(

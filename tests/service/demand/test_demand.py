@@ -4,6 +4,7 @@ import json
 from typing import Any
 
 import httpx
+import pytest
 
 from service.demand.match_bands import MATCH_FLOOR, MODERATE_SCORE, match_band
 from service.seeding import SEED_DIR
@@ -259,6 +260,7 @@ BAD_QUERIES = [
     ({"kpi": WATER_LOSS, "county": "99"}, "county", "99"),
     ({"dimension": "Sport"}, "dimension", "Sport"),
     ({"kpi": WATER_LOSS, "county": "4"}, "county", "two-digit county number"),
+    ({"kpi": WATER_LOSS, "county": "٤٦"}, "county", "two-digit county number"),  # Arabic-Indic 46
 ]
 
 
@@ -269,3 +271,14 @@ def test_bad_demand_queries_are_refused_by_name(api: httpx.Client) -> None:
         [error] = response.json()["detail"]
         assert error["loc"] == ["query", parameter], params
         assert named in error["msg"], params
+
+
+@pytest.mark.parametrize("county", ["99", "4"])  # unknown, and malformed (pydantic's own 422)
+def test_every_wrong_parameter_of_a_demand_query_is_named_in_one_answer(
+    api: httpx.Client, county: str
+) -> None:
+    response = api.get("/api/v1/demand", params={"kpi": "XX-1", "county": county})
+    assert response.status_code == 422, response.text
+    messages = {tuple(error["loc"]): error["msg"] for error in response.json()["detail"]}
+    assert set(messages) == {("query", "kpi"), ("query", "county")}
+    assert messages[("query", "kpi")].startswith("unknown U4SSC KPI code 'XX-1'")

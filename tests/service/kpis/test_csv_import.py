@@ -61,6 +61,17 @@ class TestCommand:
         assert "line 4: EC-ICT-ICT-2C: this KPI is a percentage" in result.stderr
         assert count_rows(session) == 0
 
+    def test_a_repeated_observation_names_the_line_it_repeats(self, tmp_path: Path, session: Session) -> None:  # noqa: F811
+        path = tmp_path / "kpis.csv"
+        line = "5001,EC-I-WS-3C,2023,30,%,Norsk Vann,false\n"
+        path.write_text(
+            HEADER + line + "5001,EC-I-WS-3C,2022,30,%,Norsk Vann,false\n" + line, encoding="utf-8"
+        )
+        result = CliRunner().invoke(app, ["import-kpis", str(path)])
+        assert result.exit_code == 1
+        assert "line 4: the same municipality, KPI, data point and year as line 2" in result.stderr
+        assert count_rows(session) == 0
+
     def test_reimport_updates_instead_of_duplicating(self, tmp_path: Path, session: Session) -> None:  # noqa: F811
         path = tmp_path / "kpis.csv"
         path.write_text(HEADER + "5001,EC-I-WS-3C,2023,30,%,Norsk Vann,false\n", encoding="utf-8")

@@ -151,6 +151,10 @@ def broken(change: str) -> dict[str, Any]:
         dataset["value"] = [1.0, "2,0"]
     elif change == "positions":
         dataset["dimension"]["Region"]["category"]["index"] = {"K-0301": 0, "K-4601": 5}
+    elif change == "superscript cell":
+        dataset["value"] = {"¹": 2.0}  # "¹".isdigit() is True, but int("¹") fails
+    elif change == "superscript status":
+        dataset["status"] = {"¹": ".."}
     return dataset
 
 
@@ -161,9 +165,11 @@ def broken(change: str) -> dict[str, Any]:
         ("json-stat 1", "'class' is None, expected 'dataset' (ask for format json-stat2)"),
         ("size", "'id' names 4 dimensions but 'size' gives 3 sizes"),
         ("dimension", "dimension 'Tid' is listed in 'id' but has no 'category'"),
-        ("value count", "'value' holds 1 numbers but 'size' makes 2 cells"),
+        ("value count", "'value' holds 1 number but 'size' makes 2 cells"),
         ("value type", "cell 1 holds '2,0', not a number or null"),
         ("positions", "dimension 'Region' has category positions other than 0..1"),
+        ("superscript cell", "'value' has cell '¹' outside the cube's 2 cells"),
+        ("superscript status", "'status' keys must be cell numbers"),
     ],
 )
 def test_malformed_json_stat_is_named(change: str, problem: str) -> None:

@@ -27,19 +27,29 @@ def test_units_that_fit_the_kpi(unit_kind: str, unit: str, value: float) -> None
 @pytest.mark.parametrize(
     ("unit_kind", "unit", "value", "problem"),
     [
-        ("%", "Per 100 000", 5.0, "this KPI is a percentage; unit 'per 100 000' is not '%'"),
+        ("%", "Per 100 000", 5.0, "this KPI is a percentage: the unit must be '%', not 'per 100 000'"),
         ("%", "%", 100.5, "a percentage must be between 0 and 100, got 100.5"),
         ("%", "%", -1.0, "a percentage must be between 0 and 100, got -1.0"),
         (
             "per 100 000 inh.",
             "per 1000",
             5.0,
-            "this KPI is counted per 100 000 inhabitants; unit 'per 1000' is not 'per 100 000'",
+            "this KPI is counted per 100 000 inhabitants: the unit must be 'per 100 000', not 'per 1000'",
         ),
         ("per 100 000 inh.", "per 100 000", -0.1, "a rate per 100 000 cannot be negative"),
-        ("ratio", "%", 0.5, "this KPI is a ratio; unit '%' is not 'ratio'"),
-        ("yes/no per sub-item", "yes/no", 0.5, "this KPI is yes/no: unit 'yes/no' with value 0 or 1"),
-        ("yes/no per sub-item", "%", 1.0, "this KPI is yes/no: unit 'yes/no' with value 0 or 1"),
+        ("ratio", "%", 0.5, "this KPI is a ratio: the unit must be 'ratio', not '%'"),
+        (
+            "yes/no per sub-item",
+            "yes/no",
+            0.5,
+            "this KPI is yes/no: the unit must be 'yes/no' and the value 0 or 1",
+        ),
+        (
+            "yes/no per sub-item",
+            "%",
+            1.0,
+            "this KPI is yes/no: the unit must be 'yes/no' and the value 0 or 1",
+        ),
         ("count/absolute", "prosent", 12.0, "this KPI is a count, not a percentage"),
     ],
 )

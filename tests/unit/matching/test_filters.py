@@ -65,11 +65,6 @@ def test_cpv_is_a_prefix_of_two_to_eight_digits() -> None:
         assert _refused_fields(cpv=cpv) == [("cpv",)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: pydantic's Rust regex reads \\d as any Unicode digit, so '٥٠' (Arabic-Indic) or fullwidth "
-    "'５００１' pass the county, municipality and CPV patterns and the filter silently matches nothing",
-)
 def test_number_patterns_refuse_digits_other_than_ascii() -> None:
     assert _refused_fields(county="٥٠") == [("county",)]
     assert _refused_fields(municipality="５００１") == [("municipality",)]
@@ -103,6 +98,13 @@ def test_statuses_are_refused_for_the_wrong_kind_of_record() -> None:
     with pytest.raises(FieldErrors) as for_needs:
         allowed_need_ids(NO_SESSION, MatchFilters(status="published"))
     assert for_needs.value.errors[0].location == ("status",)
+
+
+def test_every_filter_a_need_search_refuses_is_named_at_once() -> None:
+    with pytest.raises(FieldErrors) as refused:
+        allowed_need_ids(NO_SESSION, MatchFilters(cpv="45", sdg=6, status="published"))
+    assert [error.location for error in refused.value.errors] == [("cpv",), ("sdg",), ("status",)]
+    assert refused.value.errors[2].message == "must be open, in_progress or closed (the statuses of a need)"
 
 
 def test_an_id_restriction_excludes_nothing_unless_told() -> None:

@@ -37,7 +37,8 @@ def test_a_refused_move_names_the_allowed_ones() -> None:
 
 def test_a_stopped_partnership_is_final() -> None:
     assert transition_problem("stopped", "proposed") == (
-        "The partnership is stopped, which is final: propose a new partnership to start again (not 'proposed')."
+        "The partnership is stopped, which is final, so it cannot move to 'proposed': "
+        "propose a new partnership to start again."
     )
 
 

@@ -1,0 +1,149 @@
+"""One 422 names every wrong field of a write: those malformed and those referring to nothing stored."""
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.api.conftest import SharedServer
+
+SOLUTION = {"title": "Leak detection", "description": "Acoustic loggers find leaks."}
+NEED = {"title": "Vanntap", "description": "Vi mister vann i ledningsnettet."}
+OBSERVATION = {
+    "municipality_number": "5001",
+    "kpi_code": "EC-ICT-WS-1C",
+    "year": 2023,
+    "value": 10.0,
+    "unit": "%",
+    "source": "Test",
+}
+
+
+@pytest.fixture(scope="module")
+def client(catalogue_server: SharedServer) -> Iterator[httpx.Client]:
+    with catalogue_server.client() as client:
+        yield client
+
+
+def _wrong_fields(
+    server: SharedServer, client: httpx.Client, method: str, path: str, body: Any
+) -> set[tuple]:
+    """The locations named by the one 422 `body` gets; every table is left as it was."""
+    before = server.counts()
+    response = client.request(method, path, json=body)
+    assert response.status_code == 422, response.text
+    assert server.counts() == before
+    return {tuple(error["loc"]) for error in response.json()["detail"]}
+
+
+def test_a_solution_with_wrong_shapes_and_unknown_references_is_told_everything_at_once(
+    catalogue_server: SharedServer, client: httpx.Client
+) -> None:
+    body = {**SOLUTION, "trl": 12, "cpv_codes": ["abc"], "kpi_codes": ["NOPE"], "regions_served": ["99"]}
+    response = client.post("/api/v1/solutions", json=body)
+    assert response.status_code == 422, response.text
+    messages = {tuple(error["loc"]): error["msg"] for error in response.json()["detail"]}
+    assert set(messages) == {
+        ("body", "trl"),
+        ("body", "cpv_codes"),
+        ("body", "kpi_codes", 0),
+        ("body", "regions_served", 0),
+    }
+    assert messages[("body", "kpi_codes", 0)].startswith("unknown U4SSC KPI code 'NOPE'")
+    assert messages[("body", "regions_served", 0)].startswith("unknown county number '99'")
+    assert catalogue_server.counts()["solution"] == 0
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "locations"),
+    [
+        (
+            "POST",
+            "/api/v1/needs",
+            {**NEED, "trl_min": 0, "municipality_number": "9999", "kpi_codes": ["ec-i-ws-3c", "NOPE"]},
+            {("trl_min",), ("municipality_number",), ("kpi_codes", 1)},
+        ),
+        ("PATCH", "/api/v1/needs/1", {"title": "", "kpi_codes": ["NOPE"]}, {("title",), ("kpi_codes", 0)}),
+        (
+            "PATCH",
+            "/api/v1/solutions/1",
+            {"sdgs": [18], "supplier_id": 424242, "reference_municipalities": ["9999"]},
+            {("sdgs", 0), ("supplier_id",), ("reference_municipalities", 0)},
+        ),
+        (
+            "POST",
+            "/api/v1/solutions/batch",
+            {
+                "items": [
+                    SOLUTION,
+                    {**SOLUTION, "trl": 12, "kpi_codes": ["NOPE"]},
+                    {**SOLUTION, "title": "", "regions_served": ["50", "99"]},
+                    "not a solution",
+                ]
+            },
+            {
+                ("items", 1, "trl"),
+                ("items", 1, "kpi_codes", 0),
+                ("items", 2, "title"),
+                ("items", 2, "regions_served", 1),
+                ("items", 3),
+            },
+        ),
+        (
+            "POST",
+            "/api/v1/solutions/batch",
+            {"items": [{**SOLUTION, "kpi_codes": ["NOPE"]}]},  # one item, well-formed: still in items
+            {("items", 0, "kpi_codes", 0)},
+        ),
+        (
+            "PATCH",
+            "/api/v1/solutions/batch",
+            {"items": [{"id": 1, "trl": 12}, {"id": 1, "kpi_codes": ["NOPE"]}]},
+            {("items", 0, "trl"), ("items", 1, "id"), ("items", 1, "kpi_codes", 0)},
+        ),
+        (
+            "POST",
+            "/api/v1/kpi-observations",
+            {
+                "observations": [
+                    OBSERVATION,
+                    {**OBSERVATION, "year": 1800, "municipality_number": "9999", "kpi_code": "NOPE"},
+                ]
+            },
+            {
+                ("observations", 1, "year"),
+                ("observations", 1, "municipality_number"),
+                ("observations", 1, "kpi_code"),
+            },
+        ),
+        (
+            "POST",
+            "/api/v1/partnerships",
+            {"need_ids": [424242, 424242], "title": "", "lead_municipality_number": "9999"},
+            {("title",), ("need_ids", 0), ("need_ids", 1), ("lead_municipality_number",)},
+        ),
+        (
+            "PATCH",
+            "/api/v1/partnerships/1",
+            {"status": "won", "lead_municipality_number": "9999"},
+            {("status",), ("lead_municipality_number",)},
+        ),
+        (
+            "POST",
+            "/api/v1/tokens",
+            {"name": "", "role": "officer", "municipality_number": "9999"},
+            {("name",), ("municipality_number",)},
+        ),
+    ],
+)
+def test_every_write_names_its_malformed_and_its_unknown_fields_in_one_answer(
+    catalogue_server: SharedServer,
+    client: httpx.Client,
+    method: str,
+    path: str,
+    body: dict[str, Any],
+    locations: set[tuple[str | int, ...]],
+) -> None:
+    named = _wrong_fields(catalogue_server, client, method, path, body)
+    assert named == {("body", *location) for location in locations}
