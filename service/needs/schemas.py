@@ -10,7 +10,6 @@ from pydantic import (
     Field,
     StringConstraints,
     field_validator,
-    model_validator,
 )
 
 from service.identifiers import compact_kpi_code
@@ -83,14 +82,6 @@ class NeedFilters(BaseModel):
     )
     language: LanguageField | None = Field(default=None, description="'no' or 'en'.")
     status: NeedStatus | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _empty_is_no_filter(cls, values: Any) -> Any:
-        # A GET form sends its unchosen fields as empty values ("county=").
-        if isinstance(values, dict):
-            return {name: value for name, value in values.items() if value != ""}
-        return values
 
     @field_validator("kpi")
     @classmethod

@@ -1,9 +1,13 @@
 """The start page's list of open needs: the choices of its filter form and the addresses of its pages."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import get_args
 from urllib.parse import urlencode
 
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from service.kpis import repository as kpis
@@ -49,6 +53,23 @@ def filter_choices(session: Session) -> FilterChoices:
     for kpi in catalogue:
         by_dimension.setdefault(kpi.dimension, []).append(kpi)
     return FilterChoices(sorted(counties.values(), key=lambda county: county.number), by_dimension)
+
+
+def filters_from_form(fields: Mapping[str, str]) -> NeedFilters:
+    """The filters of the start page's GET form, which sends its unchosen fields empty ("county=")."""
+    given = {
+        name: value for name, value in fields.items() if value != "" and name in NeedFilters.model_fields
+    }
+    try:
+        return NeedFilters.model_validate(given)
+    except ValidationError as error:
+        raise RequestValidationError(
+            [{**item, "loc": ("query", *item["loc"])} for item in error.errors(include_url=False)]
+        ) from None
+
+
+def form_filters(request: Request) -> NeedFilters:
+    return filters_from_form(request.query_params)
 
 
 def chosen(filters: NeedFilters) -> dict[str, str]:

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.openapi.docs import get_redoc_html
 from fastapi.responses import HTMLResponse
 
@@ -15,7 +15,7 @@ from service.pagination import DEFAULT_PAGE_SIZE, PageDep, PageSpan
 from service.solutions import service as solutions
 from service.text_fields import MAX_TEXT_LENGTH, RecordId
 from service.web.assets import FAVICON, REDOC, SWAGGER_UI, SWAGGER_UI_INIT
-from service.web.need_list import chosen, filter_choices, page_address
+from service.web.need_list import chosen, filter_choices, form_filters, page_address
 from service.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
@@ -28,7 +28,7 @@ def home(
     session: SessionDep,
     caller: CallerDep,
     page: PageDep,
-    filters: Annotated[NeedFilters, Query()],
+    filters: Annotated[NeedFilters, Depends(form_filters)],
 ) -> HTMLResponse:
     filters = filters.model_copy(update={"status": "open"})
     items, total = needs.list_needs(

@@ -77,8 +77,15 @@ def page_on(
 
 
 def demo_page_paths(server: LiveServer) -> list[str]:
-    """One page of each kind, on records of the demo data."""
+    """One page of each kind, on records of the demo data, and an error page."""
     with httpx.Client(base_url=server.base_url) as client:
         need = client.get("/api/v1/needs", params={"limit": 1}).json()["items"][0]["id"]
         solution = client.get("/api/v1/solutions", params={"limit": 1}).json()["items"][0]["id"]
-    return ["/", f"/needs/{need}", f"/solutions/{solution}", "/search?q=lekkasje+i+vannledninger"]
+    return [
+        "/",
+        "/?county=46&offset=50",
+        f"/needs/{need}",
+        f"/solutions/{solution}",
+        "/search?q=lekkasje+i+vannledninger",
+        "/needs/999999999",
+    ]
