@@ -123,6 +123,7 @@ def demo_server(
         database_url=f"sqlite:///{data_dir / 'innomatch.sqlite3'}",
         admin_token=ADMIN_TOKEN,
         seed="none",
+        follow_interval=0,  # the only writer is this server: no follower thread outliving other tests
     )
     server = start_server(settings, encoder)
     yield server
