@@ -72,10 +72,12 @@ class ForbiddenError(Exception):
 
 @dataclass(frozen=True)
 class UncheckedRequest:
-    """What a request that failed its shape check sent: its body as parsed JSON, and its query."""
+    """What a request that failed its shape check sent: its body as parsed JSON, its query, and the
+    parameters of its path as sent (a partnership's id in /partnerships/{partnership_id}/outcomes)."""
 
     body: Any
     query: Mapping[str, str]
+    path: Mapping[str, str]
 
 
 # The checks of an endpoint's references to stored data, run on what a request that failed its shape
@@ -181,7 +183,7 @@ def install_error_handlers(app: FastAPI) -> None:
         detail = [_readable(item, content_type) for item in shapes]
         checks: ReferenceChecks | None = getattr(request.scope.get("endpoint"), _CHECKS_ATTRIBUTE, None)
         if checks is not None:
-            unchecked = UncheckedRequest(error.body, request.query_params)
+            unchecked = UncheckedRequest(error.body, request.query_params, request.path_params)
             found = await run_in_threadpool(_run_checks, request.app.state.session_factory, checks, unchecked)
             detail += [item.answer() for item in found]
         return ReadableJSONResponse(status_code=422, content={"detail": detail})

@@ -8,6 +8,10 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from service.text_fields import RecordId
+
+_RECORD_ID: TypeAdapter[int] = TypeAdapter(RecordId)
+
 
 @cache
 def _field_adapters(model: type[BaseModel]) -> dict[str, TypeAdapter[Any]]:
@@ -39,3 +43,11 @@ def well_formed_items(model: type[BaseModel], raw: object, field: str, limit: in
     if not isinstance(records, list):
         return []
     return [well_formed(model, record) for record in records[:limit]]
+
+
+def well_formed_id(raw: object) -> int | None:
+    """An id of the request's path as the route reads it, or None when it is malformed (pydantic names it)."""
+    try:
+        return _RECORD_ID.validate_python(raw)
+    except ValidationError:
+        return None

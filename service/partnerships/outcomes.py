@@ -1,23 +1,28 @@
 """The outcome loop: a pilot's measured KPI value becomes a KPI observation (so the municipality's gap
 view follows it) and evidence on the solution piloted, in one transaction with its audit event."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.access import Principal
 from service.audit import service as audit
-from service.errors import ConflictError, FieldError, FieldErrors, NotFoundError
+from service.errors import ConflictError, FieldError, NotFoundError, UncheckedRequest
 from service.kpis import repository as kpis_repository
 from service.kpis.bands import direction_for
 from service.kpis.schemas import ObservationIn
-from service.kpis.service import check_observations, stage_observations
+from service.kpis.service import observation_errors, stage_observations
 from service.models import KpiObservation, Partnership, PartnershipOutcome
 from service.needs.repository import needs_by_id
 from service.partnerships import repository
 from service.partnerships import service as partnerships_service
 from service.partnerships.lifecycle import OUTCOME_STATUSES
 from service.partnerships.schemas import OutcomeCorrection, OutcomeCreate, SolutionOutcomeRead
+from service.references import ReferenceCheck
 from service.solutions import service as solutions_service
+from service.well_formed import well_formed, well_formed_id
 
 
 def outcome_source(partnership_id: int) -> str:
@@ -36,45 +41,90 @@ def _municipalities_of(session: Session, partnership: Partnership) -> set[str]:
     return numbers
 
 
-def _piloted_solution(partnership: Partnership, outcome_in: OutcomeCreate) -> int | None:
-    candidates = partnership.solution_ids
-    if outcome_in.solution_id is None:
-        if len(candidates) > 1:
-            raise FieldErrors(
-                [
-                    FieldError(
-                        ("solution_id",),
-                        f"say which candidate was piloted: one of {', '.join(map(str, candidates))}",
-                    )
-                ]
-            )
-        return candidates[0] if candidates else None
-    if outcome_in.solution_id not in candidates:
-        listed = ", ".join(map(str, candidates)) or "none"
-        raise FieldErrors(
-            [
-                FieldError(
-                    ("solution_id",),
-                    f"solution {outcome_in.solution_id} is not a candidate of partnership {partnership.id} "
-                    f"(candidates: {listed})",
-                )
-            ]
+def _check_member(check: ReferenceCheck, partnership: Partnership, number: str | None) -> None:
+    members = _municipalities_of(check.session, partnership)
+    if number is not None and number not in members:
+        listed = ", ".join(sorted(members)) or "none"
+        check.add(
+            ("municipality_number",),
+            f"municipality {number} is not part of partnership {partnership.id} (its municipalities: {listed})",
         )
-    return outcome_in.solution_id
 
 
-def _one_measurement(session: Session, observation: ObservationIn, *, store: bool) -> None:
-    """Check the value against its KPI (unit, range) and, with `store`, add it as the KPI observation."""
-    try:
-        if store:
-            stage_observations(session=session, observations=[observation], location="outcome")
-        else:
-            check_observations(session, [observation], location="outcome")
-    except FieldErrors as errors:
-        # The import names rows as (outcome, 0, field); here there is one row: name the field alone.
-        raise FieldErrors(
-            [FieldError(error.location[2:], error.message, error.error_type) for error in errors.errors]
-        ) from None
+def _check_candidate(check: ReferenceCheck, partnership: Partnership, solution_id: int | None) -> None:
+    candidates = partnership.solution_ids
+    listed = ", ".join(map(str, candidates))
+    if solution_id is None and len(candidates) > 1:
+        check.add(("solution_id",), f"say which candidate was piloted: one of {listed}")
+    elif solution_id is not None and solution_id not in candidates:
+        check.add(
+            ("solution_id",),
+            f"solution {solution_id} is not a candidate of partnership {partnership.id} "
+            f"(candidates: {listed or 'none'})",
+        )
+
+
+def _check_measurement(check: ReferenceCheck, fields: Mapping[str, Any]) -> None:
+    """The KPI code, and the value and unit against the KPI's unit, of the fields given."""
+    for error in observation_errors(check.session, [fields], location="outcome"):
+        # Named as a row of an import, (outcome, 0, field); here there is one row: name the field alone.
+        check.add(error.location[2:], error.message)
+
+
+def check_outcome(check: ReferenceCheck, fields: Mapping[str, Any], partnership: Partnership | None) -> None:
+    """What an outcome refers to: a municipality of the partnership, one of its candidates, a known KPI
+    whose unit the value fits. Without its partnership (unknown), only the KPI and the unit."""
+    if partnership is not None:
+        _check_member(check, partnership, fields.get("municipality_number"))
+        if "solution_id" in fields:  # left out when malformed; None when not sent
+            _check_candidate(check, partnership, fields["solution_id"])
+    # The membership check names a municipality outside the partnership, an unknown number among them.
+    _check_measurement(
+        check, {name: value for name, value in fields.items() if name != "municipality_number"}
+    )
+
+
+def check_correction(check: ReferenceCheck, fields: Mapping[str, Any], outcome: PartnershipOutcome) -> None:
+    """A corrected value and unit against the outcome's KPI; a field not sent (or malformed) stays as stored."""
+    value, unit = fields.get("value"), fields.get("unit")
+    _check_measurement(
+        check,
+        {
+            "kpi_code": outcome.kpi_code,
+            "value": outcome.value if value is None else value,
+            "unit": unit or outcome.unit,
+        },
+    )
+
+
+def _outcome_of(session: Session, partnership: Partnership, outcome_id: int) -> PartnershipOutcome | None:
+    outcome = repository.get_outcome(session, outcome_id)
+    return outcome if outcome is not None and outcome.partnership_id == partnership.id else None
+
+
+def _partnership_in_path(session: Session, request: UncheckedRequest) -> Partnership | None:
+    partnership_id = well_formed_id(request.path.get("partnership_id"))
+    return None if partnership_id is None else repository.get_partnership(session, partnership_id)
+
+
+def unchecked_outcome_errors(session: Session, request: UncheckedRequest) -> list[FieldError]:
+    """`check_outcome` of a request that failed its shape check, on its well-formed fields."""
+    check = ReferenceCheck(session)
+    check_outcome(check, well_formed(OutcomeCreate, request.body), _partnership_in_path(session, request))
+    return check.errors
+
+
+def unchecked_correction_errors(session: Session, request: UncheckedRequest) -> list[FieldError]:
+    """`check_correction` of a request that failed its shape check, when its outcome is found."""
+    partnership = _partnership_in_path(session, request)
+    outcome_id = well_formed_id(request.path.get("outcome_id"))
+    outcome = (
+        None if partnership is None or outcome_id is None else _outcome_of(session, partnership, outcome_id)
+    )
+    check = ReferenceCheck(session)
+    if outcome is not None:
+        check_correction(check, well_formed(OutcomeCorrection, request.body), outcome)
+    return check.errors
 
 
 def _series(session: Session, observation: ObservationIn) -> dict[int, KpiObservation]:
@@ -122,28 +172,21 @@ def _refuse_a_second_value(session: Session, partnership_id: int, observation: O
 def record_outcome(
     *, session: Session, partnership_id: int, outcome_in: OutcomeCreate, actor: str
 ) -> PartnershipOutcome:
+    """Every wrong field at once (422) before the partnership's state: not yet in pilot, or a value
+    already recorded for the year (409)."""
     partnership = partnerships_service.get(session=session, partnership_id=partnership_id)
+    check = ReferenceCheck(session)
+    check_outcome(check, outcome_in.model_dump(), partnership)
+    check.raise_if_any()
     if partnership.status not in OUTCOME_STATUSES:
         raise ConflictError(
             f"Outcomes are measured after a pilot: partnership {partnership.id} is '{partnership.status}'. "
             "Move it to 'pilot' first."
         )
-    number = outcome_in.municipality_number
-    members = _municipalities_of(session, partnership)
-    if number not in members:
-        listed = ", ".join(sorted(members)) or "none"
-        raise FieldErrors(
-            [
-                FieldError(
-                    ("municipality_number",),
-                    f"municipality {number} is not part of partnership {partnership.id} "
-                    f"(its municipalities: {listed})",
-                )
-            ]
-        )
-    solution_id = _piloted_solution(partnership, outcome_in)
+    # The check has refused a missing choice among several candidates: this is the one piloted, if any.
+    solution_id = outcome_in.solution_id or next(iter(partnership.solution_ids), None)
     observation = ObservationIn(
-        municipality_number=number,
+        municipality_number=outcome_in.municipality_number,
         kpi_code=outcome_in.kpi_code,
         data_point=outcome_in.data_point,
         year=outcome_in.year,
@@ -171,7 +214,7 @@ def _store(
     series = _series(session, observation)
     earlier = [year for year in series if year < observation.year]
     baseline = series[max(earlier)] if earlier else None
-    _one_measurement(session, observation, store=True)
+    stage_observations(session=session, observations=[observation], location="outcome")
     stored = _series(session, observation)[observation.year]
     outcome = PartnershipOutcome(
         partnership_id=partnership_id,
@@ -217,9 +260,12 @@ def correct_outcome(
     """Correct a recorded value or unit (a typo). The KPI observation follows while it still holds the
     pilot's value; where, which KPI and which year stay as recorded."""
     partnership = partnerships_service.get(session=session, partnership_id=partnership_id)
-    outcome = repository.get_outcome(session, outcome_id)
-    if outcome is None or outcome.partnership_id != partnership.id:
+    outcome = _outcome_of(session, partnership, outcome_id)
+    if outcome is None:
         raise NotFoundError(f"Outcome {outcome_id} of partnership", partnership.id)
+    check = ReferenceCheck(session)
+    check_correction(check, correction.model_dump(), outcome)
+    check.raise_if_any()
     before = {"value": outcome.value, "unit": outcome.unit}
     after = {
         "value": outcome.value if correction.value is None else correction.value,
@@ -235,14 +281,13 @@ def correct_outcome(
         source=outcome_source(partnership.id),
         synthetic=False,
     )
-    _one_measurement(session, observation, store=False)
     if after == before:
         return outcome
     stored = _series(session, observation).get(observation.year)
     pilots_observation = stored if stored is not None and stored.source == observation.source else None
     rebased = []
     if pilots_observation is not None:
-        _one_measurement(session, observation, store=True)
+        stage_observations(session=session, observations=[observation], location="outcome")
         rebased = _follow_baselines(session, outcome, was=outcome.value, now=observation.value)
     outcome.value, outcome.unit = observation.value, observation.unit
     audit.record_event(

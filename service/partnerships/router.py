@@ -122,6 +122,7 @@ def update_partnership(
     status_code=status.HTTP_201_CREATED,
     responses=error_responses(409),
 )
+@checks_references(outcomes.unchecked_outcome_errors)
 def record_outcome(
     session: SessionDep, staff: StaffDep, partnership_id: RecordId, outcome_in: OutcomeCreate
 ) -> OutcomeRead:
@@ -135,6 +136,7 @@ def record_outcome(
 
 
 @router.patch("/{partnership_id}/outcomes/{outcome_id}", response_model=OutcomeRead)
+@checks_references(outcomes.unchecked_correction_errors)
 def correct_outcome(
     session: SessionDep,
     staff: StaffDep,

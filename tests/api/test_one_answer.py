@@ -7,6 +7,7 @@ import httpx
 import pytest
 
 from tests.api.conftest import SharedServer
+from tests.support.records import LEAK_NEED, LEAK_SOLUTION, WATER_LOSS, create, move, propose
 
 SOLUTION = {"title": "Leak detection", "description": "Acoustic loggers find leaks."}
 NEED = {"title": "Vanntap", "description": "Vi mister vann i ledningsnettet."}
@@ -18,6 +19,7 @@ OBSERVATION = {
     "unit": "%",
     "source": "Test",
 }
+OUTCOME = {"municipality_number": "1804", "kpi_code": WATER_LOSS, "year": 2025, "value": 24.0, "unit": "%"}
 
 
 @pytest.fixture(scope="module")
@@ -147,3 +149,78 @@ def test_every_write_names_its_malformed_and_its_unknown_fields_in_one_answer(
 ) -> None:
     named = _wrong_fields(catalogue_server, client, method, path, body)
     assert named == {("body", *location) for location in locations}
+
+
+@pytest.fixture(scope="module")
+def pilot(client: httpx.Client) -> dict[str, int]:
+    """A partnership in pilot on a water-loss need in Bodø, one candidate, one outcome recorded (2024),
+    and a partnership still proposed: their ids."""
+    need = create(client, "needs", **LEAK_NEED, municipality_number="1804")
+    solution = create(client, "solutions", **LEAK_SOLUTION)
+    pid = propose(client, need_ids=[need["id"]], solution_ids=[solution["id"]])["id"]
+    for status in ("in_dialogue", "pilot"):
+        assert move(client, pid, status).status_code == 200
+    outcome = client.post(f"/api/v1/partnerships/{pid}/outcomes", json={**OUTCOME, "year": 2024})
+    assert outcome.status_code == 201, outcome.text
+    proposed = propose(client, need_ids=[need["id"]], solution_ids=[solution["id"]])["id"]
+    return {"pid": pid, "outcome_id": outcome.json()["id"], "proposed": proposed}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "locations"),
+    [
+        (
+            "POST",
+            "/api/v1/partnerships/{pid}/outcomes",
+            {**OUTCOME, "year": "20x5", "kpi_code": "NOPE", "municipality_number": "0301"},
+            {("year",), ("kpi_code",), ("municipality_number",)},
+        ),
+        (
+            "POST",
+            "/api/v1/partnerships/{pid}/outcomes",
+            {**OUTCOME, "value": "many", "municipality_number": "0301", "solution_id": 424242},
+            {("value",), ("municipality_number",), ("solution_id",)},
+        ),
+        (  # well-formed, but every reference wrong: all of them at once too
+            "POST",
+            "/api/v1/partnerships/{pid}/outcomes",
+            {**OUTCOME, "value": 120.0, "municipality_number": "0301", "solution_id": 424242},
+            {("unit",), ("municipality_number",), ("solution_id",)},
+        ),
+        (  # a wrong field comes before the state: not yet in pilot, still a 422
+            "POST",
+            "/api/v1/partnerships/{proposed}/outcomes",
+            {**OUTCOME, "kpi_code": "NOPE"},
+            {("kpi_code",)},
+        ),
+        (
+            "PATCH",
+            "/api/v1/partnerships/{pid}/outcomes/{outcome_id}",
+            {"value": 120.0, "note": "Skrivefeil\u0000"},
+            {("note",), ("unit",)},
+        ),
+    ],
+)
+def test_an_outcome_names_its_malformed_and_its_wrong_fields_in_one_answer(
+    catalogue_server: SharedServer,
+    client: httpx.Client,
+    pilot: dict[str, int],
+    method: str,
+    path: str,
+    body: dict[str, Any],
+    locations: set[tuple[str | int, ...]],
+) -> None:
+    named = _wrong_fields(catalogue_server, client, method, path.format(**pilot), body)
+    assert named == {("body", *location) for location in locations}
+
+
+def test_an_outcome_is_checked_field_by_field_before_its_state(
+    catalogue_server: SharedServer, client: httpx.Client, pilot: dict[str, int]
+) -> None:
+    """A well-formed outcome meets the partnership's state: 409 before pilot, 409 for a second value."""
+    before = catalogue_server.counts()
+    early = client.post(f"/api/v1/partnerships/{pilot['proposed']}/outcomes", json=OUTCOME)
+    assert early.status_code == 409 and "Move it to 'pilot' first" in early.json()["detail"]
+    again = client.post(f"/api/v1/partnerships/{pilot['pid']}/outcomes", json={**OUTCOME, "year": 2024})
+    assert again.status_code == 409 and f"outcome {pilot['outcome_id']}" in again.json()["detail"]
+    assert catalogue_server.counts() == before

@@ -5,7 +5,7 @@ from pydantic import BaseModel, field_validator
 
 from service.kpis.schemas import ObservationIn
 from service.solutions.schemas import SolutionCreate, SolutionUpdate
-from service.well_formed import well_formed, well_formed_items
+from service.well_formed import well_formed, well_formed_id, well_formed_items
 
 
 def test_each_field_is_read_alone_and_the_malformed_ones_are_left_out() -> None:
@@ -51,3 +51,10 @@ def test_a_model_with_a_field_validator_is_refused_since_a_field_read_alone_woul
 
     with pytest.raises(TypeError, match="not in a field_validator"):
         well_formed(Checked, {"code": "x"})
+
+
+@pytest.mark.parametrize(
+    ("raw", "read"), [("12", 12), ("0", None), ("abc", None), ("1e3", None), (None, None)]
+)
+def test_an_id_of_the_path_is_read_as_the_route_reads_it(raw: object, read: int | None) -> None:
+    assert well_formed_id(raw) == read
