@@ -59,5 +59,7 @@ def test_a_generated_need_page_shows_its_evidence_and_synthetic_marker(api: http
     [need_id] = api.post("/api/v1/municipalities/5001/needs/generate").json()["created"]
     page = api.get(f"/needs/{need_id}").text
     assert "synthetic value" in page
+    listed = api.get("/").text  # the list marks it too, wherever the value is shown
+    assert listed.count("synthetic value") == 1 and f'href="/needs/{need_id}"' in listed
     assert "band 1" in page
     assert "In English" in page and "Smart Water Meters" in page
