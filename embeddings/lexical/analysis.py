@@ -38,26 +38,31 @@ class TextAnalyzer:
 
     def words(self, text: str, language: str) -> list[tuple[str, str]]:
         """(term, word as written) for each indexable word, in order, then for each compound's parts."""
-        words = self._indexable(text, language)
-        parts = self._parts(words, language)
-        written = words + [word for _part, word in parts]
-        return list(zip(self._stem(words + [part for part, _word in parts], language), written, strict=True))
+        return self._analysed(text, language)[0]
 
     def terms(self, text: str, language: str) -> list[str]:
         words = self._indexable(text, language)
         return self._stem(words + [part for part, _word in self._parts(words, language)], language)
 
-    def translated_words(self, text: str, language: str) -> list[tuple[str, str]]:
-        """(term in the other language, word as written) for the text's words, adjacent pairs of
-        words and compounds' parts; none without a lexicon."""
+    def words_and_translations(
+        self, text: str, language: str
+    ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        """words(), and (term in the other language, word as written) for the text's words, adjacent
+        pairs of words and compounds' parts (none without a lexicon): a query's two halves, in one pass."""
+        analysed, whole_words = self._analysed(text, language)
         if self._bridge is None:
-            return []
-        analysed = self.words(text, language)
-        whole_words = len(self._indexable(text, language))
+            return analysed, []
         translated = self._bridge.translate(analysed[:whole_words], language)
         for _word, parts in groupby(analysed[whole_words:], key=lambda pair: pair[1]):
             translated += self._bridge.translate(list(parts), language)
-        return translated
+        return analysed, translated
+
+    def _analysed(self, text: str, language: str) -> tuple[list[tuple[str, str]], int]:
+        """(term, word as written) for the words, then the compounds' parts; and how many are words."""
+        words = self._indexable(text, language)
+        parts = self._parts(words, language)
+        terms = self._stem(words + [part for part, _word in parts], language)
+        return list(zip(terms, words + [word for _part, word in parts], strict=True)), len(words)
 
     def _indexable(self, text: str, language: str) -> list[str]:
         stop_words = _STOP_WORDS.get(language, frozenset())

@@ -50,13 +50,10 @@ class Bridge:
         by_source = self._translations.get(language)
         if not by_source:
             return []
-        sources = [((term,), word) for term, word in words] + [
-            ((first, second), f"{first_word} {second_word}")
-            for (first, first_word), (second, second_word) in pairwise(words)
+        translated = [
+            (term, word) for term, word in words for target in by_source.get((term,), ()) for term in target
         ]
-        return [
-            (term, written)
-            for source, written in sources
-            for target in by_source.get(source, ())
-            for term in target
-        ]
+        for (first, first_word), (second, second_word) in pairwise(words):
+            for target in by_source.get((first, second), ()):
+                translated += [(term, f"{first_word} {second_word}") for term in target]
+        return translated

@@ -53,16 +53,15 @@ class LexicalDocument:
 
     def terms(self, kpi_names: Mapping[str, tuple[str, str]]) -> list[str]:
         """What the index stores for the record."""
-        terms = [term for text, language in self.texts for term in ANALYZER.terms(text, language)]
-        for code in self.kpi_codes:
-            if code in kpi_names:
-                name_no, name_en = kpi_names[code]
-                terms += ANALYZER.terms(name_no, "no") + ANALYZER.terms(name_en, "en")
-        return terms
+        return [
+            term for text, language in self.texts for term in ANALYZER.terms(text, language)
+        ] + self._kpi_terms(kpi_names)
 
     def query_terms(self, kpi_names: Mapping[str, tuple[str, str]]) -> list[str]:
         """What a search with the document looks for: its terms and their translations."""
-        return self.terms(kpi_names) + [term for term, _word in self._translated_words()]
+        analysed = [ANALYZER.words_and_translations(text, language) for text, language in self.texts]
+        terms = [term for words, translated in analysed for term, _word in [*words, *translated]]
+        return terms + self._kpi_terms(kpi_names)
 
     def words_by_term(self) -> dict[str, list[str]]:
         """The words of the texts (not the KPI names) behind each term, for explanations."""
@@ -70,12 +69,18 @@ class LexicalDocument:
 
     def query_words_by_term(self) -> dict[str, list[str]]:
         """As words_by_term, with the translated terms: "leak" found through "lekkasje"."""
+        analysed = [ANALYZER.words_and_translations(text, language) for text, language in self.texts]
         return _by_term(
-            [*(ANALYZER.words(text, language) for text, language in self.texts), self._translated_words()]
+            [*(words for words, _translated in analysed), *(translated for _words, translated in analysed)]
         )
 
-    def _translated_words(self) -> list[tuple[str, str]]:
-        return [pair for text, language in self.texts for pair in ANALYZER.translated_words(text, language)]
+    def _kpi_terms(self, kpi_names: Mapping[str, tuple[str, str]]) -> list[str]:
+        terms = []
+        for code in self.kpi_codes:
+            if code in kpi_names:
+                name_no, name_en = kpi_names[code]
+                terms += ANALYZER.terms(name_no, "no") + ANALYZER.terms(name_en, "en")
+        return terms
 
 
 def _by_term(word_lists: Iterable[list[tuple[str, str]]]) -> dict[str, list[str]]:

@@ -56,11 +56,13 @@ def test_a_norwegian_compound_yields_its_known_parts_and_stays_whole() -> None:
 
 def test_without_a_lexicon_compounds_stay_whole_and_nothing_is_translated() -> None:
     assert ANALYZER.terms("vannlekkasje", "no") == ["vannlekkasj"]
-    assert ANALYZER.translated_words("lekkasje", "no") == []
+    assert ANALYZER.words_and_translations("lekkasje", "no") == (ANALYZER.words("lekkasje", "no"), [])
 
 
 def _bridged_query(text: str, language: str) -> list[str]:
-    return BRIDGED.terms(text, language) + [term for term, _word in BRIDGED.translated_words(text, language)]
+    words, translated = BRIDGED.words_and_translations(text, language)
+    assert words == BRIDGED.words(text, language)
+    return [term for term, _word in [*words, *translated]]
 
 
 def test_a_norwegian_query_finds_an_english_record_through_the_bridge() -> None:
