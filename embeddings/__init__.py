@@ -15,7 +15,7 @@ from embeddings.encoders import (
     normalize_text,
 )
 from embeddings.index import IndexLayout, SearchHit, VectorIndex
-from embeddings.lexical import LexicalIndex, QueryScores, TextAnalyzer
+from embeddings.lexical import LexicalIndex, Lexicon, QueryScores, TextAnalyzer
 from embeddings.locks import ReadWriteLock
 from embeddings.snapshot import IndexManifest, SnapshotError
 
@@ -29,6 +29,7 @@ __all__ = [
     "IndexPolicy",
     "LanguageCentroids",
     "LexicalIndex",
+    "Lexicon",
     "OnnxInt8Encoder",
     "QueryScores",
     "ReadWriteLock",

@@ -235,7 +235,7 @@ def score_tables(
         cases=cases,
         raw_dense=need_vectors @ solution_vectors.T,
         dense=centred_needs @ centred_solutions.T,
-        bm25=np.vstack([lexical.scores(case.document.terms(kpi_names), positions) for case in cases])
+        bm25=np.vstack([lexical.scores(case.document.query_terms(kpi_names), positions) for case in cases])
         if cases
         else np.zeros((0, len(positions))),
         shared_kpis=np.array(

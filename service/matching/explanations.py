@@ -8,7 +8,7 @@ from service.matching.features import fitting_cpv_codes
 from service.matching.query import MatchQuery
 from service.matching.ranking import Scored
 from service.matching.schemas import Explanation
-from service.matching.signals import SHOWN_WORDS, SIGNALS, Language, Signal, SignalSet
+from service.matching.signals import SIGNALS, Language, Signal, SignalSet, shown_words
 from service.models import Kpi, Need, Solution
 
 MAX_MATCHED_TERMS = 10
@@ -75,9 +75,7 @@ def _reasons(scored: Scored, evidence: Evidence, signals: SignalSet) -> list[tup
 def _sentence(phrases: list[str], evidence: Evidence, language: Language, bm25: bool) -> str:
     matched = evidence.matched_terms
     if matched and not bm25:  # BM25 carries no weight, yet the words help a reader
-        phrases.append(
-            WORDS_IN_COMMON[language] + ", ".join(term.result_words[0] for term in matched[:SHOWN_WORDS])
-        )
+        phrases.append(WORDS_IN_COMMON[language] + shown_words(term.result_words[0] for term in matched))
     return "; ".join(phrases) + "."
 
 

@@ -22,4 +22,4 @@ class MatchQuery:
     @cached_property
     def words(self) -> dict[str, list[str]]:
         """The query text's words behind each term, for the explanations of every result."""
-        return self.document.words_by_term()
+        return self.document.query_words_by_term()

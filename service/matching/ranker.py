@@ -84,7 +84,7 @@ def rank_solutions_for_need(
         side=side,
         vector=indexes.needs.query_vector(need.id),
         document=document,
-        terms=document.terms(indexes.kpi_names) if ranking != "dense" else (),
+        terms=document.query_terms(indexes.kpi_names) if ranking != "dense" else (),
         ranking=ranking,
     )
     return _solutions_for(
@@ -120,7 +120,7 @@ def rank_needs_for_solution(
         side=side,
         vector=indexes.solutions.query_vector(solution.id),
         document=document,
-        terms=document.terms(indexes.kpi_names) if ranking != "dense" else (),
+        terms=document.query_terms(indexes.kpi_names) if ranking != "dense" else (),
         ranking=ranking,
     )
     return _needs_for(session, indexes, query, limit, filters or MatchFilters())
@@ -161,7 +161,9 @@ def _text_query(index: RecordIndex, text: str, ranking: Ranking) -> MatchQuery:
     language = detect_language(text)
     vector = index.index_form(index.encoder.encode_passages([text]), [language])[0]
     document = LexicalDocument([(text, language)], [])
-    return MatchQuery(Side(kind="text", language=language), vector, document, document.terms({}), ranking)
+    return MatchQuery(
+        Side(kind="text", language=language), vector, document, document.query_terms({}), ranking
+    )
 
 
 def _sdgs_of(session: Session, kpi_codes: Sequence[str]) -> list[int]:

@@ -11,7 +11,7 @@ weights are set by judgement, because the evaluation set carries none of their f
 reorder near-ties and never outweigh the texts.
 """
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal, get_args
 
@@ -138,6 +138,11 @@ VERDICTS_NO = {
 SHOWN_WORDS = 5
 
 
+def shown_words(words: Iterable[str]) -> str:
+    """The first SHOWN_WORDS distinct words: a compound and its parts are written as one word."""
+    return ", ".join(list(dict.fromkeys(words))[:SHOWN_WORDS])
+
+
 def number_no(value: float, signed: bool = False) -> str:
     """A number as Norwegian writes it: decimal comma, and a minus sign rather than a hyphen."""
     text = f"{value:+.2f}" if signed else f"{value:.2f}"
@@ -169,7 +174,7 @@ def _similarity_no(reason: Reason) -> str:
 
 
 def _query_words(reason: Reason) -> str:
-    return ", ".join(term.query_words[0] for term in reason.evidence.matched_terms[:SHOWN_WORDS])
+    return shown_words(term.query_words[0] for term in reason.evidence.matched_terms)
 
 
 def _cpv_codes(reason: Reason) -> str:
@@ -207,7 +212,7 @@ SIGNALS = SignalSet(
         Signal(
             name="lexical",
             compute=lambda pair: pair.text.get("lexical", 0.0),
-            weight=0.0,
+            weight=0.15,
             description="(BM25 against the best candidate's, 0..1)",
             phrase_en=_en(
                 lambda r: (
@@ -225,7 +230,7 @@ SIGNALS = SignalSet(
         Signal(
             name="shared_kpis",
             compute=lambda pair: share_of(pair.query.kpi_codes, pair.candidate.kpi_codes),
-            weight=0.4,
+            weight=0.45,
             description="(share of the query's U4SSC KPIs the result also addresses, 0..1)",
             phrase_en=_en(
                 lambda r: (

@@ -1,11 +1,12 @@
-"""BM25 with Norwegian and English stemming: analysis, ranking, filters, changes taking effect, and
-the main segment and delta they go through."""
+"""BM25 with Norwegian and English stemming: analysis (compounds and the bridge between the languages
+included), ranking, filters, changes taking effect, and the main segment and delta they go through."""
 
 import logging
 import random
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import bm25s
@@ -13,11 +14,13 @@ import bm25s.tokenization
 import numpy as np
 import pytest
 
-from embeddings import LexicalIndex, QueryScores, TextAnalyzer, lexical
+from embeddings import LexicalIndex, Lexicon, QueryScores, TextAnalyzer, lexical
 from embeddings.lexical import MAX_QUERY_TERMS, _main_segment
 from embeddings.lexical import index as lexical_index
 
 ANALYZER = TextAnalyzer()
+# The service's lexicon, as service.indexing loads it.
+BRIDGED = TextAnalyzer(Lexicon.load(Path(__file__).resolve().parents[2] / "seed_data" / "lexicon"))
 
 
 def test_norwegian_inflections_meet_in_one_term() -> None:
@@ -37,6 +40,51 @@ def test_stop_words_and_bare_numbers_are_not_terms() -> None:
 
 def test_words_keep_what_was_written_beside_the_term() -> None:
     assert ANALYZER.words("Lekkasjene", "no") == [(ANALYZER.terms("lekkasje", "no")[0], "lekkasjene")]
+
+
+def test_a_norwegian_compound_yields_its_known_parts_and_stays_whole() -> None:
+    assert BRIDGED.terms("vannlekkasje", "no") == ANALYZER.terms("vannlekkasje vann lekkasje", "no")
+    assert BRIDGED.terms("overvannshåndtering", "no") == ANALYZER.terms(
+        "overvannshåndtering overvann håndtering", "no"
+    )
+    # The parts are explained by the compound as written.
+    assert BRIDGED.words("Vannlekkasjer", "no")[1:] == [
+        ("vann", "vannlekkasjer"),
+        ("lekkasj", "vannlekkasjer"),
+    ]
+
+
+def test_without_a_lexicon_compounds_stay_whole_and_nothing_is_translated() -> None:
+    assert ANALYZER.terms("vannlekkasje", "no") == ["vannlekkasj"]
+    assert ANALYZER.words_and_translations("lekkasje", "no") == (ANALYZER.words("lekkasje", "no"), [])
+
+
+def _bridged_query(text: str, language: str) -> list[str]:
+    words, translated = BRIDGED.words_and_translations(text, language)
+    assert words == BRIDGED.words(text, language)
+    return [term for term, _word in [*words, *translated]]
+
+
+def test_a_norwegian_query_finds_an_english_record_through_the_bridge() -> None:
+    records = {
+        1: "Acoustic leak detection on water mains",
+        2: "Smart waste bins that report their fill level",
+        3: "Adaptive street lights that dim when nobody is around",
+        4: "Electric cargo bikes for home-care crews",
+    }
+    index = LexicalIndex()
+    index.upsert(list(records), [BRIDGED.terms(text, "en") for text in records.values()])
+    assert index.search(BRIDGED.terms("lekkasje", "no"), 5) == []  # the languages share no term
+    assert index.search(_bridged_query("lekkasje", "no"), 5)[0][0] == 1
+    assert index.search(_bridged_query("vannlekkasje", "no"), 5)[0][0] == 1
+    assert index.search(_bridged_query("gatelys", "no"), 5)[0][0] == 3
+
+
+def test_an_english_query_finds_a_norwegian_record_through_the_bridge() -> None:
+    records = {1: "Lekkasjesøk med akustiske loggere på vannledninger", 2: "Smarte avfallsbeholdere"}
+    index = LexicalIndex()
+    index.upsert(list(records), [BRIDGED.terms(text, "no") for text in records.values()])
+    assert index.search(_bridged_query("leak", "en"), 5)[0][0] == 1
 
 
 def _index(documents: dict[int, str], language: str = "en") -> LexicalIndex:

@@ -1,4 +1,5 @@
-"""What BM25 reads of a record: its texts each stemmed in its own language, and its KPIs' names in both."""
+"""What BM25 reads of a record: its texts each stemmed in its own language, and its KPIs' names in both;
+what a search with it looks for: those terms and their translations."""
 
 from service.indexing.lexical_documents import LexicalDocument
 from service.indexing.texts import record_text
@@ -43,7 +44,8 @@ def test_an_english_text_is_stemmed_in_english() -> None:
 
 def test_kpi_names_in_both_languages_are_added_as_terms_and_unknown_codes_add_nothing() -> None:
     document = LexicalDocument.of("Leaking", "", "en", ["EC-I-WS-3C", "XX-UNKNOWN"])
-    assert document.terms(KPI_NAMES) == ["leak", "vanntap", "water", "loss"]
+    # "Vanntap" is a compound: its parts follow it.
+    assert document.terms(KPI_NAMES) == ["leak", "vanntap", "vann", "tap", "water", "loss"]
 
 
 def test_a_translation_adds_its_terms_in_its_own_language() -> None:
@@ -55,3 +57,22 @@ def test_words_by_term_lists_each_written_word_once_and_leaves_kpi_names_out() -
     document = LexicalDocument.of("Lekkasje", "Lekkasjer, lekkasje og LEKKASJER", "no", ["EC-I-WS-3C"])
     words = document.words_by_term()
     assert words == {"lekkasj": ["lekkasje", "lekkasjer"]}
+
+
+def test_a_norwegian_compound_is_stored_whole_and_in_its_parts() -> None:
+    terms = LexicalDocument.of("Vannlekkasje", "", "no", []).terms({})
+    assert terms == ["vannlekkasj", "vann", "lekkasj"]
+
+
+def test_a_query_also_looks_for_the_translations_of_its_words_and_a_record_stores_none() -> None:
+    document = LexicalDocument.of("Lekkasje", "", "no", [])
+    assert document.terms({}) == ["lekkasj"]
+    assert "leak" in document.query_terms({})
+    assert "lekkasj" in LexicalDocument.of("Leak", "", "en", []).query_terms({})
+
+
+def test_a_translated_query_term_is_explained_by_the_word_it_came_from() -> None:
+    words = LexicalDocument.of("Vannlekkasje", "", "no", []).query_words_by_term()
+    assert words["leak"] == ["vannlekkasje"]
+    assert words["vann"] == ["vannlekkasje"]
+    assert "leak" not in LexicalDocument.of("Vannlekkasje", "", "no", []).words_by_term()

@@ -76,13 +76,13 @@ def test_reasons_are_ordered_by_size_in_both_languages() -> None:
         context=MatchContext(verdicts={11: "useful"}),
     )
     assert explanation.summary == (
-        "+0.40 both address EN-W-WS-3C Water distribution losses; "
+        "+0.45 both address EN-W-WS-3C Water distribution losses; "
         "+0.20 an officer marked it useful for this need; "
         "text similarity 0.10 between the Norwegian need and the English solution; "
         "+0.05 CPV codes fit (45232150)."
     )
     assert explanation.summary_no == (
-        "+0,40 begge gjelder EN-W-WS-3C Vanntap i distribusjonsnettet; "
+        "+0,45 begge gjelder EN-W-WS-3C Vanntap i distribusjonsnettet; "
         "+0,20 en innkjøper markerte den som nyttig for dette behovet; "
         "tekstlikhet 0,10 mellom det norske behovet og den engelske løsningen; "
         "+0,05 CPV-kodene passer (45232150)."
@@ -101,7 +101,7 @@ def test_the_explanation_carries_the_evidence_and_rounded_contributions() -> Non
     assert explanation.similarity == 0.1235
     assert explanation.contributions == {
         "similarity": 0.1235,
-        "shared_kpis": 0.4,
+        "shared_kpis": 0.45,
         "cpv": 0.05,
         "feedback": 0.2,
     }
@@ -123,7 +123,7 @@ def test_a_shared_kpi_missing_from_the_catalogue_is_listed_by_code_but_not_named
     explanation = _explained(_query(need, *NEED_TEXT), solution, SOLUTION, {"similarity": 0.5})
     assert explanation.shared_kpi_codes == ["XX-UNKNOWN-1C", "EN-W-WS-3C"]  # in the query's order
     assert [kpi.code for kpi in explanation.shared_kpis] == ["EN-W-WS-3C"]
-    assert "+0.40 both address EN-W-WS-3C Water distribution losses" in _reasons(explanation.summary)
+    assert "+0.45 both address EN-W-WS-3C Water distribution losses" in _reasons(explanation.summary)
 
 
 def test_similarity_is_shown_even_when_it_is_zero_and_nothing_else_moved_the_score() -> None:
@@ -189,7 +189,7 @@ NORWEGIAN_SOLUTION = Solution(
 )
 
 
-def test_matched_terms_pair_norwegian_words_by_their_stem() -> None:
+def test_matched_terms_pair_norwegian_words_by_their_stem_and_compounds_by_their_parts() -> None:
     need = Side(kind="need", id=1, language="no")
     solution = Side(kind="solution", id=11, language="no")
     explanation = _explained(
@@ -198,6 +198,8 @@ def test_matched_terms_pair_norwegian_words_by_their_stem() -> None:
     assert explanation.matched_terms == [
         MatchedTerm(term="lekkasj", query_words=["lekkasjene"], result_words=["lekkasjer"]),
         MatchedTerm(term="vannledning", query_words=["vannledningene"], result_words=["vannledninger"]),
+        MatchedTerm(term="vann", query_words=["vann", "vannledningene"], result_words=["vannledninger"]),
+        MatchedTerm(term="ledning", query_words=["vannledningene"], result_words=["vannledninger"]),
     ]
 
 
@@ -230,11 +232,11 @@ def test_weighted_bm25_names_the_query_words_instead_of_words_in_common() -> Non
     )
     assert explanation.summary == (
         "text similarity 0.50 between the Norwegian need and the Norwegian solution; "
-        "+0.30 shared words (lekkasjene, vannledningene)."
+        "+0.30 shared words (lekkasjene, vannledningene, vann)."
     )
     assert explanation.summary_no == (
         "tekstlikhet 0,50 mellom det norske behovet og den norske løsningen; "
-        "+0,30 felles ord (lekkasjene, vannledningene)."
+        "+0,30 felles ord (lekkasjene, vannledningene, vann)."
     )
     assert "words in common" not in explanation.summary and "felles ord:" not in explanation.summary_no
 
@@ -257,7 +259,7 @@ def test_matched_terms_pair_english_words_of_a_search_text_by_their_stem() -> No
     )
 
 
-def test_a_need_results_translations_count_for_matched_terms() -> None:
+def test_a_need_results_translations_and_the_query_words_translations_count_for_matched_terms() -> None:
     solution = Side(kind="solution", id=3, language="en")
     query = _query(solution, "Leak detection", "Finds leaks in water pipes.")
     need = Need(
@@ -272,6 +274,10 @@ def test_a_need_results_translations_count_for_matched_terms() -> None:
     assert explanation.matched_terms == [
         MatchedTerm(term="leak", query_words=["leak", "leaks"], result_words=["leaking"]),
         MatchedTerm(term="water", query_words=["water"], result_words=["water"]),
+        # The English query's words carried into Norwegian meet the need's own text; "water pipes" as a pair.
+        MatchedTerm(term="lekkasj", query_words=["leak", "leaks"], result_words=["lekkasjer"]),
+        MatchedTerm(term="vann", query_words=["water"], result_words=["vann", "vannledningene"]),
+        MatchedTerm(term="vannledning", query_words=["water pipes"], result_words=["vannledningene"]),
     ]
     assert explanation.language_pair == "en->no"
 

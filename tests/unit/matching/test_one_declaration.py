@@ -57,11 +57,14 @@ def test_the_toy_is_explained_in_english_and_norwegian() -> None:
     )
     explanation = explain(query, best, result, {}, signals=WITH_TOY)
     assert explanation.contributions == {"similarity": 0.5, "toy_norwegian": 0.5}
+    # "leaks" reaches "lekkasjer" across the languages (the lexical bridge), so the words are named too.
     assert explanation.summary == (
-        "text similarity 0.50 between the English need and the Norwegian solution; +0.50 written in Norwegian."
+        "text similarity 0.50 between the English need and the Norwegian solution; +0.50 written in Norwegian; "
+        "words in common: lekkasjer."
     )
     assert explanation.summary_no == (
-        "tekstlikhet 0,50 mellom det engelske behovet og den norske løsningen; +0,50 skrevet på norsk."
+        "tekstlikhet 0,50 mellom det engelske behovet og den norske løsningen; +0,50 skrevet på norsk; "
+        "felles ord: lekkasjer."
     )
 
 

@@ -119,9 +119,9 @@ def test_rank_scores_hybrid_as_the_sum_of_weighted_parts() -> None:
     text = {1: {"similarity": 0.3, "lexical": 0.0}, 2: {"similarity": 0.5, "lexical": 0.0}}
     candidates = {**_solutions(1, kpi_codes=("EN-W-WS-3C",)), **_solutions(2)}
     first, second = rank(NEED, candidates, text, ranking="hybrid")
-    assert first.id == 1  # 0.3 + 0.4 x 1 beats 0.5
-    assert first.parts == {"similarity": 0.3, "shared_kpis": pytest.approx(0.4)}
-    assert first.score == pytest.approx(0.7)
+    assert first.id == 1  # 0.3 + 0.45 x 1 beats 0.5
+    assert first.parts == {"similarity": 0.3, "shared_kpis": pytest.approx(0.45)}
+    assert first.score == pytest.approx(0.75)
     assert first.features["shared_kpis"] == 1.0 and first.features["lexical"] == 0.0
     assert second.parts == {"similarity": 0.5}
 
