@@ -70,11 +70,13 @@ def is_served(language: str) -> bool:
     return language in SERVED_LANGUAGES
 
 
+@lru_cache(maxsize=256)
 def language_name(language: str) -> str:
     """The language's name in English, e.g. "Swedish"."""
     return str(langcodes.Language.get(language).display_name())
 
 
+@lru_cache(maxsize=256)
 def language_name_no(language: str) -> str:
     """The language's name in Norwegian Bokmål, e.g. "svensk"."""
     return str(langcodes.Language.get(language).display_name("nb"))

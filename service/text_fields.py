@@ -91,7 +91,9 @@ Description = Annotated[
     AfterValidator(require_letters),
 ]
 # An ISO 639-1 code (two or three letters as sent, two as stored); detection gives the same codes.
-LanguageField = Annotated[str, BeforeValidator(_language), StringConstraints(min_length=2, max_length=3)]
+LanguageField = Annotated[
+    str, BeforeValidator(_language), StringConstraints(min_length=2, max_length=3), NoControlCharacters
+]
 KpiCodes = Annotated[
     list[Annotated[str, StringConstraints(max_length=30), NoControlCharacters]],
     Field(max_length=50),
