@@ -7,7 +7,7 @@ from annotated_types import Interval
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
 from service.identifiers import compact_kpi_code, normal_cpv_code
-from service.language import Language, normalise_language
+from service.language import has_letters, normalise_language
 
 MAX_TITLE_LENGTH = 300
 MAX_TEXT_LENGTH = 20_000
@@ -50,8 +50,18 @@ def _language(value: object) -> object:
     if isinstance(value, str):
         normal = normalise_language(value)
         if normal is None:
-            raise ValueError("language must be 'no' (Norwegian) or 'en' (English)")
+            raise ValueError(
+                "language must be an ISO 639-1 code: 'no' (Norwegian, Bokmål or Nynorsk), 'en' (English)"
+                " or another language's two-letter code, e.g. 'sv' (Swedish)"
+            )
         return normal
+    return value
+
+
+def require_letters(value: str) -> str:
+    """The value, unless it has no letters (digits, symbols or emoji only): there is nothing to match."""
+    if not has_letters(value):
+        raise ValueError("must contain words: it has no letters, only digits, symbols or emoji")
     return value
 
 
@@ -78,8 +88,12 @@ Description = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT_LENGTH),
     NoControlCharacters,
+    AfterValidator(require_letters),
 ]
-LanguageField = Annotated[Language, BeforeValidator(_language)]
+# An ISO 639-1 code (two or three letters as sent, two as stored); detection gives the same codes.
+LanguageField = Annotated[
+    str, BeforeValidator(_language), StringConstraints(min_length=2, max_length=3), NoControlCharacters
+]
 KpiCodes = Annotated[
     list[Annotated[str, StringConstraints(max_length=30), NoControlCharacters]],
     Field(max_length=50),

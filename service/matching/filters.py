@@ -50,7 +50,9 @@ class MatchFilters(BaseModel):
     sdg: Annotated[int, Field(ge=1, le=17)] | None = Field(
         default=None, description="Solutions contributing to this SDG."
     )
-    language: LanguageField | None = None
+    language: LanguageField | None = Field(
+        default=None, description="Records in this language: an ISO 639-1 code, e.g. 'no' or 'en'."
+    )
     status: Annotated[str, NoControlCharacters] | None = Field(
         default=None, max_length=20, description="Default: published solutions, needs not closed."
     )

@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from service.indexing import Indexes, LexicalDocument, RecordIndex
 from service.kpis.repository import kpis_by_code
-from service.language import detect_language
 from service.matching import retrieval
 from service.matching.explanations import explain
 from service.matching.feedback import latest_verdicts, verdict_counts
@@ -132,12 +131,13 @@ def rank_solutions_for_text(
     session: Session,
     indexes: Indexes,
     text: str,
+    language: str,
     limit: int,
     filters: MatchFilters | None = None,
     ranking: Ranking = "hybrid",
 ) -> list[SolutionMatch]:
-    """Solutions for free text in Norwegian or English."""
-    query = _text_query(indexes.solutions, text, ranking)
+    """Solutions for free text in `language` (detected), best first."""
+    query = _text_query(indexes.solutions, text, language, ranking)
     return _solutions_for(session, indexes, query, limit, filters or MatchFilters(), {})
 
 
@@ -147,18 +147,18 @@ def rank_needs_for_text(
     session: Session,
     indexes: Indexes,
     text: str,
+    language: str,
     limit: int,
     filters: MatchFilters | None = None,
     ranking: Ranking = "hybrid",
 ) -> list[NeedMatch]:
-    """Needs for free text in Norwegian or English."""
-    query = _text_query(indexes.needs, text, ranking)
+    """Needs for free text in `language` (detected), best first."""
+    query = _text_query(indexes.needs, text, language, ranking)
     return _needs_for(session, indexes, query, limit, filters or MatchFilters())
 
 
-def _text_query(index: RecordIndex, text: str, ranking: Ranking) -> MatchQuery:
+def _text_query(index: RecordIndex, text: str, language: str, ranking: Ranking) -> MatchQuery:
     # Ad-hoc text is encoded like a stored record (as a passage) so that the same centroids apply.
-    language = detect_language(text)
     vector = index.index_form(index.encoder.encode_passages([text]), [language])[0]
     document = LexicalDocument([(text, language)], [])
     return MatchQuery(

@@ -32,7 +32,7 @@ def match_need(
     ranking: RankingParam = "hybrid",
 ) -> SolutionMatches:
     """Published solutions for a need, best first, each with its score and explanation; optional filters."""
-    matches = service.match_need(
+    return service.match_need(
         session=session,
         indexes=indexes,
         need_id=need_id,
@@ -41,7 +41,6 @@ def match_need(
         filters=filters,
         ranking=ranking,
     )
-    return SolutionMatches(items=matches)
 
 
 @router.get("/solutions/{solution_id}/matches", response_model=NeedMatches)
@@ -55,7 +54,7 @@ def match_solution(
     ranking: RankingParam = "hybrid",
 ) -> NeedMatches:
     """Needs (not closed unless filtered by status) that a solution answers, best first: where the demand is."""
-    matches = service.match_solution(
+    return service.match_solution(
         session=session,
         indexes=indexes,
         solution_id=solution_id,
@@ -64,15 +63,15 @@ def match_solution(
         filters=filters,
         ranking=ranking,
     )
-    return NeedMatches(items=matches)
 
 
 @router.post("/search/solutions", response_model=SolutionMatches)
 def search_solutions(
     session: SessionDep, indexes: IndexesDep, caller: CallerDep, search: SearchQuery
 ) -> SolutionMatches:
-    """Solutions for free text in Norwegian or English, with optional filters."""
-    matches = service.search_solutions(
+    """Solutions for free text in Norwegian or English, with optional filters; text in another language
+    is searched with a warning."""
+    return service.search_solutions(
         session=session,
         indexes=indexes,
         text=search.query,
@@ -81,15 +80,15 @@ def search_solutions(
         filters=search.filters,
         ranking=search.ranking,
     )
-    return SolutionMatches(items=matches)
 
 
 @router.post("/search/needs", response_model=NeedMatches)
 def search_needs(
     session: SessionDep, indexes: IndexesDep, caller: CallerDep, search: SearchQuery
 ) -> NeedMatches:
-    """Needs for free text in Norwegian or English, with optional filters."""
-    matches = service.search_needs(
+    """Needs for free text in Norwegian or English, with optional filters; text in another language is
+    searched with a warning."""
+    return service.search_needs(
         session=session,
         indexes=indexes,
         text=search.query,
@@ -98,7 +97,6 @@ def search_needs(
         filters=search.filters,
         ranking=search.ranking,
     )
-    return NeedMatches(items=matches)
 
 
 @router.post("/needs/{need_id}/feedback", response_model=FeedbackRead, status_code=status.HTTP_201_CREATED)

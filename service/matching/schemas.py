@@ -7,6 +7,7 @@ from service.matching.filters import MatchFilters
 from service.matching.scoring import Ranking
 from service.matching.signals import SIGNALS
 from service.needs.schemas import NeedRead
+from service.response_warnings import ResponseWarning
 from service.solutions.schemas import SolutionRead
 from service.text_fields import Description
 
@@ -44,16 +45,27 @@ class NeedMatch(BaseModel):
     explanation: Explanation
 
 
+WARNINGS_DESCRIPTION = (
+    "E.g. that the query (the search text, need or solution) is in a language Innomatch does not match "
+    "well; the matches are there all the same. Empty when all is well."
+)
+
+
 class SolutionMatches(BaseModel):
     items: list[SolutionMatch]
+    warnings: list[ResponseWarning] = Field(description=WARNINGS_DESCRIPTION)
 
 
 class NeedMatches(BaseModel):
     items: list[NeedMatch]
+    warnings: list[ResponseWarning] = Field(description=WARNINGS_DESCRIPTION)
 
 
 class SearchQuery(BaseModel):
-    query: Description = Field(description="Free text in Norwegian or English.")
+    query: Description = Field(
+        description="Free text in Norwegian or English, with words (letters); another language is searched "
+        "with a warning."
+    )
     limit: int = Field(default=10, ge=1, le=MAX_MATCHES)
     filters: MatchFilters = Field(default_factory=MatchFilters)
     ranking: Ranking = Field(

@@ -5,11 +5,13 @@ from sqlalchemy.orm import Session
 
 from service.access import Principal, ensure_may_filter_unpublished
 from service.indexing import Indexes
+from service.language import detect_language
 from service.matching import ranker
 from service.matching.filters import MatchFilters
-from service.matching.schemas import NeedMatch, SolutionMatch
+from service.matching.schemas import NeedMatch, NeedMatches, SolutionMatches
 from service.matching.scoring import Ranking
-from service.needs.service import seen_by
+from service.needs import service as needs_service
+from service.response_warnings import match_warnings, search_warnings
 from service.solutions import service as solutions_service
 
 
@@ -22,13 +24,15 @@ def match_need(
     caller: Principal,
     filters: MatchFilters | None = None,
     ranking: Ranking = "hybrid",
-) -> list[SolutionMatch]:
+) -> SolutionMatches:
     """Published solutions for a need, best first; staff and admins may match drafts and archived ones."""
     filters = filters or MatchFilters()
     ensure_may_filter_unpublished(caller, filters.status)
-    return ranker.rank_solutions_for_need(
+    need = needs_service.get(session=session, need_id=need_id)
+    matches = ranker.rank_solutions_for_need(
         session=session, indexes=indexes, need_id=need_id, limit=limit, filters=filters, ranking=ranking
     )
+    return SolutionMatches(items=matches, warnings=match_warnings("need", need.language))
 
 
 def match_solution(
@@ -40,9 +44,9 @@ def match_solution(
     caller: Principal,
     filters: MatchFilters | None = None,
     ranking: Ranking = "hybrid",
-) -> list[NeedMatch]:
+) -> NeedMatches:
     """Needs a solution the caller may see answers, best first, as the caller may see them."""
-    solutions_service.get_visible(session=session, solution_id=solution_id, caller=caller)
+    solution = solutions_service.get_visible(session=session, solution_id=solution_id, caller=caller)
     matches = ranker.rank_needs_for_solution(
         session=session,
         indexes=indexes,
@@ -51,7 +55,9 @@ def match_solution(
         filters=filters,
         ranking=ranking,
     )
-    return _as_seen_by(matches, caller)
+    return NeedMatches(
+        items=_as_seen_by(matches, caller), warnings=match_warnings("solution", solution.language)
+    )
 
 
 def search_solutions(
@@ -63,12 +69,22 @@ def search_solutions(
     caller: Principal,
     filters: MatchFilters | None = None,
     ranking: Ranking = "hybrid",
-) -> list[SolutionMatch]:
+) -> SolutionMatches:
+    """Solutions for free text (with letters: a validated search text), best first; a text in a language
+    Innomatch does not serve is searched all the same, with a warning."""
     filters = filters or MatchFilters()
     ensure_may_filter_unpublished(caller, filters.status)
-    return ranker.rank_solutions_for_text(
-        session=session, indexes=indexes, text=text, limit=limit, filters=filters, ranking=ranking
+    language = detect_language(text)
+    matches = ranker.rank_solutions_for_text(
+        session=session,
+        indexes=indexes,
+        text=text,
+        language=language,
+        limit=limit,
+        filters=filters,
+        ranking=ranking,
     )
+    return SolutionMatches(items=matches, warnings=search_warnings(language))
 
 
 def search_needs(
@@ -80,12 +96,20 @@ def search_needs(
     caller: Principal,
     filters: MatchFilters | None = None,
     ranking: Ranking = "hybrid",
-) -> list[NeedMatch]:
+) -> NeedMatches:
+    """Needs for free text, as search_solutions; each as the caller may see it."""
+    language = detect_language(text)
     matches = ranker.rank_needs_for_text(
-        session=session, indexes=indexes, text=text, limit=limit, filters=filters, ranking=ranking
+        session=session,
+        indexes=indexes,
+        text=text,
+        language=language,
+        limit=limit,
+        filters=filters,
+        ranking=ranking,
     )
-    return _as_seen_by(matches, caller)
+    return NeedMatches(items=_as_seen_by(matches, caller), warnings=search_warnings(language))
 
 
 def _as_seen_by(matches: list[NeedMatch], caller: Principal) -> list[NeedMatch]:
-    return [match.model_copy(update={"need": seen_by(match.need, caller)}) for match in matches]
+    return [match.model_copy(update={"need": needs_service.seen_by(match.need, caller)}) for match in matches]

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal, get_args
 
+from service.language import language_name, language_name_no
 from service.matching.evidence import Reason
 from service.matching.features import (
     POSITIVE_VERDICTS,
@@ -125,10 +126,10 @@ class SignalSet:
 
 # -- how each signal is said --------------------------------------------------------------------------
 
-LANGUAGE_NAMES_EN = {"no": "Norwegian", "en": "English"}
 LANGUAGE_ADJECTIVES_NO = {"no": "norske", "en": "engelske"}  # definite form: "det norske behovet"
 SIDE_NAMES_EN = {"need": "need", "solution": "solution", "text": "search text"}
 SIDE_NAMES_NO = {"need": "det {} behovet", "solution": "den {} løsningen", "text": "den {} søketeksten"}
+SIDES_NO = {"need": "behovet", "solution": "løsningen", "text": "søketeksten"}  # "behovet på svensk"
 VERDICTS_NO = {
     "useful": "nyttig",
     "not_useful": "ikke nyttig",
@@ -150,11 +151,13 @@ def number_no(value: float, signed: bool = False) -> str:
 
 
 def _side_en(kind: SideKind, language: str) -> str:
-    return f"the {LANGUAGE_NAMES_EN.get(language, language)} {SIDE_NAMES_EN[kind]}"
+    return f"the {language_name(language)} {SIDE_NAMES_EN[kind]}"
 
 
 def _side_no(kind: SideKind, language: str) -> str:
-    return SIDE_NAMES_NO[kind].format(LANGUAGE_ADJECTIVES_NO.get(language, language))
+    if language in LANGUAGE_ADJECTIVES_NO:
+        return SIDE_NAMES_NO[kind].format(LANGUAGE_ADJECTIVES_NO[language])
+    return f"{SIDES_NO[kind]} på {language_name_no(language)}"
 
 
 def _similarity_en(reason: Reason) -> str:

@@ -8,7 +8,14 @@ from service.auth import CallerDep, NeedWriterDep
 from service.deps import IndexesDep, SessionDep, SettingsDep
 from service.errors import checks_references
 from service.needs import service
-from service.needs.schemas import GenerationReportRead, NeedCreate, NeedFilters, NeedRead, NeedUpdate
+from service.needs.schemas import (
+    GenerationReportRead,
+    NeedCreate,
+    NeedFilters,
+    NeedRead,
+    NeedUpdate,
+    NeedWritten,
+)
 from service.pagination import Page, PageDep
 from service.references import checks_of_record
 from service.text_fields import MunicipalityNumber, RecordId
@@ -16,13 +23,14 @@ from service.text_fields import MunicipalityNumber, RecordId
 router = APIRouter(prefix="/api/v1/needs", tags=["needs"])
 
 
-@router.post("", response_model=NeedRead, status_code=status.HTTP_201_CREATED)
+@router.post("", response_model=NeedWritten, status_code=status.HTTP_201_CREATED)
 @checks_references(checks_of_record(NeedCreate, service.check_references))
 def create_need(
     session: SessionDep, indexes: IndexesDep, writer: NeedWriterDep, need_in: NeedCreate
-) -> NeedRead:
+) -> NeedWritten:
     """Register a need written as a problem; searchable as soon as this returns. An officer's need
-    belongs to the officer's municipality."""
+    belongs to the officer's municipality. A text in a language other than Norwegian or English is
+    stored with its own code and a warning."""
     return service.create(session=session, indexes=indexes, need_in=need_in, caller=writer)
 
 
@@ -43,11 +51,11 @@ def get_need(session: SessionDep, caller: CallerDep, need_id: RecordId) -> NeedR
     return service.read(session=session, need_id=need_id, caller=caller)
 
 
-@router.patch("/{need_id}", response_model=NeedRead)
+@router.patch("/{need_id}", response_model=NeedWritten)
 @checks_references(checks_of_record(NeedUpdate, service.check_references))
 def update_need(
     session: SessionDep, indexes: IndexesDep, writer: NeedWriterDep, need_id: RecordId, need_in: NeedUpdate
-) -> NeedRead:
+) -> NeedWritten:
     """Change a need; a changed text is re-encoded, an unchanged one is not."""
     return service.update(session=session, indexes=indexes, need_id=need_id, need_in=need_in, caller=writer)
 

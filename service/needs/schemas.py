@@ -14,6 +14,7 @@ from pydantic import (
 
 from service.identifiers import compact_kpi_code
 from service.kpis.schemas import Dimension
+from service.response_warnings import ResponseWarning
 from service.text_fields import (
     CountyNumber,
     CpvCodes,
@@ -37,7 +38,11 @@ NeedOrigin = Literal["manual", "kpi_gap"]
 class NeedCreate(BaseModel):
     title: Title
     description: Description
-    language: LanguageField | None = Field(default=None, description="'no' or 'en'; detected when absent.")
+    language: LanguageField | None = Field(
+        default=None,
+        description="ISO 639-1 code: 'no' (Norwegian, Bokmål or Nynorsk; 'nb' and 'nn' are read as 'no') or "
+        "'en' (English), which Innomatch matches, or another language's, e.g. 'sv'; detected when absent.",
+    )
     municipality_number: MunicipalityNumber | None = None
     kpi_codes: KpiCodes = Field(default_factory=list, description="U4SSC KPI codes, e.g. EC-I-WS-3C.")
     cpv_codes: CpvCodes = Field(
@@ -57,7 +62,10 @@ class NeedCreate(BaseModel):
 class NeedUpdate(BaseModel):
     title: Title | None = None
     description: Description | None = None
-    language: LanguageField | None = None
+    language: LanguageField | None = Field(
+        default=None,
+        description="ISO 639-1 code, as on create; re-detected when the text changes without it.",
+    )
     municipality_number: MunicipalityNumber | None = None
     kpi_codes: KpiCodes | None = None
     cpv_codes: CpvCodes | None = None
@@ -80,7 +88,9 @@ class NeedFilters(BaseModel):
     dimension: Dimension | None = Field(
         default=None, description="Needs tagged with a KPI of this U4SSC dimension."
     )
-    language: LanguageField | None = Field(default=None, description="'no' or 'en'.")
+    language: LanguageField | None = Field(
+        default=None, description="Needs in this language: an ISO 639-1 code, e.g. 'no' or 'en'."
+    )
     status: NeedStatus | None = None
 
     @field_validator("kpi")
@@ -95,7 +105,10 @@ class NeedRead(BaseModel):
     id: int
     title: str
     description: str
-    language: str
+    language: str = Field(
+        description="ISO 639-1 code: 'no' (Norwegian) or 'en' (English), which Innomatch matches, or another "
+        "language's, e.g. 'sv'."
+    )
     municipality_number: str | None
     municipality_name: str | None
     origin: NeedOrigin
@@ -118,6 +131,14 @@ class NeedRead(BaseModel):
     def without_contact(self) -> "NeedRead":
         """The need without its contact person: personal data, kept from callers without a token."""
         return self.model_copy(update={"contact_name": None, "contact_email": None})
+
+
+class NeedWritten(NeedRead):
+    """A need as a create or an update stored it, with what the writer should know about it."""
+
+    warnings: list[ResponseWarning] = Field(
+        description="E.g. that the text is in a language Innomatch does not match well; empty when all is well."
+    )
 
 
 class LeftAloneRead(BaseModel):

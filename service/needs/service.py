@@ -15,8 +15,9 @@ from service.kpis.repository import kpi_codes_of_dimension
 from service.models import Need
 from service.needs import repository
 from service.needs.from_gaps import GenerationReport, generate_gap_needs
-from service.needs.schemas import NeedCreate, NeedFilters, NeedRead, NeedUpdate
+from service.needs.schemas import NeedCreate, NeedFilters, NeedRead, NeedUpdate, NeedWritten
 from service.references import ReferenceCheck
+from service.response_warnings import written_text_warnings
 
 
 def get(*, session: Session, need_id: int) -> Need:
@@ -33,6 +34,12 @@ def view(need: Need, caller: Principal) -> NeedRead:
 def seen_by(need: NeedRead, caller: Principal) -> NeedRead:
     """The need as `caller` may see it: the contact person is personal data, kept from anonymous callers."""
     return need if caller.sees_contact_data else need.without_contact()
+
+
+def _written(need: Need, caller: Principal, *, language_given: bool) -> NeedWritten:
+    """The need as a write stored it, with its warnings (a language Innomatch does not match well)."""
+    warnings = written_text_warnings(need.language, language_given=language_given)
+    return NeedWritten(**view(need, caller).model_dump(), warnings=warnings)
 
 
 def read(*, session: Session, need_id: int, caller: Principal) -> NeedRead:
@@ -79,7 +86,7 @@ def _refuse_wrong_references(session: Session, fields: Mapping[str, Any]) -> Non
 
 def create(
     *, session: Session, indexes: Indexes, need_in: NeedCreate, caller: Principal, origin: str = "manual"
-) -> NeedRead:
+) -> NeedWritten:
     """A new need, matchable when this returns; an officer's need belongs to the officer's municipality."""
     if caller.role == "officer" and need_in.municipality_number is None:
         need_in = need_in.model_copy(update={"municipality_number": caller.municipality_number})
@@ -88,12 +95,12 @@ def create(
     _refuse_wrong_references(session, fields)
     need = Need(**fields, origin=origin)
     insert_record(session=session, indexes=indexes, record=need)
-    return view(need, caller)
+    return _written(need, caller, language_given=need_in.language is not None)
 
 
 def update(
     *, session: Session, indexes: Indexes, need_id: int, need_in: NeedUpdate, caller: Principal
-) -> NeedRead:
+) -> NeedWritten:
     need = get(session=session, need_id=need_id)
     ensure_municipality(caller, need.municipality_number)
     if "municipality_number" in need_in.model_fields_set:
@@ -107,7 +114,7 @@ def update(
         if value is not None or field in ("municipality_number", "trl_min")
     }
     update_record(session=session, indexes=indexes, record=need, changes=changes)
-    return view(need, caller)
+    return _written(need, caller, language_given="language" in changes)
 
 
 def delete(*, session: Session, indexes: Indexes, need_id: int, caller: Principal) -> None:

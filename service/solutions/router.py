@@ -17,36 +17,38 @@ from service.solutions.schemas import (
     SolutionRead,
     SolutionStatus,
     SolutionUpdate,
+    SolutionWritten,
 )
 from service.text_fields import RecordId
 
 router = APIRouter(prefix="/api/v1/solutions", tags=["solutions"])
 
 
-@router.post("", response_model=SolutionRead, status_code=status.HTTP_201_CREATED)
+@router.post("", response_model=SolutionWritten, status_code=status.HTTP_201_CREATED)
 @checks_references(checks_of_record(SolutionCreate, service.check_references))
 def create_solution(
     session: SessionDep, indexes: IndexesDep, writer: SolutionWriterDep, solution_in: SolutionCreate
-) -> SolutionRead:
-    """Register a solution; searchable as soon as this returns. A supplier's solution is its own."""
+) -> SolutionWritten:
+    """Register a solution; searchable as soon as this returns. A supplier's solution is its own. A
+    text in a language other than Norwegian or English is stored with its own code and a warning."""
     return service.create(session=session, indexes=indexes, solution_in=solution_in, caller=writer)
 
 
-@router.post("/batch", response_model=list[SolutionRead], status_code=status.HTTP_201_CREATED)
+@router.post("/batch", response_model=list[SolutionWritten], status_code=status.HTTP_201_CREATED)
 @checks_references(checks_of_items(SolutionCreate, service.check_references, "items", MAX_BATCH))
 def create_solutions(
     session: SessionDep, indexes: IndexesDep, writer: SolutionWriterDep, batch: SolutionBatchCreate
-) -> list[SolutionRead]:
+) -> list[SolutionWritten]:
     """Register up to 500 solutions in one transaction: all of them, or none when one is wrong (the
     answer names it). Their texts are encoded together. A supplier's solutions are its own."""
     return service.create_many(session=session, indexes=indexes, solutions_in=batch.items, caller=writer)
 
 
-@router.patch("/batch", response_model=list[SolutionRead], responses=error_responses(404))
+@router.patch("/batch", response_model=list[SolutionWritten], responses=error_responses(404))
 @checks_references(service.batch_change_references)
 def update_solutions(
     session: SessionDep, indexes: IndexesDep, writer: SolutionWriterDep, batch: SolutionBatchUpdate
-) -> list[SolutionRead]:
+) -> list[SolutionWritten]:
     """Change up to 500 solutions in one transaction: all of them, or none when one is wrong. As with
     PATCH of one, an unchanged text is not encoded again, so sending a whole catalogue again is cheap."""
     return service.update_many(session=session, indexes=indexes, items=batch.items, caller=writer)
@@ -79,7 +81,7 @@ def get_solution(session: SessionDep, caller: CallerDep, solution_id: RecordId) 
     return service.read(session=session, solution_id=solution_id, caller=caller)
 
 
-@router.patch("/{solution_id}", response_model=SolutionRead)
+@router.patch("/{solution_id}", response_model=SolutionWritten)
 @checks_references(checks_of_record(SolutionUpdate, service.check_references))
 def update_solution(
     session: SessionDep,
@@ -87,7 +89,7 @@ def update_solution(
     writer: SolutionWriterDep,
     solution_id: RecordId,
     solution_in: SolutionUpdate,
-) -> SolutionRead:
+) -> SolutionWritten:
     """Change a solution; a changed text is re-encoded, an unchanged one is not."""
     return service.update(
         session=session, indexes=indexes, solution_id=solution_id, solution_in=solution_in, caller=writer

@@ -5,6 +5,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from service.response_warnings import ResponseWarning
 from service.text_fields import (
     CountyNumber,
     CpvCodes,
@@ -24,7 +25,11 @@ SolutionStatus = Literal["published", "draft", "archived"]
 class SolutionCreate(BaseModel):
     title: Title
     description: Description
-    language: LanguageField | None = Field(default=None, description="'no' or 'en'; detected when absent.")
+    language: LanguageField | None = Field(
+        default=None,
+        description="ISO 639-1 code: 'no' (Norwegian, Bokmål or Nynorsk; 'nb' and 'nn' are read as 'no') or "
+        "'en' (English), which Innomatch matches, or another language's, e.g. 'sv'; detected when absent.",
+    )
     supplier_id: RecordId | None = None
     kpi_codes: KpiCodes = Field(default_factory=list, description="U4SSC KPI codes, e.g. EC-I-WS-3C.")
     sdgs: Sdgs = Field(default_factory=list, description="UN Sustainable Development Goals, 1-17.")
@@ -42,7 +47,10 @@ class SolutionCreate(BaseModel):
 class SolutionUpdate(BaseModel):
     title: Title | None = None
     description: Description | None = None
-    language: LanguageField | None = None
+    language: LanguageField | None = Field(
+        default=None,
+        description="ISO 639-1 code, as on create; re-detected when the text changes without it.",
+    )
     supplier_id: RecordId | None = None
     kpi_codes: KpiCodes | None = None
     sdgs: Sdgs | None = None
@@ -74,7 +82,10 @@ class SolutionRead(BaseModel):
     id: int
     title: str
     description: str
-    language: str
+    language: str = Field(
+        description="ISO 639-1 code: 'no' (Norwegian) or 'en' (English), which Innomatch matches, or another "
+        "language's, e.g. 'sv'."
+    )
     supplier_id: int | None
     kpi_codes: list[str]
     sdgs: list[int]
@@ -86,3 +97,11 @@ class SolutionRead(BaseModel):
     demo: bool = Field(description="True for fictional demo records.")
     created_at: datetime
     updated_at: datetime
+
+
+class SolutionWritten(SolutionRead):
+    """A solution as a create or an update stored it, with what the writer should know about it."""
+
+    warnings: list[ResponseWarning] = Field(
+        description="E.g. that the text is in a language Innomatch does not match well; empty when all is well."
+    )

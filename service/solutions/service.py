@@ -13,6 +13,7 @@ from service.errors import FieldError, NotFoundError, UncheckedRequest
 from service.indexing import Indexes, delete_record, insert_records, update_record, update_records
 from service.models import Solution
 from service.references import ReferenceCheck
+from service.response_warnings import written_text_warnings
 from service.solutions import repository
 from service.solutions.schemas import (
     MAX_BATCH,
@@ -20,6 +21,7 @@ from service.solutions.schemas import (
     SolutionCreate,
     SolutionRead,
     SolutionUpdate,
+    SolutionWritten,
 )
 from service.well_formed import well_formed_items
 
@@ -41,6 +43,12 @@ def get_visible(*, session: Session, solution_id: int, caller: Principal) -> Sol
         caller, solution_id=solution.id, status=solution.status, supplier_id=solution.supplier_id
     )
     return solution
+
+
+def _written(solution: Solution, *, language_given: bool) -> SolutionWritten:
+    """The solution as a write stored it, with its warnings (a language Innomatch does not match well)."""
+    warnings = written_text_warnings(solution.language, language_given=language_given)
+    return SolutionWritten(**SolutionRead.model_validate(solution).model_dump(), warnings=warnings)
 
 
 def read(*, session: Session, solution_id: int, caller: Principal) -> SolutionRead:
@@ -114,7 +122,7 @@ def _own_by_default(caller: Principal, solution_in: SolutionCreate) -> SolutionC
 
 def create(
     *, session: Session, indexes: Indexes, solution_in: SolutionCreate, caller: Principal
-) -> SolutionRead:
+) -> SolutionWritten:
     return create_many(
         session=session, indexes=indexes, solutions_in=[solution_in], caller=caller, in_items=False
     )[0]
@@ -127,7 +135,7 @@ def create_many(
     solutions_in: Sequence[SolutionCreate],
     caller: Principal,
     in_items: bool = True,
-) -> list[SolutionRead]:
+) -> list[SolutionWritten]:
     """New solutions in one transaction; nothing is stored unless every one is valid. A supplier's
     solutions are its own. `in_items`: errors are located in the batch's items."""
     owned = [_own_by_default(caller, solution_in) for solution_in in solutions_in]
@@ -137,25 +145,29 @@ def create_many(
     _refuse_wrong_references(ReferenceCheck(session), batch, in_items=in_items)
     solutions = [Solution(**fields) for fields in batch]
     insert_records(session=session, indexes=indexes, records=solutions)
-    return [SolutionRead.model_validate(solution) for solution in solutions]
+    return [
+        _written(solution, language_given=solution_in.language is not None)
+        for solution, solution_in in zip(solutions, owned, strict=True)
+    ]
 
 
 def update(
     *, session: Session, indexes: Indexes, solution_id: int, solution_in: SolutionUpdate, caller: Principal
-) -> SolutionRead:
+) -> SolutionWritten:
     solution = get(session=session, solution_id=solution_id)
     ensure_supplier(caller, solution.supplier_id)
     if "supplier_id" in solution_in.model_fields_set:
         ensure_supplier(caller, solution_in.supplier_id)
     changes = solution_in.model_dump(exclude_unset=True)
     _refuse_wrong_references(ReferenceCheck(session), [changes], in_items=False)
-    update_record(session=session, indexes=indexes, record=solution, changes=_applicable(changes))
-    return SolutionRead.model_validate(solution)
+    applicable = _applicable(changes)
+    update_record(session=session, indexes=indexes, record=solution, changes=applicable)
+    return _written(solution, language_given="language" in applicable)
 
 
 def update_many(
     *, session: Session, indexes: Indexes, items: Sequence[SolutionBatchUpdateItem], caller: Principal
-) -> list[SolutionRead]:
+) -> list[SolutionWritten]:
     """Changes to several solutions in one transaction; nothing is stored unless every one is valid."""
     ids = [item.id for item in items]
     found = repository.solutions_by_id(session, ids)
@@ -167,12 +179,9 @@ def update_many(
     batch = [item.model_dump(exclude_unset=True, exclude={"id"}) for item in items]
     check = ReferenceCheck(session, errors=repeated_ids(ids))
     _refuse_wrong_references(check, batch, in_items=True)
-    update_records(
-        session=session,
-        indexes=indexes,
-        changes=[(solution, _applicable(fields)) for solution, fields in zip(solutions, batch, strict=True)],
-    )
-    return [SolutionRead.model_validate(solution) for solution in solutions]
+    changes = [(solution, _applicable(fields)) for solution, fields in zip(solutions, batch, strict=True)]
+    update_records(session=session, indexes=indexes, changes=changes)
+    return [_written(solution, language_given="language" in fields) for solution, fields in changes]
 
 
 def _not_found(solution_id: int) -> NoReturn:

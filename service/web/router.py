@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.openapi.docs import get_redoc_html
 from fastapi.responses import HTMLResponse
+from pydantic import AfterValidator
 
 from service.auth import CallerDep
 from service.deps import IndexesDep, SessionDep
@@ -13,13 +14,21 @@ from service.needs import service as needs
 from service.needs.schemas import NeedFilters
 from service.pagination import DEFAULT_PAGE_SIZE, PageDep, PageSpan
 from service.solutions import service as solutions
-from service.text_fields import MAX_TEXT_LENGTH, RecordId
+from service.text_fields import MAX_TEXT_LENGTH, RecordId, require_letters
 from service.web.assets import FAVICON, REDOC, SWAGGER_UI, SWAGGER_UI_INIT
 from service.web.need_list import chosen, filter_choices, form_filters, page_address
 from service.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
 PAGE_MATCHES = 10
+
+
+def _nothing_or_words(text: str) -> str:
+    """An empty search box shows the form; anything else must have words to search for."""
+    return require_letters(text) if text.strip() else text
+
+
+SearchBox = Annotated[str, Query(max_length=MAX_TEXT_LENGTH), AfterValidator(_nothing_or_words)]
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -65,7 +74,8 @@ def need_page(
     matches = matching.match_need(
         session=session, indexes=indexes, need_id=need_id, limit=PAGE_MATCHES, caller=caller
     )
-    return templates.TemplateResponse(request, "need.html", {"need": need, "matches": matches})
+    context = {"need": need, "matches": matches.items, "warnings": matches.warnings}
+    return templates.TemplateResponse(request, "need.html", context)
 
 
 @router.get("/solutions/{solution_id}", response_class=HTMLResponse)
@@ -76,7 +86,8 @@ def solution_page(
     matches = matching.match_solution(
         session=session, indexes=indexes, solution_id=solution_id, limit=PAGE_MATCHES, caller=caller
     )
-    return templates.TemplateResponse(request, "solution.html", {"solution": solution, "matches": matches})
+    context = {"solution": solution, "matches": matches.items, "warnings": matches.warnings}
+    return templates.TemplateResponse(request, "solution.html", context)
 
 
 @router.get("/search", response_class=HTMLResponse)
@@ -85,17 +96,16 @@ def search_page(
     session: SessionDep,
     indexes: IndexesDep,
     caller: CallerDep,
-    q: Annotated[str, Query(max_length=MAX_TEXT_LENGTH)] = "",
+    q: SearchBox = "",
 ) -> HTMLResponse:
     query = q.strip()
-    matches = (
-        matching.search_solutions(
+    context: dict[str, object] = {"query": query, "matches": [], "warnings": []}
+    if query:
+        found = matching.search_solutions(
             session=session, indexes=indexes, text=query, limit=PAGE_MATCHES, caller=caller
         )
-        if query
-        else []
-    )
-    return templates.TemplateResponse(request, "search.html", {"query": query, "matches": matches})
+        context |= {"matches": found.items, "warnings": found.warnings}
+    return templates.TemplateResponse(request, "search.html", context)
 
 
 @router.get("/docs", response_class=HTMLResponse)

@@ -152,7 +152,7 @@ def _error_fields(response: httpx.Response) -> set[tuple[str | int, ...]]:
             {"title": "t", "description": "d", "municipality_number": "0999"},
             ("municipality_number",),
         ),
-        ("/api/v1/needs", {"title": "t", "description": "d", "language": "de"}, ("language",)),
+        ("/api/v1/needs", {"title": "t", "description": "d", "language": "xx"}, ("language",)),
         ("/api/v1/solutions", {"title": "t", "description": "d", "kpi_codes": ["NOPE"]}, ("kpi_codes", 0)),
         ("/api/v1/solutions", {"title": "t", "description": "d", "trl": 10}, ("trl",)),
         ("/api/v1/solutions", {"title": "t", "description": "d", "cpv_codes": ["123"]}, ("cpv_codes",)),

@@ -81,12 +81,27 @@ def test_a_title_with_a_control_character_is_refused_as_a_value_error() -> None:
     ]
 
 
-def test_languages_are_normalised_and_unknown_ones_refused_by_name() -> None:
+def test_languages_are_normalised_to_iso_639_1_and_unknown_ones_refused_by_name() -> None:
     assert valid(LanguageField, "NB") == "no"
     assert valid(LanguageField, "eng") == "en"
-    assert messages(LanguageField, "de") == [
-        "Value error, language must be 'no' (Norwegian) or 'en' (English)"
+    assert valid(LanguageField, "de") == "de"
+    assert valid(LanguageField, "swe") == "sv"
+    assert messages(LanguageField, "xx") == [
+        "Value error, language must be an ISO 639-1 code: 'no' (Norwegian, Bokmål or Nynorsk), 'en' (English)"
+        " or another language's two-letter code, e.g. 'sv' (Swedish)"
     ]
+
+
+@pytest.mark.parametrize("text", ["🙂🙂🙂", "2024", "-- ?? --", "💧 100 %"])
+def test_a_description_or_search_text_without_letters_is_refused(text: str) -> None:
+    assert messages(Description, text) == [
+        "Value error, must contain words: it has no letters, only digits, symbols or emoji"
+    ]
+
+
+@pytest.mark.parametrize("text", ["5G", "水漏れ", "CO2-utslipp", "Ærøy"])
+def test_a_description_with_a_letter_in_any_script_passes(text: str) -> None:
+    assert valid(Description, text) == text
 
 
 def test_kpi_codes_are_compacted_and_duplicates_dropped_in_order() -> None:

@@ -131,7 +131,7 @@ def test_need_filters_keep_the_full_limit_and_refuse_solution_only_ones(api: htt
     refused = api.get(f"/api/v1/solutions/{solution_id}/matches", params={"cpv": "38"})
     assert refused.status_code == 422
     assert "applies to solutions" in refused.json()["detail"][0]["msg"]
-    bad_language = api.get(f"/api/v1/solutions/{solution_id}/matches", params={"language": "de"})
+    bad_language = api.get(f"/api/v1/solutions/{solution_id}/matches", params={"language": "xx"})
     assert bad_language.status_code == 422
     assert bad_language.json()["detail"][0]["loc"] == ["query", "language"]
     assert set(water)  # created, and never part of a filtered answer above

@@ -43,6 +43,15 @@ def test_a_search_text_too_long_is_a_422_page_naming_the_field_and_the_limit(api
 
 
 @SQLITE_ONLY
+def test_a_search_text_without_letters_is_a_422_page_saying_there_are_no_words(api: httpx.Client) -> None:
+    page = _assert_error_page(api.get("/search", params={"q": "🚰 💧 2024"}), 422)
+    assert (
+        "The search text is not valid: must contain words: it has no letters, only digits, symbols or emoji."
+    ) in page
+    assert api.get("/search", params={"q": "   "}).status_code == 200
+
+
+@SQLITE_ONLY
 def test_a_malformed_address_is_a_422_page(api: httpx.Client) -> None:
     page = _assert_error_page(api.get("/needs/abc"), 422)
     assert "The need number in the address must be a whole number, not “abc”." in page

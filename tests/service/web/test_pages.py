@@ -63,3 +63,21 @@ def test_a_generated_need_page_shows_its_evidence_and_synthetic_marker(api: http
     assert listed.count("synthetic value") == 1 and f'href="/needs/{need_id}"' in listed
     assert "band 1" in page
     assert "In English" in page and "Smart Water Meters" in page
+
+
+def test_a_search_in_another_language_shows_its_results_under_a_warning(api: httpx.Client) -> None:
+    solution_id = api.post(
+        "/api/v1/solutions",
+        json={
+            "title": "Acoustic leak detection",
+            "description": "Acoustic loggers find leaks in water mains.",
+        },
+    ).json()["id"]
+    page = api.get("/search", params={"q": "Vi förlorar mycket dricksvatten genom läckor i gamla ledningar."})
+    assert page.status_code == 200
+    assert (
+        '<p class="warning" role="status">The search text looks Swedish (sv). Innomatch matches Norwegian'
+        " and English; these results may be weak. Search in Norwegian or English.</p>"
+    ) in page.text
+    assert f'href="/solutions/{solution_id}"' in page.text
+    assert 'class="warning"' not in api.get("/search", params={"q": "lekkasjer"}).text

@@ -74,7 +74,8 @@ def test_number_patterns_refuse_digits_other_than_ascii() -> None:
 def test_language_is_normalised_or_refused() -> None:
     assert MatchFilters(language="NB").language == "no"
     assert MatchFilters(language="eng").language == "en"
-    assert _refused_fields(language="de") == [("language",)]
+    assert MatchFilters(language="de").language == "de"
+    assert _refused_fields(language="xx") == [("language",)]
 
 
 def test_dimension_is_one_of_the_three_u4ssc_dimensions() -> None:

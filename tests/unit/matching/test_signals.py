@@ -293,6 +293,19 @@ def test_similarity_phrase_names_both_sides_and_their_languages() -> None:
     )
 
 
+def test_similarity_phrase_names_a_language_innomatch_does_not_serve() -> None:
+    reason = _reason(
+        Pair(Side(kind="need", language="sv"), Side(kind="solution", language="no"), {}), 0.5, 0.5
+    )
+    similarity = SIGNALS["similarity"]
+    assert similarity.phrase(reason, "en") == (
+        "text similarity 0.50 between the Swedish need and the Norwegian solution"
+    )
+    assert (
+        similarity.phrase(reason, "no") == "tekstlikhet 0,50 mellom behovet på svensk og den norske løsningen"
+    )
+
+
 def test_cpv_phrase_falls_back_to_the_candidates_codes_when_only_the_division_fits() -> None:
     pair = Pair(NEED, Side(kind="solution", cpv_codes=("45100000",)), {})
     assert SIGNALS["cpv"].phrase(_reason(pair, 0.5, 0.02), "en") == "+0.02 CPV codes fit (45100000)"

@@ -75,10 +75,12 @@ def test_every_path_is_a_page_but_the_api_and_the_machine_paths(path: str, page:
             {
                 "type": "value_error",
                 "loc": ("query", "language"),
-                "input": "de",
-                "msg": "Value error, language must be 'no' (Norwegian) or 'en' (English)",
+                "input": "xx",
+                "msg": "Value error, language must be an ISO 639-1 code: 'no' (Norwegian, Bokmål or Nynorsk),"
+                " 'en' (English) or another language's two-letter code, e.g. 'sv' (Swedish)",
             },
-            "The language is not valid: language must be 'no' (Norwegian) or 'en' (English).",
+            "The language is not valid: language must be an ISO 639-1 code: 'no' (Norwegian, Bokmål or"
+            " Nynorsk), 'en' (English) or another language's two-letter code, e.g. 'sv' (Swedish).",
         ),
         (
             {"type": "missing", "loc": ("query", "colour"), "msg": "Field required"},

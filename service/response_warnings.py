@@ -1,0 +1,51 @@
+"""Warnings an answer carries: what was asked was done, and this is what the caller should know about it."""
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from service.language import is_served, language_name
+
+WarningCode = Literal["language-not-served"]
+
+
+class ResponseWarning(BaseModel):
+    code: WarningCode = Field(
+        description="What the warning is about, for programs. 'language-not-served': the text is in a "
+        "language Innomatch does not match well (it matches Norwegian and English)."
+    )
+    message: str = Field(description="What it means and what to do about it, for people.")
+
+
+def _if_not_served(language: str, opening: str, consequence: str) -> list[ResponseWarning]:
+    if is_served(language):
+        return []
+    message = (
+        f"{opening} {language_name(language)} ({language}). Innomatch matches Norwegian and English; "
+        f"{consequence}"
+    )
+    return [ResponseWarning(code="language-not-served", message=message)]
+
+
+def written_text_warnings(language: str, *, language_given: bool) -> list[ResponseWarning]:
+    """For the answer to a create or an update of a need or solution stored in `language`."""
+    if language_given:
+        return _if_not_served(language, "The language is set to", "matches for this text may be weak.")
+    return _if_not_served(
+        language,
+        "The text looks",
+        "matches for this text may be weak. Write it in Norwegian or English, or set language if the"
+        " detection is wrong.",
+    )
+
+
+def search_warnings(language: str) -> list[ResponseWarning]:
+    """For the results of a search text detected as `language`."""
+    return _if_not_served(
+        language, "The search text looks", "these results may be weak. Search in Norwegian or English."
+    )
+
+
+def match_warnings(kind: Literal["need", "solution"], language: str) -> list[ResponseWarning]:
+    """For the matches of a stored need or solution in `language`."""
+    return _if_not_served(language, f"The {kind} is in", "its matches may be weak.")
