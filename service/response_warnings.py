@@ -6,13 +6,14 @@ from pydantic import BaseModel, Field
 
 from service.language import is_served, language_name
 
-WarningCode = Literal["language-not-served"]
+WarningCode = Literal["language-not-served", "no-good-match"]
 
 
 class ResponseWarning(BaseModel):
     code: WarningCode = Field(
         description="What the warning is about, for programs. 'language-not-served': the text is in a "
-        "language Innomatch does not match well (it matches Norwegian and English)."
+        "language Innomatch does not match well (it matches Norwegian and English). 'no-good-match': "
+        "nothing was found, or the best result scores below the calibrated level of a good match."
     )
     message: str = Field(description="What it means and what to do about it, for people.")
 

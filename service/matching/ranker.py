@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from service.indexing import Indexes, LexicalDocument, RecordIndex
 from service.kpis.repository import kpis_by_code
 from service.matching import retrieval
+from service.matching.confidence import is_weak
 from service.matching.explanations import explain
 from service.matching.feedback import latest_verdicts, verdict_counts
 from service.matching.filters import MatchFilters, need_restriction, solution_restriction
@@ -209,7 +210,12 @@ def _solutions_for(
     best = rank(query.side, candidates, text, ranking=query.ranking, context=context, limit=limit)
     solutions = solutions_repository.solutions_by_id(session, [scored.id for scored in best])
     return [
-        SolutionMatch(solution=SolutionRead.model_validate(solution), score=score, explanation=explanation)
+        SolutionMatch(
+            solution=SolutionRead.model_validate(solution),
+            score=score,
+            weak=is_weak(score, query.side.kind, query.ranking),
+            explanation=explanation,
+        )
         for solution, score, explanation in _explained(session, query, best, solutions)
     ]
 
@@ -240,7 +246,12 @@ def _needs_for(
     best = rank(query.side, candidates, text, ranking=query.ranking, limit=limit)
     needs = needs_repository.needs_by_id(session, [scored.id for scored in best])
     return [
-        NeedMatch(need=NeedRead.model_validate(need), score=score, explanation=explanation)
+        NeedMatch(
+            need=NeedRead.model_validate(need),
+            score=score,
+            weak=is_weak(score, query.side.kind, query.ranking),
+            explanation=explanation,
+        )
         for need, score, explanation in _explained(session, query, best, needs, kpis)
     ]
 

@@ -33,20 +33,29 @@ class Explanation(BaseModel):
     summary_no: str = Field(description="The reasons in one sentence, in Norwegian.")
 
 
+WEAK_DESCRIPTION = (
+    "True when the score is below the calibrated level where a right answer is rarely found (hybrid "
+    "ranking only): shown for completeness, not a good match."
+)
+
+
 class SolutionMatch(BaseModel):
     solution: SolutionRead
     score: float
+    weak: bool = Field(description=WEAK_DESCRIPTION)
     explanation: Explanation
 
 
 class NeedMatch(BaseModel):
     need: NeedRead
     score: float
+    weak: bool = Field(description=WEAK_DESCRIPTION)
     explanation: Explanation
 
 
 WARNINGS_DESCRIPTION = (
-    "E.g. that the query (the search text, need or solution) is in a language Innomatch does not match "
+    "E.g. that there is no good match (code no-good-match: the best result is weak, or nothing was found), "
+    "or that the query (the search text, need or solution) is in a language Innomatch does not match "
     "well; the matches are there all the same. Empty when all is well."
 )
 

@@ -1,14 +1,17 @@
 """Matching for a caller: what the API and the pages call. Each function applies who may see what
 (service.access) around the ranker, so that a page and an endpoint can never disagree."""
 
+from collections.abc import Sequence
+
 from sqlalchemy.orm import Session
 
 from service.access import Principal, ensure_may_filter_unpublished
 from service.indexing import Indexes
 from service.language import detect_language
 from service.matching import ranker
+from service.matching.confidence import no_good_match_warnings
 from service.matching.filters import MatchFilters
-from service.matching.schemas import NeedMatch, NeedMatches, SolutionMatches
+from service.matching.schemas import NeedMatch, NeedMatches, SolutionMatch, SolutionMatches
 from service.matching.scoring import Ranking
 from service.needs import service as needs_service
 from service.response_warnings import match_warnings, search_warnings
@@ -32,7 +35,8 @@ def match_need(
     matches = ranker.rank_solutions_for_need(
         session=session, indexes=indexes, need_id=need_id, limit=limit, filters=filters, ranking=ranking
     )
-    return SolutionMatches(items=matches, warnings=match_warnings("need", need.language))
+    warnings = no_good_match_warnings(_first_score(matches), "need", ranking, "solution")
+    return SolutionMatches(items=matches, warnings=warnings + match_warnings("need", need.language))
 
 
 def match_solution(
@@ -55,8 +59,10 @@ def match_solution(
         filters=filters,
         ranking=ranking,
     )
+    warnings = no_good_match_warnings(_first_score(matches), "solution", ranking, "need")
     return NeedMatches(
-        items=_as_seen_by(matches, caller), warnings=match_warnings("solution", solution.language)
+        items=_as_seen_by(matches, caller),
+        warnings=warnings + match_warnings("solution", solution.language),
     )
 
 
@@ -84,7 +90,8 @@ def search_solutions(
         filters=filters,
         ranking=ranking,
     )
-    return SolutionMatches(items=matches, warnings=search_warnings(language))
+    warnings = no_good_match_warnings(_first_score(matches), "text", ranking, "solution")
+    return SolutionMatches(items=matches, warnings=warnings + search_warnings(language))
 
 
 def search_needs(
@@ -108,7 +115,12 @@ def search_needs(
         filters=filters,
         ranking=ranking,
     )
-    return NeedMatches(items=_as_seen_by(matches, caller), warnings=search_warnings(language))
+    warnings = no_good_match_warnings(_first_score(matches), "text", ranking, "need")
+    return NeedMatches(items=_as_seen_by(matches, caller), warnings=warnings + search_warnings(language))
+
+
+def _first_score(matches: Sequence[SolutionMatch] | Sequence[NeedMatch]) -> float | None:
+    return matches[0].score if matches else None
 
 
 def _as_seen_by(matches: list[NeedMatch], caller: Principal) -> list[NeedMatch]:

