@@ -8,18 +8,11 @@ import httpx
 import pytest
 
 from tests.api.conftest import SharedServer
+from tests.support.records import OBSERVATION
+from tests.support.records import SHORT_NEED as NEED
+from tests.support.records import SHORT_SOLUTION as SOLUTION
 
-NEED = {"title": "Vanntap", "description": "Vi mister vann i ledningsnettet."}
-SOLUTION = {"title": "Leak detection", "description": "Acoustic loggers find leaks."}
 SUPPLIER = {"name": "Lekkasje AS", "organisation_number": "974760673"}
-OBSERVATION = {
-    "municipality_number": "5001",
-    "kpi_code": "EC-ICT-WS-1C",
-    "year": 2023,
-    "value": 10.0,
-    "unit": "%",
-    "source": "Test",
-}
 PARTNERSHIP = {"need_ids": [1], "title": "Pilot"}
 SEARCH = {"query": "water leaks"}
 MEGABYTE = 2**20

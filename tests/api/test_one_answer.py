@@ -7,18 +7,10 @@ import httpx
 import pytest
 
 from tests.api.conftest import SharedServer
-from tests.support.records import LEAK_NEED, LEAK_SOLUTION, WATER_LOSS, create, move, propose
+from tests.support.records import LEAK_NEED, LEAK_SOLUTION, OBSERVATION, WATER_LOSS, create, move, propose
+from tests.support.records import SHORT_NEED as NEED
+from tests.support.records import SHORT_SOLUTION as SOLUTION
 
-SOLUTION = {"title": "Leak detection", "description": "Acoustic loggers find leaks."}
-NEED = {"title": "Vanntap", "description": "Vi mister vann i ledningsnettet."}
-OBSERVATION = {
-    "municipality_number": "5001",
-    "kpi_code": "EC-ICT-WS-1C",
-    "year": 2023,
-    "value": 10.0,
-    "unit": "%",
-    "source": "Test",
-}
 OUTCOME = {"municipality_number": "1804", "kpi_code": WATER_LOSS, "year": 2025, "value": 24.0, "unit": "%"}
 
 

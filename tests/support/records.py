@@ -8,6 +8,18 @@ import httpx
 WATER_LOSS = "EC-I-WS-3C"  # lower is better; national target 25 %
 
 
+# The smallest valid bodies of each write, for tests that break one field of them at a time.
+SHORT_NEED = {"title": "Vanntap", "description": "Vi mister vann i ledningsnettet."}
+SHORT_SOLUTION = {"title": "Leak detection", "description": "Acoustic loggers find leaks."}
+OBSERVATION = {
+    "municipality_number": "5001",
+    "kpi_code": "EC-ICT-WS-1C",
+    "year": 2023,
+    "value": 10.0,
+    "unit": "%",
+    "source": "Test",
+}
+
 LEAK_NEED = {
     "title": "Vanntap i ledningsnettet",
     "description": "Vi mister en tredjedel av drikkevannet i lekkasjer på ledningsnettet før det når abonnentene.",
