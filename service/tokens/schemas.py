@@ -43,6 +43,9 @@ class TokenRead(BaseModel):
     created_by: str
     created_at: datetime
     revoked_at: datetime | None
+    owner_user_id: int | None = Field(
+        default=None, description="The person whose own token this is (made on their profile page)."
+    )
 
 
 class TokenCreated(TokenRead):
