@@ -9,7 +9,7 @@ MINUTE = timedelta(minutes=1)
 
 
 def test_five_failures_in_fifteen_minutes_lock_an_account() -> None:
-    assert ACCOUNT_LIMIT == Limit(failures=5, window=timedelta(minutes=15))
+    assert Limit(failures=5, window=timedelta(minutes=15)) == ACCOUNT_LIMIT
     assert ADDRESS_LIMIT.failures > ACCOUNT_LIMIT.failures  # an office shares one address
 
 
