@@ -30,8 +30,11 @@ def csrf_token_for(secret: str) -> str:
     return hmac.new(secret.encode(), _CSRF_PURPOSE, hashlib.sha256).hexdigest()
 
 
+def same_token(sent: str | None, expected: str) -> bool:
+    """Whether `sent` is `expected`, compared in constant time; nothing sent is never a match."""
+    return bool(sent) and hmac.compare_digest((sent or "").encode(), expected.encode())
+
+
 def csrf_matches(sent: str | None, secret: str | None) -> bool:
-    """Whether `sent` is the CSRF token of the cookie secret `secret` (compared in constant time)."""
-    if not sent or not secret:
-        return False
-    return hmac.compare_digest(sent.encode(), csrf_token_for(secret).encode())
+    """Whether `sent` is the CSRF token of the cookie secret `secret`."""
+    return secret is not None and bool(secret) and same_token(sent, csrf_token_for(secret))
