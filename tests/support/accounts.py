@@ -33,7 +33,7 @@ def add_person(
             _user, secret = users.add(
                 session=session,
                 user_in=user_in,
-                created_by="test",
+                created_by="cli (test operator)",
                 invite_valid_for=timedelta(hours=72),
                 now=utc_now(),
             )
