@@ -53,6 +53,22 @@ def operator() -> Principal:
     return Principal(role="admin", actor=f"cli ({account})")
 
 
+def binding_problem(
+    kind: str, role: str, municipality_number: str | None, supplier_id: int | None
+) -> str | None:
+    """What is wrong with a role's binding, for a token or an account (`kind`): an officer acts for
+    one municipality, a supplier for one supplier organisation, and no other role is bound."""
+    if role == "officer" and municipality_number is None:
+        return f"an officer {kind} needs the officer's municipality_number"
+    if role == "supplier" and supplier_id is None:
+        return f"a supplier {kind} needs the supplier_id of the supplier organisation"
+    if role != "officer" and municipality_number is not None:
+        return f"only officer {kind}s are bound to a municipality"
+    if role != "supplier" and supplier_id is not None:
+        return f"only supplier {kind}s are bound to a supplier"
+    return None
+
+
 def ensure_municipality(caller: Principal, municipality_number: str | None) -> None:
     """An officer acts only for its own municipality; other roles pass."""
     if caller.role == "officer" and municipality_number != caller.municipality_number:

@@ -39,6 +39,7 @@ from service.security_headers import SecurityHeaders
 from service.solutions.router import router as solutions_router
 from service.suppliers.router import router as suppliers_router
 from service.tokens.router import router as tokens_router
+from service.web.account_pages import router as account_pages_router
 from service.web.assets import mount_static
 from service.web.errors import install_error_pages
 from service.web.router import router as web_router
@@ -163,6 +164,7 @@ def create_app(
         audit_router,
         tokens_router,
         web_router,
+        account_pages_router,
     ):
         app.include_router(router)
     mount_static(app)

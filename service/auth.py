@@ -1,11 +1,14 @@
-"""Who is calling over HTTP: bearer tokens, and the Annotated dependencies that let roles through.
+"""Who is calling over HTTP: a bearer token, or a person's session cookie; and the Annotated
+dependencies that let roles through.
 
-What each role may see and change is in service/access.py, applied by the service functions.
+A signed-in person is the Principal a token of their role and binding would be: what each role may
+see and change is in service/access.py, applied by the service functions, for both alike.
 """
 
 import hmac
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -13,12 +16,22 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from service.access import ANONYMOUS, BOOTSTRAP_ADMIN, Principal, Role
+from service.accounts import sessions
+from service.accounts.browser_secrets import CSRF_HEADER, SESSION_COOKIE, csrf_token_for, same_token
+from service.accounts.principals import principal_of
+from service.accounts.sessions import SessionPolicy
 from service.audit.writes import PRINCIPAL_SCOPE_KEY
 from service.config import Settings
+from service.db import utc_now
 from service.deps import SessionDep
 from service.tokens import service as tokens
 
 _bearer = HTTPBearer(auto_error=False, description="`Authorization: Bearer <token>`")
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+COOKIE_WITHOUT_CSRF = (
+    "A request that changes data with the session cookie must send the page's CSRF token in the"
+    f" {CSRF_HEADER} header; a program calling the API sends a bearer token instead."
+)
 
 
 def resolve_admin_token(settings: Settings) -> str:
@@ -41,15 +54,48 @@ def _write_private(path: Path, content: str) -> None:
     temporary.replace(path)
 
 
+@dataclass(frozen=True)
+class SignedIn:
+    """The person whose session cookie a request carries."""
+
+    principal: Principal
+    user_id: int
+    name: str
+    session_id: int
+    csrf_token: str  # what the forms of their pages carry
+
+
+def signed_in(request: Request, session: SessionDep) -> SignedIn | None:
+    """The person signed in with this request's session cookie, or None (no cookie, or a session that
+    has ended); kept on request.state for the pages' header."""
+    secret = request.cookies.get(SESSION_COOKIE)
+    if not secret:
+        return None
+    policy = SessionPolicy.of(request.app.state.settings)
+    active = sessions.find_active(session=session, secret=secret, policy=policy, now=utc_now())
+    if active is None:
+        return None
+    user = active.user
+    person = SignedIn(principal_of(user), user.id, user.name, active.session_id, csrf_token_for(secret))
+    request.state.signed_in = person
+    return person
+
+
+def remember(request: Request, principal: Principal) -> None:
+    """The caller, for the audit of writes and the request log."""
+    request.scope[PRINCIPAL_SCOPE_KEY] = principal
+    request.state.actor = principal.actor
+
+
 def identify(
     request: Request,
     session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    """The caller: anonymous without a token; 401 for a token that is unknown or revoked."""
+    """The caller: a token's holder, else the signed-in person, else anonymous; 401 for a token that is
+    unknown or revoked, 403 for a change made with the session cookie but without the CSRF header."""
     principal = _principal(request, session, credentials)
-    request.scope[PRINCIPAL_SCOPE_KEY] = principal
-    request.state.actor = principal.actor  # for the request log
+    remember(request, principal)
     return principal
 
 
@@ -57,7 +103,16 @@ def _principal(
     request: Request, session: SessionDep, credentials: HTTPAuthorizationCredentials | None
 ) -> Principal:
     if credentials is None:
-        return ANONYMOUS
+        person = signed_in(request, session)
+        if person is None:
+            return ANONYMOUS
+        # A browser sends the cookie with a request any site makes it send; only a page of this site
+        # knows the token. The pages' forms carry theirs in a field (service/web/forms.py).
+        if request.method not in SAFE_METHODS and not same_token(
+            request.headers.get(CSRF_HEADER), person.csrf_token
+        ):
+            raise HTTPException(status_code=status.HTTP_403_FORBIDDEN, detail=COOKIE_WITHOUT_CSRF)
+        return person.principal
     secret = credentials.credentials
     if credentials.scheme.lower() != "bearer" or not secret:
         raise _unauthenticated("Send the token as 'Authorization: Bearer <token>'.")
@@ -67,9 +122,10 @@ def _principal(
     if token is None:
         raise _unauthenticated("This token is unknown or has been revoked.")
     role: Role = token.role  # type: ignore[assignment]  # the column only ever holds a Role
+    holder = f"{token.owner.name}, {token.name}" if token.owner else token.name  # a person's own token
     return Principal(
         role=role,
-        actor=f"{token.name} ({role} token {token.id})"[:100],
+        actor=f"{holder} ({role} token {token.id})"[:100],
         municipality_number=token.municipality_number,
         supplier_id=token.supplier_id,
     )

@@ -1,4 +1,4 @@
-"""The `innomatch` command: serve, seed, reindex, eval, tokens, backups and KPI imports."""
+"""The `innomatch` command: serve, seed, reindex, eval, tokens, user accounts, backups and KPI imports."""
 
 import logging
 from collections.abc import Callable
@@ -11,6 +11,7 @@ from tqdm import tqdm
 
 from embeddings import CachingEncoder, Encoder, load_encoder
 from service.access import operator
+from service.accounts.cli import users_cli
 from service.config import get_settings
 from service.operations.commands import backup_command, restore_command
 from service.tokens.cli import tokens_cli
@@ -19,6 +20,7 @@ app = typer.Typer(
     help="Innomatch: innovation-procurement matchmaking for Norwegian municipalities.", no_args_is_help=True
 )
 app.add_typer(tokens_cli, name="tokens")
+app.add_typer(users_cli, name="user")
 
 
 @app.command()

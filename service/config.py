@@ -72,6 +72,21 @@ class Settings(BaseSettings):
         description="Larger request bodies are refused with 413, by Content-Length or while they stream.",
     )
 
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Where people open the pages; the invitation links of `innomatch user add` start with it.",
+    )
+    # A working day signed in, and signed out after two hours away (docs/accounts.md, "Sessions").
+    session_idle_minutes: int = Field(
+        default=120, ge=1, description="A browser session ends after this many minutes without a request."
+    )
+    session_lifetime_hours: int = Field(
+        default=12, ge=1, description="A browser session ends this many hours after sign-in, however active."
+    )
+    invite_valid_hours: int = Field(
+        default=72, ge=1, description="An invitation link to set a password works this long, and once."
+    )
+
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -3,6 +3,7 @@
 Importing it makes Base.metadata complete (for Alembic and the tests).
 """
 
+from service.models.accounts import SignInFailure, User, UserInvite, UserSession
 from service.models.audit import AuditEvent
 from service.models.feedback import Feedback
 from service.models.indexing import IndexChange, LanguageCentroid, StoredVector
@@ -29,7 +30,11 @@ __all__ = [
     "Need",
     "Partnership",
     "PartnershipOutcome",
+    "SignInFailure",
     "Solution",
     "StoredVector",
     "Supplier",
+    "User",
+    "UserInvite",
+    "UserSession",
 ]

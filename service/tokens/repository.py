@@ -22,8 +22,12 @@ def get_token(session: Session, token_id: int) -> ApiToken | None:
     return session.get(ApiToken, token_id)
 
 
-def list_tokens(session: Session, *, include_revoked: bool) -> Sequence[ApiToken]:
+def list_tokens(
+    session: Session, *, include_revoked: bool, owner_user_id: int | None = None
+) -> Sequence[ApiToken]:
     query = select(ApiToken).order_by(ApiToken.id)
+    if owner_user_id is not None:
+        query = query.where(ApiToken.owner_user_id == owner_user_id)
     if not include_revoked:
         query = query.where(ApiToken.revoked_at.is_(None))
     return session.scalars(query).all()

@@ -5,7 +5,7 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from service.access import Role
+from service.access import Role, binding_problem
 from service.text_fields import MunicipalityNumber, NoControlCharacters, RecordId
 
 TokenName = Annotated[
@@ -25,14 +25,9 @@ class TokenCreate(BaseModel):
 
     @model_validator(mode="after")
     def _binding_fits_role(self) -> Self:
-        if self.role == "officer" and self.municipality_number is None:
-            raise ValueError("an officer token needs the officer's municipality_number")
-        if self.role == "supplier" and self.supplier_id is None:
-            raise ValueError("a supplier token needs the supplier_id of the supplier organisation")
-        if self.role != "officer" and self.municipality_number is not None:
-            raise ValueError("only officer tokens are bound to a municipality")
-        if self.role != "supplier" and self.supplier_id is not None:
-            raise ValueError("only supplier tokens are bound to a supplier")
+        problem = binding_problem("token", self.role, self.municipality_number, self.supplier_id)
+        if problem:
+            raise ValueError(problem)
         return self
 
 
@@ -48,6 +43,9 @@ class TokenRead(BaseModel):
     created_by: str
     created_at: datetime
     revoked_at: datetime | None
+    owner_user_id: int | None = Field(
+        default=None, description="The person whose own token this is (made on their profile page)."
+    )
 
 
 class TokenCreated(TokenRead):

@@ -20,6 +20,10 @@ POSTGRES_URL = os.environ.get(
     "INNOMATCH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 RECORD_TABLES = (
+    "sign_in_failure",
+    "user_session",
+    "user_invite",
+    "user_account",
     "audit_event",
     "partnership_outcome",
     "partnership",

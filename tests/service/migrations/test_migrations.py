@@ -46,6 +46,8 @@ def test_sqlite_keeps_autoincrement_through_every_migration(tmp_path: Path) -> N
         "partnership",
         "partnership_outcome",
         "audit_event",
+        "user_account",
+        "api_token",
     ):
         assert "AUTOINCREMENT" in definitions[table], table
 

@@ -1,0 +1,77 @@
+"""Forms sent by the pages: read (URL-encoded, small), and checked for their CSRF token before the
+handler runs, so that a refused form stores nothing.
+
+A form sent while signed in carries the token of the session (service/accounts/browser_secrets.py);
+the sign-in and invitation forms, sent before there is a session, the token of the pre-session cookie.
+"""
+
+from dataclasses import dataclass
+from typing import Annotated
+from urllib.parse import parse_qsl
+
+from fastapi import Depends, HTTPException, Request, status
+
+from service.accounts.browser_secrets import CSRF_FIELD, PRE_SESSION_COOKIE, csrf_matches, same_token
+from service.auth import SignedIn, remember, signed_in
+from service.deps import SessionDep
+
+MAX_FORM_BYTES = 64 * 1024  # a page's form holds a few short fields
+MAX_FORM_FIELDS = 20
+FORM_TYPE = "application/x-www-form-urlencoded"
+NOT_FROM_THIS_SITE = (
+    "This form was not sent from a page of this site, or its page is too old, so nothing was saved."
+    " Go back, reload the page and send the form again."
+)
+SESSION_ENDED = "You are no longer signed in, so nothing was saved. Sign in and send the form again."
+
+
+async def form_fields(request: Request) -> dict[str, str]:
+    """The fields of a page's form; a field sent twice keeps its last value."""
+    body = await request.body()
+    if not body:
+        return {}  # a form of buttons only (sign-out) that lost its token sends nothing
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != FORM_TYPE:
+        raise HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, "A page's form is sent URL-encoded.")
+    if len(body) > MAX_FORM_BYTES:
+        raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, "The form sent more than this page takes.")
+    try:
+        pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS)
+    except (UnicodeDecodeError, ValueError) as error:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, "The form could not be read.") from error
+    return dict(pairs)
+
+
+FormFields = Annotated[dict[str, str], Depends(form_fields)]
+
+
+def pre_session_form(request: Request, fields: FormFields) -> dict[str, str]:
+    """A form sent before sign-in (sign-in, invitation), with the token of the pre-session cookie."""
+    if not csrf_matches(fields.get(CSRF_FIELD), request.cookies.get(PRE_SESSION_COOKIE)):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, NOT_FROM_THIS_SITE)
+    return fields
+
+
+@dataclass(frozen=True)
+class SignedInForm:
+    person: SignedIn
+    fields: dict[str, str]
+
+
+def check_session_token(person: SignedIn, fields: dict[str, str]) -> None:
+    if not same_token(fields.get(CSRF_FIELD), person.csrf_token):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, NOT_FROM_THIS_SITE)
+
+
+def signed_in_form(request: Request, session: SessionDep, fields: FormFields) -> SignedInForm:
+    """A form sent by a signed-in person with their session's token; they are then the caller whose
+    write the audit records."""
+    person = signed_in(request, session)
+    if person is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, SESSION_ENDED)
+    check_session_token(person, fields)
+    remember(request, person.principal)
+    return SignedInForm(person, fields)
+
+
+PreSessionForm = Annotated[dict[str, str], Depends(pre_session_form)]
+SignedInFormDep = Annotated[SignedInForm, Depends(signed_in_form)]
