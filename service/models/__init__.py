@@ -5,7 +5,7 @@ Importing it makes Base.metadata complete (for Alembic and the tests).
 
 from service.models.audit import AuditEvent
 from service.models.feedback import Feedback
-from service.models.indexing import IndexChange, LanguageCentroid, StoredVector
+from service.models.indexing import IndexChange, KpiTextVector, LanguageCentroid, StoredVector
 from service.models.kpis import Kpi, KpiObservation, KpiTarget
 from service.models.municipalities import County, Municipality, MunicipalityPopulation
 from service.models.needs import Need
@@ -23,6 +23,7 @@ __all__ = [
     "Kpi",
     "KpiObservation",
     "KpiTarget",
+    "KpiTextVector",
     "LanguageCentroid",
     "Municipality",
     "MunicipalityPopulation",
