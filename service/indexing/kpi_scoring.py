@@ -14,7 +14,7 @@ import numpy as np
 
 TEXT_SHARE = 0.5  # of a KPI's score from the KPI's own texts; the rest from the neighbours' votes
 NEIGHBOURS = 10  # KPI-tagged stored records that vote
-TEMPERATURE = 0.038  # of the softmax, fitted on the train splits (innomatch eval --fit)
+TEMPERATURE = 0.022  # of the softmax, fitted on the train splits (innomatch eval --fit)
 SUGGESTED = 3  # KPIs suggested per text
 
 
