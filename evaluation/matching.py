@@ -153,7 +153,11 @@ class ScoreTables:
     bm25: np.ndarray  # raw BM25 scores
     shared_kpis: np.ndarray  # share of the case's KPIs the solution also addresses
     solution_sides: dict[int, Side]  # the candidates as the ranker sees them
-    case_sides: list[Side]  # the queries as the ranker sees them
+    case_sides: list[Side] = field(default_factory=list)  # the queries so, with suggested KPIs; or none
+
+    def query_side(self, row: int) -> Side:
+        """The case as the ranker sees it: with its suggested KPIs when the tables carry them."""
+        return self.case_sides[row] if self.case_sides else self.cases[row].side
 
 
 def load_eval_set(path: Path) -> EvalSet:
@@ -319,7 +323,7 @@ def _ranked(tables: ScoreTables, row: int, ranking: str, signals: SignalSet) -> 
         bm25_of=lambda positions: {p: float(tables.bm25[row, p]) for p in positions},
     )
     scored = rank(
-        tables.case_sides[row], tables.solution_sides, text, ranking=service_ranking, signals=signals
+        tables.query_side(row), tables.solution_sides, text, ranking=service_ranking, signals=signals
     )
     return [item.id for item in scored]
 

@@ -43,7 +43,7 @@ for path in DEFAULT_SETS[:2]:
             similarity_of=lambda ps, row=row, t=tables: {p: float(t.dense[row, p]) for p in ps},
             bm25_of=lambda ps, row=row, t=tables: {p: float(t.bm25[row, p]) for p in ps},
         )
-        first = rank(tables.case_sides[row], tables.solution_sides, text, ranking="hybrid")[0]
+        first = rank(tables.query_side(row), tables.solution_sides, text, ranking="hybrid")[0]
         if not case.relevant:
             unanswerable.append(first.score)
         elif eval_set.solution_ids[first.id] in case.relevant:
