@@ -32,6 +32,9 @@ BATCH_SIZE = 10_000
 DIRECTION_SCALE = 0.5  # step along (v_c - v_d): spreads copies inside the real data's subspace
 NOISE_SCALE = 0.2  # norm of the isotropic part
 REGIONAL_SHARE = 0.3  # synthetic solutions serving one county rather than all of Norway
+# Derived, none: left null, start-up would derive KPI suggestions for every synthetic text (minutes at a
+# million). Every bench record carries KPI codes of its own, which matching prefers to suggestions.
+NO_SUGGESTIONS: list[dict[str, Any]] = []
 
 
 @dataclass
@@ -117,6 +120,7 @@ def _solution_row(
         "cpv_codes": record.cpv_codes,
         "regions_served": regions,
         "reference_municipalities": [],
+        "suggested_kpis": NO_SUGGESTIONS,
         "status": "published",
         "demo": False,
         "created_at": now,
@@ -133,6 +137,7 @@ def _need_row(record: RealRecord) -> dict[str, Any]:
         "kpi_codes": record.kpi_codes,
         "municipality_number": record.municipality_number,
         "origin": "manual",
+        "suggested_kpis": NO_SUGGESTIONS,
         "status": "open",
         "demo": False,
         "created_at": now,

@@ -15,7 +15,7 @@ so those signals add nothing here. Results beyond the page stay ranked, so that 
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import product
 from pathlib import Path
 from typing import Any, Literal
@@ -23,7 +23,10 @@ from typing import Any, Literal
 import numpy as np
 
 from embeddings import Encoder, LanguageCentroids, LexicalIndex
+from evaluation.kpi_suggestions import KpiSuggestionModel
+from service.identifiers import compact_kpi_code
 from service.indexing import LexicalDocument, record_text
+from service.indexing.kpi_scoring import SuggestedKpi
 from service.language import detect_language
 from service.matching.features import share_of
 from service.matching.pairs import Side
@@ -150,6 +153,11 @@ class ScoreTables:
     bm25: np.ndarray  # raw BM25 scores
     shared_kpis: np.ndarray  # share of the case's KPIs the solution also addresses
     solution_sides: dict[int, Side]  # the candidates as the ranker sees them
+    case_sides: list[Side] = field(default_factory=list)  # the queries so, with suggested KPIs; or none
+
+    def query_side(self, row: int) -> Side:
+        """The case as the ranker sees it: with its suggested KPIs when the tables carry them."""
+        return self.case_sides[row] if self.case_sides else self.cases[row].side
 
 
 def load_eval_set(path: Path) -> EvalSet:
@@ -166,7 +174,7 @@ def load_eval_set(path: Path) -> EvalSet:
                 need["title"], need["description"], need["language"], need["kpi_codes"]
             ),
             language=need["language"],
-            kpi_codes=tuple(need["kpi_codes"]),
+            kpi_codes=tuple(compact_kpi_code(code) for code in need["kpi_codes"]),
             relevant=frozenset(need["relevant"]),
             relevant_language=language_of[need["relevant"][0]],
             split=need["split"],
@@ -221,8 +229,11 @@ def score_tables(
     centroids: LanguageCentroids,
     kpi_names: dict[str, tuple[str, str]],
     split: str = "all",
+    suggester: KpiSuggestionModel | None = None,
 ) -> ScoreTables:
-    """Needs and solutions are encoded as passages (as stored), and centred as the service's index holds them."""
+    """Needs and solutions are encoded as passages (as stored), and centred as the service's index holds them;
+    with a `suggester`, each need and solution carries the KPIs suggested from its text, as when stored
+    (a search text carries none)."""
     cases = [case for case in eval_set.cases if split == "all" or case.split == split]
     solution_vectors = encoder.encode_passages(eval_set.solution_texts)
     need_vectors = encoder.encode_passages([case.text for case in cases])
@@ -241,8 +252,31 @@ def score_tables(
         shared_kpis=np.array(
             [[share_of(case.kpi_codes, kpis) for kpis in eval_set.solution_kpis] for case in cases]
         ).reshape(len(cases), len(positions)),
-        solution_sides=eval_set.solution_sides(),
+        solution_sides=_with_suggestions(
+            eval_set.solution_sides(), suggester.suggest(centred_solutions) if suggester else None
+        ),
+        case_sides=[
+            case.side._replace(suggested_kpis=_pairs(suggested)) if case.kind == "need" else case.side
+            for case, suggested in zip(
+                cases,
+                suggester.suggest(centred_needs) if suggester else [[] for _ in cases],
+                strict=True,
+            )
+        ],
     )
+
+
+def _pairs(suggested: Sequence[SuggestedKpi]) -> tuple[tuple[str, float], ...]:
+    return tuple((item.code, item.confidence) for item in suggested)
+
+
+def _with_suggestions(sides: dict[int, Side], suggested: list[list[SuggestedKpi]] | None) -> dict[int, Side]:
+    if suggested is None:
+        return sides
+    return {
+        position: side._replace(suggested_kpis=_pairs(suggested[position]))
+        for position, side in sides.items()
+    }
 
 
 def rank_solutions(tables: ScoreTables, ranking: str, signals: SignalSet = SIGNALS) -> list[list[int]]:
@@ -289,7 +323,7 @@ def _ranked(tables: ScoreTables, row: int, ranking: str, signals: SignalSet) -> 
         bm25_of=lambda positions: {p: float(tables.bm25[row, p]) for p in positions},
     )
     scored = rank(
-        tables.cases[row].side, tables.solution_sides, text, ranking=service_ranking, signals=signals
+        tables.query_side(row), tables.solution_sides, text, ranking=service_ranking, signals=signals
     )
     return [item.id for item in scored]
 
@@ -339,6 +373,36 @@ def fit_weights(
             ).overall.mrr,
         )
         for lexical, shared_kpis in product(grid, grid)
+    ]
+
+
+def without_need_kpis(eval_set: EvalSet) -> EvalSet:
+    """The set as if its needs had no KPI codes (the solutions keep theirs): the case the suggested-KPI signal
+    is for, a need written without KPI codes."""
+    return replace(eval_set, cases=[replace(case, kpi_codes=()) for case in eval_set.cases])
+
+
+def fit_suggested_kpis_weight(
+    eval_set: EvalSet, train_tables: ScoreTables, grid: Sequence[float] = FIT_GRID
+) -> list[tuple[tuple[float], float]]:
+    """Train MRR of the final ranking for each weight of the suggested-KPI signal, the other weights as in
+    use (score the tables of `without_need_kpis(eval_set)`: where needs carry codes, the signal does
+    nothing); never sees held-out cases."""
+    if any(case.split != "train" for case in train_tables.cases):
+        raise ValueError("weights are fitted on the train split only")
+    return [
+        (
+            (weight,),
+            report_for(
+                eval_set,
+                train_tables,
+                "final",
+                encoder="",
+                split="train",
+                signals=SIGNALS.with_weights(suggested_kpis=weight),
+            ).overall.mrr,
+        )
+        for weight in grid
     ]
 
 

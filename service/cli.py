@@ -165,18 +165,26 @@ def evaluate(
         list[str] | None, typer.Option(help="all, train or heldout (repeatable); default: heldout and all.")
     ] = None,
     fit: Annotated[
-        bool, typer.Option(help="Also fit the lexical and shared-KPI weights on the train split.")
+        bool,
+        typer.Option(
+            help="Also fit the lexical, shared-KPI and suggested-KPI weights and the KPI suggestions' "
+            "temperature on the train splits."
+        ),
     ] = False,
 ) -> None:
-    """Print R@1, R@5, R@10, MRR and nDCG@10 overall and per language pair for each ranking and set."""
+    """Print R@1, R@5, R@10, MRR and nDCG@10 overall and per language pair for each ranking and set, and the
+    KPI suggestions' top-1 and top-3 accuracy on the labelled needs."""
+    from evaluation.kpi_suggestions import KpiSuggestionModel, evaluate_suggestions
     from evaluation.matching import (
         DEFAULT_SETS,
         RANKINGS,
+        fit_suggested_kpis_weight,
         fit_weights,
         format_reports,
         load_eval_set,
         report_for,
         score_tables,
+        without_need_kpis,
     )
     from service.indexing import fit_centroids
     from service.matching.scoring import choose_weights
@@ -187,12 +195,19 @@ def evaluate(
     for name in encoder or [get_settings().encoder]:
         loaded = CachingEncoder(load_encoder(name))
         centroids, _counts = fit_centroids(loaded)
+        suggester = KpiSuggestionModel.build(loaded, centroids)
+        suggested_fits: list[list[tuple[tuple[float], float]]] = []
         for path in paths or list(DEFAULT_SETS):
             eval_set = load_eval_set(path)
             typer.echo(f"## {path.name}\n")
             if fit:
                 train = score_tables(
-                    eval_set, loaded, centroids=centroids, kpi_names=kpi_names, split="train"
+                    eval_set,
+                    loaded,
+                    centroids=centroids,
+                    kpi_names=kpi_names,
+                    split="train",
+                    suggester=suggester,
                 )
                 grid = fit_weights(eval_set, train)
                 best = sorted(grid, key=lambda item: -item[1])[:10]
@@ -203,15 +218,58 @@ def evaluate(
                 chosen = choose_weights(grid)
                 in_use = (SIGNALS.weight("lexical"), SIGNALS.weight("shared_kpis"))
                 typer.echo(f"chosen {chosen} (in use: ({in_use[0]:g}, {in_use[1]:g}))\n")
+                if any(case.kind == "need" for case in eval_set.cases):
+                    untagged = without_need_kpis(eval_set)
+                    by_weight = fit_suggested_kpis_weight(
+                        untagged,
+                        score_tables(
+                            untagged,
+                            loaded,
+                            centroids=centroids,
+                            kpi_names=kpi_names,
+                            split="train",
+                            suggester=suggester,
+                        ),
+                    )
+                    suggested_fits.append(by_weight)
+                    typer.echo(
+                        "train MRR by suggested_kpis weight, the needs' KPI codes hidden: "
+                        + ", ".join(f"{weight:g}: {mrr:.3f}" for (weight,), mrr in by_weight)
+                        + "\n"
+                    )
             for split_name in split or ["heldout", "all"]:
                 tables = score_tables(
-                    eval_set, loaded, centroids=centroids, kpi_names=kpi_names, split=split_name
+                    eval_set,
+                    loaded,
+                    centroids=centroids,
+                    kpi_names=kpi_names,
+                    split=split_name,
+                    suggester=suggester,
                 )
                 reports = [
                     report_for(eval_set, tables, ranking, encoder=loaded.model_id, split=split_name)
                     for ranking in RANKINGS
                 ]
                 typer.echo(format_reports(reports) + "\n")
+        if suggested_fits:
+            # One weight for every set of needs: the mean of their train MRRs, by the same rule.
+            joint = [
+                (weights, sum(mrr for _, mrr in row) / len(row))
+                for weights, row in zip(
+                    [weights for weights, _ in suggested_fits[0]],
+                    zip(*suggested_fits, strict=True),
+                    strict=True,
+                )
+            ]
+            (suggested_weight,) = choose_weights(joint)
+            typer.echo(
+                f"suggested_kpis weight over the sets of needs: chosen {suggested_weight:g} "
+                f"(in use: {SIGNALS.weight('suggested_kpis'):g})\n"
+            )
+        typer.echo("## KPI suggestions\n")
+        typer.echo(
+            evaluate_suggestions(paths or list(DEFAULT_SETS), loaded, centroids, suggester, fit=fit) + "\n"
+        )
 
 
 @app.command("import-kpis")

@@ -47,6 +47,13 @@ def search_warnings(language: str) -> list[ResponseWarning]:
     )
 
 
+def suggestion_warnings(language: str) -> list[ResponseWarning]:
+    """For the KPIs suggested for a text detected as `language`."""
+    return _if_not_served(
+        language, "The text looks", "these suggestions may be weak. Write it in Norwegian or English."
+    )
+
+
 def match_warnings(kind: Literal["need", "solution"], language: str) -> list[ResponseWarning]:
     """For the matches of a stored need or solution in `language`."""
     return _if_not_served(language, f"The {kind} is in", "its matches may be weak.")

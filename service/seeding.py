@@ -58,14 +58,26 @@ def catalogue_kpi_names(seed_dir: Path = SEED_DIR) -> dict[str, tuple[str, str]]
     return {item["code"]: (item["name_no"], item["name_en"]) for item in _items(seed_dir / "u4ssc_kpis.json")}
 
 
-def seed_catalogues(session: Session, report: SeedReport, seed_dir: Path = SEED_DIR) -> None:
-    """The U4SSC KPIs, counties and municipalities: real data, kept equal to the seed files."""
+def _catalogue_kpi_values(seed_dir: Path) -> list[dict[str, Any]]:
+    """Each KPI's column values: the catalogue with its problem statements."""
     problems = {item["kpi_code"]: item for item in _items(seed_dir / "kpi_problem_statements.json")}
+    rows = []
     for item in _items(seed_dir / "u4ssc_kpis.json"):
         problem = problems.get(item["code"], {})
         item = {**item, "problem_no": problem.get("problem_no"), "problem_en": problem.get("problem_en")}
-        values = {name: item[name] for name in Kpi.__table__.columns.keys()}  # noqa: SIM118
-        existing = session.get(Kpi, item["code"])
+        rows.append({name: item[name] for name in Kpi.__table__.columns.keys()})  # noqa: SIM118
+    return rows
+
+
+def catalogue_kpis(seed_dir: Path = SEED_DIR) -> list[Kpi]:
+    """The KPIs as the database holds them once seeded (not stored): for work without a database."""
+    return [Kpi(**values) for values in _catalogue_kpi_values(seed_dir)]
+
+
+def seed_catalogues(session: Session, report: SeedReport, seed_dir: Path = SEED_DIR) -> None:
+    """The U4SSC KPIs, counties and municipalities: real data, kept equal to the seed files."""
+    for values in _catalogue_kpi_values(seed_dir):
+        existing = session.get(Kpi, values["code"])
         if existing is None:
             session.add(Kpi(**values))
             report.count("KPIs", created=True)

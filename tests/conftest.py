@@ -31,14 +31,19 @@ def encoder() -> Encoder:
 
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory, encoder: Encoder) -> Path:
-    """The catalogues plus the encoder's language centroids, copied per test."""
+    """The catalogues plus the encoder's language centroids and KPI text vectors, copied per test."""
     from service.db import make_engine, make_session_factory
-    from service.indexing import load_or_fit_centroids
+    from service.indexing import Indexes
     from tests.support.databases import catalogue_database
 
-    path = catalogue_database(tmp_path_factory.mktemp("template") / "template.sqlite3")
+    folder = tmp_path_factory.mktemp("template")
+    path = catalogue_database(folder / "template.sqlite3")
     engine = make_engine(f"sqlite:///{path}")
-    load_or_fit_centroids(make_session_factory(engine), encoder)  # server processes then need not fit them
+    # Server processes then need not fit the centroids nor encode the KPI texts.
+    indexes = Indexes.create(
+        encoder=encoder, index_dir=folder / "indexes", session_factory=make_session_factory(engine)
+    )
+    indexes.kpi_suggester.open()
     engine.dispose()
     return path
 

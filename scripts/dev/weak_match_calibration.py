@@ -10,6 +10,7 @@ import sys
 import numpy as np
 
 from embeddings import CachingEncoder, load_encoder
+from evaluation.kpi_suggestions import KpiSuggestionModel
 from evaluation.matching import DEFAULT_SETS, LIMIT, load_eval_set, score_tables
 from service.indexing import fit_centroids
 from service.matching.ranking import fuse_text_signals, rank
@@ -20,10 +21,13 @@ SPLIT = sys.argv[1] if len(sys.argv) > 1 else "train"
 encoder = CachingEncoder(load_encoder("e5-small"))
 centroids, _ = fit_centroids(encoder)
 kpi_names = catalogue_kpi_names()
+suggester = KpiSuggestionModel.build(encoder, centroids)  # needs carry suggested KPIs, as stored
 
 for path in DEFAULT_SETS[:2]:
     eval_set = load_eval_set(path)
-    tables = score_tables(eval_set, encoder, centroids=centroids, kpi_names=kpi_names, split=SPLIT)
+    tables = score_tables(
+        eval_set, encoder, centroids=centroids, kpi_names=kpi_names, split=SPLIT, suggester=suggester
+    )
     right, wrong, unanswerable = [], [], []
     for row, case in enumerate(tables.cases):
         k = candidate_count(LIMIT)
@@ -39,7 +43,7 @@ for path in DEFAULT_SETS[:2]:
             similarity_of=lambda ps, row=row, t=tables: {p: float(t.dense[row, p]) for p in ps},
             bm25_of=lambda ps, row=row, t=tables: {p: float(t.bm25[row, p]) for p in ps},
         )
-        first = rank(case.side, tables.solution_sides, text, ranking="hybrid")[0]
+        first = rank(tables.query_side(row), tables.solution_sides, text, ranking="hybrid")[0]
         if not case.relevant:
             unanswerable.append(first.score)
         elif eval_set.solution_ids[first.id] in case.relevant:

@@ -19,8 +19,8 @@ log = logging.getLogger("innomatch.audit")
 # Where the authentication dependency leaves the caller of a request for this middleware.
 PRINCIPAL_SCOPE_KEY = "innomatch.principal"
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-# Searches take their query as a POST body but change nothing.
-READ_ONLY_PATHS = ("/api/v1/search/",)
+# Searches and KPI suggestions take their text as a POST body but change nothing.
+READ_ONLY_PATHS = ("/api/v1/search/", "/api/v1/kpis/suggest")
 
 
 class AuditWrites:

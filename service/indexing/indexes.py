@@ -1,4 +1,4 @@
-"""The encoder and the two record indexes the service matches with."""
+"""The encoder, the two record indexes the service matches with, and the KPI suggestions made with them."""
 
 from dataclasses import dataclass
 from pathlib import Path
@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from embeddings import Encoder
 from service.indexing.centroids import load_or_fit_centroids
+from service.indexing.kpi_suggestions import KpiSuggester
 from service.indexing.record_index import RecordIndex
 
 
@@ -15,6 +16,7 @@ class Indexes:
     encoder: Encoder
     needs: RecordIndex
     solutions: RecordIndex
+    kpi_suggester: KpiSuggester
 
     @classmethod
     def create(
@@ -37,7 +39,14 @@ class Indexes:
                 snapshot_every=snapshot_every,
             )
 
-        return cls(encoder=encoder, needs=record_index("need"), solutions=record_index("solution"))
+        needs, solutions = record_index("need"), record_index("solution")
+        suggester = KpiSuggester(
+            encoder=encoder,
+            centroids=centroids,
+            session_factory=session_factory,
+            records=(needs, solutions),
+        )
+        return cls(encoder=encoder, needs=needs, solutions=solutions, kpi_suggester=suggester)
 
     @property
     def kpi_names(self) -> dict[str, tuple[str, str]]:
@@ -48,10 +57,15 @@ class Indexes:
         return self.needs if kind == "need" else self.solutions
 
     def open(self) -> list[str]:
-        """Load or rebuild both indexes; encodes records that have no vector under this encoder."""
+        """Load or rebuild both indexes, encoding records that have no vector under this encoder; then the
+        KPI texts' vectors, and the KPI suggestions of records stored without them. Lines for the log."""
         for index in (self.needs, self.solutions):
             index.encode_missing()
-        return [self.needs.open(), self.solutions.open()]
+        lines = [self.needs.open(), self.solutions.open(), self.kpi_suggester.open()]
+        filled = self.kpi_suggester.fill_in()
+        if filled:
+            lines.append(f"KPI suggestions derived for {filled} records stored without them")
+        return lines
 
     def catch_up(self) -> None:
         self.needs.catch_up()

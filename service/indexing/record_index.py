@@ -94,6 +94,10 @@ class RecordIndex:
     ) -> list[tuple[int, float]]:
         return self._index.search(query, k, allowed_ids=allowed_ids)
 
+    def search_batch(self, queries: np.ndarray, k: int) -> list[list[tuple[int, float]]]:
+        """Top-k (id, score) for each row of `queries` (in index form), in one call."""
+        return self._index.search_batch(queries, k)
+
     def open(self) -> str:
         """Load the snapshot and reconcile it with SQL; answers what was done, for the log."""
         with self._writer:

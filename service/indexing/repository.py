@@ -1,14 +1,15 @@
-"""All SQL of the indexes: stored vectors, the change log, language centroids and what BM25 reads."""
+"""All SQL of the indexes: stored vectors, the change log, language centroids, what BM25 reads, and what
+KPI suggestions read and write (the KPI texts' vectors, the records' KPI tags and suggestions)."""
 
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Select, delete, func, null, select
+from sqlalchemy import Select, delete, func, null, select, update
 from sqlalchemy.orm import Session
 
 from service.indexing.texts import record_text
-from service.models import IndexChange, Kpi, LanguageCentroid, Need, Solution, StoredVector
+from service.models import IndexChange, Kpi, KpiTextVector, LanguageCentroid, Need, Solution, StoredVector
 
 RECORD_MODELS: dict[str, type[Need] | type[Solution]] = {"need": Need, "solution": Solution}
 
@@ -223,3 +224,84 @@ def kpi_names(session: Session) -> dict[str, tuple[str, str]]:
         code: (name_no, name_en)
         for code, name_no, name_en in session.execute(select(Kpi.code, Kpi.name_no, Kpi.name_en))
     }
+
+
+# -- KPI suggestions ------------------------------------------------------------------------------------
+
+
+def all_kpis(session: Session) -> list[Kpi]:
+    """The KPI catalogue in code order."""
+    return list(session.scalars(select(Kpi).order_by(Kpi.code)))
+
+
+StoredKpiText = tuple[str, str, np.ndarray]
+"""(content hash, language, vector as encoded) of one KPI text."""
+
+
+def kpi_text_vectors(session: Session, *, model_id: str) -> dict[tuple[str, str], StoredKpiText]:
+    """The stored vectors of the KPI texts under `model_id`, by (KPI code, text kind)."""
+    statement = select(KpiTextVector).where(KpiTextVector.model_id == model_id)
+    return {
+        (row.kpi_code, row.text_kind): (row.content_hash, row.language, vector_from_bytes(row.vector))
+        for row in session.scalars(statement)
+    }
+
+
+def put_kpi_text_vector(
+    session: Session,
+    *,
+    kpi_code: str,
+    text_kind: str,
+    language: str,
+    model_id: str,
+    content_hash: str,
+    vector: np.ndarray,
+) -> None:
+    statement = select(KpiTextVector).where(
+        KpiTextVector.kpi_code == kpi_code,
+        KpiTextVector.text_kind == text_kind,
+        KpiTextVector.model_id == model_id,
+    )
+    stored = session.scalars(statement).one_or_none()
+    if stored is None:
+        stored = KpiTextVector(kpi_code=kpi_code, text_kind=text_kind, model_id=model_id)
+        session.add(stored)
+    stored.language = language
+    stored.content_hash = content_hash
+    stored.dim = int(vector.shape[0])
+    stored.vector = vector_to_bytes(vector)
+
+
+def public_kpi_tags(session: Session, *, kind: str, owner_ids: Sequence[int]) -> dict[int, list[str]]:
+    """The KPI codes chosen for each of the records that carries any and is public (every need; a solution
+    when published): the tags that may vote in a KPI suggestion anyone can ask for."""
+    if not owner_ids:
+        return {}
+    model = RECORD_MODELS[kind]
+    statement = select(model.id, model.kpi_codes).where(model.id.in_(set(owner_ids)))
+    if kind == "solution":
+        statement = statement.where(Solution.status == "published")
+    return {owner_id: list(codes) for owner_id, codes in session.execute(statement) if codes}
+
+
+def ids_without_suggestions(session: Session, *, kind: str, after_id: int, limit: int) -> list[int]:
+    """Records whose KPI suggestions were never derived (stored before they existed), in id order."""
+    model = RECORD_MODELS[kind]
+    statement = (
+        select(model.id)
+        .where(model.suggested_kpis.is_(None), model.id > after_id)
+        .order_by(model.id)
+        .limit(limit)
+    )
+    return list(session.scalars(statement))
+
+
+def fill_in_suggestions(session: Session, *, kind: str, suggestions: dict[int, list[dict[str, Any]]]) -> None:
+    """Store derived suggestions on records that still have none: a write since then derived its own."""
+    model = RECORD_MODELS[kind]
+    for owner_id, suggested in suggestions.items():
+        session.execute(
+            update(model)
+            .where(model.id == owner_id, model.suggested_kpis.is_(None))
+            .values(suggested_kpis=suggested)
+        )

@@ -1,12 +1,15 @@
-"""The write path shared by needs and solutions: encode outside the write, commit record, vector and
-change log together, then bring the index up to date before the request returns."""
+"""The write path shared by needs and solutions: encode and derive the suggested KPIs outside the write,
+commit record, vector and change log together, then bring the index up to date before the request returns."""
 
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 from sqlalchemy.orm import Session
 
+from service.indexing import repository
 from service.indexing.indexes import Indexes
+from service.indexing.kpi_suggestions import stored_form
 from service.indexing.texts import record_text
 from service.indexing.vectors import encode_changed, forget_record, store_encoded
 from service.language import detect_language
@@ -28,11 +31,24 @@ def insert_records(*, session: Session, indexes: Indexes, records: Sequence[Inde
     """Store new records of one kind in one transaction, their texts encoded together before it."""
     kind = _kind(records[0])
     texts = [record_text(record.title, record.description) for record in records]
+    languages = [
+        record.language or detect_language(text) for record, text in zip(records, texts, strict=True)
+    ]
     encoded = encode_changed(
         session, encoder=indexes.encoder, kind=kind, owner_ids=[None] * len(records), texts=texts
     )
-    for record, text in zip(records, texts, strict=True):
-        record.language = record.language or detect_language(text)
+    suggested = derive_suggestions(
+        session,
+        indexes=indexes,
+        kind=kind,
+        texts=[
+            (None, encoded_text.vector, language)
+            for encoded_text, language in zip(encoded, languages, strict=True)
+        ],
+    )
+    for record, language, suggestions in zip(records, languages, suggested, strict=True):
+        record.language = language
+        record.suggested_kpis = suggestions
         session.add(record)
     session.flush()
     for record, encoded_text in zip(records, encoded, strict=True):
@@ -59,7 +75,13 @@ def update_records(
         record_text(fields.get("title", record.title), fields.get("description", record.description))
         for record, fields in changes
     ]
-    # Encode before touching any row: a pending change would be flushed and hold the write lock.
+    changes = [
+        (record, {**fields, "language": detect_language(text)})
+        if text != record_text(record.title, record.description) and "language" not in fields
+        else (record, fields)
+        for (record, fields), text in zip(changes, texts, strict=True)
+    ]
+    # Encode and derive before touching any row: a pending change would be flushed and hold the write lock.
     encoded = encode_changed(
         session,
         encoder=indexes.encoder,
@@ -67,9 +89,28 @@ def update_records(
         owner_ids=[record.id for record, _ in changes],
         texts=texts,
     )
-    for (record, fields), text, encoded_text in zip(changes, texts, encoded, strict=True):
-        if text != record_text(record.title, record.description) and "language" not in fields:
-            fields = {**fields, "language": detect_language(text)}
+    # A text read anew (changed, or in another language) gets new suggestions; one never derived gets its first.
+    rederive = [
+        encoded_text.vector is not None
+        or fields.get("language", record.language) != record.language
+        or record.suggested_kpis is None
+        for (record, fields), encoded_text in zip(changes, encoded, strict=True)
+    ]
+    suggested = iter(
+        derive_suggestions(
+            session,
+            indexes=indexes,
+            kind=kind,
+            texts=[
+                (record.id, encoded_text.vector, fields.get("language", record.language))
+                for (record, fields), encoded_text, again in zip(changes, encoded, rederive, strict=True)
+                if again
+            ],
+        )
+    )
+    for (record, fields), encoded_text, again in zip(changes, encoded, rederive, strict=True):
+        if again and (suggestions := next(suggested)) is not None:
+            fields = {**fields, "suggested_kpis": suggestions}
         reindex = any(
             field in fields and fields[field] != getattr(record, field)
             for field in ("language", "kpi_codes", "translations")
@@ -97,3 +138,42 @@ def delete_record(*, session: Session, indexes: Indexes, record: IndexedRecord) 
     forget_record(session, kind=kind, owner_id=record.id)
     session.commit()
     indexes.of(kind).catch_up()
+
+
+def derive_suggestions(
+    session: Session,
+    *,
+    indexes: Indexes,
+    kind: str,
+    texts: Sequence[tuple[int | None, np.ndarray | None, str]],
+) -> list[list[dict[str, Any]] | None]:
+    """The suggested KPIs of texts being written, as their records store them; each text is (its record's
+    id, None for a new one; its new vector, None when the text is unchanged and its stored vector serves;
+    its language). A record's own KPIs do not vote for it. None where no vector was found (the record was
+    deleted meanwhile): start-up derives what is missing."""
+    unchanged = [owner_id for owner_id, vector, _ in texts if vector is None and owner_id is not None]
+    stored = (
+        repository.vectors_of(session, kind=kind, model_id=indexes.encoder.model_id, owner_ids=unchanged)
+        if unchanged
+        else {}
+    )
+    vectors = [
+        vector if vector is not None else stored[owner_id][0] if owner_id in stored else None
+        for owner_id, vector, _ in texts
+    ]
+    usable = [
+        (owner_id, vector, language)
+        for (owner_id, _, language), vector in zip(texts, vectors, strict=True)
+        if vector is not None
+    ]
+    derived = iter(
+        indexes.kpi_suggester.suggest_raw(
+            session,
+            np.vstack([vector for _, vector, _ in usable])
+            if usable
+            else np.zeros((0, indexes.encoder.dim), dtype=np.float32),
+            [language for _, _, language in usable],
+            [(kind, owner_id) if owner_id is not None else None for owner_id, _, _ in usable],
+        )
+    )
+    return [stored_form(next(derived)) if vector is not None else None for vector in vectors]

@@ -3,11 +3,18 @@
 from fastapi import APIRouter, status
 
 from service.auth import NeedWriterDep
-from service.deps import SessionDep
+from service.deps import IndexesDep, SessionDep
 from service.errors import NotFoundError, checks_references
 from service.identifiers import compact_kpi_code
-from service.kpis import repository, service
-from service.kpis.schemas import Dimension, ImportResult, KpiRead, ObservationBatch
+from service.kpis import repository, service, suggestions
+from service.kpis.schemas import (
+    Dimension,
+    ImportResult,
+    KpiRead,
+    KpiSuggestionRequest,
+    KpiSuggestions,
+    ObservationBatch,
+)
 from service.pagination import Page, PageDep
 from service.text_fields import KpiCodeText
 
@@ -33,6 +40,14 @@ def get_kpi(session: SessionDep, code: KpiCodeText) -> KpiRead:
     if kpi is None:
         raise NotFoundError("KPI", code)
     return KpiRead.model_validate(kpi)
+
+
+@router.post("/suggest", response_model=KpiSuggestions)
+def suggest_kpis(session: SessionDep, indexes: IndexesDep, request: KpiSuggestionRequest) -> KpiSuggestions:
+    """The three U4SSC KPIs a need's or a query's text most likely moves, each with a confidence: suggested
+    from the text (its likeness to each KPI's name, definition and problem statement in both languages, and
+    the KPI codes of the nearest public needs and solutions), for a text without KPI codes of its own."""
+    return suggestions.suggest_kpis(session=session, indexes=indexes, text=request.text)
 
 
 observations_router = APIRouter(prefix="/api/v1/kpi-observations", tags=["kpis"])

@@ -3,9 +3,10 @@
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
-from service.text_fields import MUNICIPALITY_PATTERN, KpiCode, NoControlCharacters
+from service.response_warnings import ResponseWarning
+from service.text_fields import MUNICIPALITY_PATTERN, Description, KpiCode, NoControlCharacters
 
 Dimension = Literal["Economy", "Environment", "Society and Culture"]  # the three U4SSC dimensions
 Unit = Annotated[
@@ -29,6 +30,54 @@ class KpiRead(BaseModel):
     direction: str
     direction_note: str | None
     sdgs: list[int]
+
+
+CONFIDENCE_DESCRIPTION = (
+    "How likely the text is about this KPI, 0..1 (a softmax over all 91 KPIs: the three shown may sum to "
+    "less than 1)."
+)
+
+
+class SuggestedKpiRead(BaseModel):
+    """A KPI suggested from a record's text (not chosen by whoever wrote it)."""
+
+    code: str
+    confidence: float = Field(description=CONFIDENCE_DESCRIPTION)
+
+
+SUGGESTED_KPIS_DESCRIPTION = (
+    "The U4SSC KPIs the text most likely moves, best first (at most 3): suggested by Innomatch from the "
+    "text, not chosen by whoever wrote it (those are kpi_codes). Matching uses them only where a record "
+    "has no KPI codes of its own. Empty until derived."
+)
+SuggestedKpis = Annotated[
+    list[SuggestedKpiRead],
+    BeforeValidator(lambda value: value or []),  # null: not derived yet (a record stored before)
+    Field(description=SUGGESTED_KPIS_DESCRIPTION),
+]
+
+
+class KpiSuggestionRequest(BaseModel):
+    text: Description = Field(
+        description="A need or a query in Norwegian or English, with words (letters); another language is "
+        "read with a warning."
+    )
+
+
+class KpiSuggestion(BaseModel):
+    code: str
+    name: str = Field(description="The KPI's name in English.")
+    name_no: str = Field(description="The KPI's name in Norwegian.")
+    confidence: float = Field(description=CONFIDENCE_DESCRIPTION)
+
+
+class KpiSuggestions(BaseModel):
+    items: list[KpiSuggestion] = Field(
+        description="The three KPIs the text most likely moves, most likely first."
+    )
+    warnings: list[ResponseWarning] = Field(
+        description="E.g. that the text is in a language Innomatch does not read well; empty when all is well."
+    )
 
 
 def _not_in_the_future(year: int) -> int:

@@ -1,4 +1,5 @@
-"""What an explanation names besides the numbers: shared KPIs, SDGs, fitting CPV codes, shared words."""
+"""What an explanation names besides the numbers: shared KPIs (chosen or suggested), SDGs, fitting CPV codes,
+shared words."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -6,13 +7,20 @@ from typing import NamedTuple
 
 from pydantic import BaseModel, Field
 
-from service.matching.pairs import Pair
+from service.matching.pairs import Pair, SideKind
 
 
 class KpiBrief(BaseModel):
     code: str
     name_en: str
     name_no: str
+
+
+class SuggestedKpiBrief(KpiBrief):
+    suggested_for: list[SideKind] = Field(
+        description="Whose text the KPI was suggested from by Innomatch ('need', 'solution'): not chosen by "
+        "the officer or supplier who wrote it. The other side chose it, or had it suggested too."
+    )
 
 
 class MatchedTerm(BaseModel):
@@ -27,6 +35,7 @@ class Evidence:
 
     shared_kpi_codes: Sequence[str] = ()
     shared_kpis: Sequence[KpiBrief] = ()  # those of the shared codes in the catalogue, with their names
+    suggested_kpis: Sequence[SuggestedKpiBrief] = ()  # KPIs both sides point to, suggested for one or both
     shared_sdgs: Sequence[int] = ()
     fitting_cpv_codes: Sequence[str] = ()
     matched_terms: Sequence[MatchedTerm] = ()

@@ -3,8 +3,9 @@
 from collections.abc import Mapping
 
 from service.indexing import LexicalDocument
-from service.matching.evidence import Evidence, KpiBrief, MatchedTerm, Reason
-from service.matching.features import fitting_cpv_codes
+from service.matching.evidence import Evidence, KpiBrief, MatchedTerm, Reason, SuggestedKpiBrief
+from service.matching.features import fitting_cpv_codes, kpi_certainty
+from service.matching.pairs import Side
 from service.matching.query import MatchQuery
 from service.matching.ranking import Scored
 from service.matching.schemas import Explanation
@@ -33,6 +34,7 @@ def explain(
         contributions={name: round(value, 4) for name, value in parts.items()},
         shared_kpi_codes=list(evidence.shared_kpi_codes),
         shared_kpis=list(evidence.shared_kpis),
+        suggested_kpis=list(evidence.suggested_kpis),
         shared_sdgs=list(evidence.shared_sdgs),
         fitting_cpv_codes=list(evidence.fitting_cpv_codes),
         matched_terms=list(evidence.matched_terms),
@@ -56,10 +58,27 @@ def _evidence(
             for code in shared_codes
             if code in kpis
         ],
+        suggested_kpis=_suggested_kpis(asked, found, kpis),
         shared_sdgs=sorted(set(asked.sdgs) & set(found.sdgs)),
         fitting_cpv_codes=fitting_cpv_codes(asked.cpv_codes, found.cpv_codes),
         matched_terms=_matched_terms(query.words, _document_of(result)),
     )
+
+
+def _suggested_kpis(asked: Side, found: Side, kpis: Mapping[str, Kpi]) -> list[SuggestedKpiBrief]:
+    """The KPIs both sides point to where one side (or both) has them only as suggestions from its text;
+    none when both chose KPIs, as the suggested-KPI signal then adds nothing."""
+    if asked.kpi_codes and found.kpi_codes:
+        return []
+    theirs = kpi_certainty(found.kpi_codes, found.suggested_kpis)
+    suggested_for = [side.kind for side in (asked, found) if not side.kpi_codes and side.kind != "text"]
+    return [
+        SuggestedKpiBrief(
+            code=code, name_en=kpis[code].name_en, name_no=kpis[code].name_no, suggested_for=suggested_for
+        )
+        for code in kpi_certainty(asked.kpi_codes, asked.suggested_kpis)
+        if code in theirs and code in kpis
+    ]
 
 
 def _reasons(scored: Scored, evidence: Evidence, signals: SignalSet) -> list[tuple[Signal, Reason]]:

@@ -14,6 +14,28 @@ def share_of(query_items: Collection[object], candidate_items: Collection[object
     return len(wanted & set(candidate_items)) / len(wanted)
 
 
+def kpi_certainty(chosen: Sequence[str], suggested: Sequence[tuple[str, float]]) -> dict[str, float]:
+    """A side's KPIs with how sure they are: its chosen codes certain (1), else those suggested from its
+    text at their confidence."""
+    return dict.fromkeys(chosen, 1.0) if chosen else dict(suggested)
+
+
+def suggested_kpi_overlap(
+    query_chosen: Sequence[str],
+    query_suggested: Sequence[tuple[str, float]],
+    candidate_chosen: Sequence[str],
+    candidate_suggested: Sequence[tuple[str, float]],
+) -> float:
+    """How far the KPIs suggested for one side meet the other side's (chosen, else suggested): over the KPIs
+    both have, the sum of the product of the two sides' certainty, at most 1. 0 when both sides chose KPIs:
+    then the shared-KPI signal speaks, and suggestions are not used."""
+    if query_chosen and candidate_chosen:
+        return 0.0
+    asked = kpi_certainty(query_chosen, query_suggested)
+    found = kpi_certainty(candidate_chosen, candidate_suggested)
+    return min(1.0, sum(certainty * found[code] for code, certainty in asked.items() if code in found))
+
+
 def cpv_subtree(code: str) -> str:
     """The prefix that names a CPV code's subtree: trailing zeros dropped, at least the division."""
     return code.rstrip("0").ljust(2, "0")

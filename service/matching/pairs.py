@@ -18,6 +18,8 @@ class Side(NamedTuple):
     id: int | None = None
     language: str = ""
     kpi_codes: Sequence[str] = ()
+    # (code, confidence) suggested from a stored record's text; a search text has none (searches stay fast)
+    suggested_kpis: Sequence[tuple[str, float]] = ()
     sdgs: Sequence[int] = ()  # a need's are those of its KPIs
     cpv_codes: Sequence[str] = ()
     county: str | None = None  # a need's municipality's county

@@ -10,7 +10,7 @@ import os
 import threading
 from collections.abc import Callable, Collection, Mapping, Sequence
 from functools import wraps
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -74,6 +74,7 @@ def rank_solutions_for_need(
         id=need.id,
         language=need.language,
         kpi_codes=need.kpi_codes,
+        suggested_kpis=suggested_pairs(need.suggested_kpis),
         sdgs=_sdgs_of(session, need.kpi_codes),
         cpv_codes=need.cpv_codes,
         county=need.municipality.county_number if need.municipality else None,
@@ -110,6 +111,7 @@ def rank_needs_for_solution(
         id=solution.id,
         language=solution.language,
         kpi_codes=solution.kpi_codes,
+        suggested_kpis=suggested_pairs(solution.suggested_kpis),
         sdgs=solution.sdgs,
         cpv_codes=solution.cpv_codes,
         trl=solution.trl,
@@ -191,6 +193,7 @@ def _solutions_for(
             id=owner_id,
             language=facts.language,
             kpi_codes=facts.kpi_codes,
+            suggested_kpis=suggested_pairs(facts.suggested_kpis),
             sdgs=facts.sdgs,
             cpv_codes=facts.cpv_codes,
             trl=facts.trl,
@@ -225,9 +228,17 @@ def _needs_for(
 ) -> list[NeedMatch]:
     text = retrieval.text_signals(indexes.needs, query, limit, need_restriction(session, filters))
     facts = needs_repository.facts_by_id(session, text)
-    # The candidates' KPIs give their SDGs now and name the shared KPIs of the explanations later.
+    # The candidates' KPIs give their SDGs now and name the shared and suggested KPIs of the explanations later.
     kpis = kpis_by_code(
-        session, {*query.side.kpi_codes, *(code for need in facts.values() for code in need.kpi_codes)}
+        session,
+        {
+            *_kpi_codes_named(query.side.kpi_codes, query.side.suggested_kpis),
+            *(
+                code
+                for need in facts.values()
+                for code in _kpi_codes_named(need.kpi_codes, suggested_pairs(need.suggested_kpis))
+            ),
+        },
     )
     candidates = {
         owner_id: Side(
@@ -235,6 +246,7 @@ def _needs_for(
             id=owner_id,
             language=need.language,
             kpi_codes=need.kpi_codes,
+            suggested_kpis=suggested_pairs(need.suggested_kpis),
             sdgs=_sdgs_in(kpis, need.kpi_codes),
             cpv_codes=need.cpv_codes,
             county=need.county_number,
@@ -281,5 +293,23 @@ def _sdgs_in(kpis: Mapping[str, Kpi], kpi_codes: Collection[str]) -> list[int]:
 def _kpis_of(session: Session, query: MatchQuery, results: Sequence[Need | Solution]) -> dict[str, Kpi]:
     """The KPIs the explanations name, read at once rather than once per result."""
     return kpis_by_code(
-        session, {*query.side.kpi_codes, *(code for result in results for code in result.kpi_codes)}
+        session,
+        {
+            *_kpi_codes_named(query.side.kpi_codes, query.side.suggested_kpis),
+            *(
+                code
+                for result in results
+                for code in _kpi_codes_named(result.kpi_codes, suggested_pairs(result.suggested_kpis))
+            ),
+        },
     )
+
+
+def _kpi_codes_named(chosen: Sequence[str], suggested: Sequence[tuple[str, float]]) -> list[str]:
+    """The KPI codes an explanation may name for a side: its chosen ones and those suggested for it."""
+    return [*chosen, *(code for code, _ in suggested)]
+
+
+def suggested_pairs(stored: Sequence[Mapping[str, Any]] | None) -> tuple[tuple[str, float], ...]:
+    """A record's stored suggested KPIs as the ranking reads them: (code, confidence), best first."""
+    return tuple((item["code"], float(item["confidence"])) for item in stored or ())

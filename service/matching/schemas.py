@@ -2,7 +2,7 @@
 
 from pydantic import BaseModel, Field
 
-from service.matching.evidence import KpiBrief, MatchedTerm
+from service.matching.evidence import KpiBrief, MatchedTerm, SuggestedKpiBrief
 from service.matching.filters import MatchFilters
 from service.matching.scoring import Ranking
 from service.matching.signals import SIGNALS
@@ -23,6 +23,10 @@ class Explanation(BaseModel):
     contributions: dict[str, float] = Field(description=SIGNALS.describe())
     shared_kpi_codes: list[str] = Field(description="U4SSC KPI codes tagged on both records.")
     shared_kpis: list[KpiBrief]
+    suggested_kpis: list[SuggestedKpiBrief] = Field(
+        description="KPIs both sides point to where a side has no KPI codes of its own: suggested from its "
+        "text by Innomatch, not chosen by its writer (suggested_for says whose)."
+    )
     shared_sdgs: list[int] = Field(description="SDGs of both sides (a need's SDGs are its KPIs').")
     fitting_cpv_codes: list[str] = Field(description="The result's CPV codes in the subtree of the query's.")
     matched_terms: list[MatchedTerm] = Field(description="Words the two texts share, after stemming.")

@@ -25,6 +25,7 @@ from service.matching.features import (
     reference_fit,
     region_fit,
     share_of,
+    suggested_kpi_overlap,
 )
 from service.matching.pairs import Pair, SideKind
 from service.matching.scoring import RRF_K, Ranking
@@ -180,6 +181,24 @@ def _query_words(reason: Reason) -> str:
     return shown_words(term.query_words[0] for term in reason.evidence.matched_terms)
 
 
+SUGGESTED_FROM_EN = {"need": "the need's text", "solution": "the solution's text"}
+SUGGESTED_FROM_NO = {"need": "behovets tekst", "solution": "løsningens tekst"}
+
+
+def _suggested_en(reason: Reason) -> str:
+    return ", ".join(
+        f"{kpi.code} {kpi.name_en} (from {' and '.join(SUGGESTED_FROM_EN[side] for side in kpi.suggested_for)})"
+        for kpi in reason.evidence.suggested_kpis
+    )
+
+
+def _suggested_no(reason: Reason) -> str:
+    return ", ".join(
+        f"{kpi.code} {kpi.name_no} (fra {' og '.join(SUGGESTED_FROM_NO[side] for side in kpi.suggested_for)})"
+        for kpi in reason.evidence.suggested_kpis
+    )
+
+
 def _cpv_codes(reason: Reason) -> str:
     return ", ".join(reason.evidence.fitting_cpv_codes or reason.pair.candidate.cpv_codes)
 
@@ -246,6 +265,21 @@ SIGNALS = SignalSet(
                     + ", ".join(f"{kpi.code} {kpi.name_no}" for kpi in r.evidence.shared_kpis)
                 )
             ),
+        ),
+        Signal(
+            name="suggested_kpis",
+            compute=lambda pair: suggested_kpi_overlap(
+                pair.query.kpi_codes,
+                pair.query.suggested_kpis,
+                pair.candidate.kpi_codes,
+                pair.candidate.suggested_kpis,
+            ),
+            # Fitted on the train splits with the needs' KPI codes hidden (innomatch eval --fit, docs/matching.md)
+            weight=0.05,
+            description="(where a side has no KPI codes of its own: the KPIs suggested from its text that the "
+            "other side chose or had suggested too, weighted by both sides' confidence, 0..1)",
+            phrase_en=_en(lambda r: f"KPI suggested from the text, not chosen: {_suggested_en(r)}"),
+            phrase_no=_no(lambda r: f"KPI foreslått ut fra teksten, ikke valgt: {_suggested_no(r)}"),
         ),
         Signal(
             name="shared_sdgs",

@@ -6,7 +6,7 @@ Importing it makes Base.metadata complete (for Alembic and the tests).
 from service.models.accounts import SignInFailure, User, UserInvite, UserSession
 from service.models.audit import AuditEvent
 from service.models.feedback import Feedback
-from service.models.indexing import IndexChange, LanguageCentroid, StoredVector
+from service.models.indexing import IndexChange, KpiTextVector, LanguageCentroid, StoredVector
 from service.models.kpis import Kpi, KpiObservation, KpiTarget
 from service.models.municipalities import County, Municipality, MunicipalityPopulation
 from service.models.needs import Need
@@ -24,6 +24,7 @@ __all__ = [
     "Kpi",
     "KpiObservation",
     "KpiTarget",
+    "KpiTextVector",
     "LanguageCentroid",
     "Municipality",
     "MunicipalityPopulation",

@@ -36,6 +36,9 @@ class Need(Base):
         JSON, default=dict, server_default=text("'{}'")
     )  # language -> {"title", "description"}
     evidence: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The U4SSC KPIs the text most likely moves, [{"code", "confidence"}] best first, derived when the
+    # text is written; null until derived (records stored before they existed are filled in at start-up).
+    suggested_kpis: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON(none_as_null=True))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
 

@@ -1,8 +1,9 @@
 """Solutions offered by suppliers."""
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.db import Base, UTCDateTime, utc_now
@@ -26,6 +27,8 @@ class Solution(Base):
     regions_served: Mapped[list[str]]  # county numbers; empty means the whole country
     reference_municipalities: Mapped[list[str]]  # municipality numbers already using it
     status: Mapped[str] = mapped_column(String(20), default="published", index=True)
+    # As a need's: the U4SSC KPIs the text most likely moves, [{"code", "confidence"}]; null until derived.
+    suggested_kpis: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON(none_as_null=True))
     demo: Mapped[bool] = mapped_column(Boolean, default=False)
     seed_key: Mapped[str | None] = mapped_column(String(100), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)

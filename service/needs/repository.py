@@ -1,7 +1,7 @@
 """All SQL about needs."""
 
 from collections.abc import Collection, Iterable, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -26,6 +26,7 @@ class NeedFacts(NamedTuple):
 
     language: str
     kpi_codes: list[str]
+    suggested_kpis: list[dict[str, Any]] | None  # [{"code", "confidence"}]; null until derived
     cpv_codes: list[str]
     trl_min: int | None
     municipality_number: str | None
@@ -40,6 +41,7 @@ def facts_by_id(session: Session, need_ids: Iterable[int]) -> dict[int, NeedFact
         session.get_bind().dialect.name,
         Need.language,
         Need.kpi_codes,
+        Need.suggested_kpis,
         Need.cpv_codes,
         Need.trl_min,
         Need.municipality_number,

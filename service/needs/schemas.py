@@ -13,7 +13,7 @@ from pydantic import (
 )
 
 from service.identifiers import compact_kpi_code
-from service.kpis.schemas import Dimension
+from service.kpis.schemas import Dimension, SuggestedKpis
 from service.response_warnings import ResponseWarning
 from service.text_fields import (
     CountyNumber,
@@ -113,6 +113,7 @@ class NeedRead(BaseModel):
     municipality_name: str | None
     origin: NeedOrigin
     kpi_codes: list[str]
+    suggested_kpis: SuggestedKpis
     cpv_codes: list[str]
     trl_min: int | None
     status: NeedStatus

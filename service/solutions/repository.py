@@ -1,7 +1,7 @@
 """All SQL about solutions."""
 
 from collections.abc import Iterable, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -26,6 +26,7 @@ class SolutionFacts(NamedTuple):
 
     language: str
     kpi_codes: list[str]
+    suggested_kpis: list[dict[str, Any]] | None  # [{"code", "confidence"}]; null until derived
     sdgs: list[int]
     trl: int | None
     cpv_codes: list[str]
@@ -41,6 +42,7 @@ def facts_by_id(session: Session, solution_ids: Iterable[int]) -> dict[int, Solu
         session.get_bind().dialect.name,
         Solution.language,
         Solution.kpi_codes,
+        Solution.suggested_kpis,
         Solution.sdgs,
         Solution.trl,
         Solution.cpv_codes,

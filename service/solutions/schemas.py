@@ -5,6 +5,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from service.kpis.schemas import SuggestedKpis
 from service.response_warnings import ResponseWarning
 from service.text_fields import (
     CountyNumber,
@@ -88,6 +89,7 @@ class SolutionRead(BaseModel):
     )
     supplier_id: int | None
     kpi_codes: list[str]
+    suggested_kpis: SuggestedKpis
     sdgs: list[int]
     trl: int | None
     cpv_codes: list[str]

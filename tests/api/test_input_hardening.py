@@ -33,6 +33,7 @@ FREE_TEXT_FIELDS: list[tuple[str, str, dict[str, Any], tuple[str | int, ...]]] =
     ("POST", "/api/v1/partnerships", PARTNERSHIP, ("buyer_group_key",)),
     ("PATCH", "/api/v1/partnerships/1", {}, ("note",)),
     ("POST", "/api/v1/search/solutions", SEARCH, ("query",)),
+    ("POST", "/api/v1/kpis/suggest", {"text": "vanntap"}, ("text",)),
     ("POST", "/api/v1/tokens", {"role": "staff", "name": "Kari"}, ("name",)),
 ]
 LENGTH_LIMITS = {
@@ -46,6 +47,7 @@ LENGTH_LIMITS = {
     "buyer_group_key": 200,
     "note": 2000,
     "query": 20_000,
+    "text": 20_000,
 }
 
 

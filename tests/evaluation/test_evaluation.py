@@ -8,9 +8,26 @@ import pytest
 from typer.testing import CliRunner
 
 from embeddings import Encoder
-from evaluation.matching import Metrics, fit_weights, load_eval_set, report_for, score_tables
+from evaluation.kpi_suggestions import (
+    KpiSuggestionModel,
+    encode_cases,
+    fit_temperature,
+    report,
+    suggestion_cases,
+)
+from evaluation.matching import (
+    DEFAULT_SETS,
+    Metrics,
+    fit_suggested_kpis_weight,
+    fit_weights,
+    load_eval_set,
+    report_for,
+    score_tables,
+    without_need_kpis,
+)
 from service.cli import app
 from service.indexing import fit_centroids
+from service.indexing.kpi_scoring import TEMPERATURE
 from service.matching.scoring import choose_weights
 from service.matching.signals import SIGNALS
 from service.seeding import SEED_DIR, catalogue_kpi_names
@@ -90,6 +107,41 @@ def test_weights_are_fitted_on_the_train_split_only(encoder: Encoder) -> None:
     )
 
 
+REAL_CASES = DEFAULT_SETS[0]
+NEED_SETS = (REAL_CASES, EVAL_PATH)  # the sets of needs, whose labels KPI suggestions are measured on
+
+
+def test_kpi_suggestions_have_the_right_kpi_in_their_three_for_most_held_out_needs(encoder: Encoder) -> None:
+    """Issue 19: the right KPI in the top three for at least 80 % of held-out needs whose source names it."""
+    centroids, _counts = fit_centroids(encoder)
+    model = KpiSuggestionModel.build(encoder, centroids)
+    for path in NEED_SETS:
+        cases = [case for case in suggestion_cases(path) if case.split == "heldout"]
+        measured = report(
+            path.name, "heldout", cases, model.scores(encode_cases(cases, encoder, centroids)), model.codes
+        )
+        assert measured.count >= 40
+        assert measured.top3 >= 0.80, measured
+
+
+def test_the_suggestion_temperature_and_weight_in_use_are_the_ones_fitted_on_train(encoder: Encoder) -> None:
+    centroids, _counts = fit_centroids(encoder)
+    model = KpiSuggestionModel.build(encoder, centroids)
+    cases = [case for path in NEED_SETS for case in suggestion_cases(path) if case.split == "train"]
+    losses = fit_temperature(model.scores(encode_cases(cases, encoder, centroids)), cases, model.codes)
+    assert min(losses, key=lambda item: item[1])[0] == TEMPERATURE
+    names = catalogue_kpi_names()
+    fits = []
+    for path in NEED_SETS:
+        untagged = without_need_kpis(load_eval_set(path))
+        train = score_tables(
+            untagged, encoder, centroids=centroids, kpi_names=names, split="train", suggester=model
+        )
+        fits.append(fit_suggested_kpis_weight(untagged, train))
+    joint = [(weights, (first + second) / 2) for (weights, first), (_, second) in zip(*fits, strict=True)]
+    assert choose_weights(joint) == (SIGNALS.weight("suggested_kpis"),)
+
+
 def test_eval_command_prints_every_language_pair(tmp_path: Path) -> None:
     small = json.loads(EVAL_PATH.read_text(encoding="utf-8"))
     small["needs"] = small["needs"][:12]
@@ -118,8 +170,28 @@ def test_eval_command_prints_every_language_pair(tmp_path: Path) -> None:
         "| overall |",
         "R@10",
         "MRR",
+        "## KPI suggestions",
+        "| small.json | heldout |",
+        "| small.json | train |",
+        "top-3",
     ):
         assert heading in result.output
+    assert "| queries.json |" not in result.output  # search queries carry no KPI labels
+
+
+def test_eval_command_fits_the_suggestion_temperature_and_weight(tmp_path: Path) -> None:
+    small = json.loads(EVAL_PATH.read_text(encoding="utf-8"))
+    small["needs"] = [need for need in small["needs"] if need["split"] == "train"][:6]
+    path = tmp_path / "small.json"
+    path.write_text(json.dumps(small), encoding="utf-8")
+    result = CliRunner().invoke(app, ["eval", str(path), "--encoder", "minilm", "--fit", "--split", "train"])
+    assert result.exit_code == 0, result.output
+    for line in (
+        "train MRR by suggested_kpis weight, the needs' KPI codes hidden: 0: ",
+        "suggested_kpis weight over the sets of needs: chosen ",
+        "train log loss, best temperatures: ",
+    ):
+        assert line in result.output
 
 
 def test_the_weight_rule_prefers_the_smallest_near_best_weights() -> None:

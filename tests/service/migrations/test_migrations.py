@@ -9,11 +9,13 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
 import service.models  # noqa: F401  (registers every table on Base.metadata)
+from embeddings import Encoder
 from service.db import Base, make_engine, make_session_factory
+from service.indexing import Indexes
 from service.migrations import alembic_config, upgrade_to_head
 from service.seeding import run_seed
 from tests.support.databases import no_encoder, scratch_postgres_database
@@ -134,3 +136,51 @@ def test_duplicate_outcomes_keep_the_newest_and_the_others_are_audited(empty_dat
         (1, 21.5, 4),
         (2, 20.0, 4),
     }
+
+
+def test_records_stored_before_kpi_suggestions_get_them_at_start_up(
+    empty_database_url: str, encoder: Encoder, tmp_path: Path
+) -> None:
+    """0007 adds suggested_kpis as null to the needs already stored; the first start derives them (and
+    the KPI texts' vectors), and the migration goes down and up again."""
+    url = empty_database_url
+    command.upgrade(alembic_config(url), "0006")
+    engine = make_engine(url)
+    sessions = make_session_factory(engine)
+    run_seed(sessions, demo=False, encoder_factory=no_encoder)
+    now = datetime.now(UTC)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO need (title, description, language, origin, kpi_codes, status, demo,"
+                " created_at, updated_at) VALUES ('Vanntap', :description, 'no', 'manual', '[]', 'open',"
+                " false, :now, :now)"
+            ),
+            {
+                "description": "Vi mister en tredjedel av drikkevannet i lekkasjer fra gamle vannledninger.",
+                "now": now,
+            },
+        )
+
+    upgrade_to_head(url)
+    with engine.connect() as connection:
+        assert connection.scalar(text("SELECT suggested_kpis FROM need")) is None
+        assert connection.scalar(text("SELECT count(*) FROM kpi_text_vector")) == 0
+    lines = Indexes.create(encoder=encoder, index_dir=tmp_path / "index", session_factory=sessions).open()
+    assert "KPI suggestions derived for 1 records stored without them" in lines
+    with engine.connect() as connection:
+        stored = connection.scalar(text("SELECT suggested_kpis FROM need"))
+        kpi_texts = connection.scalar(text("SELECT count(*) FROM kpi_text_vector"))
+    suggested = json.loads(stored) if isinstance(stored, str) else stored
+    assert len(suggested) == 3 and "EC-I-WS-3C" in [item["code"] for item in suggested]
+    assert kpi_texts > 91 * 2  # names in both languages, and more
+
+    engine.dispose()
+    command.downgrade(alembic_config(url), "0006")
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        columns = {column["name"] for column in inspect(connection).get_columns("need")}
+        tables = set(inspect(connection).get_table_names())
+    engine.dispose()
+    assert "suggested_kpis" not in columns and "kpi_text_vector" not in tables
+    upgrade_to_head(url)

@@ -14,11 +14,13 @@ from evaluation.matching import (
     EvalSet,
     Metrics,
     ScoreTables,
+    fit_suggested_kpis_weight,
     fit_weights,
     format_reports,
     load_eval_set,
     rank_solutions,
     report_for,
+    without_need_kpis,
 )
 from service.indexing import LexicalDocument
 from service.matching.pairs import Side
@@ -322,3 +324,22 @@ def test_a_query_without_answers_is_left_out_of_the_ranking_metrics() -> None:
     )
     report = report_for(eval_set, tables, "dense", encoder="e", split="all")
     assert (report.overall.count, report.overall.recall(1), report.overall.ndcg) == (1, 1.0, 1.0)
+
+
+def test_the_suggested_kpis_weight_is_fitted_on_train_cases_with_the_needs_codes_hidden() -> None:
+    untagged = without_need_kpis(EVAL_SET)
+    assert [case.kpi_codes for case in untagged.cases] == [(), ()]
+    assert untagged.solution_kpis == EVAL_SET.solution_kpis  # the solutions keep theirs
+    # Case 0 has A suggested, which s1 and its answer s2 carry; case 1 has B, which only its answer s0 carries.
+    sides = [
+        dataclasses.replace(case, kpi_codes=()).side._replace(suggested_kpis=(kpi,))
+        for case, kpi in zip(CASES, [("A", 0.9), ("B", 0.9)], strict=True)
+    ]
+    tables = dataclasses.replace(TABLES, case_sides=sides)
+    results = fit_suggested_kpis_weight(untagged, tables, grid=(0.0, 1.0))
+    assert [weights for weights, _mrr in results] == [(0.0,), (1.0,)]
+    # Without the signal the answers rank 3rd and 2nd; with it 2nd (behind s1, which carries A too) and 1st.
+    assert [mrr for _weights, mrr in results] == pytest.approx([(1 / 3 + 1 / 2) / 2, (1 / 2 + 1) / 2])
+    heldout = dataclasses.replace(tables, cases=[dataclasses.replace(CASES[0], split="heldout"), CASES[1]])
+    with pytest.raises(ValueError, match="train split only"):
+        fit_suggested_kpis_weight(untagged, heldout, grid=(0.0,))

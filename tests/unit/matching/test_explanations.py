@@ -4,9 +4,10 @@ and Norwegian."""
 from collections.abc import Mapping
 
 import numpy as np
+import pytest
 
 from service.indexing import LexicalDocument
-from service.matching.evidence import KpiBrief, MatchedTerm
+from service.matching.evidence import KpiBrief, MatchedTerm, SuggestedKpiBrief
 from service.matching.explanations import explain
 from service.matching.pairs import MatchContext, Side
 from service.matching.query import MatchQuery
@@ -299,3 +300,55 @@ def test_rrf_explanations_have_no_similarity_and_keep_a_zero_rank_in_the_contrib
     assert explanation.contributions == {"dense_rank": 0.0164, "lexical_rank": 0.0}
     assert explanation.summary == "+0.02 rank in the dense list (reciprocal-rank fusion)."
     assert explanation.summary_no == "+0,02 plass i den semantiske listen (resiprok rangfusjon)."
+
+
+UNTAGGED_NEED = Side(
+    kind="need", id=1, language="no", suggested_kpis=(("EN-W-WS-3C", 0.8), ("XX-OTHER-1C", 0.1))
+)
+
+
+def test_a_kpi_suggested_from_the_text_is_said_to_be_suggested_not_chosen() -> None:
+    """The need carries no KPI of its own; the one suggested from its text meets the solution's chosen one."""
+    explanation = _explained(
+        _query(UNTAGGED_NEED, *NEED_TEXT), SOLUTION_SIDE, SOLUTION, {"similarity": 0.3, "lexical": 0.0}
+    )
+    weight = SIGNALS.weight("suggested_kpis")
+    assert explanation.contributions["suggested_kpis"] == pytest.approx(round(weight * 0.8, 4))
+    assert explanation.shared_kpi_codes == []  # nothing was chosen by both
+    assert explanation.suggested_kpis == [
+        SuggestedKpiBrief(
+            code="EN-W-WS-3C",
+            name_en="Water distribution losses",
+            name_no="Vanntap i distribusjonsnettet",
+            suggested_for=["need"],
+        )
+    ]
+    assert (
+        f"+{weight * 0.8:.2f} KPI suggested from the text, not chosen: "
+        "EN-W-WS-3C Water distribution losses (from the need's text)"
+    ) in _reasons(explanation.summary)
+    assert (
+        f"+{weight * 0.8:.2f}".replace(".", ",") + " KPI foreslått ut fra teksten, ikke valgt: "
+        "EN-W-WS-3C Vanntap i distribusjonsnettet (fra behovets tekst)"
+    ) in _reasons(explanation.summary_no)
+
+
+def test_kpis_suggested_for_both_texts_name_both() -> None:
+    solution = SOLUTION_SIDE._replace(kpi_codes=(), suggested_kpis=(("EN-W-WS-3C", 0.5),))
+    explanation = _explained(_query(UNTAGGED_NEED, *NEED_TEXT), solution, SOLUTION, {"similarity": 0.3})
+    assert explanation.contributions["suggested_kpis"] == pytest.approx(
+        round(SIGNALS.weight("suggested_kpis") * 0.8 * 0.5, 4)
+    )
+    assert [kpi.suggested_for for kpi in explanation.suggested_kpis] == [["need", "solution"]]
+    assert any(
+        reason.endswith("(from the need's text and the solution's text)")
+        for reason in _reasons(explanation.summary)
+    )
+
+
+def test_kpis_chosen_on_both_sides_are_shared_not_suggested() -> None:
+    need = NEED_SIDE._replace(suggested_kpis=(("EN-W-WS-3C", 0.9),))
+    explanation = _explained(_query(need, *NEED_TEXT), SOLUTION_SIDE, SOLUTION, {"similarity": 0.3})
+    assert "suggested_kpis" not in explanation.contributions
+    assert explanation.suggested_kpis == []
+    assert not any("suggested" in reason for reason in _reasons(explanation.summary))

@@ -36,7 +36,7 @@ CONTEXT = MatchContext(
     verdicts={11: "contacted"},
 )
 TEXT_SIGNALS = {"similarity": 0.62, "lexical": 0.4, "dense_rank": 1 / 61, "lexical_rank": 1 / 63}
-HYBRID_STRUCTURE = ("shared_kpis", "shared_sdgs", "cpv", "region", "maturity")
+HYBRID_STRUCTURE = ("shared_kpis", "suggested_kpis", "shared_sdgs", "cpv", "region", "maturity")
 
 
 def test_signals_are_listed_in_declaration_order() -> None:
@@ -44,6 +44,7 @@ def test_signals_are_listed_in_declaration_order() -> None:
         "similarity",
         "lexical",
         "shared_kpis",
+        "suggested_kpis",
         "shared_sdgs",
         "cpv",
         "region",
@@ -65,6 +66,7 @@ def test_need_to_solution_computes_every_hybrid_signal() -> None:
         "similarity": 0.62,
         "lexical": 0.4,
         "shared_kpis": 0.5,  # one of the need's two KPIs
+        "suggested_kpis": 0.0,  # both chose KPIs: suggestions are not used
         "shared_sdgs": 0.5,  # SDG 6 of the need's 6 and 9
         "cpv": 1.0,  # 45232150 lies under 4523
         "region": 1.0,  # county 50 is served
@@ -81,6 +83,7 @@ def test_solution_to_need_scores_from_the_solutions_side_and_leaves_out_solution
         "similarity": 0.62,
         "lexical": 0.4,
         "shared_kpis": 1.0,  # the solution's one KPI is among the need's
+        "suggested_kpis": 0.0,
         "shared_sdgs": 0.5,  # SDG 6 of the solution's 6 and 11
         "cpv": 1.0,  # the need's 45230000 holds 45232150
         "region": 1.0,
@@ -95,6 +98,7 @@ def test_text_to_solution_has_no_facts_to_share_but_still_reads_references_and_t
         "similarity": 0.3,
         "lexical": 1.0,
         "shared_kpis": 0.0,
+        "suggested_kpis": 0.0,  # a search text carries no suggestions
         "shared_sdgs": 0.0,
         "cpv": 0.0,
         "region": 0.0,  # a text has no county
@@ -111,7 +115,23 @@ def test_text_to_need_has_no_solution_only_signals_and_no_shares() -> None:
     assert features["similarity"] == 0.3
     assert features["lexical"] == 0.0  # absent from the text signals
     assert features["shared_kpis"] == features["shared_sdgs"] == features["cpv"] == 0.0
+    assert features["suggested_kpis"] == 0.0
     assert features["maturity"] == 0.0  # a text has no TRL
+
+
+UNTAGGED_NEED = NEED._replace(kpi_codes=(), suggested_kpis=(("EN-W-WS-3C", 0.6), ("EN-W-WS-1C", 0.3)))
+UNTAGGED_SOLUTION = SOLUTION._replace(kpi_codes=(), suggested_kpis=(("EN-W-WS-3C", 0.5), ("EC-I-E-1C", 0.2)))
+
+
+def test_suggested_kpis_meet_the_other_sides_chosen_kpis_at_their_confidence() -> None:
+    def suggested(query: Side, candidate: Side) -> float:
+        return SIGNALS["suggested_kpis"].compute(Pair(query, candidate, {}))
+
+    assert suggested(UNTAGGED_NEED, SOLUTION) == pytest.approx(0.6)  # the solution chose EN-W-WS-3C
+    assert suggested(NEED, UNTAGGED_SOLUTION) == pytest.approx(0.5)  # either way round
+    assert suggested(UNTAGGED_NEED, UNTAGGED_SOLUTION) == pytest.approx(0.6 * 0.5)  # both suggested
+    assert suggested(NEED, SOLUTION) == 0.0  # both chose: shared_kpis speaks
+    assert suggested(TEXT, UNTAGGED_SOLUTION) == 0.0
 
 
 @pytest.mark.xfail(
