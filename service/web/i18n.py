@@ -43,6 +43,7 @@ DOMAIN = "messages"
 LANGUAGE_PARAMETER = "lang"  # ?lang=en on any page
 LANGUAGE_COOKIE = "lang"
 COOKIE_MAX_AGE = 365 * 24 * 60 * 60  # a year: a preference, not a session
+MAX_QUERY_KEPT = 500  # characters of a page's query its language link repeats: filters and a search
 TIME_ZONE = ZoneInfo("Europe/Oslo")  # the service's readers are in Norway; times are stored in UTC
 # The link to the other language names it in that language, so that a reader who does not read the
 # page's language still recognises it (WCAG 3.1.2: it carries its own lang).
@@ -85,10 +86,13 @@ def chosen_locale(request: Request) -> Locale:
 
 
 def switch_address(request: Request, locale: Locale) -> str:
-    """The same page, with its query, in `locale`."""
+    """The same page in `locale`, with its query unless that is long: the link would repeat what was
+    sent, a whole text on the page of a search refused as too long."""
     query = [
         (name, value) for name, value in request.query_params.multi_items() if name != LANGUAGE_PARAMETER
     ]
+    if len(urlencode(query)) > MAX_QUERY_KEPT:
+        query = []
     return f"{request.url.path}?{urlencode([*query, (LANGUAGE_PARAMETER, locale)])}"
 
 

@@ -150,7 +150,7 @@ def field_problem(error: Mapping[str, Any], page: PageLocale) -> str:
     if kind == "literal_error":
         # pydantic lists the choices in English: "'Economy', 'Environment' or 'Society and Culture'".
         choices, _, last = str(context["expected"]).rpartition(" or ")
-        expected = f"{choices} {page.gettext('or')} {last}" if choices else last
+        expected = " ".join((choices, page.gettext("or"), last)) if choices else last
         sentence = page.gettext("%(label)s must be one of %(expected)s, not “%(value)s”.")
         return sentence % {**words, "expected": expected}
     if kind == "string_pattern_mismatch" and context.get("pattern") in PATTERN_MEANINGS:

@@ -63,3 +63,33 @@ def test_the_api_answers_in_english_whatever_the_choice(reader: httpx.Client) ->
     assert answer.headers["content-type"] == "application/json"
     assert answer.json()["detail"] == "Need 999999999 does not exist"
     assert "set-cookie" not in answer.headers and "content-language" not in answer.headers
+
+
+def _first_need(reader: httpx.Client) -> int:
+    return int(reader.get("/api/v1/needs", params={"limit": 1}).json()["items"][0]["id"])
+
+
+def test_a_need_page_speaks_bokmal_by_default_and_english_on_request(reader: httpx.Client) -> None:
+    need = _first_need(reader)
+    norwegian = reader.get(f"/needs/{need}").text
+    assert ">Løsninger, beste først</h2>" in norwegian
+    assert re.search(r"samsvar 0,\d\d<", norwegian), "a score with a decimal comma"
+    assert re.search(
+        r"registrert \d{1,2}\. (jan|feb|mar|apr|mai|juni|juli|aug|sep|okt|nov|des)\.? \d{4}", norwegian
+    )
+    english = reader.get(f"/needs/{need}", params={"lang": "en"}).text
+    assert ">Solutions, best first</h2>" in english
+    assert re.search(r"score 0\.\d\d<", english)
+    assert re.search(r"registered [A-Z][a-z]{2} \d{1,2}, \d{4}", english)
+    for page in (norwegian, english):
+        assert re.search(r'<p class="description" lang="(no|en)">', page), (
+            "the need's own text keeps its language"
+        )
+
+
+def test_the_start_page_speaks_bokmal_by_default_and_english_on_request(reader: httpx.Client) -> None:
+    norwegian = reader.get("/").text
+    assert ">Åpne behov</h1>" in norwegian and "Vis behov" in norwegian and "Open needs" not in norwegian
+    assert re.search(r'<a href="/needs/\d+" lang="no">', norwegian), "each need's title carries its language"
+    english = reader.get("/", params={"lang": "en"}).text
+    assert ">Open needs</h1>" in english and "Show needs" in english and "Åpne behov" not in english

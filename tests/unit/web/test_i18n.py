@@ -38,6 +38,9 @@ def test_the_link_to_the_other_language_keeps_the_page_and_its_query() -> None:
         switch_address(_request("/search", "q=vann+lekkasje&lang=en"), "nb")
         == "/search?q=vann+lekkasje&lang=nb"
     )
+    assert switch_address(_request("/search", "q=" + "x" * 20_000), "en") == "/search?lang=en", (
+        "never a whole text"
+    )
 
 
 def test_numbers_and_dates_are_written_as_the_reader_writes_them() -> None:
