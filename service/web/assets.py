@@ -25,6 +25,14 @@ SWAGGER_UI_INIT = f"{STATIC_URL}/docs/swagger-ui-init.js"
 REDOC = f"{STATIC_URL}/vendor/redoc-2.5.4"
 DESIGNSYSTEMET = f"{STATIC_URL}/vendor/digdir-designsystemet-css-1.22.0/dist"
 INTER = f"{STATIC_URL}/vendor/fontsource-variable-inter-5.3.0/files"
+# Every page's stylesheets, in this order: Designsystemet's theme (tokens) and components, the typeface,
+# then ours (static/css/innomatch.css, a layer after Designsystemet's).
+STYLESHEETS = (
+    f"{DESIGNSYSTEMET}/theme/designsystemet.css",
+    f"{DESIGNSYSTEMET}/src/index.css",
+    f"{STATIC_URL}/css/fonts.css",
+    f"{STATIC_URL}/css/innomatch.css",
+)
 
 
 def mount_static(app: FastAPI) -> None:

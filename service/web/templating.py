@@ -8,7 +8,7 @@ from typing import Any
 import jinja2
 from fastapi.templating import Jinja2Templates
 
-from service.web.assets import FAVICON
+from service.web.assets import FAVICON, STYLESHEETS
 from service.web.i18n import PageLocale, template_context
 from service.web.warning_texts import warning_text
 
@@ -39,7 +39,7 @@ def _environment() -> jinja2.Environment:
         extensions=["jinja2.ext.i18n"],
     )
     environment.install_gettext_callables(gettext=_gettext, ngettext=_ngettext, newstyle=True)  # type: ignore[attr-defined]
-    environment.globals |= {"favicon": FAVICON, "warning_text": warning_text}
+    environment.globals |= {"favicon": FAVICON, "stylesheets": STYLESHEETS, "warning_text": warning_text}
     return environment
 
 

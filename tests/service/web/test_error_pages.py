@@ -19,7 +19,7 @@ def _assert_error_page(response: httpx.Response, status: int) -> str:
     assert response.status_code == status
     assert response.headers["content-type"].startswith("text/html")
     page = response.text
-    assert '<a class="brand" href="/">Innomatch</a>' in page, "not in the site's layout"
+    assert '<a class="site-brand" href="/">Innomatch</a>' in page, "not in the site's layout"
     assert 'href="/">Tilbake til de åpne behovene</a>' in page
     assert '"detail"' not in page
     return page
