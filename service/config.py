@@ -72,6 +72,16 @@ class Settings(BaseSettings):
         description="Larger request bodies are refused with 413, by Content-Length or while they stream.",
     )
 
+    accessibility_contact: str | None = Field(
+        default=None,
+        max_length=200,
+        pattern=r"^(https://\S+|[^@\s:/]+@[^@\s]+)$",
+        description=(
+            "Where readers report accessibility problems, named on the accessibility statement"
+            " (/tilgjengelighet): an e-mail address, or an https address of a form."
+        ),
+    )
+
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:

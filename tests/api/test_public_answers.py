@@ -30,7 +30,15 @@ from tests.support.records import LEAK_NEED, LEAK_SOLUTION, WATER_LOSS, move
 pytestmark = pytest.mark.slow
 
 BODO = "1804"
-PAGES = ("/", "/needs/{need_id}", "/solutions/{solution_id}", "/search", "/docs", "/redoc")
+PAGES = (
+    "/",
+    "/needs/{need_id}",
+    "/solutions/{solution_id}",
+    "/search",
+    "/tilgjengelighet",
+    "/docs",
+    "/redoc",
+)
 # Query parameters the walk sets wherever a route takes them: each export format (and, for lists, the
 # largest page the route allows); per route, what it needs to show something.
 QUERY_VALUES: dict[str, list[str]] = {"format": ["csv", "xlsx"]}

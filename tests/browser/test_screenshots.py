@@ -23,6 +23,7 @@ def _pages(server: LiveServer) -> dict[str, str]:
         "home": "/",
         "need": f"/needs/{need}",
         "search": "/search?q=lekkasjer+i+vannledningene",
+        "statement": "/tilgjengelighet",
     }
 
 
