@@ -3,14 +3,14 @@
 The Content-Security-Policy lets a page load only from the app itself: scripts and styles from files
 (never inline; the pages have no style attributes), images from the app or data: addresses. It also
 stops a vendored library from fetching from elsewhere at run time (ReDoc's bundle asks its maker's CDN
-for a logo). The two pages of API documentation keep inline styles: ReDoc writes its styles into
-<style> elements at run time (styled-components).
+for a logo). Only ReDoc's page keeps inline styles: it writes its styles into <style> elements at run
+time (styled-components).
 """
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-INLINE_STYLE_PATHS = ("/docs", "/redoc")
+INLINE_STYLE_PATHS = ("/redoc",)
 
 
 def _policy(style_sources: str) -> str:
@@ -32,7 +32,7 @@ def _policy(style_sources: str) -> str:
 
 
 CONTENT_SECURITY_POLICY = _policy("'self'")
-API_DOCS_CONTENT_SECURITY_POLICY = _policy("'self' 'unsafe-inline'")
+INLINE_STYLE_CONTENT_SECURITY_POLICY = _policy("'self' 'unsafe-inline'")
 SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
@@ -43,9 +43,9 @@ SECURITY_HEADERS = {
 
 
 def security_headers(path: str) -> dict[str, str]:
-    """The headers of the answer to `path`: the API documentation's policy allows inline styles."""
+    """The headers of the answer to `path`: ReDoc's page allows inline styles."""
     if path in INLINE_STYLE_PATHS:
-        return SECURITY_HEADERS | {"Content-Security-Policy": API_DOCS_CONTENT_SECURITY_POLICY}
+        return SECURITY_HEADERS | {"Content-Security-Policy": INLINE_STYLE_CONTENT_SECURITY_POLICY}
     return SECURITY_HEADERS
 
 
