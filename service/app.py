@@ -41,7 +41,8 @@ from service.suppliers.router import router as suppliers_router
 from service.tokens.router import router as tokens_router
 from service.web.account_pages import router as account_pages_router
 from service.web.assets import mount_static
-from service.web.errors import install_error_pages
+from service.web.errors import install_error_pages, is_page
+from service.web.i18n import RememberLanguage
 from service.web.router import router as web_router
 
 log = logging.getLogger("innomatch")
@@ -140,6 +141,8 @@ def create_app(
     )
     install_error_handlers(app)
     install_error_pages(app)
+    # Pages remember the language the reader chose with ?lang= in a cookie, and say which it is.
+    app.add_middleware(RememberLanguage, is_page=is_page)
     app.add_middleware(AuditWrites)
     # Outside the audit (a refused body is no write), inside the metrics (a 413 is still counted).
     app.add_middleware(RequestLimits, max_bytes=settings.max_request_bytes)

@@ -86,6 +86,15 @@ class Settings(BaseSettings):
     invite_valid_hours: int = Field(
         default=72, ge=1, description="An invitation link to set a password works this long, and once."
     )
+    accessibility_contact: str | None = Field(
+        default=None,
+        max_length=200,
+        pattern=r"^(https://\S+|[^@\s:/]+@[^@\s]+)$",
+        description=(
+            "Where readers report accessibility problems, named on the accessibility statement"
+            " (/tilgjengelighet): an e-mail address, or an https address of a form."
+        ),
+    )
 
     @property
     def resolved_database_url(self) -> str:

@@ -89,13 +89,20 @@ def main() -> None:
     parser.add_argument("--a", type=Path, required=True, help="checkout A (e.g. the old code)")
     parser.add_argument("--b", type=Path, required=True, help="checkout B (e.g. the new code)")
     parser.add_argument("--data", type=Path, required=True, help="data directory both serve a copy of")
+    parser.add_argument(
+        "--data-a",
+        type=Path,
+        help="A's own copy of the same data, when A's code predates the schema of --data (its Alembic "
+        "revision stamped back to A's head)",
+    )
     parser.add_argument("--rounds", type=int, default=900, help="requests per server, a third of each kind")
     arguments = parser.parse_args()
     random.seed(1)
     with tempfile.TemporaryDirectory() as directory:
         work = Path(directory)
         servers = {"A": (arguments.a.resolve(), 8101), "B": (arguments.b.resolve(), 8102)}
-        processes = [start(name, code, arguments.data, port, work) for name, (code, port) in servers.items()]
+        data = {"A": arguments.data_a or arguments.data, "B": arguments.data}
+        processes = [start(name, code, data[name], port, work) for name, (code, port) in servers.items()]
         clients = {
             name: httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60)
             for name, (_, port) in servers.items()

@@ -11,7 +11,7 @@ from typing import Literal
 
 from service.matching.pairs import SideKind
 from service.matching.scoring import Ranking
-from service.response_warnings import ResponseWarning
+from service.response_warnings import ResponseWarning, response_warning
 
 # A stored record's text is long and scores higher than a few typed words; a solution matched to needs
 # is a stored record too, judged like a need until a labelled set of supplier queries says otherwise.
@@ -34,7 +34,7 @@ def no_good_match_warnings(
     """Say so when a list holds nothing, or only weak results (its best is weak)."""
     if first_score is None:
         message = f"No {found} was found. Widen the filters, or describe the problem in other words."
-        return [ResponseWarning(code="no-good-match", message=message)]
+        return [response_warning("no-good-match", message, found=found, score=None, threshold=None)]
     threshold = weak_below(kind, ranking)
     if threshold is None or first_score >= threshold:
         return []
@@ -43,4 +43,4 @@ def no_good_match_warnings(
         "answers are rarely found. Describe the problem in other words or widen the filters"
         + (", or ask the market in a market dialogue." if found == "solution" else ".")
     )
-    return [ResponseWarning(code="no-good-match", message=message)]
+    return [response_warning("no-good-match", message, found=found, score=first_score, threshold=threshold)]

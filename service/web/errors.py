@@ -17,7 +17,8 @@ from starlette.exceptions import HTTPException
 
 from service.errors import ConflictError, FieldErrors, ForbiddenError, NotFoundError, ReadableJSONResponse
 from service.web.assets import STATIC_URL
-from service.web.messages import HOME_LINK, error_text, field_label, field_problem
+from service.web.i18n import page_locale
+from service.web.messages import HOME_LINK, error_text, field_label, field_problem, not_found, service_reason
 from service.web.templating import templates
 
 MACHINE_PATHS = ("/api", STATIC_URL, "/health", "/metrics", "/openapi.json")
@@ -36,14 +37,15 @@ def error_page(
     problems: Sequence[str] = (),
     headers: Mapping[str, str] | None = None,
 ) -> Response:
-    """`detail`: a sentence for a person about this case (never an exception's text on a 500)."""
-    text = error_text(status)
+    """`detail`: a sentence for a person about this case, in the reader's language (never an
+    exception's text on a 500)."""
+    text, page = error_text(status), page_locale(request)
     context = {
-        "title": text.title,
-        "explanation": text.explanation,
+        "title": page.gettext(text.title),
+        "explanation": page.gettext(text.explanation),
         "detail": detail,
         "problems": problems,
-        "home_link": HOME_LINK,
+        "home_link": page.gettext(HOME_LINK),
     }
     return templates.TemplateResponse(request, "error.html", context, status_code=status, headers=headers)
 
@@ -53,31 +55,41 @@ def _sentence(message: str) -> str:
 
 
 def _http_error_page(request: Request, error: HTTPException) -> Response:
-    detail, problems = None, list[str]()
+    detail, problems, page = None, list[str](), page_locale(request)
     if isinstance(error.detail, str) and error.detail != HTTPStatus(error.status_code).phrase:
-        detail = _sentence(error.detail)
+        detail = _sentence(service_reason(error.detail, page))
     elif isinstance(error.detail, list):
-        problems = [field_problem(item) for item in error.detail if isinstance(item, dict)]
+        problems = [field_problem(item, page) for item in error.detail if isinstance(item, dict)]
     return error_page(request, error.status_code, detail=detail, problems=problems, headers=error.headers)
 
 
 def _validation_page(request: Request, error: RequestValidationError) -> Response:
-    return error_page(request, 422, problems=[field_problem(item) for item in error.errors()])
+    page = page_locale(request)
+    return error_page(request, 422, problems=[field_problem(item, page) for item in error.errors()])
 
 
 def _field_errors_page(request: Request, error: FieldErrors) -> Response:
-    problems = [f"{field_label(item.location)}: {_sentence(item.message)}" for item in error.errors]
+    page = page_locale(request)
+    problems = [
+        f"{field_label(item.location, page)}: {_sentence(service_reason(item.message, page))}"
+        for item in error.errors
+    ]
     return error_page(request, 422, problems=problems)
 
 
+def _not_found_page(request: Request, error: NotFoundError) -> Response:
+    return error_page(request, 404, detail=not_found(error, page_locale(request)))
+
+
 def _saying(status: int) -> Callable[[Request, Exception], Response]:
-    """The page for a domain error whose message is written for people (it names no internals)."""
+    """The page for a domain error whose message is written for people (it names no internals); the
+    message is the service's, in English, until the service words its errors as facts."""
     return lambda request, error: error_page(request, status, detail=_sentence(str(error)))
 
 
 # The page for each error the API answers with JSON.
 PAGES: dict[type[Exception], Callable[[Request, Any], Response]] = {
-    NotFoundError: _saying(404),
+    NotFoundError: _not_found_page,
     ForbiddenError: _saying(403),
     ConflictError: _saying(409),
     FieldErrors: _field_errors_page,

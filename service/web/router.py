@@ -1,5 +1,6 @@
 """HTML pages over the same service functions as the API; every value is escaped by Jinja's autoescape."""
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -21,6 +22,8 @@ from service.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
 PAGE_MATCHES = 10
+# When the accessibility statement was last checked against the pages and the tests; update it with them.
+STATEMENT_UPDATED = date(2026, 12, 6)
 
 
 def _nothing_or_words(text: str) -> str:
@@ -106,6 +109,18 @@ def search_page(
         )
         context |= {"matches": found.items, "warnings": found.warnings}
     return templates.TemplateResponse(request, "search.html", context)
+
+
+@router.get("/tilgjengelighet", response_class=HTMLResponse)
+def accessibility_statement(request: Request) -> HTMLResponse:
+    """Tilgjengelighetserklæring: what is tested, what is known to fall short, and where to report it."""
+    contact = request.app.state.settings.accessibility_contact
+    context = {
+        "updated": STATEMENT_UPDATED,
+        "contact": contact,
+        "contact_address": contact if contact and contact.startswith("https://") else f"mailto:{contact}",
+    }
+    return templates.TemplateResponse(request, "accessibility.html", context)
 
 
 @router.get("/docs", response_class=HTMLResponse)

@@ -38,6 +38,7 @@ PAGES = (
     "/needs/{need_id}",
     "/solutions/{solution_id}",
     "/search",
+    "/tilgjengelighet",
     "/docs",
     "/redoc",
     "/login",

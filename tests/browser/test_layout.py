@@ -35,3 +35,28 @@ def test_no_page_runs_off_the_screen(
         problems = [problem for path in demo_page_paths(demo_server) for problem in _overflow(page, path)]
     assert problems == []
     assert offsite.refused == []
+
+
+def test_pages_keep_their_content_security_policy_and_use_the_served_typeface(
+    browser: Browser, demo_server: LiveServer
+) -> None:
+    """No inline style or script is refused (the policy allows styles from files only), and the text is
+    set in Inter from the app's own files, not a fallback."""
+    with page_on(browser, demo_server.base_url) as (page, offsite):
+        refused: list[str] = []
+        page.on(
+            "console",
+            lambda message: (
+                refused.append(message.text) if "Content Security Policy" in message.text else None
+            ),
+        )
+        fonts = {}
+        for path in demo_page_paths(demo_server):
+            page.goto(path)
+            page.wait_for_load_state("networkidle")
+            fonts[path] = page.evaluate(
+                "async () => { await document.fonts.ready; return getComputedStyle(document.body).fontFamily.startsWith('Inter') && document.fonts.check('1rem Inter'); }"
+            )
+    assert refused == []
+    assert offsite.refused == []
+    assert all(fonts.values()), fonts

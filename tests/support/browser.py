@@ -78,7 +78,8 @@ def page_on(
 
 def demo_page_paths(server: LiveServer) -> list[str]:
     """One page of each kind, on records of the demo data, a search with a warning (Swedish), an error
-    page and the sign-in page."""
+    page, the sign-in page, and the accessibility statement in both languages (English last: the choice
+    is remembered)."""
     with httpx.Client(base_url=server.base_url) as client:
         need = client.get("/api/v1/needs", params={"limit": 1}).json()["items"][0]["id"]
         solution = client.get("/api/v1/solutions", params={"limit": 1}).json()["items"][0]["id"]
@@ -91,4 +92,6 @@ def demo_page_paths(server: LiveServer) -> list[str]:
         "/search?q=l%C3%A4ckor+i+vattenledningarna",
         "/needs/999999999",
         "/login",
+        "/tilgjengelighet",
+        "/tilgjengelighet?lang=en",
     ]

@@ -2,9 +2,13 @@
 
 import pytest
 
+from service import text_fields
 from service.text_fields import COUNTY_PATTERN
 from service.web.errors import is_page
-from service.web.messages import field_problem
+from service.web.i18n import PageLocale
+from service.web.messages import PATTERN_MEANINGS, field_problem
+
+ENGLISH = PageLocale("en")
 
 
 @pytest.mark.parametrize(
@@ -89,4 +93,8 @@ def test_every_path_is_a_page_but_the_api_and_the_machine_paths(path: str, page:
     ],
 )
 def test_a_validation_error_reads_as_a_sentence(error: dict[str, object], sentence: str) -> None:
-    assert field_problem(error) == sentence
+    assert field_problem(error, ENGLISH) == sentence
+
+
+def test_the_pages_say_what_a_pattern_means_as_the_api_does() -> None:
+    assert PATTERN_MEANINGS == text_fields.PATTERN_MEANINGS
