@@ -33,7 +33,7 @@ def response_warning(code: WarningCode, message: str, **facts: str | float | Non
 
 
 # Whose language a language-not-served warning is about; the page words each case as the API does.
-LanguageSubject = Literal["language-given", "text", "search", "need", "solution"]
+LanguageSubject = Literal["language-given", "text", "search", "suggestion", "need", "solution"]
 
 
 def _if_not_served(
@@ -76,7 +76,10 @@ def search_warnings(language: str) -> list[ResponseWarning]:
 def suggestion_warnings(language: str) -> list[ResponseWarning]:
     """For the KPIs suggested for a text detected as `language`."""
     return _if_not_served(
-        language, "The text looks", "these suggestions may be weak. Write it in Norwegian or English."
+        language,
+        "suggestion",
+        "The text looks",
+        "these suggestions may be weak. Write it in Norwegian or English.",
     )
 
 

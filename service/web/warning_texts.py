@@ -21,6 +21,10 @@ LANGUAGE_NOT_SERVED = {
         "The search text looks %(language)s (%(code)s). Innomatch matches Norwegian and English; these"
         " results may be weak. Search in Norwegian or English."
     ),
+    "suggestion": N_(
+        "The text looks %(language)s (%(code)s). Innomatch matches Norwegian and English; these"
+        " suggestions may be weak. Write it in Norwegian or English."
+    ),
     "need": N_(
         "The need is in %(language)s (%(code)s). Innomatch matches Norwegian and English; its matches"
         " may be weak."
