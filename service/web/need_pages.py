@@ -128,7 +128,7 @@ def _values_of(need: NeedRead) -> dict[str, Any]:
 
 def _shape_problems(request: Request, error: ValidationError) -> dict[str, str]:
     """One sentence per wrong field (its first problem), keyed by the field's name."""
-    page, problems = page_locale(request), {}
+    page, problems = page_locale(request), dict[str, str]()
     for item in error.errors(include_url=False):
         name = str(item["loc"][0]) if item["loc"] else "title"
         problems.setdefault(name, field_problem({**item, "loc": (name,)}, page))
@@ -136,7 +136,7 @@ def _shape_problems(request: Request, error: ValidationError) -> dict[str, str]:
 
 
 def _reference_problems(request: Request, error: FieldErrors) -> dict[str, str]:
-    page, problems = page_locale(request), {}
+    page, problems = page_locale(request), dict[str, str]()
     for item in error.errors:
         name = str(item.location[0])
         reason = service_reason(item.message, page)
