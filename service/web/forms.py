@@ -16,7 +16,7 @@ from service.auth import SignedIn, remember, signed_in
 from service.deps import SessionDep
 
 MAX_FORM_BYTES = 64 * 1024  # a page's form holds a few short fields
-MAX_FORM_FIELDS = 20
+MAX_FORM_FIELDS = 64  # a need's form sends one field per KPI chosen
 FORM_TYPE = "application/x-www-form-urlencoded"
 NOT_FROM_THIS_SITE = (
     "This form was not sent from a page of this site, or its page is too old, so nothing was saved."
@@ -75,3 +75,16 @@ def signed_in_form(request: Request, session: SessionDep, fields: FormFields) ->
 
 PreSessionForm = Annotated[dict[str, str], Depends(pre_session_form)]
 SignedInFormDep = Annotated[SignedInForm, Depends(signed_in_form)]
+
+
+async def form_lists(request: Request, _fields: FormFields) -> dict[str, list[str]]:
+    """Every value of each field of the form `form_fields` has read and checked: a multiple choice
+    (a need's KPIs) sends its field once per value chosen."""
+    body = (await request.body()).decode("utf-8")
+    values: dict[str, list[str]] = {}
+    for name, value in parse_qsl(body, keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS):
+        values.setdefault(name, []).append(value)
+    return values
+
+
+FormLists = Annotated[dict[str, list[str]], Depends(form_lists)]

@@ -58,6 +58,15 @@ FIELD_LABELS = {
     "kpi": N_("The KPI"),
     "dimension": N_("The U4SSC dimension"),
     "language": N_("The language"),
+    "title": N_("The title"),
+    "description": N_("The problem"),
+    "kpi_codes": N_("The KPIs"),
+    "cpv_codes": N_("The CPV codes"),
+    "cpv": N_("The CPV code"),
+    "trl_min": N_("The least mature TRL"),
+    "contact_name": N_("The contact person"),
+    "contact_email": N_("The contact e-mail"),
+    "municipality_number": N_("The municipality"),
 }
 # What a pattern of service.text_fields means, as the end of a sentence about the field.
 PATTERN_MEANINGS = {
