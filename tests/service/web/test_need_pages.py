@@ -116,10 +116,12 @@ def test_the_officer_closes_reopens_and_changes_the_need_and_downloads_its_match
         )
         assert changed.status_code == 303 and changed.headers["location"] == need
         download = browser.get(f"{need}/matches.csv")
+        in_bokmal = browser.get(f"{need}/matches.csv", cookies={"lang": "nb"})
     assert "Lekkasjer i gamle rør" in browser_text(server, need)
     assert download.status_code == 200 and download.headers["content-type"].startswith("text/csv")
     lines = download.text.lstrip("\ufeff").splitlines()
-    assert lines[0].startswith("Plass,")  # in the reader's language
+    assert lines[0].startswith("Rank,")  # in the reader's language: English for this reader
+    assert in_bokmal.text.lstrip("\ufeff").startswith("Plass,")
     assert len(lines) > 3
 
 
