@@ -44,6 +44,7 @@ from service.web.assets import mount_static
 from service.web.errors import install_error_pages, is_page
 from service.web.i18n import RememberLanguage
 from service.web.router import router as web_router
+from service.web.supplier_pages import router as supplier_pages_router
 
 log = logging.getLogger("innomatch")
 
@@ -166,6 +167,7 @@ def create_app(
         solution_outcomes_router,
         audit_router,
         tokens_router,
+        supplier_pages_router,  # before web_router: /solutions/new is not /solutions/{solution_id}
         web_router,
         account_pages_router,
     ):

@@ -58,6 +58,14 @@ FIELD_LABELS = {
     "kpi": N_("The KPI"),
     "dimension": N_("The U4SSC dimension"),
     "language": N_("The language"),
+    "title": N_("The title"),
+    "description": N_("The description"),
+    "trl": N_("The maturity (TRL)"),
+    "cpv_codes": N_("The CPV codes"),
+    "kpi_codes": N_("The KPIs"),
+    "regions_served": N_("The counties served"),
+    "reference_municipalities": N_("The reference municipalities"),
+    "status": N_("The status"),
 }
 # What a pattern of service.text_fields means, as the end of a sentence about the field.
 PATTERN_MEANINGS = {
