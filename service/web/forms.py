@@ -16,7 +16,7 @@ from service.auth import SignedIn, remember, signed_in
 from service.deps import SessionDep
 
 MAX_FORM_BYTES = 64 * 1024  # a page's form holds a few short fields
-MAX_FORM_FIELDS = 120  # a form of choices sends one field per choice (a solution's counties and KPIs)
+MAX_FORM_FIELDS = 120  # one field per choice: a need's KPIs; a solution's KPIs (up to 50) and counties
 FORM_TYPE = "application/x-www-form-urlencoded"
 NOT_FROM_THIS_SITE = (
     "This form was not sent from a page of this site, or its page is too old, so nothing was saved."
@@ -25,11 +25,11 @@ NOT_FROM_THIS_SITE = (
 SESSION_ENDED = "You are no longer signed in, so nothing was saved. Sign in and send the form again."
 
 
-async def form_pairs(request: Request) -> list[tuple[str, str]]:
-    """The fields of a page's form in the order sent, a field of several choices once per choice."""
+async def form_fields(request: Request) -> dict[str, str]:
+    """The fields of a page's form; a field sent twice keeps its last value."""
     body = await request.body()
     if not body:
-        return []  # a form of buttons only (sign-out) that lost its token sends nothing
+        return {}  # a form of buttons only (sign-out) that lost its token sends nothing
     if request.headers.get("content-type", "").split(";")[0].strip().lower() != FORM_TYPE:
         raise HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, "A page's form is sent URL-encoded.")
     if len(body) > MAX_FORM_BYTES:
@@ -38,14 +38,6 @@ async def form_pairs(request: Request) -> list[tuple[str, str]]:
         pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS)
     except (UnicodeDecodeError, ValueError) as error:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, "The form could not be read.") from error
-    return pairs
-
-
-FormPairs = Annotated[list[tuple[str, str]], Depends(form_pairs)]
-
-
-def form_fields(pairs: FormPairs) -> dict[str, str]:
-    """The fields of a page's form; a field sent twice keeps its last value."""
     return dict(pairs)
 
 
@@ -63,11 +55,6 @@ def pre_session_form(request: Request, fields: FormFields) -> dict[str, str]:
 class SignedInForm:
     person: SignedIn
     fields: dict[str, str]
-    pairs: tuple[tuple[str, str], ...] = ()
-
-    def choices(self, name: str) -> list[str]:
-        """Every value sent for `name`: the boxes ticked, the options chosen."""
-        return [value for field, value in self.pairs if field == name]
 
 
 def check_session_token(person: SignedIn, fields: dict[str, str]) -> None:
@@ -75,9 +62,7 @@ def check_session_token(person: SignedIn, fields: dict[str, str]) -> None:
         raise HTTPException(status.HTTP_403_FORBIDDEN, NOT_FROM_THIS_SITE)
 
 
-def signed_in_form(
-    request: Request, session: SessionDep, fields: FormFields, pairs: FormPairs
-) -> SignedInForm:
+def signed_in_form(request: Request, session: SessionDep, fields: FormFields) -> SignedInForm:
     """A form sent by a signed-in person with their session's token; they are then the caller whose
     write the audit records."""
     person = signed_in(request, session)
@@ -85,8 +70,21 @@ def signed_in_form(
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, SESSION_ENDED)
     check_session_token(person, fields)
     remember(request, person.principal)
-    return SignedInForm(person, fields, tuple(pairs))
+    return SignedInForm(person, fields)
 
 
 PreSessionForm = Annotated[dict[str, str], Depends(pre_session_form)]
 SignedInFormDep = Annotated[SignedInForm, Depends(signed_in_form)]
+
+
+async def form_lists(request: Request, _fields: FormFields) -> dict[str, list[str]]:
+    """Every value of each field of the form `form_fields` has read and checked: a multiple choice
+    (a need's KPIs) sends its field once per value chosen."""
+    body = (await request.body()).decode("utf-8")
+    values: dict[str, list[str]] = {}
+    for name, value in parse_qsl(body, keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS):
+        values.setdefault(name, []).append(value)
+    return values
+
+
+FormLists = Annotated[dict[str, list[str]], Depends(form_lists)]

@@ -2,6 +2,7 @@
 
 from datetime import date
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.openapi.docs import get_redoc_html
@@ -18,6 +19,7 @@ from service.solutions import service as solutions
 from service.text_fields import MAX_TEXT_LENGTH, RecordId, require_letters
 from service.web.assets import FAVICON, REDOC, SWAGGER_UI, SWAGGER_UI_INIT
 from service.web.need_list import chosen, filter_choices, form_filters, page_address
+from service.web.need_pages import match_filters, officer_context
 from service.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
@@ -74,10 +76,21 @@ def need_page(
     request: Request, session: SessionDep, indexes: IndexesDep, caller: CallerDep, need_id: RecordId
 ) -> HTMLResponse:
     need = needs.read(session=session, need_id=need_id, caller=caller)
+    filters = match_filters(request.query_params)
     matches = matching.match_need(
-        session=session, indexes=indexes, need_id=need_id, limit=PAGE_MATCHES, caller=caller
+        session=session, indexes=indexes, need_id=need_id, limit=PAGE_MATCHES, caller=caller, filters=filters
     )
-    context = {"need": need, "matches": matches.items, "warnings": matches.warnings}
+    chosen_filters = filters.model_dump(exclude_none=True)
+    context = {
+        "need": need,
+        "matches": matches.items,
+        "warnings": matches.warnings,
+        "chosen": {name: str(value) for name, value in chosen_filters.items()},
+        "choices": filter_choices(session),
+        "csv_address": f"/needs/{need_id}/matches.csv"
+        + (f"?{urlencode(chosen_filters)}" if chosen_filters else ""),
+        **officer_context(request, session, need),
+    }
     return templates.TemplateResponse(request, "need.html", context)
 
 

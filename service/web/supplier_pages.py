@@ -29,7 +29,7 @@ from service.solutions.schemas import SolutionCreate, SolutionRead, SolutionUpda
 from service.text_fields import RecordId
 from service.web.browser_cookies import no_store
 from service.web.errors import error_page
-from service.web.forms import SignedInForm, SignedInFormDep
+from service.web.forms import FormLists, SignedInForm, SignedInFormDep
 from service.web.i18n import PageLocale, page_locale
 from service.web.messages import field_problem
 from service.web.need_list import filter_choices
@@ -41,6 +41,7 @@ MY_SOLUTIONS = "/my/solutions"
 WRITER_ROLES = ("admin", "supplier")  # as the API's SolutionWriterDep
 MY_SOLUTIONS_SHOWN = 500  # far more than one supplier registers; the page says when there are more
 _CODE_SEPARATORS = re.compile(r"[\s,;]+")
+_LABEL_KEYS = {"description": "solution_description"}  # messages.FIELD_LABELS: a need's is "The problem"
 
 
 def _codes(text: str) -> list[str]:
@@ -94,7 +95,7 @@ def _own_solution(session: Session, person: SignedIn, solution_id: int) -> Solut
 # -- reading the form and saying what is wrong --
 
 
-def _form_solution(form: SignedInForm) -> dict[str, Any]:
+def _form_solution(form: SignedInForm, lists: Mapping[str, list[str]]) -> dict[str, Any]:
     """The form's fields in the API's shape; empty choices are "not given"."""
     fields = form.fields
     return {
@@ -103,8 +104,8 @@ def _form_solution(form: SignedInForm) -> dict[str, Any]:
         "language": fields.get("language") or None,
         "trl": fields.get("trl") or None,
         "cpv_codes": _codes(fields.get("cpv_codes", "")),
-        "kpi_codes": form.choices("kpi_codes"),
-        "regions_served": form.choices("regions_served"),
+        "kpi_codes": lists.get("kpi_codes", []),
+        "regions_served": lists.get("regions_served", []),
         "reference_municipalities": _codes(fields.get("reference_municipalities", "")),
         "status": fields.get("status") or "published",
     }
@@ -118,7 +119,7 @@ def _shape_problem(field: str, error: Mapping[str, Any], given: Mapping[str, Any
             " digit, e.g. 45233000-9."
         )
         return sentence % {"codes": wrong}
-    return field_problem({**error, "loc": (field,)}, page)
+    return field_problem({**error, "loc": (_LABEL_KEYS.get(field, field),)}, page)
 
 
 def _reference_problem(field: str, code: object, page: PageLocale) -> str:
@@ -229,12 +230,12 @@ def new_solution_page(request: Request, session: SessionDep) -> Response:
 
 @router.post("/solutions/new", response_class=HTMLResponse)
 def register_solution(
-    request: Request, session: SessionDep, indexes: IndexesDep, form: SignedInFormDep
+    request: Request, session: SessionDep, indexes: IndexesDep, form: SignedInFormDep, lists: FormLists
 ) -> Response:
     person = form.person
     if person.principal.role not in WRITER_ROLES:
         return _not_a_supplier(request)
-    given = _form_solution(form)
+    given = _form_solution(form, lists)
     errors = _problems(session, SolutionCreate, given, page_locale(request))
     if errors:
         return _form_page(request, session, person, solution_id=None, values=given, errors=errors)
@@ -260,14 +261,19 @@ def edit_solution_page(request: Request, session: SessionDep, solution_id: Recor
 
 @router.post("/solutions/{solution_id}/edit", response_class=HTMLResponse)
 def change_solution(
-    request: Request, session: SessionDep, indexes: IndexesDep, form: SignedInFormDep, solution_id: RecordId
+    request: Request,
+    session: SessionDep,
+    indexes: IndexesDep,
+    form: SignedInFormDep,
+    lists: FormLists,
+    solution_id: RecordId,
 ) -> Response:
     person = form.person
     if person.principal.role not in WRITER_ROLES:
         return _not_a_supplier(request)
     if _own_solution(session, person, solution_id) is None:
         return _not_yours(request)
-    given = _form_solution(form)
+    given = _form_solution(form, lists)
     errors = _problems(session, SolutionUpdate, given, page_locale(request))
     if errors:
         return _form_page(request, session, person, solution_id=solution_id, values=given, errors=errors)

@@ -57,7 +57,7 @@ def test_a_person_signs_in_makes_a_token_revokes_it_and_signs_out(
         municipality_number="0301",
     )
     with page_on(browser, server.live.base_url) as (page, offsite):
-        page.goto("/")
+        page.goto("/?lang=en")  # the reader chooses English; Bokmål, the default, is tested on its own
         page.get_by_role("link", name="Sign in").click()
         _sign_in(page, "kari@oslo.kommune.no", PASSWORD)
         expect(page).to_have_url(re.compile(r"/profile$"))
@@ -85,6 +85,7 @@ def test_wrong_passwords_are_said_next_to_the_form_and_then_throttled(
 ) -> None:
     add_person(server.database_url, "ola@ks.no", name="Ola Staff", role="staff")
     with page_on(browser, server.live.base_url, PHONE) as (page, _offsite):
+        page.goto("/login?lang=en")
         for _ in range(4):
             _sign_in(page, "ola@ks.no", "not the right password")
             expect(page.get_by_role("alert")).to_have_text("The e-mail address or the password is not right.")
@@ -100,7 +101,7 @@ def test_the_invitation_page_says_what_is_wrong_next_to_the_field(
 ) -> None:
     secret = add_person(server.database_url, "new@ks.no", name="Ny Person", role="staff", password=None)
     with page_on(browser, server.live.base_url, PHONE) as (page, _offsite):
-        page.goto(f"/invite/{secret}")
+        page.goto(f"/invite/{secret}?lang=en")
         expect(page.get_by_label("E-mail address (your sign-in name)")).to_have_value("new@ks.no")
         page.get_by_label("New password", exact=True).fill("for kort")
         page.get_by_label("The new password again").fill("for kort")

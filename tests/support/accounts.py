@@ -62,7 +62,8 @@ def sign_in(client: httpx.Client, email: str, password: str = PASSWORD) -> httpx
 
 @contextmanager
 def signed_in_client(base_url: str, email: str, password: str = PASSWORD) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=base_url, timeout=30) as client:
+    """Signed in as a reader who chose English (the pages' default Bokmål is tested on its own)."""
+    with httpx.Client(base_url=base_url, timeout=30, cookies={"lang": "en"}) as client:
         response = sign_in(client, email, password)
         assert response.status_code == 303, response.text
         yield client

@@ -47,7 +47,8 @@ def server(
 
 
 def _browser(server: SharedServer) -> httpx.Client:
-    return httpx.Client(base_url=server.live.base_url, timeout=30)
+    """A reader who chose English (the pages' Bokmål is checked once, in the test of the sign-in page)."""
+    return httpx.Client(base_url=server.live.base_url, timeout=30, cookies={"lang": "en"})
 
 
 def _supplier(server: SharedServer) -> int:
@@ -99,7 +100,8 @@ def test_the_link_of_user_add_sets_a_password_and_signs_in(
         short = browser.post(f"/invite/{secret}", data=form)
         assert short.status_code == 422
         assert re.search(
-            r'<p class="field-error" id="invite-password-error">Use at least 15 characters', short.text
+            r'<p class="ds-validation-message" data-color="danger" id="invite-password-error">Use at least 15 characters',
+            short.text,
         )
         assert 'aria-describedby="invite-password-hint invite-password-error"' in short.text
         form = {"password": PASSWORD, "repeated": PASSWORD, "csrf_token": csrf_token(short)}
@@ -143,7 +145,9 @@ def test_sign_out_ends_the_session_and_its_cookie_no_longer_works(server: Shared
         assert "Ola Nordmann" in profile.text
         signed_out = browser.post("/logout", data={"csrf_token": csrf_token(profile)})
         assert signed_out.status_code == 303
-    with httpx.Client(base_url=server.live.base_url, cookies={SESSION_COOKIE: cookie}) as replay:
+    with httpx.Client(
+        base_url=server.live.base_url, cookies={SESSION_COOKIE: cookie, "lang": "en"}
+    ) as replay:
         gone = replay.get("/profile")
         assert gone.status_code == 303 and gone.headers["location"] == "/login?next=/profile"
         assert "Sign in" in replay.get("/").text
@@ -217,7 +221,7 @@ def test_a_form_without_its_csrf_token_is_refused_and_nothing_stored(server: Sha
                 data = fields if token is None else {**fields, "csrf_token": token}
                 refused = browser.post(path, data=data)
                 assert refused.status_code == 403, (path, refused.text)
-                assert "<h1>Not allowed</h1>" in refused.text and "nothing was saved" in refused.text
+                assert ">Not allowed</h1>" in refused.text and "nothing was saved" in refused.text
         assert row_counts(server.database_url) == before
         assert browser.get("/profile").status_code == 200, "still signed in: the forged sign-out did nothing"
     with _browser(server) as stranger:
@@ -262,7 +266,9 @@ def test_the_session_cookie_is_httponly_lax_and_secure_over_https(server: Shared
     assert not cookie["secure"], "over plain http a Secure cookie would never come back"
     assert int(cookie["max-age"]) == 12 * 3600
     # The test's requests come from 127.0.0.1, the proxy uvicorn trusts by default.
-    with httpx.Client(base_url=server.live.base_url, headers={"X-Forwarded-Proto": "https"}) as proxied:
+    with httpx.Client(
+        base_url=server.live.base_url, headers={"X-Forwarded-Proto": "https"}, cookies={"lang": "en"}
+    ) as proxied:
         form = proxied.get("/login")
         assert "secure" in _set_cookie(form, "innomatch_presession").lower()
         # A Secure cookie is not sent over plain http: hand it on as the browser behind the proxy would.
@@ -314,3 +320,14 @@ def test_a_session_follows_the_rules_of_a_token_of_its_role(server: SharedServer
         item for item in audit if item["subject_id"] == "POST /api/v1/needs" and "Tone" in item["actor"]
     ]
     assert re.fullmatch(r"Tone Officer \(officer user \d+\)", event["actor"])
+
+
+def test_the_sign_in_page_speaks_bokmal_unless_the_reader_chose_english(server: SharedServer) -> None:
+    with httpx.Client(base_url=server.live.base_url, timeout=30) as reader:
+        page = reader.get("/login")
+    assert page.status_code == 200
+    assert '<html lang="nb"' in page.text
+    assert ">Logg inn</button>" in page.text and 'autocomplete="current-password"' in page.text
+    assert "Sign in" not in page.text
+    with _browser(server) as reader:
+        assert ">Sign in</button>" in reader.get("/login").text
