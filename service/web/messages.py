@@ -67,6 +67,11 @@ FIELD_LABELS = {
     "contact_name": N_("The contact person"),
     "contact_email": N_("The contact e-mail"),
     "municipality_number": N_("The municipality"),
+    "solution_description": N_("The description"),  # a solution's; a need's is its problem
+    "trl": N_("The maturity (TRL)"),
+    "regions_served": N_("The counties served"),
+    "reference_municipalities": N_("The reference municipalities"),
+    "status": N_("The status"),
 }
 # What a pattern of service.text_fields means, as the end of a sentence about the field.
 PATTERN_MEANINGS = {

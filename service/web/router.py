@@ -102,7 +102,8 @@ def solution_page(
     matches = matching.match_solution(
         session=session, indexes=indexes, solution_id=solution_id, limit=PAGE_MATCHES, caller=caller
     )
-    context = {"solution": solution, "matches": matches.items, "warnings": matches.warnings}
+    own = caller.role == "supplier" and caller.supplier_id == solution.supplier_id  # its supplier's links
+    context = {"solution": solution, "matches": matches.items, "warnings": matches.warnings, "own": own}
     return templates.TemplateResponse(request, "solution.html", context)
 
 
