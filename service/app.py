@@ -43,6 +43,7 @@ from service.web.account_pages import router as account_pages_router
 from service.web.assets import mount_static
 from service.web.errors import install_error_pages, is_page
 from service.web.i18n import RememberLanguage
+from service.web.municipality_pages import router as municipality_pages_router
 from service.web.need_pages import router as need_pages_router
 from service.web.router import router as web_router
 from service.web.supplier_pages import router as supplier_pages_router
@@ -169,6 +170,7 @@ def create_app(
         audit_router,
         tokens_router,
         need_pages_router,  # before web_router: /needs/new is not the page of a need numbered "new"
+        municipality_pages_router,
         supplier_pages_router,  # before web_router: /solutions/new is not /solutions/{solution_id}
         web_router,
         account_pages_router,

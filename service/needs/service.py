@@ -46,6 +46,11 @@ def read(*, session: Session, need_id: int, caller: Principal) -> NeedRead:
     return view(get(session=session, need_id=need_id), caller)
 
 
+def by_gap_keys(*, session: Session, keys: list[str], caller: Principal) -> dict[str, NeedRead]:
+    """The needs generated from KPI gaps, by their gap key (service.kpis.gaps.gap_key), as `caller` sees them."""
+    return {key: view(need, caller) for key, need in repository.needs_by_gap_key(session, keys).items()}
+
+
 def list_needs(
     *,
     session: Session,
