@@ -1,38 +1,21 @@
 """`innomatch user add|invite|list|disable|revoke-sessions`: accounts for people, from the machine
 that holds the database (as `innomatch tokens` is for API tokens)."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from typing import Annotated
 
 import typer
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
-from sqlalchemy.orm import Session
 
 from service.access import operator
 from service.config import get_settings
 from service.db import utc_now
 from service.errors import ConflictError, FieldErrors, NotFoundError
+from service.migrations import migrated_session
 
 users_cli = typer.Typer(help="Accounts for people: add (prints an invitation link), invite again, disable.")
 EmailArgument = Annotated[str, typer.Argument(help="The person's e-mail address, their sign-in name.")]
-
-
-@contextmanager
-def _session() -> Iterator[Session]:
-    from service.db import make_engine, make_session_factory
-    from service.migrations import upgrade_to_head
-
-    url = get_settings().resolved_database_url
-    upgrade_to_head(url)
-    engine = make_engine(url)
-    try:
-        with make_session_factory(engine)() as session:
-            yield session
-    finally:
-        engine.dispose()
 
 
 def _invite_valid_for() -> timedelta:
@@ -75,7 +58,7 @@ def add(
         )
     except ValidationError as error:
         raise typer.BadParameter("; ".join(_problem(item) for item in error.errors())) from error
-    with _session() as session:
+    with migrated_session() as session:
         try:
             user, secret = users.add(
                 session=session,
@@ -102,7 +85,7 @@ def invite(email: EmailArgument) -> None:
     forgotten password (the person's sessions end when they set the new one)."""
     from service.accounts import users
 
-    with _session() as session:
+    with migrated_session() as session:
         try:
             user, secret = users.reinvite(
                 session=session,
@@ -122,7 +105,7 @@ def list_users() -> None:
     """People with accounts: id, role, binding, e-mail, name, and whether they have set a password."""
     from service.accounts import users
 
-    with _session() as session:
+    with migrated_session() as session:
         for user in users.listed(session=session):
             binding = user.municipality_number or (f"supplier {user.supplier_id}" if user.supplier_id else "")
             state = (
@@ -138,7 +121,7 @@ def disable(email: EmailArgument) -> None:
     """Disable an account: its sessions end, its own API tokens are revoked, its links stop working."""
     from service.accounts import users
 
-    with _session() as session:
+    with migrated_session() as session:
         try:
             done = users.disable(session=session, email=email, disabled_by=operator().actor, now=utc_now())
         except NotFoundError as error:
@@ -154,7 +137,7 @@ def revoke_sessions(email: EmailArgument) -> None:
     """Sign a person out in every browser (a lost laptop); they may sign in again."""
     from service.accounts import users
 
-    with _session() as session:
+    with migrated_session() as session:
         try:
             user, ended = users.revoke_sessions(
                 session=session, email=email, revoked_by=operator().actor, now=utc_now()

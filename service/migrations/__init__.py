@@ -1,11 +1,14 @@
 """Alembic migrations; `upgrade_to_head` is what the service and the CLI call."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent
@@ -34,5 +37,21 @@ def upgrade_to_head(database_url: str) -> None:
                 command.upgrade(alembic_config(database_url), "head")
             finally:
                 connection.execute(select(func.pg_advisory_unlock(MIGRATION_LOCK)))
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def migrated_session() -> Iterator[Session]:
+    """A session on the configured database, migrated first: what a command of the CLI works in."""
+    from service.config import get_settings
+    from service.db import make_engine, make_session_factory
+
+    url = get_settings().resolved_database_url
+    upgrade_to_head(url)
+    engine = make_engine(url)
+    try:
+        with make_session_factory(engine)() as session:
+            yield session
     finally:
         engine.dispose()

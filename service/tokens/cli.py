@@ -1,33 +1,15 @@
 """`innomatch tokens create|list|revoke`: token administration from the machine that holds the database."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated
 
 import typer
 from pydantic import ValidationError
-from sqlalchemy.orm import Session
 
 from service.access import operator
-from service.config import get_settings
 from service.errors import FieldErrors, NotFoundError
+from service.migrations import migrated_session
 
 tokens_cli = typer.Typer(help="Create, list and revoke API tokens (stored hashed; a secret is shown once).")
-
-
-@contextmanager
-def _session() -> Iterator[Session]:
-    from service.db import make_engine, make_session_factory
-    from service.migrations import upgrade_to_head
-
-    url = get_settings().resolved_database_url
-    upgrade_to_head(url)
-    engine = make_engine(url)
-    try:
-        with make_session_factory(engine)() as session:
-            yield session
-    finally:
-        engine.dispose()
 
 
 @tokens_cli.command("create")
@@ -49,7 +31,7 @@ def create(
         )
     except ValidationError as error:
         raise typer.BadParameter("; ".join(item["msg"] for item in error.errors())) from error
-    with _session() as session:
+    with migrated_session() as session:
         try:
             created = service.create(session=session, token_in=token_in, created_by=operator().actor)
         except FieldErrors as error:
@@ -65,7 +47,7 @@ def list_tokens(
     """Tokens without their secrets."""
     from service.tokens import service
 
-    with _session() as session:
+    with migrated_session() as session:
         for token in service.listed(session=session, include_revoked=include_revoked):
             binding = token.municipality_number or (
                 f"supplier {token.supplier_id}" if token.supplier_id else ""
@@ -81,7 +63,7 @@ def revoke(
     """Revoke a token: it stops working at once."""
     from service.tokens import service
 
-    with _session() as session:
+    with migrated_session() as session:
         try:
             token = service.revoke(session=session, token_id=token_id, revoked_by=operator().actor)
         except NotFoundError as error:
