@@ -4,12 +4,10 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser
 
-from tests.support.browser import DESKTOP, PHONE, demo_page_paths, page_on
+from tests.support.browser import DESKTOP, PHONE, WCAG_21_AA, demo_page_paths, page_on
 from tests.support.servers import LiveServer
 
 pytestmark = pytest.mark.slow
-
-WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])

@@ -2,41 +2,29 @@
 change nothing by mistake, sign out; the account pages pass axe-core's WCAG 2.1 A and AA rules."""
 
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
 from embeddings import Encoder
-from service.config import Settings
 from tests.api.conftest import SharedServer
 from tests.support.accounts import PASSWORD, add_person
-from tests.support.browser import PHONE, page_on
-from tests.support.servers import ADMIN_TOKEN, start_server
+from tests.support.browser import PHONE, axe_violations, page_on
+from tests.support.servers import server_on_copy
 
 pytestmark = pytest.mark.slow
-WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 
 @pytest.fixture(scope="module")
 def server(
     tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path, encoder: Encoder
 ) -> Iterator[SharedServer]:
-    directory = tmp_path_factory.mktemp("browser-accounts")
-    shutil.copy(sqlite_template, directory / "innomatch.sqlite3")
-    url = f"sqlite:///{directory / 'innomatch.sqlite3'}"
-    settings = Settings(data_dir=directory / "data", database_url=url, admin_token=ADMIN_TOKEN, seed="none")
-    shared = SharedServer(live=start_server(settings, encoder), database_url=url)
+    live, url = server_on_copy(sqlite_template, tmp_path_factory.mktemp("browser-accounts"), encoder)
+    shared = SharedServer(live=live, database_url=url)
     yield shared
     shared.live.stop()
-
-
-def _violations(page: Page) -> list[tuple[str, int, str]]:
-    found = Axe().run(page, options=WCAG_21_AA).response["violations"]
-    return [(rule["id"], len(rule["nodes"]), rule["help"]) for rule in found]
 
 
 def _sign_in(page: Page, email: str, password: str) -> None:
@@ -69,7 +57,7 @@ def test_a_person_signs_in_makes_a_token_revokes_it_and_signs_out(
         page.get_by_label("Name of a new token").fill("Sakssystem")
         page.get_by_role("button", name="Create token").click()
         expect(page.locator("code.secret")).to_contain_text("im_")
-        assert _violations(page) == []
+        assert axe_violations(page) == []
         page.get_by_role("button", name="Revoke the token Sakssystem").click()
         expect(page.get_by_role("status")).to_contain_text("no longer works")
         expect(page.get_by_text("You have no tokens.")).to_be_visible()
@@ -89,7 +77,7 @@ def test_wrong_passwords_are_said_next_to_the_form_and_then_throttled(
         for _ in range(4):
             _sign_in(page, "ola@ks.no", "not the right password")
             expect(page.get_by_role("alert")).to_have_text("The e-mail address or the password is not right.")
-        assert _violations(page) == []
+        assert axe_violations(page) == []
         _sign_in(page, "ola@ks.no", "not the right password")
         expect(page.get_by_role("alert")).to_contain_text("Too many failed sign-ins")
         _sign_in(page, "ola@ks.no", PASSWORD)
@@ -109,11 +97,11 @@ def test_the_invitation_page_says_what_is_wrong_next_to_the_field(
         field = page.get_by_label("New password", exact=True)
         expect(field).to_have_attribute("aria-invalid", "true")
         expect(page.locator("#invite-password-error")).to_contain_text("at least 15 characters")
-        assert _violations(page) == []
+        assert axe_violations(page) == []
         page.get_by_label("New password", exact=True).fill(PASSWORD)
         page.get_by_label("The new password again").fill(PASSWORD)
         page.get_by_role("button", name="Set password and sign in").click()
         expect(page).to_have_url(re.compile(r"/profile$"))
         page.goto(f"/invite/{secret}")
         expect(page.get_by_role("heading", level=1)).to_have_text("This link cannot be used")
-        assert _violations(page) == []
+        assert axe_violations(page) == []

@@ -3,51 +3,34 @@ from a gap to its need and the need's matches; the page passes axe-core's WCAG 2
 390 px phone without sideways scrolling, and is photographed at desktop and phone width."""
 
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from embeddings import Encoder
-from service.config import Settings
 from tests.api.conftest import SharedServer
 from tests.support.accounts import PASSWORD, add_person
-from tests.support.browser import DESKTOP, PHONE, page_on
-from tests.support.servers import ADMIN_TOKEN, start_server
+from tests.support.browser import DESKTOP, PHONE, SCREENSHOTS, axe_violations, page_on, photograph
+from tests.support.servers import server_on_copy
 
 pytestmark = pytest.mark.slow
-WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots" / "officer"
 OFFICER = "kari@stavanger.kommune.no"
 STAVANGER = "1103"  # KPI values, real and synthetic, and gaps that have become needs in the demo data
+
+OFFICER_SCREENSHOTS = SCREENSHOTS / "officer"
 
 
 @pytest.fixture(scope="module")
 def server(
     tmp_path_factory: pytest.TempPathFactory, demo_template: Path, encoder: Encoder
 ) -> Iterator[SharedServer]:
-    directory = tmp_path_factory.mktemp("browser-municipality")
-    shutil.copy(demo_template, directory / "innomatch.sqlite3")
-    url = f"sqlite:///{directory / 'innomatch.sqlite3'}"
-    settings = Settings(data_dir=directory / "data", database_url=url, admin_token=ADMIN_TOKEN, seed="none")
-    shared = SharedServer(live=start_server(settings, encoder), database_url=url)
+    live, url = server_on_copy(demo_template, tmp_path_factory.mktemp("browser-municipality"), encoder)
+    shared = SharedServer(live=live, database_url=url)
     add_person(url, OFFICER, name="Kari Nordmann", role="officer", municipality_number=STAVANGER)
     yield shared
     shared.live.stop()
-
-
-def _violations(page: Page) -> list[tuple[str, int, str]]:
-    found = Axe().run(page, options=WCAG_21_AA).response["violations"]
-    return [(rule["id"], len(rule["nodes"]), rule["help"]) for rule in found]
-
-
-def _photograph(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    width = page.viewport_size["width"] if page.viewport_size else 0
-    page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
 
 
 def test_an_officer_goes_from_a_kpi_gap_to_its_need_and_matches(
@@ -62,13 +45,13 @@ def test_an_officer_goes_from_a_kpi_gap_to_its_need_and_matches(
         expect(page.get_by_role("heading", level=1)).to_have_text("Stavanger")
         expect(page.get_by_role("img", name=re.compile("KPI-verdier mot målene"))).to_be_visible()
         expect(page.locator(".kpi-chart__synthetic").first).to_have_text("fiktiv verdi")
-        assert _violations(page) == []
-        _photograph(page, "municipality")
+        assert axe_violations(page) == []
+        photograph(page, "municipality", OFFICER_SCREENSHOTS)
 
         page.set_viewport_size(PHONE)
-        assert _violations(page) == []
+        assert axe_violations(page) == []
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "no sideways scroll"
-        _photograph(page, "municipality")
+        photograph(page, "municipality", OFFICER_SCREENSHOTS)
         page.set_viewport_size(DESKTOP)
 
         gaps = page.locator("#gap-needs + table tbody tr")

@@ -3,50 +3,33 @@ reasons, mark a match not relevant and see it leave the list, read the page in E
 new pages pass axe-core's WCAG 2.1 A and AA rules and are photographed at desktop and phone width."""
 
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
 from embeddings import Encoder
-from service.config import Settings
 from tests.api.conftest import SharedServer
 from tests.support.accounts import PASSWORD, add_person
-from tests.support.browser import DESKTOP, PHONE, page_on
-from tests.support.servers import ADMIN_TOKEN, start_server
+from tests.support.browser import DESKTOP, PHONE, SCREENSHOTS, axe_violations, page_on, photograph
+from tests.support.servers import server_on_copy
 
 pytestmark = pytest.mark.slow
-WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots" / "officer"
 OFFICER = "kari@oslo.kommune.no"
+
+OFFICER_SCREENSHOTS = SCREENSHOTS / "officer"
 
 
 @pytest.fixture(scope="module")
 def server(
     tmp_path_factory: pytest.TempPathFactory, demo_template: Path, encoder: Encoder
 ) -> Iterator[SharedServer]:
-    directory = tmp_path_factory.mktemp("browser-officer")
-    shutil.copy(demo_template, directory / "innomatch.sqlite3")
-    url = f"sqlite:///{directory / 'innomatch.sqlite3'}"
-    settings = Settings(data_dir=directory / "data", database_url=url, admin_token=ADMIN_TOKEN, seed="none")
-    shared = SharedServer(live=start_server(settings, encoder), database_url=url)
+    live, url = server_on_copy(demo_template, tmp_path_factory.mktemp("browser-officer"), encoder)
+    shared = SharedServer(live=live, database_url=url)
     add_person(url, OFFICER, name="Kari Nordmann", role="officer", municipality_number="0301")
     yield shared
     shared.live.stop()
-
-
-def _violations(page: Page) -> list[tuple[str, int, str]]:
-    found = Axe().run(page, options=WCAG_21_AA).response["violations"]
-    return [(rule["id"], len(rule["nodes"]), rule["help"]) for rule in found]
-
-
-def _photograph(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    width = page.viewport_size["width"] if page.viewport_size else 0
-    page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
 
 
 def _results(page: Page) -> list[str]:
@@ -71,8 +54,8 @@ def test_an_officer_writes_a_need_and_says_which_match_is_not_relevant(
         )
         page.get_by_role("button", name="Publiser behovet").click()
         expect(page.locator("#need-title-error")).to_be_visible()
-        assert _violations(page) == []
-        _photograph(page, "need-form-error")
+        assert axe_violations(page) == []
+        photograph(page, "need-form-error", OFFICER_SCREENSHOTS)
         page.get_by_label("Tittel").fill("Vanntap i ledningsnettet")
         page.get_by_label("Tekstens språk").select_option("nb")
         page.get_by_role("button", name="Publiser behovet").click()
@@ -82,8 +65,8 @@ def test_an_officer_writes_a_need_and_says_which_match_is_not_relevant(
         assert results.count() >= 3
         for place in range(3):
             expect(results.nth(place).locator(".score")).to_be_visible()  # the score and its reasons
-        assert _violations(page) == []
-        _photograph(page, "need-officer")
+        assert axe_violations(page) == []
+        photograph(page, "need-officer", OFFICER_SCREENSHOTS)
         before = _results(page)
         first = results.first.locator("h3").inner_text()
         results.first.get_by_role("button", name=f"Ikke relevant: {first}").click()
@@ -96,10 +79,10 @@ def test_an_officer_writes_a_need_and_says_which_match_is_not_relevant(
         page.get_by_role("link", name=re.compile("Norsk|bokmål", re.IGNORECASE)).click()
         expect(page.get_by_role("heading", name="Løsninger, beste først")).to_be_visible()
         page.set_viewport_size(PHONE)
-        _photograph(page, "need-officer")
+        photograph(page, "need-officer", OFFICER_SCREENSHOTS)
         page.goto("/needs/new")
-        _photograph(page, "need-form")
-        assert _violations(page) == []
+        photograph(page, "need-form", OFFICER_SCREENSHOTS)
+        assert axe_violations(page) == []
         page.set_viewport_size(DESKTOP)
-        _photograph(page, "need-form")
+        photograph(page, "need-form", OFFICER_SCREENSHOTS)
     assert offsite.refused == []

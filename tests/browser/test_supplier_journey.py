@@ -3,25 +3,20 @@ the matches of the need it answers, and see where the demand is, chart and all; 
 axe-core's WCAG 2.1 A and AA rules, and are photographed at desktop and phone width."""
 
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from embeddings import Encoder
-from service.config import Settings
 from tests.api.conftest import SharedServer
 from tests.support.accounts import PASSWORD, add_person
-from tests.support.browser import DESKTOP, PHONE, page_on
+from tests.support.browser import DESKTOP, PHONE, axe_violations, page_on, photograph
 from tests.support.records import LEAK_NEED, LEAK_SOLUTION, WATER_LOSS, create
-from tests.support.servers import ADMIN_TOKEN, start_server
+from tests.support.servers import server_on_copy
 
 pytestmark = pytest.mark.slow
-WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 EMAIL = "lars@lytt.no"
 
 
@@ -29,28 +24,14 @@ EMAIL = "lars@lytt.no"
 def server(
     tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path, encoder: Encoder
 ) -> Iterator[tuple[SharedServer, int]]:
-    directory = tmp_path_factory.mktemp("browser-supplier")
-    shutil.copy(sqlite_template, directory / "innomatch.sqlite3")
-    url = f"sqlite:///{directory / 'innomatch.sqlite3'}"
-    settings = Settings(data_dir=directory / "data", database_url=url, admin_token=ADMIN_TOKEN, seed="none")
-    shared = SharedServer(live=start_server(settings, encoder), database_url=url)
+    live, url = server_on_copy(sqlite_template, tmp_path_factory.mktemp("browser-supplier"), encoder)
+    shared = SharedServer(live=live, database_url=url)
     with shared.client() as admin:
         supplier = create(admin, "suppliers", name="Lytt AS", organisation_number="974760673")
         need = create(admin, "needs", **LEAK_NEED, municipality_number="0301")
     add_person(url, EMAIL, name="Lars Lytt", role="supplier", supplier_id=supplier["id"])
     yield shared, int(need["id"])
     shared.live.stop()
-
-
-def _violations(page: Page) -> list[tuple[str, int, str]]:
-    found = Axe().run(page, options=WCAG_21_AA).response["violations"]
-    return [(rule["id"], len(rule["nodes"]), rule["help"]) for rule in found]
-
-
-def _photograph(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    width = page.viewport_size["width"] if page.viewport_size else 0
-    page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
 
 
 def test_a_supplier_registers_a_solution_finds_it_matched_and_sees_the_demand(
@@ -65,7 +46,7 @@ def test_a_supplier_registers_a_solution_finds_it_matched_and_sees_the_demand(
         page.get_by_role("button", name="Sign in").click()
         page.get_by_role("link", name="My solutions").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("My solutions")
-        assert _violations(page) == []
+        assert axe_violations(page) == []
         page.get_by_role("link", name="Register a solution").click()
 
         page.get_by_label("Title").fill(title)
@@ -78,8 +59,8 @@ def test_a_supplier_registers_a_solution_finds_it_matched_and_sees_the_demand(
         expect(page.get_by_label("CPV codes")).to_have_attribute("aria-invalid", "true")
         expect(page.locator("#solution-cpv-error")).to_contain_text("Not a CPV code: 3842.")
         expect(page.get_by_label("Title")).to_have_value(title)
-        assert _violations(page) == []
-        _photograph(page, "solution-form-errors")
+        assert axe_violations(page) == []
+        photograph(page, "solution-form-errors")
 
         page.get_by_label("CPV codes").fill("38421100")
         page.get_by_role("button", name="Save the solution").click()
@@ -92,16 +73,16 @@ def test_a_supplier_registers_a_solution_finds_it_matched_and_sees_the_demand(
         expect(page.get_by_role("img", name="Matching needs by county")).to_be_visible()
         expect(page.get_by_role("row", name=re.compile(r"^Oslo 1 "))).to_be_visible()
         expect(page.get_by_role("link", name=LEAK_NEED["title"])).to_be_visible()
-        assert _violations(page) == []
-        _photograph(page, "solution-demand")
+        assert axe_violations(page) == []
+        photograph(page, "solution-demand")
         demand_address = page.url
 
         page.set_viewport_size(PHONE)
         page.goto(demand_address)
-        assert _violations(page) == []
+        assert axe_violations(page) == []
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "no sideways scroll"
-        _photograph(page, "solution-demand")
+        photograph(page, "solution-demand")
         page.goto("/solutions/new")
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-        _photograph(page, "solution-form")
+        photograph(page, "solution-form")
     assert offsite.refused == []

@@ -9,10 +9,12 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
 from tests.support.servers import LiveServer
@@ -95,3 +97,20 @@ def demo_page_paths(server: LiveServer) -> list[str]:
         "/tilgjengelighet",
         "/tilgjengelighet?lang=en",
     ]
+
+
+WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+
+def axe_violations(page: Page) -> list[tuple[str, int, str]]:
+    """axe-core's WCAG 2.1 A/AA violations on the page: (rule, how many elements, what it asks)."""
+    found = Axe().run(page, options=WCAG_21_AA).response["violations"]
+    return [(rule["id"], len(rule["nodes"]), rule["help"]) for rule in found]
+
+
+def photograph(page: Page, name: str, folder: Path = SCREENSHOTS) -> None:
+    """The whole page as `folder/name-WIDTH.png`, for a person to look at."""
+    folder.mkdir(parents=True, exist_ok=True)
+    width = page.viewport_size["width"] if page.viewport_size else 0
+    page.screenshot(path=folder / f"{name}-{width}.png", full_page=True)

@@ -1,9 +1,11 @@
 """A real uvicorn server for the app, on a free loopback port, in a thread of the test process."""
 
+import shutil
 import socket
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import uvicorn
@@ -54,3 +56,11 @@ def uvicorn_in_thread(app: FastAPI) -> tuple[uvicorn.Server, threading.Thread, i
 def start_server(settings: Settings, encoder: Encoder) -> LiveServer:
     server, thread, port = uvicorn_in_thread(create_app(settings, encoder=encoder))
     return LiveServer(base_url=f"http://127.0.0.1:{port}", server=server, thread=thread)
+
+
+def server_on_copy(template: Path, directory: Path, encoder: Encoder) -> tuple[LiveServer, str]:
+    """A live server on a copy of a seeded SQLite file in `directory`, and its database URL."""
+    shutil.copy(template, directory / "innomatch.sqlite3")
+    url = f"sqlite:///{directory / 'innomatch.sqlite3'}"
+    settings = Settings(data_dir=directory / "data", database_url=url, admin_token=ADMIN_TOKEN, seed="none")
+    return start_server(settings, encoder), url
