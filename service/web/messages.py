@@ -150,6 +150,8 @@ def field_problem(error: Mapping[str, Any], page: PageLocale) -> str:
         maximum, length = page.number(context["max_length"]), page.number(len(str(value)))
         sentence = page.gettext("%(label)s is too long: at most %(maximum)s characters, not %(length)s.")
         return sentence % {**words, "maximum": maximum, "length": length}
+    if kind == "string_too_short" and not str(value or "").strip():  # left empty, or only spaces
+        return page.gettext("%(label)s is empty: write something here.") % words
     if kind == "string_too_short":
         sentence = page.gettext("%(label)s is too short: at least %(minimum)s characters.")
         return sentence % {**words, "minimum": page.number(context["min_length"])}

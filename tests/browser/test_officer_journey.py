@@ -53,7 +53,7 @@ def test_an_officer_writes_a_need_and_says_which_match_is_not_relevant(
             "Vi mister mye drikkevann gjennom lekkasjer i gamle vannledninger og vil finne dem raskere."
         )
         page.get_by_role("button", name="Publiser behovet").click()
-        expect(page.locator("#need-title-error")).to_be_visible()
+        expect(page.locator("#need-title-error")).to_have_text("Tittelen mangler: skriv noe her.")
         assert axe_violations(page) == []
         photograph(page, "need-form-error", OFFICER_SCREENSHOTS)
         page.get_by_label("Tittel").fill("Vanntap i ledningsnettet")

@@ -103,7 +103,7 @@ def test_bad_input_is_the_form_again_with_each_problem_next_to_its_field(server:
     assert refused.status_code == 422
     page = refused.text
     for field, words in (
-        ("title", "too short"),
+        ("title", "is empty"),
         ("description", "no letters"),
         ("trl", "at most 9"),
         ("cpv", "Not a CPV code: 4800."),

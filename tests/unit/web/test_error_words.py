@@ -46,6 +46,14 @@ def test_every_path_is_a_page_but_the_api_and_the_machine_paths(path: str, page:
             "The search text is too long: at most 20,000 characters, not 25,000.",
         ),
         (
+            {"type": "string_too_short", "loc": ("query", "q"), "input": "   ", "ctx": {"min_length": 1}},
+            "The search text is empty: write something here.",
+        ),
+        (
+            {"type": "string_too_short", "loc": ("query", "q"), "input": "ab", "ctx": {"min_length": 3}},
+            "The search text is too short: at least 3 characters.",
+        ),
+        (
             {"type": "int_parsing", "loc": ("path", "need_id"), "input": "7" * 30 + "abcdefghijklmnop"},
             f"The need number in the address must be a whole number, not “{'7' * 30}abcdefghij…”.",
         ),
