@@ -1,5 +1,6 @@
 """HTML pages over the same service functions as the API; every value is escaped by Jinja's autoescape."""
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Annotated
 from urllib.parse import urlencode
@@ -18,12 +19,12 @@ from service.pagination import DEFAULT_PAGE_SIZE, PageDep, PageSpan
 from service.solutions import service as solutions
 from service.text_fields import MAX_TEXT_LENGTH, RecordId, require_letters
 from service.web.assets import FAVICON, REDOC, SWAGGER_UI, SWAGGER_UI_INIT
+from service.web.match_window import PAGE_MATCHES, MatchOffset, MatchWindow, ranks_wanted, window_address
 from service.web.need_list import chosen, filter_choices, form_filters, page_address
 from service.web.need_pages import match_filters, officer_context
 from service.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
-PAGE_MATCHES = 10
 # When the accessibility statement was last checked against the pages and the tests; update it with them.
 STATEMENT_UPDATED = date(2026, 12, 6)
 
@@ -73,17 +74,27 @@ def home(
 
 @router.get("/needs/{need_id}", response_class=HTMLResponse)
 def need_page(
-    request: Request, session: SessionDep, indexes: IndexesDep, caller: CallerDep, need_id: RecordId
+    request: Request,
+    session: SessionDep,
+    indexes: IndexesDep,
+    caller: CallerDep,
+    need_id: RecordId,
+    offset: MatchOffset = 0,
 ) -> HTMLResponse:
     need = needs.read(session=session, need_id=need_id, caller=caller)
     filters = match_filters(request.query_params)
     matches = matching.match_need(
-        session=session, indexes=indexes, need_id=need_id, limit=PAGE_MATCHES, caller=caller, filters=filters
+        session=session,
+        indexes=indexes,
+        need_id=need_id,
+        limit=ranks_wanted(offset),
+        caller=caller,
+        filters=filters,
     )
     chosen_filters = filters.model_dump(exclude_none=True)
     context = {
         "need": need,
-        "matches": matches.items,
+        **_window_context(request, matches.items, offset),
         "warnings": matches.warnings,
         "chosen": {name: str(value) for name, value in chosen_filters.items()},
         "choices": filter_choices(session),
@@ -114,15 +125,29 @@ def search_page(
     indexes: IndexesDep,
     caller: CallerDep,
     q: SearchBox = "",
+    offset: MatchOffset = 0,
 ) -> HTMLResponse:
     query = q.strip()
     context: dict[str, object] = {"query": query, "matches": [], "warnings": []}
     if query:
         found = matching.search_solutions(
-            session=session, indexes=indexes, text=query, limit=PAGE_MATCHES, caller=caller
+            session=session, indexes=indexes, text=query, limit=ranks_wanted(offset), caller=caller
         )
-        context |= {"matches": found.items, "warnings": found.warnings}
+        context |= {**_window_context(request, found.items, offset), "warnings": found.warnings}
     return templates.TemplateResponse(request, "search.html", context)
+
+
+def _window_context(request: Request, ranked: Sequence[object], offset: int) -> dict[str, object]:
+    """One page of a ranked list, with the addresses of the pages before and after it."""
+    window = MatchWindow(offset=offset, found=len(ranked))
+    path, params = request.url.path, request.query_params
+    return {
+        "matches": ranked[window.shown],
+        "window": window,
+        "first_window": window_address(path, params, 0),
+        "previous_window": window_address(path, params, window.previous_offset),
+        "next_window": window_address(path, params, window.next_offset),
+    }
 
 
 @router.get("/tilgjengelighet", response_class=HTMLResponse)
