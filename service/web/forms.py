@@ -16,7 +16,7 @@ from service.auth import SignedIn, remember, signed_in
 from service.deps import SessionDep
 
 MAX_FORM_BYTES = 64 * 1024  # a page's form holds a few short fields
-MAX_FORM_FIELDS = 120  # one field per choice: a need's KPIs; a solution's KPIs (up to 50) and counties
+MAX_FORM_FIELDS = 170  # one field per choice: KPIs (a solution up to 50), counties, CPV divisions
 FORM_TYPE = "application/x-www-form-urlencoded"
 NOT_FROM_THIS_SITE = (
     "This form was not sent from a page of this site, or its page is too old, so nothing was saved."

@@ -7,7 +7,6 @@ signed-in person's Principal as the caller, so the rules (service/access.py) and
 nothing is stored unless the whole form is valid.
 """
 
-import re
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -32,6 +31,7 @@ from service.needs.schemas import NeedCreate, NeedRead, NeedUpdate
 from service.text_fields import RecordId
 from service.web.account_pages import local_path
 from service.web.browser_cookies import no_store
+from service.web.cpv_choice import DIVISIONS_FIELD, TYPED_FIELD, sent_choice, stored_choice, typed_codes
 from service.web.errors import error_page
 from service.web.forms import FormLists, SignedInFormDep
 from service.web.i18n import N_, page_locale
@@ -50,7 +50,6 @@ NOT_YOUR_NEED = N_(
     "Only the procurement officers of the need's municipality, programme staff and administrators may"
     " change this need or give feedback on its matches."
 )
-CODE_SEPARATORS = re.compile(r"[\s,;]+")
 
 
 def may_write(principal: Principal, municipality_number: str | None) -> bool:
@@ -86,7 +85,7 @@ def _form_values(lists: Mapping[str, list[str]]) -> dict[str, Any]:
         "description": _last(lists, "description"),
         "language": _last(lists, "language") or "auto",
         "kpi_codes": [code for code in lists.get("kpi_codes", []) if code],
-        "cpv_codes": _last(lists, "cpv_codes"),
+        **sent_choice(lists),
         "trl_min": _last(lists, "trl_min"),
         "contact_name": _last(lists, "contact_name"),
         "contact_email": _last(lists, "contact_email"),
@@ -100,7 +99,7 @@ def _need_fields(values: Mapping[str, Any], principal: Principal) -> dict[str, A
         "title": values["title"],
         "description": values["description"],
         "kpi_codes": values["kpi_codes"],
-        "cpv_codes": [code for code in CODE_SEPARATORS.split(values["cpv_codes"]) if code],
+        "cpv_codes": list(dict.fromkeys(values[DIVISIONS_FIELD] + typed_codes(values[TYPED_FIELD]))),
         "trl_min": values["trl_min"].strip() or None,
         "contact_name": values["contact_name"].strip() or None,
         "contact_email": values["contact_email"].strip() or None,
@@ -118,7 +117,7 @@ def _values_of(need: NeedRead) -> dict[str, Any]:
         "description": need.description,
         "language": {"no": "nb", "en": "en"}.get(need.language, "auto"),
         "kpi_codes": need.kpi_codes,
-        "cpv_codes": ", ".join(need.cpv_codes),
+        **stored_choice(need.cpv_codes),
         "trl_min": "" if need.trl_min is None else str(need.trl_min),
         "contact_name": need.contact_name or "",
         "contact_email": need.contact_email or "",

@@ -6,7 +6,6 @@ what the API does. A refused form is the form again (422) with each problem next
 form without problems reaches the service, so nothing is stored half.
 """
 
-import re
 from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
@@ -28,6 +27,7 @@ from service.solutions import service as solutions
 from service.solutions.schemas import SolutionCreate, SolutionRead, SolutionUpdate
 from service.text_fields import RecordId
 from service.web.browser_cookies import no_store
+from service.web.cpv_choice import chosen_codes, sent_choice, stored_choice, typed_codes
 from service.web.errors import error_page
 from service.web.forms import FormLists, SignedInForm, SignedInFormDep
 from service.web.i18n import PageLocale, page_locale
@@ -40,13 +40,7 @@ router = APIRouter(include_in_schema=False)
 MY_SOLUTIONS = "/my/solutions"
 WRITER_ROLES = ("admin", "supplier")  # as the API's SolutionWriterDep
 MY_SOLUTIONS_SHOWN = 500  # far more than one supplier registers; the page says when there are more
-_CODE_SEPARATORS = re.compile(r"[\s,;]+")
 _LABEL_KEYS = {"description": "solution_description"}  # messages.FIELD_LABELS: a need's is "The problem"
-
-
-def _codes(text: str) -> list[str]:
-    """Codes typed in one box, separated by commas, semicolons, spaces or lines."""
-    return [code for code in _CODE_SEPARATORS.split(text) if code]
 
 
 def _page(request: Request, template: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
@@ -103,10 +97,10 @@ def _form_solution(form: SignedInForm, lists: Mapping[str, list[str]]) -> dict[s
         "description": fields.get("description", ""),
         "language": fields.get("language") or None,
         "trl": fields.get("trl") or None,
-        "cpv_codes": _codes(fields.get("cpv_codes", "")),
+        "cpv_codes": chosen_codes(lists),
         "kpi_codes": lists.get("kpi_codes", []),
         "regions_served": lists.get("regions_served", []),
-        "reference_municipalities": _codes(fields.get("reference_municipalities", "")),
+        "reference_municipalities": typed_codes(fields.get("reference_municipalities", "")),
         "status": fields.get("status") or "published",
     }
 
@@ -183,7 +177,7 @@ def _shown(solution: SolutionRead | Solution) -> dict[str, Any]:
         "description": solution.description,
         "language": solution.language,
         "trl": solution.trl,
-        "cpv_codes": solution.cpv_codes,
+        **stored_choice(solution.cpv_codes),
         "kpi_codes": solution.kpi_codes,
         "regions_served": solution.regions_served,
         "reference_municipalities": solution.reference_municipalities,
@@ -238,7 +232,9 @@ def register_solution(
     given = _form_solution(form, lists)
     errors = _problems(session, SolutionCreate, given, page_locale(request))
     if errors:
-        return _form_page(request, session, person, solution_id=None, values=given, errors=errors)
+        return _form_page(
+            request, session, person, solution_id=None, values={**given, **sent_choice(lists)}, errors=errors
+        )
     written = solutions.create(
         session=session,
         indexes=indexes,
@@ -276,7 +272,14 @@ def change_solution(
     given = _form_solution(form, lists)
     errors = _problems(session, SolutionUpdate, given, page_locale(request))
     if errors:
-        return _form_page(request, session, person, solution_id=solution_id, values=given, errors=errors)
+        return _form_page(
+            request,
+            session,
+            person,
+            solution_id=solution_id,
+            values={**given, **sent_choice(lists)},
+            errors=errors,
+        )
     solutions.update(
         session=session,
         indexes=indexes,

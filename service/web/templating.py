@@ -9,6 +9,7 @@ import jinja2
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
+from service.cpv_divisions import cpv_divisions, division_of
 from service.web.assets import FAVICON, STYLESHEETS
 from service.web.i18n import PageLocale, template_context
 from service.web.warning_texts import warning_text
@@ -51,6 +52,8 @@ def _environment() -> jinja2.Environment:
         "stylesheets": STYLESHEETS,
         "warning_text": warning_text,
         "signed_in_person": signed_in_person,
+        "cpv_divisions": cpv_divisions,
+        "cpv_division_of": division_of,
     }
     return environment
 

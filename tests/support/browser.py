@@ -110,7 +110,8 @@ def axe_violations(page: Page) -> list[tuple[str, int, str]]:
 
 
 def photograph(page: Page, name: str, folder: Path = SCREENSHOTS) -> None:
-    """The whole page as `folder/name-WIDTH.png`, for a person to look at."""
+    """The whole page as `folder/name-WIDTH.png`, for a person to look at; transitions (a details
+    element opening) are finished first, as a reader sees the page a moment later."""
     folder.mkdir(parents=True, exist_ok=True)
     width = page.viewport_size["width"] if page.viewport_size else 0
-    page.screenshot(path=folder / f"{name}-{width}.png", full_page=True)
+    page.screenshot(path=folder / f"{name}-{width}.png", full_page=True, animations="disabled")

@@ -147,6 +147,31 @@ def test_a_supplier_registers_changes_and_withdraws_a_solution(server: SharedSer
     assert stored["title"] == "Lyttelogger 2" and stored["status"] == "archived"
 
 
+def test_cpv_codes_are_chosen_by_the_names_of_their_divisions(server: SharedServer) -> None:
+    with _signed_in(server, LYTT) as client:
+        form = client.get("/solutions/new")
+        assert re.search(
+            r'<input[^>]*name="cpv_divisions" value="90000000"[^>]*>\s*<label[^>]*>'
+            r"Sewage, refuse, cleaning and environmental services",
+            form.text,
+        )
+        fields = {**VALID, "title": "Lekkasjekart", "cpv_codes": "38421100, 90000000-7"}
+        saved = client.post(
+            "/solutions/new",
+            data={**fields, "cpv_divisions": ["90000000", "48000000"], "csrf_token": csrf_token(form)},
+        )
+        assert saved.status_code == 303, saved.text
+        [stored] = [item for item in _solutions(server) if item["title"] == "Lekkasjekart"]
+        assert stored["cpv_codes"] == ["90000000", "48000000", "38421100"], "ticked first, each once"
+
+        edit = client.get(f"/solutions/{stored['id']}/edit").text
+        ticked = re.findall(r'name="cpv_divisions" value="(\d+)" checked', edit)
+        assert ticked == ["48000000", "90000000"]
+        assert re.search(r'id="solution-cpv" name="cpv_codes" type="text" value="38421100"', edit)
+        shown = client.get(f"/solutions/{stored['id']}").text
+        assert '<span class="code">38421100</span> in Laboratory, optical and precision equipments' in shown
+
+
 def test_another_supplier_is_refused_and_nothing_changes(server: SharedServer) -> None:
     with _signed_in(server, LYTT) as owner:
         solution_id = _registered(server, owner, "Lytts egen løsning")
