@@ -73,7 +73,9 @@ def test_a_supplier_registers_a_solution_finds_it_matched_and_sees_the_demand(
         page.get_by_role("link", name=title).click()
         expect(page.get_by_role("heading", level=1)).to_have_text(title)
         codes = page.locator(".cpv-codes li")
-        expect(codes).to_have_text(["50000000 Repair and maintenance services", re.compile(r"^38421100 in Laboratory")])
+        expect(codes).to_have_text(
+            ["50000000 Repair and maintenance services", re.compile(r"^38421100 in Laboratory")]
+        )
         page.get_by_role("link", name="Where the demand is for this solution").click()
         expect(page.get_by_role("img", name="Matching needs by county")).to_be_visible()
         expect(page.get_by_role("row", name=re.compile(r"^Oslo 1 "))).to_be_visible()
