@@ -8,6 +8,7 @@ route of the application, so a new endpoint without a rule fails here.
 import hashlib
 import sqlite3
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,10 +19,12 @@ import pytest
 from typer.testing import CliRunner
 
 from embeddings import Encoder
+from service.accounts.browser_secrets import CSRF_HEADER
 from service.app import create_app
 from service.audit.writes import READ_ONLY_PATHS, WRITE_METHODS
 from service.cli import app as cli
 from service.config import Settings, get_settings
+from tests.support.accounts import add_person, csrf_token, signed_in_client
 from tests.support.servers import ADMIN_TOKEN, LiveServer, start_server
 
 HOME, ELSEWHERE = "0301", "1804"  # Oslo, Bodø
@@ -38,6 +41,7 @@ CALLERS = (
     "supplier_elsewhere",
 )
 UNAUTHENTICATED = {"anonymous", "unknown", "revoked"}
+SESSION_TABLES = ("user_session",)  # a session's last activity is written on every request
 NEED = {"title": "Vanntap", "description": "Lekkasjer i ledningsnettet gir stort vanntap.", "language": "no"}
 SOLUTION = {
     "title": "Leak detection",
@@ -346,10 +350,15 @@ def _free_organisation_number(admin: httpx.Client) -> str:
     raise AssertionError("no free organisation number")
 
 
-def _fingerprint(database: Path) -> str:
-    """A hash of every row of every table: equal fingerprints mean nothing was written."""
+def _fingerprint(database: Path, *, besides: tuple[str, ...] = ()) -> str:
+    """A hash of every row of every table but `besides`: equal fingerprints mean nothing was written."""
     with sqlite3.connect(database) as connection:
-        return hashlib.sha256("\n".join(connection.iterdump()).encode()).hexdigest()
+        rows = [line for line in connection.iterdump() if not line.startswith(_inserts_into(besides))]
+        return hashlib.sha256("\n".join(rows).encode()).hexdigest()
+
+
+def _inserts_into(tables: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(f'INSERT INTO "{table}"' for table in tables)
 
 
 def test_the_matrix_names_every_write_route() -> None:
@@ -384,6 +393,50 @@ def test_each_caller_is_allowed_or_refused_on_each_write(world: World, case: Cas
             assert response.json()["detail"], "a refusal says why"
             assert _fingerprint(world.database) == before, f"{caller} was refused but something was written"
     print(f"{case.method} {case.route}: {outcomes}")
+
+
+SESSION_CALLERS = ("staff", "officer", "officer_elsewhere", "supplier", "supplier_elsewhere")
+
+
+@pytest.fixture(scope="module")
+def people(world: World) -> Iterator[dict[str, tuple[httpx.Client, str]]]:
+    """A person signed in with a browser session for each bound role, with the CSRF token the API
+    asks of a session's writes."""
+    url = f"sqlite:///{world.database}"
+    bindings: dict[str, dict[str, object]] = {
+        "staff": {"role": "staff"},
+        "officer": {"role": "officer", "municipality_number": HOME},
+        "officer_elsewhere": {"role": "officer", "municipality_number": ELSEWHERE},
+        "supplier": {"role": "supplier", "supplier_id": world.supplier_id},
+        "supplier_elsewhere": {"role": "supplier", "supplier_id": world.supplier_elsewhere_id},
+    }
+    with ExitStack() as stack:
+        signed: dict[str, tuple[httpx.Client, str]] = {}
+        for caller in SESSION_CALLERS:
+            email = f"{caller.replace('_', '.')}@roles.example.no"
+            binding = dict(bindings[caller])
+            add_person(url, email, name=caller, role=str(binding.pop("role")), **binding)
+            client = stack.enter_context(signed_in_client(world.server.base_url, email))
+            signed[caller] = (client, csrf_token(client.get("/profile")))
+        yield signed
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: f"{case.method} {case.route}")
+def test_a_signed_in_person_is_allowed_and_refused_as_a_token_of_the_same_role(
+    world: World, people: dict[str, tuple[httpx.Client, str]], case: Case
+) -> None:
+    """One rule set: the session of a person answers each write as a token of the same role and binding."""
+    with world.client("admin") as admin:
+        for caller in SESSION_CALLERS:
+            method, path, body = case.prepare(world, admin)
+            before = _fingerprint(world.database, besides=SESSION_TABLES)
+            client, token = people[caller]
+            response = client.request(method, path, json=body, headers={CSRF_HEADER: token})
+            if caller in case.allowed:
+                assert response.is_success, (caller, response.text)
+                continue
+            assert response.status_code == 403, (caller, response.text)
+            assert _fingerprint(world.database, besides=SESSION_TABLES) == before, f"{caller} wrote"
 
 
 def test_every_accepted_write_is_audited_with_who_and_when(world: World) -> None:
