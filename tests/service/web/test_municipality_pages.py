@@ -81,6 +81,8 @@ def test_the_page_is_in_bokmal_by_default_with_norwegian_numbers(server: SharedS
         html = browser.get("/my/municipality").text
     assert "Min kommune" in html and "Verdi mot mål" in html and "fiktiv verdi" in html
     assert re.search(r"\d,\d+\s%", html), "decimal commas and a space before the per cent sign"
+    assert "333,72 per 100 000 innbyggere (2020)" in html, "Stavanger's unit in Bokmål"
+    assert "268 (2020)" in html and "count" not in html, "a count needs no unit word"
 
 
 def test_staff_open_any_municipality_and_others_are_refused(server: SharedServer) -> None:
