@@ -94,6 +94,7 @@ def need_page(
     chosen_filters = filters.model_dump(exclude_none=True)
     context = {
         "need": need,
+        "contact_hidden": not caller.sees_contact_data,  # the API's rule: personal data, for callers known
         **_window_context(request, matches.items, offset),
         "warnings": matches.warnings,
         "chosen": {name: str(value) for name, value in chosen_filters.items()},

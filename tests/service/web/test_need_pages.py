@@ -161,3 +161,23 @@ def test_signing_in_comes_first(server: SharedServer) -> None:
     with httpx.Client(base_url=server.live.base_url) as anonymous:
         answer = anonymous.get("/needs/new")
     assert answer.status_code == 303 and answer.headers["location"] == "/login?next=/needs/new"
+
+
+def test_the_contact_person_is_shown_to_signed_in_readers_only(server: SharedServer) -> None:
+    bare = {"title": LEAKS["title"], "description": LEAKS["description"], "municipality_number": OSLO}
+    contact = {"contact_name": LEAKS["contact_name"], "contact_email": LEAKS["contact_email"]}
+    with server.client() as admin:
+        created = admin.post("/api/v1/needs", json={**bare, **contact})
+        without = admin.post("/api/v1/needs", json=bare)
+    assert created.status_code == without.status_code == 201, created.text
+    address, bare_address = f"/needs/{created.json()['id']}", f"/needs/{without.json()['id']}"
+    with httpx.Client(base_url=server.live.base_url, cookies={"lang": "en"}, timeout=30) as anonymous:
+        public = anonymous.get(address).text
+    assert "kari@oslo.kommune.no" not in public and "Kari Nordmann" not in public
+    assert "The contact person is shown to signed-in" in public
+    assert f'href="/login?next={address}"' in public, "sign in and come back"
+    with signed_in_client(server.live.base_url, STRANGER) as reader:
+        assert (
+            'Kari Nordmann <a class="ds-link" href="mailto:kari@oslo.kommune.no">' in reader.get(address).text
+        )
+        assert "No contact person is given for this need." in reader.get(bare_address).text
