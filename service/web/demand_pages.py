@@ -12,8 +12,9 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
-from service.deps import SessionDep
+from service.auth import identify
 from service.demand.overview import demand_overview
+from service.deps import SessionDep
 from service.needs.schemas import NeedFilters
 from service.web.need_list import chosen, filter_choices, form_filters
 from service.web.templating import templates
@@ -28,7 +29,8 @@ def needs_address(county: str | None, **narrower: str) -> str:
     return f"/?{urlencode(parameters)}"
 
 
-@router.get("/demand", response_class=HTMLResponse)
+# Asks who is calling (identify) although anyone may read it: the header then shows the signed-in person.
+@router.get("/demand", response_class=HTMLResponse, dependencies=[Depends(identify)])
 def demand_page(
     request: Request, session: SessionDep, filters: Annotated[NeedFilters, Depends(form_filters)]
 ) -> HTMLResponse:

@@ -71,6 +71,7 @@ def test_a_supplier_sees_the_demand_by_theme_and_follows_a_bar_to_its_needs(
         page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Demand").click()
         expect(page).to_have_url(re.compile(r"/demand$"))
         expect(page.get_by_role("heading", level=1)).to_have_text("Demand")
+        expect(page.get_by_role("button", name="Sign out")).to_be_visible()
         expect(page.get_by_role("group", name=re.compile("Open needs by U4SSC theme"))).to_be_visible()
         expect(page.locator(".ds-alert")).to_contain_text("fictional demo needs")
 
