@@ -79,7 +79,7 @@ def page_on(
 
 
 def demo_page_paths(server: LiveServer) -> list[str]:
-    """One page of each kind, on records of the demo data, a search with a warning (Swedish), an error
+    """One page of each kind, on records of the demo data (the demand overview too, whole and filtered), a search with a warning (Swedish), an error
     page, the sign-in page, and the accessibility statement in both languages (English last: the choice
     is remembered)."""
     with httpx.Client(base_url=server.base_url) as client:
@@ -88,6 +88,8 @@ def demo_page_paths(server: LiveServer) -> list[str]:
     return [
         "/",
         "/?county=46&offset=50",
+        "/demand",
+        "/demand?county=46&dimension=Environment",
         f"/needs/{need}",
         f"/solutions/{solution}",
         "/search?q=lekkasje+i+vannledninger",

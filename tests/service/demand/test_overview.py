@@ -16,6 +16,7 @@ from service.needs import service as needs
 from service.needs.schemas import NeedFilters
 
 WATER_LOSS = "EC-I-WS-3C"  # Economy / Infrastructure
+BUILDINGS = "EC-I-B-1A"  # Economy / Infrastructure too
 BROADBAND = "EC-ICT-ICT-2C"  # Economy / ICT
 AIR_QUALITY = "EN-EN-AQ-1C"  # Environment / Environment
 STAVANGER, BERGEN, OSLO = "1103", "4601", "0301"
@@ -39,7 +40,10 @@ def _need(session: Session, title: str, **fields: Any) -> None:
 @pytest.fixture
 def seeded(session: Session) -> Session:
     _need(
-        session, "Leaks and slow broadband", municipality_number=STAVANGER, kpi_codes=[WATER_LOSS, BROADBAND]
+        session,
+        "Leaks and slow broadband",
+        municipality_number=STAVANGER,
+        kpi_codes=[WATER_LOSS, BUILDINGS, BROADBAND],
     )
     _need(session, "Leaks", municipality_number=BERGEN, kpi_codes=[WATER_LOSS])
     _need(session, "Leaks, solved", municipality_number=BERGEN, kpi_codes=[WATER_LOSS], status="closed")
@@ -67,9 +71,11 @@ def test_open_needs_count_under_each_theme_of_their_kpis_or_their_suggestion(see
     themes = {theme.theme: theme for theme in overview.themes}
     assert list(overview.by_dimension()) == ["Economy", "Environment", "Society and Culture"]
     infrastructure, ict, environment = themes["Infrastructure"], themes["ICT"], themes["Environment"]
+    # two KPIs of one theme: the need counts once in the theme, and under each KPI
     assert (infrastructure.needs, infrastructure.suggested, len(infrastructure.municipalities)) == (2, 0, 2)
     assert [(row.kpi.code, row.needs) for row in infrastructure.top_kpis(overview.catalogue)] == [
-        (WATER_LOSS, 2)
+        (WATER_LOSS, 2),
+        (BUILDINGS, 1),
     ]
     assert (ict.needs, len(ict.municipalities)) == (2, 2)
     assert (environment.needs, environment.suggested, environment.tagged) == (1, 1, 0)
