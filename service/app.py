@@ -41,6 +41,7 @@ from service.suppliers.router import router as suppliers_router
 from service.tokens.router import router as tokens_router
 from service.web.account_pages import router as account_pages_router
 from service.web.assets import mount_static
+from service.web.demand_pages import router as demand_pages_router
 from service.web.errors import install_error_pages, is_page
 from service.web.i18n import RememberLanguage
 from service.web.municipality_pages import router as municipality_pages_router
@@ -172,6 +173,7 @@ def create_app(
         need_pages_router,  # before web_router: /needs/new is not the page of a need numbered "new"
         municipality_pages_router,
         supplier_pages_router,  # before web_router: /solutions/new is not /solutions/{solution_id}
+        demand_pages_router,
         web_router,
         account_pages_router,
     ):

@@ -23,6 +23,10 @@ def kpi_codes_of_dimension(session: Session, dimension: str) -> set[str]:
     return set(session.scalars(select(Kpi.code).where(Kpi.dimension == dimension)))
 
 
+def kpi_codes_of_theme(session: Session, theme: str) -> set[str]:
+    return set(session.scalars(select(Kpi.code).where(Kpi.subdimension == theme)))
+
+
 def get_kpi(session: Session, code: str) -> Kpi | None:
     return session.get(Kpi, code)
 

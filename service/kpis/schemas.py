@@ -9,6 +9,10 @@ from service.response_warnings import ResponseWarning
 from service.text_fields import MUNICIPALITY_PATTERN, Description, KpiCode, NoControlCharacters
 
 Dimension = Literal["Economy", "Environment", "Society and Culture"]  # the three U4SSC dimensions
+# A U4SSC theme: a subdimension of the catalogue, e.g. "Energy" (one name, "Environment", is also a dimension's).
+Theme = Annotated[
+    str, StringConstraints(min_length=1, max_length=100, strip_whitespace=True), NoControlCharacters
+]
 Unit = Annotated[
     str, StringConstraints(min_length=1, max_length=50, strip_whitespace=True), NoControlCharacters
 ]

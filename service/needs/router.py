@@ -38,7 +38,7 @@ def create_need(
 def list_needs(
     session: SessionDep, caller: CallerDep, page: PageDep, filters: Annotated[NeedFilters, Query()]
 ) -> Page[NeedRead]:
-    """Needs, oldest first, filtered by municipality or county, KPI or U4SSC dimension, language and status."""
+    """Needs, oldest first, filtered by municipality or county, KPI, U4SSC dimension or theme, language and status."""
     items, total = service.list_needs(
         session=session, caller=caller, offset=page.offset, limit=page.limit, filters=filters
     )

@@ -13,7 +13,7 @@ from pydantic import (
 )
 
 from service.identifiers import compact_kpi_code
-from service.kpis.schemas import Dimension, SuggestedKpis
+from service.kpis.schemas import Dimension, SuggestedKpis, Theme
 from service.response_warnings import ResponseWarning
 from service.text_fields import (
     CountyNumber,
@@ -87,6 +87,10 @@ class NeedFilters(BaseModel):
     )
     dimension: Dimension | None = Field(
         default=None, description="Needs tagged with a KPI of this U4SSC dimension."
+    )
+    theme: Theme | None = Field(
+        default=None,
+        description="Needs tagged with a KPI of this U4SSC theme (the subdimension), e.g. Energy.",
     )
     language: LanguageField | None = Field(
         default=None, description="Needs in this language: an ISO 639-1 code, e.g. 'no' or 'en'."

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from service.access import Principal, ensure_municipality
 from service.errors import NotFoundError
 from service.indexing import Indexes, delete_record, insert_record, update_record
-from service.kpis.repository import kpi_codes_of_dimension
+from service.kpis.repository import kpi_codes_of_dimension, kpi_codes_of_theme
 from service.models import Need
 from service.needs import repository
 from service.needs.from_gaps import GenerationReport, generate_gap_needs
@@ -69,12 +69,24 @@ def list_needs(
         municipality_number=filters.municipality,
         county_number=filters.county,
         kpi_code=filters.kpi,
-        any_kpi_codes=kpi_codes_of_dimension(session, filters.dimension) if filters.dimension else None,
+        any_kpi_codes=_kpi_codes_wanted(session, filters),
         language=filters.language,
         status=filters.status,
         newest_first=newest_first,
     )
     return [view(need, caller) for need in items], total
+
+
+def _kpi_codes_wanted(session: Session, filters: NeedFilters) -> set[str] | None:
+    """The KPIs a need must be tagged with one of, by dimension and theme (both: the theme's in the
+    dimension); None when neither is chosen."""
+    wanted: set[str] | None = None
+    if filters.dimension:
+        wanted = kpi_codes_of_dimension(session, filters.dimension)
+    if filters.theme:
+        of_theme = kpi_codes_of_theme(session, filters.theme)
+        wanted = of_theme if wanted is None else wanted & of_theme
+    return wanted
 
 
 def check_references(check: ReferenceCheck, fields: Mapping[str, Any]) -> None:

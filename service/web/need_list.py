@@ -40,6 +40,14 @@ class FilterChoices:
     kpis_by_dimension: dict[str, list[Kpi]]
     dimensions: tuple[str, ...] = DIMENSIONS
 
+    @property
+    def themes_by_dimension(self) -> dict[str, list[str]]:
+        """The U4SSC themes (subdimensions) of each dimension, in the catalogue's order."""
+        return {
+            dimension: list(dict.fromkeys(kpi.subdimension for kpi in kpis))
+            for dimension, kpis in self.kpis_by_dimension.items()
+        }
+
 
 def filter_choices(session: Session) -> FilterChoices:
     """Every county with its municipalities, and every KPI by dimension, from the catalogues."""

@@ -79,15 +79,17 @@ def page_on(
 
 
 def demo_page_paths(server: LiveServer) -> list[str]:
-    """One page of each kind, on records of the demo data, a search with a warning (Swedish), an error
-    page, the sign-in page, and the accessibility statement in both languages (English last: the choice
-    is remembered)."""
+    """One page of each kind, on records of the demo data (the demand overview whole and filtered), a
+    search with a warning (Swedish), an error page, the sign-in page, and the accessibility statement in
+    both languages (English last: the choice is remembered)."""
     with httpx.Client(base_url=server.base_url) as client:
         need = client.get("/api/v1/needs", params={"limit": 1}).json()["items"][0]["id"]
         solution = client.get("/api/v1/solutions", params={"limit": 1}).json()["items"][0]["id"]
     return [
         "/",
         "/?county=46&offset=50",
+        "/demand",
+        "/demand?county=46&dimension=Environment",
         f"/needs/{need}",
         f"/solutions/{solution}",
         "/search?q=lekkasje+i+vannledninger",

@@ -86,6 +86,10 @@ def test_filters_narrow_the_list_and_stay_on_every_page(api: httpx.Client) -> No
     assert _titles(api.get("/", params={"kpi": AIR_QUALITY}).text) == ["Oslo air"]
     assert _titles(api.get("/", params={"dimension": "Environment"}).text) == ["Oslo air"]
     assert len(_titles(api.get("/", params={"dimension": "Economy"}).text)) == 4
+    by_theme = api.get("/", params={"theme": "Environment"}).text  # the theme, not the dimension
+    assert _titles(by_theme) == ["Oslo air"]
+    assert '<option value="Environment" selected>' in by_theme
+    assert _titles(api.get("/", params={"theme": "Energy"}).text) == []
     assert _titles(api.get("/", params={"language": "en"}).text) == ["Untagged", "Oslo air"]
     assert _titles(api.get("/", params={"language": "en", "county": "50"}).text) == []
     assert (
@@ -133,6 +137,8 @@ def test_the_api_lists_needs_with_the_same_filters(api: httpx.Client) -> None:
     assert titles(county="50") == ["Trondheim leaks"]
     assert titles(kpi="EN: EN: AQ: 1C") == ["Oslo air"]
     assert titles(dimension="Economy") == ["Trondheim leaks"]
+    assert titles(theme="Infrastructure") == ["Trondheim leaks"]
+    assert titles(theme="Infrastructure", dimension="Environment") == []
     assert titles(language="en") == ["Oslo air"]
     assert titles(county="03", kpi=WATER_LOSS) == []
     refused = api.get("/api/v1/needs", params={"county": "5"})
