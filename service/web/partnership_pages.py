@@ -175,9 +175,9 @@ def _problems(request: Request, error: ValidationError | FieldErrors, fallback: 
     """One sentence per wrong field (its first problem), keyed by the field's name."""
     page, problems = page_locale(request), dict[str, str]()
     if isinstance(error, FieldErrors):
-        for item in error.errors:
-            name = str(item.location[0]) if item.location else fallback
-            problems.setdefault(name, f"{field_label((name,), page)}: {service_reason(item.message, page)}")
+        for wrong in error.errors:
+            name = str(wrong.location[0]) if wrong.location else fallback
+            problems.setdefault(name, f"{field_label((name,), page)}: {service_reason(wrong.message, page)}")
         return problems
     for item in error.errors(include_url=False):
         name = str(item["loc"][0]) if item["loc"] else fallback
