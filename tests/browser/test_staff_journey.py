@@ -64,7 +64,7 @@ def _move(page: Page, status: str, note: str) -> None:
     page.get_by_label("New status").select_option(label=status)
     page.get_by_label("Note (optional)").fill(note)
     page.get_by_role("button", name="Move", exact=True).click()
-    expect(page.locator(".partnership-status")).to_have_text(status)
+    expect(page.locator(".partnership-status")).to_have_text(status.capitalize())
 
 
 def test_staff_propose_a_partnership_from_a_buyer_group_and_follow_it_to_its_outcome(
@@ -96,7 +96,7 @@ def test_staff_propose_a_partnership_from_a_buyer_group_and_follow_it_to_its_out
         page.get_by_role("button", name="Propose the partnership").click()
         expect(page).to_have_url(re.compile(r"/partnerships/\d+$"))
         expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
-        expect(page.locator(".partnership-status")).to_have_text("proposed")
+        expect(page.locator(".partnership-status")).to_have_text("Proposed")
         expect(
             page.get_by_role("heading", name=re.compile("^Recommended procurement route: "))
         ).to_be_visible()
