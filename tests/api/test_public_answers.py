@@ -146,6 +146,7 @@ def _first_listed(server: SharedServer) -> dict[str, list[str]]:
             "supplier_id": [first("/api/v1/suppliers", "id")],
             "number": [first("/api/v1/municipalities", "number")],
             "code": [first("/api/v1/kpis", "code")],
+            "key": [first("/api/v1/buyer-groups", "key")],
         }
 
 

@@ -209,3 +209,54 @@ def test_others_are_refused_and_anonymous_readers_sent_to_sign_in(
             answer = anonymous.get(path)
             assert answer.status_code == 303
             assert answer.headers["location"] == f"/login?next={path}"
+
+
+def test_an_outcome_is_recorded_only_in_pilot_and_a_wrong_one_is_explained(
+    server: SharedServer, groups: list[dict[str, Any]]
+) -> None:
+    group = groups[0]
+    need = group["needs"][0]
+    with server.client() as admin:
+        created = admin.post(
+            "/api/v1/partnerships",
+            json={"need_ids": [need["id"]], "solution_ids": [group["best_solutions"][0]["id"]]},
+        ).json()
+    address = f"/partnerships/{created['id']}"
+    with signed_in_client(server.live.base_url, STAFF) as browser:
+        proposed = browser.get(address)
+        assert 'action="' + address + '/outcomes"' not in proposed.text, "no outcome before the pilot"
+        for status in ("in_dialogue", "pilot"):
+            moved = browser.post(
+                f"{address}/status", data={"csrf_token": csrf_token(proposed), "status": status}
+            )
+            assert moved.status_code == 303
+        pilot = browser.get(address)
+        assert 'action="' + address + '/outcomes"' in pilot.text
+        before = server.counts()
+        wrong = browser.post(
+            f"{address}/outcomes",
+            data={
+                "csrf_token": csrf_token(pilot),
+                "municipality_number": need["municipality_number"],
+                "kpi_code": group["theme_kpi"]["code"],
+                "year": "2024",
+                "value": "12",
+                "unit": "kg",
+            },
+        )
+        exports = {
+            "partnerships": browser.get("/api/v1/partnerships/export", params={"format": "csv"}),
+            "buyer groups": browser.get("/api/v1/buyer-groups/export", params={"format": "xlsx"}),
+        }
+    assert wrong.status_code == 422
+    assert list(_problems(wrong)) == ["outcome-unit"]
+    assert _problems(wrong)["outcome-unit"].startswith("The unit: ")
+    assert server.counts() == before
+    assert exports["partnerships"].status_code == 200, "staff download with their session"
+    assert created["title"] in exports["partnerships"].content.decode("utf-8-sig")
+    assert exports["buyer groups"].status_code == 200
+    assert (
+        exports["buyer groups"]
+        .headers["content-type"]
+        .startswith("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    )
