@@ -128,6 +128,7 @@ def _people_at_work(server: SharedServer) -> dict[str, list[str]]:
         "number": [BODO],
         "code": [WATER_LOSS],
         "secret": ["not-a-link-anyone-was-given"],
+        "key": [],  # a buyer group's: the first listed
     }
 
 
