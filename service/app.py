@@ -41,11 +41,13 @@ from service.suppliers.router import router as suppliers_router
 from service.tokens.router import router as tokens_router
 from service.web.account_pages import router as account_pages_router
 from service.web.assets import mount_static
+from service.web.buyer_group_pages import router as buyer_group_pages_router
 from service.web.demand_pages import router as demand_pages_router
 from service.web.errors import install_error_pages, is_page
 from service.web.i18n import RememberLanguage
 from service.web.municipality_pages import router as municipality_pages_router
 from service.web.need_pages import router as need_pages_router
+from service.web.partnership_pages import router as partnership_pages_router
 from service.web.router import router as web_router
 from service.web.supplier_pages import router as supplier_pages_router
 
@@ -174,6 +176,8 @@ def create_app(
         municipality_pages_router,
         supplier_pages_router,  # before web_router: /solutions/new is not /solutions/{solution_id}
         demand_pages_router,
+        buyer_group_pages_router,
+        partnership_pages_router,
         web_router,
         account_pages_router,
     ):

@@ -2,12 +2,13 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from service.buyer_groups import service
 from service.buyer_groups.schemas import BuyerGroup, BuyerGroupPage
 from service.deps import IndexesDep, SessionDep
 from service.exports import XLSX_MEDIA_TYPE, ExportFormat, export_response
+from service.openapi_errors import error_responses
 
 router = APIRouter(prefix="/api/v1/buyer-groups", tags=["buyer groups"])
 MAX_GROUPS_PER_PAGE = 50  # each group on a page has its solutions scored
@@ -73,3 +74,12 @@ def export_buyer_groups(
     return export_response(
         EXPORT_HEADER, rows, export_format=format, filename_stem="buyer-groups", sheet_title="Buyer groups"
     )
+
+
+GroupKey = Annotated[str, Path(pattern=r"^bg-[0-9a-f]{12}$", description="A key from the list of groups.")]
+
+
+@router.get("/{key}", response_model=BuyerGroup, responses=error_responses(404))
+def buyer_group(session: SessionDep, indexes: IndexesDep, key: GroupKey) -> BuyerGroup:
+    """One group by its key, with its best solutions; 404 once its members have changed (the key is made of them)."""
+    return service.buyer_group(session=session, indexes=indexes, key=key)

@@ -35,6 +35,7 @@ from service.buyer_groups.schemas import (
 from service.demand.match_bands import MATCH_FLOOR
 from service.demand.repository import Place, places
 from service.demand.schemas import KpiName
+from service.errors import NotFoundError
 from service.indexing import Indexes
 from service.matching.ranker import rank_solutions_for_need
 from service.models import Need
@@ -61,7 +62,15 @@ class _Group:
     population: int
 
 
-def buyer_groups(*, session: Session, indexes: Indexes, offset: int, limit: int) -> BuyerGroupPage:
+@dataclass(frozen=True)
+class _Clustering:
+    groups: list[_Group]  # largest first
+    place_of: dict[str, Place]
+    needs_considered: int
+    needs_left_out: int
+
+
+def _clustering(session: Session, indexes: Indexes) -> _Clustering:
     needs, open_needs = groupable_needs(session, limit=MAX_CLUSTERED_NEEDS)
     clustered: list[Need] = []
     points: list[NeedPoint] = []
@@ -73,16 +82,37 @@ def buyer_groups(*, session: Session, indexes: Indexes, offset: int, limit: int)
     place_of = places(session, {need.municipality_number for need in clustered if need.municipality_number})
     groups = _groups(clustered, points, place_of) if len(points) > 1 else []
     groups.sort(key=lambda group: (-len(group.municipalities), -group.population, group.key))
+    return _Clustering(groups, place_of, len(clustered), open_needs - len(needs))
+
+
+def buyer_groups(
+    *, session: Session, indexes: Indexes, offset: int, limit: int, with_solutions: bool = True
+) -> BuyerGroupPage:
+    """A page of the groups, largest first; without solutions (a list that shows none), none are scored."""
+    found = _clustering(session, indexes)
     names = indexes.kpi_names
     return BuyerGroupPage(
-        items=[_read(session, indexes, group, place_of, names) for group in groups[offset : offset + limit]],
-        total=len(groups),
+        items=[
+            _read(session, indexes, group, found.place_of, names, with_solutions=with_solutions)
+            for group in found.groups[offset : offset + limit]
+        ],
+        total=len(found.groups),
         offset=offset,
         limit=limit,
-        needs_considered=len(clustered),
-        needs_left_out=open_needs - len(needs),
+        needs_considered=found.needs_considered,
+        needs_left_out=found.needs_left_out,
         method=METHOD,
     )
+
+
+def buyer_group(*, session: Session, indexes: Indexes, key: str) -> BuyerGroup:
+    """The group of `key`, its solutions scored; NotFoundError once its members have changed (a new
+    need, a closed one), since the key is made of them."""
+    found = _clustering(session, indexes)
+    for group in found.groups:
+        if group.key == key:
+            return _read(session, indexes, group, found.place_of, indexes.kpi_names)
+    raise NotFoundError("Buyer group", key)
 
 
 def _gap_problem(need: Need) -> str | None:
@@ -127,6 +157,8 @@ def _read(
     group: _Group,
     place_of: dict[str, Place],
     names: dict[str, tuple[str, str]],
+    *,
+    with_solutions: bool = True,
 ) -> BuyerGroup:
     counts = Counter(code for need in group.members for code in need.kpi_codes if code in names)
     shared = sorted(
@@ -135,7 +167,7 @@ def _read(
     shared_kpis = [SharedKpi(kpi=_kpi_name(code, names), needs=count) for code, count in shared]
     theme_kpi = shared_kpis[0].kpi if shared_kpis else None
     central = group.members[0]
-    scored = group.members[:NEEDS_SCORED_PER_GROUP]
+    scored = group.members[:NEEDS_SCORED_PER_GROUP] if with_solutions else []
     return BuyerGroup(
         key=group.key,
         theme=f"{theme_kpi.name_en} / {theme_kpi.name_no}" if theme_kpi else central.title,
@@ -165,7 +197,7 @@ def _read(
         ],
         shared_kpis=shared_kpis,
         population=group.population,
-        best_solutions=_best_solutions(session, indexes, scored),
+        best_solutions=_best_solutions(session, indexes, scored) if scored else [],
         needs_scored=len(scored),
     )
 

@@ -72,6 +72,15 @@ FIELD_LABELS = {
     "regions_served": N_("The counties served"),
     "reference_municipalities": N_("The reference municipalities"),
     "status": N_("The status"),
+    "need_ids": N_("The needs"),
+    "solution_ids": N_("The solutions"),
+    "lead_municipality_number": N_("The lead municipality"),
+    "note": N_("The note"),
+    "kpi_code": N_("The KPI"),
+    "data_point": N_("The data point"),
+    "year": N_("The year"),
+    "value": N_("The value"),
+    "unit": N_("The unit"),
 }
 # What a pattern of service.text_fields means, as the end of a sentence about the field.
 PATTERN_MEANINGS = {
@@ -98,6 +107,9 @@ NOT_FOUND = {
     "KPI": N_("KPI %(key)s does not exist."),
     "Supplier": N_("Supplier %(key)s does not exist."),
     "Partnership": N_("Partnership %(key)s does not exist."),
+    "Buyer group": N_(
+        "Buyer group %(key)s does not exist: its needs have changed since the list was made. Open the list again."
+    ),
 }
 
 

@@ -128,6 +128,7 @@ def _people_at_work(server: SharedServer) -> dict[str, list[str]]:
         "number": [BODO],
         "code": [WATER_LOSS],
         "secret": ["not-a-link-anyone-was-given"],
+        "key": [],  # a buyer group's: the first listed
     }
 
 
@@ -146,6 +147,7 @@ def _first_listed(server: SharedServer) -> dict[str, list[str]]:
             "supplier_id": [first("/api/v1/suppliers", "id")],
             "number": [first("/api/v1/municipalities", "number")],
             "code": [first("/api/v1/kpis", "code")],
+            "key": [first("/api/v1/buyer-groups", "key")],
         }
 
 

@@ -139,6 +139,10 @@ def test_water_leakage_in_three_municipalities_and_languages_is_one_group(api: h
     assert water_group["needs"] == group["needs"]  # the water group is untouched by the new need
     assert after["items"][0]["key"] == group["key"]  # three municipalities before two
     assert _groups(api, offset=1, limit=1)["items"] == [snow_group]
+    # One group by its key, as listed; a key whose members changed (or never were) is gone.
+    assert api.get(f"/api/v1/buyer-groups/{snow_group['key']}").json() == snow_group
+    assert api.get(f"/api/v1/buyer-groups/{group_key(snow)}").status_code == 404
+    assert api.get("/api/v1/buyer-groups/not-a-key").status_code == 422
 
     # Staff take the groups into their reports: one row per group, in the API's order.
     export = api.get("/api/v1/buyer-groups/export", params={"format": "csv"})
