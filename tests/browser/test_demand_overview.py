@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from embeddings import Encoder
 from service.db import make_engine, make_session_factory
-from service.demand.overview import DemandOverview, demand_overview
+from service.demand.overview import DemandFilters, DemandOverview, demand_overview
 from tests.api.conftest import SharedServer
 from tests.support.accounts import PASSWORD, add_person
 from tests.support.browser import DESKTOP, PHONE, SCREENSHOTS, axe_violations, page_on, photograph
@@ -41,7 +41,7 @@ def _counted(database_url: str) -> DemandOverview:
     engine = make_engine(database_url)
     try:
         with make_session_factory(engine)() as session:
-            return demand_overview(session=session, county=None, dimension=None)
+            return demand_overview(session=session, filters=DemandFilters())
     finally:
         engine.dispose()
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from service.access import ANONYMOUS
 from service.db import make_engine, make_session_factory
-from service.demand.overview import demand_overview
+from service.demand.overview import DemandFilters, demand_overview
 from service.models import Need
 from service.needs import service as needs
 from service.needs.schemas import NeedFilters
@@ -67,7 +67,7 @@ def seeded(session: Session) -> Session:
 
 
 def test_open_needs_count_under_each_theme_of_their_kpis_or_their_suggestion(seeded: Session) -> None:
-    overview = demand_overview(session=seeded, county=None, dimension=None)
+    overview = demand_overview(session=seeded, filters=DemandFilters())
     themes = {theme.theme: theme for theme in overview.themes}
     assert list(overview.by_dimension()) == ["Economy", "Environment", "Society and Culture"]
     infrastructure, ict, environment = themes["Infrastructure"], themes["ICT"], themes["Environment"]
@@ -98,11 +98,11 @@ def test_open_needs_count_under_each_theme_of_their_kpis_or_their_suggestion(see
 
 
 def test_a_county_and_a_dimension_narrow_the_counts(seeded: Session) -> None:
-    in_vestland = demand_overview(session=seeded, county=VESTLAND, dimension=None)
+    in_vestland = demand_overview(session=seeded, filters=DemandFilters(county=VESTLAND, dimension=None))
     assert {theme.theme: theme.needs for theme in in_vestland.themes if theme.needs} == {"Infrastructure": 1}
     assert (in_vestland.open_needs, in_vestland.without_kpi, in_vestland.demo_needs) == (1, 0, 0)
 
-    environment = demand_overview(session=seeded, county=None, dimension="Environment")
+    environment = demand_overview(session=seeded, filters=DemandFilters(county=None, dimension="Environment"))
     assert [theme.theme for theme in environment.themes] == [
         "Energy",
         "Environment",
@@ -113,7 +113,7 @@ def test_a_county_and_a_dimension_narrow_the_counts(seeded: Session) -> None:
 
 
 def test_a_themes_tagged_needs_are_the_start_pages_list_for_the_theme(seeded: Session) -> None:
-    overview = demand_overview(session=seeded, county=None, dimension=None)
+    overview = demand_overview(session=seeded, filters=DemandFilters())
     for theme in overview.themes:
         filters = NeedFilters(theme=theme.theme, status="open")
         _, listed = needs.list_needs(session=seeded, caller=ANONYMOUS, offset=0, limit=1, filters=filters)
