@@ -121,3 +121,34 @@ def test_a_themes_tagged_needs_are_the_start_pages_list_for_the_theme(seeded: Se
     economy_ict = NeedFilters(theme="ICT", dimension="Environment", status="open")
     _, none = needs.list_needs(session=seeded, caller=ANONYMOUS, offset=0, limit=1, filters=economy_ict)
     assert none == 0
+
+
+def test_the_same_needs_are_counted_by_county(seeded: Session) -> None:
+    overview = demand_overview(session=seeded, filters=DemandFilters())
+    counties = {county.number: county for county in overview.counties}
+    assert len(counties) == 15
+    rogaland, vestland, oslo = counties["11"], counties["46"], counties["03"]
+    assert (rogaland.needs, len(rogaland.municipalities)) == (2, 1)  # Stavanger: tagged and suggested
+    assert (vestland.needs, oslo.needs, counties["50"].needs) == (1, 1, 0)
+    assert overview.without_county == 1  # "Something vague" has no municipality
+    assert sum(county.needs for county in overview.counties) + overview.without_county == overview.open_needs
+    assert overview.most_county_needs == 2
+
+
+def test_a_kpi_an_sdg_and_a_size_narrow_both_counts(seeded: Session) -> None:
+    broadband = demand_overview(session=seeded, filters=DemandFilters(kpi=BROADBAND))
+    assert [(theme.theme, theme.needs) for theme in broadband.themes] == [("ICT", 2)]
+    assert {county.number: county.needs for county in broadband.counties if county.needs} == {"11": 1, "03": 1}
+    assert broadband.without_kpi == 0 and broadband.without_county == 0
+
+    water = demand_overview(session=seeded, filters=DemandFilters(sdg=6))  # water loss only
+    assert {theme.theme: theme.needs for theme in water.themes if theme.needs} == {"Infrastructure": 2}
+    assert {county.number: county.needs for county in water.counties if county.needs} == {"11": 1, "46": 1}
+    infrastructure = next(theme for theme in water.themes if theme.theme == "Infrastructure")
+    assert [row.kpi.code for row in infrastructure.top_kpis(water.catalogue)] == [WATER_LOSS]
+
+    # Stavanger (149 048), Bergen (291 940) and Oslo (717 710) are all over 100 000 residents.
+    cities = demand_overview(session=seeded, filters=DemandFilters(size="over-100000"))
+    assert cities.open_needs == 4 and cities.without_county == 0
+    small = demand_overview(session=seeded, filters=DemandFilters(size="under-5000"))
+    assert small.open_needs == 0 and all(county.needs == 0 for county in small.counties)
