@@ -70,7 +70,7 @@ def test_open_needs_are_counted_by_theme_and_linked_to_the_start_page(api: httpx
 def _county_counts(page: str) -> dict[str, str]:
     """Each county's bar in the county chart: its name and the count written beside it."""
     found = re.findall(
-        r'class="theme-chart__link county-chart__link"[^>]*aria-label="([^":]+):[^"]*">.*?'
+        r'class="county-chart__link"[^>]*aria-label="([^":]+):[^"]*">.*?'
         r'county-chart__count"[^>]*>([^<]+)<',
         page,
         re.S,
