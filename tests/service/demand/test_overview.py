@@ -138,7 +138,10 @@ def test_the_same_needs_are_counted_by_county(seeded: Session) -> None:
 def test_a_kpi_an_sdg_and_a_size_narrow_both_counts(seeded: Session) -> None:
     broadband = demand_overview(session=seeded, filters=DemandFilters(kpi=BROADBAND))
     assert [(theme.theme, theme.needs) for theme in broadband.themes] == [("ICT", 2)]
-    assert {county.number: county.needs for county in broadband.counties if county.needs} == {"11": 1, "03": 1}
+    assert {county.number: county.needs for county in broadband.counties if county.needs} == {
+        "11": 1,
+        "03": 1,
+    }
     assert broadband.without_kpi == 0 and broadband.without_county == 0
 
     water = demand_overview(session=seeded, filters=DemandFilters(sdg=6))  # water loss only
