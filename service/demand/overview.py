@@ -3,23 +3,59 @@
 A need counts once under each theme of its KPI codes. A need without KPI codes counts under the theme
 of its best suggested KPI (derived from its text), marked as suggested; without either it counts as
 having no KPI. The needs are the start page's open needs (service.needs), so a theme's tagged count is
-what the start page lists for the theme.
+what the start page lists for the theme. The same needs are counted by county (of their municipality).
+
+The filters narrow the KPIs counted (a dimension, one KPI, the KPIs of an SDG: a need counts only under
+the themes of its KPIs that pass, and not at all if none pass) and the places (a county, municipalities
+of a size band by their latest population).
 """
 
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Final, Literal
 
 from sqlalchemy.orm import Session
 
 from service.kpis import repository as kpis
 from service.models import Kpi, Need
+from service.municipalities import repository as municipalities
 from service.needs import repository as needs
 
 TOP_KPIS = 3  # the KPIs shown per theme, most needs first
 UNTAGGED_SHOWN = 50  # needs without KPI codes listed by title; the rest are counted
 _PAGE = 1000  # needs read at a time
-_CATALOGUE_SIZE = 1000  # more than the U4SSC KPIs
+_CATALOGUE_SIZE = 1000  # more than the U4SSC KPIs and Norway's municipalities
+# Municipality sizes by residents: the least (inclusive) and the most (exclusive, None: no limit).
+SizeBand = Literal["under-5000", "5000-20000", "20000-100000", "over-100000"]
+SIZE_BANDS: Final[dict[SizeBand, tuple[int, int | None]]] = {
+    "under-5000": (0, 5_000),
+    "5000-20000": (5_000, 20_000),
+    "20000-100000": (20_000, 100_000),
+    "over-100000": (100_000, None),
+}
+
+
+@dataclass(frozen=True)
+class DemandFilters:
+    """Which open needs are counted; each filter given narrows them."""
+
+    county: str | None = None
+    dimension: str | None = None
+    kpi: str | None = None  # a compact KPI code
+    sdg: int | None = None  # 1 to 17
+    size: SizeBand | None = None
+
+    def counts_kpi(self, kpi: Kpi) -> bool:
+        return (
+            (self.dimension is None or kpi.dimension == self.dimension)
+            and (self.kpi is None or kpi.code == self.kpi)
+            and (self.sdg is None or self.sdg in kpi.sdgs)
+        )
+
+    @property
+    def narrows_kpis(self) -> bool:
+        return self.dimension is not None or self.kpi is not None or self.sdg is not None
 
 
 @dataclass(frozen=True)
@@ -62,9 +98,21 @@ class UntaggedNeed:
 
 
 @dataclass
+class CountyDemand:
+    """The open needs of the municipalities of one county."""
+
+    number: str
+    name: str
+    needs: int = 0
+    municipalities: set[str] = field(default_factory=set)
+
+
+@dataclass
 class DemandOverview:
-    themes: list[ThemeDemand]  # the catalogue's themes (of the chosen dimension), in its order
+    themes: list[ThemeDemand]  # the catalogue's themes (of the chosen KPIs), in its order
     catalogue: dict[str, Kpi]
+    counties: list[CountyDemand] = field(default_factory=list)  # every county, by number
+    without_county: int = 0  # counted needs of no municipality
     open_needs: int = 0  # distinct needs counted (a need with KPIs of two themes counts in both themes)
     municipalities: set[str] = field(default_factory=set)
     without_kpi: int = 0  # neither KPI codes nor a suggestion
@@ -82,6 +130,10 @@ class DemandOverview:
     @property
     def most_needs(self) -> int:
         return max((theme.needs for theme in self.themes), default=0)
+
+    @property
+    def most_county_needs(self) -> int:
+        return max((county.needs for county in self.counties), default=0)
 
 
 def open_needs(session: Session, *, county: str | None) -> Iterator[Need]:
@@ -106,28 +158,55 @@ def _kpi_codes_counted(need: Need) -> tuple[list[str], bool]:
     return [], False
 
 
-def demand_overview(*, session: Session, county: str | None, dimension: str | None) -> DemandOverview:
-    """The open needs (of a county, if given) by theme; only the themes of `dimension`, if given."""
+def municipalities_of_size(session: Session, band: SizeBand) -> set[str]:
+    """The municipalities whose latest population lies in the size band."""
+    least, most = SIZE_BANDS[band]
+    return {
+        number
+        for number, population in municipalities.latest_populations(session).items()
+        if population >= least and (most is None or population < most)
+    }
+
+
+def demand_overview(*, session: Session, filters: DemandFilters) -> DemandOverview:
+    """The open needs that pass the filters, by theme (only the themes of the chosen KPIs) and by county."""
     catalogue_kpis, _ = kpis.list_kpis(session, offset=0, limit=_CATALOGUE_SIZE)
     catalogue = {kpi.code: kpi for kpi in catalogue_kpis}
     themes: dict[str, ThemeDemand] = {}
     for kpi in catalogue_kpis:
-        if dimension is None or kpi.dimension == dimension:
+        if filters.counts_kpi(kpi):
             themes.setdefault(kpi.subdimension, ThemeDemand(kpi.subdimension, kpi.dimension))
-    overview = DemandOverview(list(themes.values()), catalogue)
-    for need in open_needs(session, county=county):
+    places, _ = municipalities.list_municipalities(session, offset=0, limit=_CATALOGUE_SIZE)
+    county_of = {place.number: place.county_number for place in places}
+    counties = {
+        place.county_number: CountyDemand(place.county_number, place.county.name)
+        for place in sorted(places, key=lambda place: place.county_number)
+    }
+    of_size = municipalities_of_size(session, filters.size) if filters.size else None
+    overview = DemandOverview(list(themes.values()), catalogue, list(counties.values()))
+    for need in open_needs(session, county=filters.county):
+        if of_size is not None and need.municipality_number not in of_size:
+            continue
         codes, suggested = _kpi_codes_counted(need)
-        known = [code for code in codes if code in catalogue]
+        known = [code for code in codes if code in catalogue and filters.counts_kpi(catalogue[code])]
         if known:
             counted = _count(need, [catalogue[code] for code in known], suggested, themes)
+        elif codes and any(code in catalogue for code in codes):
+            counted = False  # its KPIs are all outside the chosen ones
         else:
-            counted = dimension is None  # under "No KPI", which belongs to no dimension
+            counted = not filters.narrows_kpis  # under "No KPI", which no KPI filter chooses
             overview.without_kpi += counted
         if not counted:
             continue
         overview.open_needs += 1
         if need.municipality_number:
             overview.municipalities.add(need.municipality_number)
+            place = counties.get(county_of.get(need.municipality_number, ""))
+            if place is not None:
+                place.needs += 1
+                place.municipalities.add(need.municipality_number)
+        else:
+            overview.without_county += 1
         overview.demo_needs += need.demo
         overview.synthetic_needs += bool(need.evidence and need.evidence.get("synthetic"))
         if not need.kpi_codes:

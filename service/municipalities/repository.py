@@ -63,3 +63,8 @@ def counties_of(session: Session, numbers: Iterable[str]) -> dict[str, str]:
         return {}
     statement = select(Municipality.number, Municipality.county_number).where(Municipality.number.in_(wanted))
     return {number: county for number, county in session.execute(statement)}
+
+
+def latest_population_year(session: Session) -> int | None:
+    """The most recent year with a population figure, if any."""
+    return session.scalar(select(func.max(MunicipalityPopulation.year)))

@@ -57,6 +57,8 @@ FIELD_LABELS = {
     "municipality": N_("The municipality"),
     "kpi": N_("The KPI"),
     "dimension": N_("The U4SSC dimension"),
+    "sdg": N_("The Sustainable Development Goal"),
+    "size": N_("The municipality size"),
     "language": N_("The language"),
     "title": N_("The title"),
     "description": N_("The problem"),

@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from embeddings import Encoder
 from service.db import make_engine, make_session_factory
-from service.demand.overview import DemandOverview, demand_overview
+from service.demand.overview import DemandFilters, DemandOverview, demand_overview
 from tests.api.conftest import SharedServer
 from tests.support.accounts import PASSWORD, add_person
 from tests.support.browser import DESKTOP, PHONE, SCREENSHOTS, axe_violations, page_on, photograph
@@ -41,7 +41,7 @@ def _counted(database_url: str) -> DemandOverview:
     engine = make_engine(database_url)
     try:
         with make_session_factory(engine)() as session:
-            return demand_overview(session=session, county=None, dimension=None)
+            return demand_overview(session=session, filters=DemandFilters())
     finally:
         engine.dispose()
 
@@ -92,6 +92,23 @@ def test_a_supplier_sees_the_demand_by_theme_and_follows_a_bar_to_its_needs(
         photograph(page, "demand-nb", SUPPLIER_SCREENSHOTS)
         _fits_a_phone(page)
         page.set_viewport_size(DESKTOP)
+
+        # The county map: a link per county named with its count; the busiest leads to its needs.
+        county_links = page.locator(".county-map__link")
+        expect(county_links).to_have_count(15)
+        expect(page.get_by_role("group", name=re.compile("Kart over åpne behov per fylke"))).to_be_visible()
+        busiest = max(counted.counties, key=lambda county: county.needs)
+        assert busiest.needs > 0
+        on_map = page.locator(".county-map").get_by_role("link", name=f"{busiest.name}: ", exact=False)
+        expect(on_map.first).to_be_visible()
+        assert _number(on_map.first.get_attribute("aria-label") or "") == busiest.needs
+        page.locator(f'.county-map__link[href="/?county={busiest.number}"]').click()
+        expect(page).to_have_url(re.compile(rf"/\?county={busiest.number}$"))
+        listed = page.locator("#needs-count").inner_text()
+        found = re.search(r"av ([\d\s\u00a0]+) åpne behov", listed)
+        assert found, listed
+        assert _number(found.group(1)) == busiest.needs
+        page.goto("/demand?lang=nb")
 
         biggest = max(range(len(counted.themes)), key=lambda index: counted.themes[index].needs)
         theme = counted.themes[biggest]

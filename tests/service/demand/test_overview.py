@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from service.access import ANONYMOUS
 from service.db import make_engine, make_session_factory
-from service.demand.overview import demand_overview
+from service.demand.overview import DemandFilters, demand_overview
 from service.models import Need
 from service.needs import service as needs
 from service.needs.schemas import NeedFilters
@@ -67,7 +67,7 @@ def seeded(session: Session) -> Session:
 
 
 def test_open_needs_count_under_each_theme_of_their_kpis_or_their_suggestion(seeded: Session) -> None:
-    overview = demand_overview(session=seeded, county=None, dimension=None)
+    overview = demand_overview(session=seeded, filters=DemandFilters())
     themes = {theme.theme: theme for theme in overview.themes}
     assert list(overview.by_dimension()) == ["Economy", "Environment", "Society and Culture"]
     infrastructure, ict, environment = themes["Infrastructure"], themes["ICT"], themes["Environment"]
@@ -98,11 +98,11 @@ def test_open_needs_count_under_each_theme_of_their_kpis_or_their_suggestion(see
 
 
 def test_a_county_and_a_dimension_narrow_the_counts(seeded: Session) -> None:
-    in_vestland = demand_overview(session=seeded, county=VESTLAND, dimension=None)
+    in_vestland = demand_overview(session=seeded, filters=DemandFilters(county=VESTLAND, dimension=None))
     assert {theme.theme: theme.needs for theme in in_vestland.themes if theme.needs} == {"Infrastructure": 1}
     assert (in_vestland.open_needs, in_vestland.without_kpi, in_vestland.demo_needs) == (1, 0, 0)
 
-    environment = demand_overview(session=seeded, county=None, dimension="Environment")
+    environment = demand_overview(session=seeded, filters=DemandFilters(county=None, dimension="Environment"))
     assert [theme.theme for theme in environment.themes] == [
         "Energy",
         "Environment",
@@ -113,7 +113,7 @@ def test_a_county_and_a_dimension_narrow_the_counts(seeded: Session) -> None:
 
 
 def test_a_themes_tagged_needs_are_the_start_pages_list_for_the_theme(seeded: Session) -> None:
-    overview = demand_overview(session=seeded, county=None, dimension=None)
+    overview = demand_overview(session=seeded, filters=DemandFilters())
     for theme in overview.themes:
         filters = NeedFilters(theme=theme.theme, status="open")
         _, listed = needs.list_needs(session=seeded, caller=ANONYMOUS, offset=0, limit=1, filters=filters)
@@ -121,3 +121,37 @@ def test_a_themes_tagged_needs_are_the_start_pages_list_for_the_theme(seeded: Se
     economy_ict = NeedFilters(theme="ICT", dimension="Environment", status="open")
     _, none = needs.list_needs(session=seeded, caller=ANONYMOUS, offset=0, limit=1, filters=economy_ict)
     assert none == 0
+
+
+def test_the_same_needs_are_counted_by_county(seeded: Session) -> None:
+    overview = demand_overview(session=seeded, filters=DemandFilters())
+    counties = {county.number: county for county in overview.counties}
+    assert len(counties) == 15
+    rogaland, vestland, oslo = counties["11"], counties["46"], counties["03"]
+    assert (rogaland.needs, len(rogaland.municipalities)) == (2, 1)  # Stavanger: tagged and suggested
+    assert (vestland.needs, oslo.needs, counties["50"].needs) == (1, 1, 0)
+    assert overview.without_county == 1  # "Something vague" has no municipality
+    assert sum(county.needs for county in overview.counties) + overview.without_county == overview.open_needs
+    assert overview.most_county_needs == 2
+
+
+def test_a_kpi_an_sdg_and_a_size_narrow_both_counts(seeded: Session) -> None:
+    broadband = demand_overview(session=seeded, filters=DemandFilters(kpi=BROADBAND))
+    assert [(theme.theme, theme.needs) for theme in broadband.themes] == [("ICT", 2)]
+    assert {county.number: county.needs for county in broadband.counties if county.needs} == {
+        "11": 1,
+        "03": 1,
+    }
+    assert broadband.without_kpi == 0 and broadband.without_county == 0
+
+    water = demand_overview(session=seeded, filters=DemandFilters(sdg=6))  # water loss only
+    assert {theme.theme: theme.needs for theme in water.themes if theme.needs} == {"Infrastructure": 2}
+    assert {county.number: county.needs for county in water.counties if county.needs} == {"11": 1, "46": 1}
+    infrastructure = next(theme for theme in water.themes if theme.theme == "Infrastructure")
+    assert [row.kpi.code for row in infrastructure.top_kpis(water.catalogue)] == [WATER_LOSS]
+
+    # Stavanger (149 048), Bergen (291 940) and Oslo (717 710) are all over 100 000 residents.
+    cities = demand_overview(session=seeded, filters=DemandFilters(size="over-100000"))
+    assert cities.open_needs == 4 and cities.without_county == 0
+    small = demand_overview(session=seeded, filters=DemandFilters(size="under-5000"))
+    assert small.open_needs == 0 and all(county.needs == 0 for county in small.counties)
