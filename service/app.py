@@ -46,6 +46,8 @@ from service.web.errors import install_error_pages, is_page
 from service.web.i18n import RememberLanguage
 from service.web.municipality_pages import router as municipality_pages_router
 from service.web.need_pages import router as need_pages_router
+from service.web.operations_page import router as operations_page_router
+from service.web.people_pages import router as people_pages_router
 from service.web.router import router as web_router
 from service.web.supplier_pages import router as supplier_pages_router
 
@@ -176,6 +178,8 @@ def create_app(
         demand_pages_router,
         web_router,
         account_pages_router,
+        people_pages_router,
+        operations_page_router,
     ):
         app.include_router(router)
     mount_static(app)
