@@ -40,6 +40,7 @@ from service.solutions.router import router as solutions_router
 from service.suppliers.router import router as suppliers_router
 from service.tokens.router import router as tokens_router
 from service.web.account_pages import router as account_pages_router
+from service.web.audit_page import router as audit_page_router
 from service.web.assets import mount_static
 from service.web.demand_pages import router as demand_pages_router
 from service.web.errors import install_error_pages, is_page
@@ -180,6 +181,7 @@ def create_app(
         account_pages_router,
         people_pages_router,
         operations_page_router,
+        audit_page_router,
     ):
         app.include_router(router)
     mount_static(app)
