@@ -45,6 +45,7 @@ from service.web.assets import mount_static
 from service.web.demand_pages import router as demand_pages_router
 from service.web.errors import install_error_pages, is_page
 from service.web.i18n import RememberLanguage
+from service.web.kpi_import_page import router as kpi_import_page_router
 from service.web.municipality_pages import router as municipality_pages_router
 from service.web.need_pages import router as need_pages_router
 from service.web.operations_page import router as operations_page_router
@@ -182,6 +183,7 @@ def create_app(
         people_pages_router,
         operations_page_router,
         audit_page_router,
+        kpi_import_page_router,
     ):
         app.include_router(router)
     mount_static(app)
