@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import parse_qsl
 
-from fastapi import Depends, HTTPException, Request, UploadFile, status
+from fastapi import Depends, HTTPException, Request, status
+from starlette.datastructures import UploadFile
 
 from service.accounts.browser_secrets import CSRF_FIELD, PRE_SESSION_COOKIE, csrf_matches, same_token
 from service.auth import SignedIn, remember, signed_in

@@ -81,7 +81,8 @@ def _reference_problems(request: Request, error: FieldErrors) -> dict[str, str]:
     problems = dict[str, str]()
     for item in error.errors:
         name = str(item.location[0])
-        problems.setdefault(name, page.gettext(UNKNOWN_SUPPLIER if name == "supplier_id" else UNKNOWN_MUNICIPALITY))
+        unknown = UNKNOWN_SUPPLIER if name == "supplier_id" else UNKNOWN_MUNICIPALITY
+        problems.setdefault(name, page.gettext(unknown))
     return problems
 
 
