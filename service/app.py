@@ -40,8 +40,8 @@ from service.solutions.router import router as solutions_router
 from service.suppliers.router import router as suppliers_router
 from service.tokens.router import router as tokens_router
 from service.web.account_pages import router as account_pages_router
-from service.web.audit_page import router as audit_page_router
 from service.web.assets import mount_static
+from service.web.audit_page import router as audit_page_router
 from service.web.demand_pages import router as demand_pages_router
 from service.web.errors import install_error_pages, is_page
 from service.web.i18n import RememberLanguage

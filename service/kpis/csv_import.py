@@ -26,7 +26,11 @@ class RowProblem:
     def __str__(self) -> str:
         if self.line is None:
             return self.message
-        return f"line {self.line}, {self.field}: {self.message}" if self.field else f"line {self.line}: {self.message}"
+        return (
+            f"line {self.line}, {self.field}: {self.message}"
+            if self.field
+            else f"line {self.line}: {self.message}"
+        )
 
 
 class CsvProblems(Exception):

@@ -131,7 +131,9 @@ class PlannedChange:
     after: float
 
 
-def planned_changes(session: Session, observations: Sequence[ObservationIn]) -> tuple[list[PlannedChange], int]:
+def planned_changes(
+    session: Session, observations: Sequence[ObservationIn]
+) -> tuple[list[PlannedChange], int]:
     """The observations a valid batch would add or change, and how many it leaves as they are; nothing
     is written (the preview of an import). Raises FieldErrors as the import would."""
     check_observations(session, observations, location=CSV_LINES)

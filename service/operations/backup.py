@@ -17,7 +17,6 @@ from service.operations.sqlite_files import (
     sidecar_files,
 )
 
-
 BACKUP_RECORD = "last-backup.json"  # in DATA_DIR: what the operations page says of the last backup
 
 

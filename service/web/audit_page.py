@@ -82,7 +82,9 @@ def _suppliers(session: Any) -> list[tuple[int, str]]:
 
 
 @router.get(AUDIT, response_class=HTMLResponse)
-def audit_trail(request: Request, session: SessionDep, offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> Response:
+def audit_trail(
+    request: Request, session: SessionDep, offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0
+) -> Response:
     """The audit trail, oldest first, PAGE_SIZE events a page."""
     person = person_allowed(request, session, STAFF_AND_ADMIN, path=AUDIT)
     if isinstance(person, Response):

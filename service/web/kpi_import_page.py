@@ -130,8 +130,8 @@ def preview(request: Request, session: SessionDep, upload: SignedInUploadDep) ->
     observations, problems = _read(text, session)
     if problems:
         return _page(request, csrf, 422, problems=problems)
-    context = {"preview": _preview(session, observations), "content": text, "digest": _digest(csrf, text)}
-    return _page(request, csrf, **context)
+    preview = _preview(session, observations)
+    return _page(request, csrf, preview=preview, content=text, digest=_digest(csrf, text))
 
 
 @router.post(IMPORT + "/confirm", response_class=HTMLResponse)

@@ -25,7 +25,9 @@ def age_in_words(moment: datetime, now: datetime, page: PageLocale) -> str:
         return page.gettext("less than a minute ago")
     minutes, hours, days = int(seconds // 60), int(seconds // 3600), int(seconds // 86400)
     if hours < 1:
-        return page.ngettext("%(num)s minute ago", "%(num)s minutes ago", minutes) % {"num": page.number(minutes)}
+        return page.ngettext("%(num)s minute ago", "%(num)s minutes ago", minutes) % {
+            "num": page.number(minutes)
+        }
     if days < 1:
         return page.ngettext("%(num)s hour ago", "%(num)s hours ago", hours) % {"num": page.number(hours)}
     return page.ngettext("%(num)s day ago", "%(num)s days ago", days) % {"num": page.number(days)}

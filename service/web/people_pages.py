@@ -42,7 +42,9 @@ DONE_MESSAGES = {
     "disabled": N_("The person has been disabled: their sessions and API tokens stopped working at once."),
     "reactivated": N_("The person may sign in again. Their earlier sessions and tokens stay ended."),
 }
-EXISTS_ALREADY = N_("An account with this e-mail address exists already: send its holder a new link from their page.")
+EXISTS_ALREADY = N_(
+    "An account with this e-mail address exists already: send its holder a new link from their page."
+)
 NEEDS_MUNICIPALITY = N_("A procurement officer needs the number of their municipality.")
 NEEDS_SUPPLIER = N_("A supplier needs their supplier organisation.")
 UNKNOWN_MUNICIPALITY = N_("There is no municipality with this number.")
@@ -187,7 +189,9 @@ def invite(request: Request, session: SessionDep, settings: SettingsDep, form: S
         return _people_page(request, session, csrf, 422, errors=problems, sent=sent)
     except FieldErrors as error:
         session.rollback()
-        return _people_page(request, session, csrf, 422, errors=_reference_problems(request, error), sent=sent)
+        return _people_page(
+            request, session, csrf, 422, errors=_reference_problems(request, error), sent=sent
+        )
     except ConflictError:
         session.rollback()
         problems = {"email": page_locale(request).gettext(EXISTS_ALREADY)}
@@ -196,7 +200,9 @@ def invite(request: Request, session: SessionDep, settings: SettingsDep, form: S
 
 
 @router.get(PEOPLE + "/{user_id}", response_class=HTMLResponse)
-def person_page(request: Request, session: SessionDep, user_id: RecordId, done: str | None = None) -> Response:
+def person_page(
+    request: Request, session: SessionDep, user_id: RecordId, done: str | None = None
+) -> Response:
     """One person: their role and binding to change, disable or reactivate, a new invitation link."""
     admin = person_allowed(request, session, ADMIN_ONLY, path=f"{PEOPLE}/{user_id}")
     if isinstance(admin, Response):
@@ -216,7 +222,10 @@ def change_role(request: Request, session: SessionDep, form: SignedInFormDep, us
     csrf = form.person.csrf_token
     try:
         users.change_binding(
-            session=session, email=user.email, binding=UserBinding.model_validate(binding), changed_by=admin.actor
+            session=session,
+            email=user.email,
+            binding=UserBinding.model_validate(binding),
+            changed_by=admin.actor,
         )
     except ValidationError as error:
         problems = _shape_problems(request, error, binding["role"])

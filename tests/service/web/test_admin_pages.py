@@ -55,7 +55,10 @@ def _own_token(browser: httpx.Client, name: str) -> str:
 
 def _person_id(admin: httpx.Client, email: str) -> int:
     page = admin.get("/admin/people").text
-    found = re.search(rf'<tr class="person-row" data-email="{re.escape(email)}">\s*<td[^>]*><a href="/admin/people/(\d+)"', page)
+    found = re.search(
+        rf'<tr class="person-row" data-email="{re.escape(email)}">\s*<td[^>]*><a href="/admin/people/(\d+)"',
+        page,
+    )
     assert found, f"{email} is not listed"
     return int(found.group(1))
 
@@ -63,25 +66,42 @@ def _person_id(admin: httpx.Client, email: str) -> int:
 def test_an_invitation_shows_its_link_once_and_the_link_works_once(server: SharedServer) -> None:
     with signed_in_client(server.live.base_url, ADMIN) as admin:
         listed = admin.get("/admin/people")
-        assert listed.status_code == 200 and "Kari Nordmann" in listed.text and "Stavanger (1103)" in listed.text
+        assert (
+            listed.status_code == 200 and "Kari Nordmann" in listed.text and "Stavanger (1103)" in listed.text
+        )
         before = _user_count(server)
         wrong = admin.post(
             "/admin/people",
-            data={"email": "not-an-address", "name": "", "role": "officer", "municipality_number": "",
-                  "csrf_token": csrf_token(listed)},
+            data={
+                "email": "not-an-address",
+                "name": "",
+                "role": "officer",
+                "municipality_number": "",
+                "csrf_token": csrf_token(listed),
+            },
         )
         assert wrong.status_code == 422
         for field in ("invite-email-error", "invite-name-error"):
             assert f'id="{field}"' in wrong.text, field
         unbound = admin.post(
             "/admin/people",
-            data={"email": "per@nowhere.no", "name": "Per", "role": "officer", "csrf_token": csrf_token(listed)},
+            data={
+                "email": "per@nowhere.no",
+                "name": "Per",
+                "role": "officer",
+                "csrf_token": csrf_token(listed),
+            },
         )
         assert unbound.status_code == 422 and 'id="invite-municipality-error"' in unbound.text
         unknown = admin.post(
             "/admin/people",
-            data={"email": "per@nowhere.no", "name": "Per", "role": "officer", "municipality_number": "9999",
-                  "csrf_token": csrf_token(listed)},
+            data={
+                "email": "per@nowhere.no",
+                "name": "Per",
+                "role": "officer",
+                "municipality_number": "9999",
+                "csrf_token": csrf_token(listed),
+            },
         )
         assert unknown.status_code == 422 and "no municipality with this number" in unknown.text
         assert _user_count(server) == before, "nothing stored from a wrong form"
@@ -109,7 +129,10 @@ def test_an_invitation_shows_its_link_once_and_the_link_works_once(server: Share
 def test_disabling_stops_the_open_session_and_the_token_at_once(server: SharedServer) -> None:
     email = "tore@innomatch.no"
     add_person(server.database_url, email, name="Tore Tidligere", role="staff")
-    with signed_in_client(server.live.base_url, email) as victim, signed_in_client(server.live.base_url, ADMIN) as admin:
+    with (
+        signed_in_client(server.live.base_url, email) as victim,
+        signed_in_client(server.live.base_url, ADMIN) as admin,
+    ):
         secret = _own_token(victim, "Rapporter")
         with server.client(token=secret) as program:
             assert program.get("/api/v1/audit").status_code == 200
@@ -122,7 +145,9 @@ def test_disabling_stops_the_open_session_and_the_token_at_once(server: SharedSe
             assert "sessions and API tokens stopped working" in shown.text
             assert program.get("/api/v1/audit").status_code == 401, "the token stopped"
             ended = victim.get("/profile")
-            assert ended.status_code == 303 and ended.headers["location"].startswith("/login"), "the session stopped"
+            assert ended.status_code == 303 and ended.headers["location"].startswith("/login"), (
+                "the session stopped"
+            )
             assert 'data-color="danger">Disabled' in admin.get("/admin/people").text
             back = admin.post(f"/admin/people/{person_id}/reactivate", data={"csrf_token": csrf_token(page)})
             assert back.status_code == 303
@@ -141,14 +166,19 @@ def test_a_disabled_persons_token_is_refused_like_their_session(server: SharedSe
         assert program.get("/api/v1/audit").status_code == 200
         database = server.database_url.removeprefix("sqlite:///")
         with sqlite3.connect(database) as connection:
-            connection.execute("UPDATE user_account SET disabled_at = CURRENT_TIMESTAMP WHERE email = ?", (email,))
+            connection.execute(
+                "UPDATE user_account SET disabled_at = CURRENT_TIMESTAMP WHERE email = ?", (email,)
+            )
         assert program.get("/api/v1/audit").status_code == 401
 
 
 def test_a_role_change_moves_the_person_and_revokes_their_tokens(server: SharedServer) -> None:
     email = "rolf@innomatch.no"
     add_person(server.database_url, email, name="Rolf Rolle", role="staff")
-    with signed_in_client(server.live.base_url, email) as person, signed_in_client(server.live.base_url, ADMIN) as admin:
+    with (
+        signed_in_client(server.live.base_url, email) as person,
+        signed_in_client(server.live.base_url, ADMIN) as admin,
+    ):
         secret = _own_token(person, "Gammel rolle")
         person_id = _person_id(admin, email)
         page = admin.get(f"/admin/people/{person_id}")
@@ -172,14 +202,21 @@ def test_the_operations_page_says_what_health_says(server: SharedServer) -> None
         before = admin.get("/admin/operations")
         assert "No backup made with" in before.text
         made = datetime.now(UTC) - timedelta(hours=3)
-        record_backup(data_dir, BackupReport(path=Path("/backups/innomatch.sqlite3"), revision="x", size_bytes=2_500_000), made)
+        record_backup(
+            data_dir,
+            BackupReport(path=Path("/backups/innomatch.sqlite3"), revision="x", size_bytes=2_500_000),
+            made,
+        )
         page = admin.get("/admin/operations")
     health = httpx.get(f"{server.live.base_url}/health").json()
     assert page.status_code == 200
     html = page.text
     assert "0.1.0" in html and health["encoder"] in html
     counts = re.findall(r'<td class="number" data-label="Records">([\d,]+)</td>', html)
-    assert [int(count.replace(",", "")) for count in counts] == [health["indexed_needs"], health["indexed_solutions"]]
+    assert [int(count.replace(",", "")) for count in counts] == [
+        health["indexed_needs"],
+        health["indexed_solutions"],
+    ]
     assert "3 hours ago" in html and "2.5 MB in /backups/innomatch.sqlite3" in html
     with signed_in_client(server.live.base_url, ADMIN) as admin:
         admin.cookies.set("lang", "nb")
@@ -201,7 +238,9 @@ def test_an_officer_cannot_invite_or_disable(server: SharedServer) -> None:
     before = _user_count(server)
     with signed_in_client(server.live.base_url, OFFICER) as officer:
         token = csrf_token(officer.get("/profile"))
-        invited = officer.post("/admin/people", data={"email": "x@y.no", "name": "X", "role": "admin", "csrf_token": token})
+        invited = officer.post(
+            "/admin/people", data={"email": "x@y.no", "name": "X", "role": "admin", "csrf_token": token}
+        )
         assert invited.status_code == 403
         disabled = officer.post("/admin/people/1/disable", data={"csrf_token": token})
         assert disabled.status_code == 403

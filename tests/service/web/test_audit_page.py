@@ -46,12 +46,16 @@ def seen(server: SharedServer) -> dict[str, object]:
     with server.client() as admin:
         solution = admin.get("/api/v1/solutions", params={"limit": 1}).json()["items"][0]
     supplier_id = solution["supplier_id"]
-    add_person(server.database_url, SUPPLIER, name="Siri Salgsdottir", role="supplier", supplier_id=supplier_id)
+    add_person(
+        server.database_url, SUPPLIER, name="Siri Salgsdottir", role="supplier", supplier_id=supplier_id
+    )
     with signed_in_client(server.live.base_url, SUPPLIER) as supplier:
         page = supplier.get(f"/my/solutions/{solution['id']}/demand")
         assert page.status_code == 200
     with server.client() as admin:
-        views = admin.get("/api/v1/audit", params={"subject_kind": "solution_demand", "limit": 100}).json()["items"]
+        views = admin.get("/api/v1/audit", params={"subject_kind": "solution_demand", "limit": 100}).json()[
+            "items"
+        ]
     [view] = [item for item in views if item["actor"].startswith("Siri Salgsdottir")]
     assert view["detail"]["need_ids"], "the demo solution is in demand"
     return {"supplier_id": supplier_id, "view": view, "need_id": view["detail"]["need_ids"][-1]}
@@ -74,7 +78,11 @@ def test_the_search_finds_the_view_by_supplier_need_actor_and_day(
             {"supplier": seen["supplier_id"]},
             {"need": seen["need_id"]},
             {"actor": "salgsdottir"},
-            {"actor": "salgsdottir", "since": (today - timedelta(days=1)).isoformat(), "until": (today + timedelta(days=1)).isoformat()},
+            {
+                "actor": "salgsdottir",
+                "since": (today - timedelta(days=1)).isoformat(),
+                "until": (today + timedelta(days=1)).isoformat(),
+            },
         ]
         for search in searches:
             page = staff.get("/audit", params=search)
@@ -96,7 +104,10 @@ def test_the_trail_comes_a_page_at_a_time(server: SharedServer, seen: dict[str, 
         shown = len(ROW.findall(first.text))
         assert shown == min(total, 50)
         if total > 50:
-            assert 'rel="next" href="/audit?offset=50"' in first.text or 'href="/audit?offset=50" rel="next"' in first.text
+            assert (
+                'rel="next" href="/audit?offset=50"' in first.text
+                or 'href="/audit?offset=50" rel="next"' in first.text
+            )
             second = staff.get("/audit", params={"offset": 50})
             assert len(ROW.findall(second.text)) == min(total - 50, 50)
 

@@ -45,7 +45,9 @@ def _weak_kpi(server: SharedServer) -> dict[str, object]:
     """A KPI of Stavanger's far from its target (band 1 or 2), whose target an import can meet."""
     with server.client() as admin:
         standings = admin.get(f"/api/v1/municipalities/{STAVANGER}/kpis").json()
-    weak = [s for s in standings if s["band"] in (1, 2) and s["target"] and s["direction"] == "+" and s["unit"]]
+    weak = [
+        s for s in standings if s["band"] in (1, 2) and s["target"] and s["direction"] == "+" and s["unit"]
+    ]
     assert weak, "the demo data has a weak KPI with a target"
     return dict(weak[0])
 
@@ -64,7 +66,11 @@ def _confirm_fields(preview: httpx.Response) -> dict[str, str]:
     content = re.search(r'name="content" value="([^"]*)"', html)
     digest = re.search(r'name="digest" value="([^"]*)"', html)
     assert content and digest, "the preview carries the file to confirm"
-    return {"csrf_token": csrf_token(preview), "content": unescape(content.group(1)), "digest": digest.group(1)}
+    return {
+        "csrf_token": csrf_token(preview),
+        "content": unescape(content.group(1)),
+        "digest": digest.group(1),
+    }
 
 
 def test_a_bad_row_writes_nothing_and_the_fixed_file_imports(server: SharedServer) -> None:
@@ -86,7 +92,11 @@ def test_a_bad_row_writes_nothing_and_the_fixed_file_imports(server: SharedServe
         assert preview.status_code == 200 and "1 new and 0 changed observations" in preview.text
         assert server.counts()["kpi_observation"] == before, "a preview writes nothing"
         fields = _confirm_fields(preview)
-        forged = staff.post("/kpis/import/confirm", files={"x": ("", b"")}, data={**fields, "content": fields["content"] + good.replace("Test", "Forged")})
+        forged = staff.post(
+            "/kpis/import/confirm",
+            files={"x": ("", b"")},
+            data={**fields, "content": fields["content"] + good.replace("Test", "Forged")},
+        )
         assert forged.status_code == 409 and server.counts()["kpi_observation"] == before
 
         imported = staff.post("/kpis/import/confirm", data=fields, files={"x": ("", b"")})
@@ -121,5 +131,7 @@ def test_only_staff_and_administrators_import(server: SharedServer, path: str) -
     with signed_in_client(server.live.base_url, OFFICER) as officer:
         assert officer.get(path).status_code == 403
         token = csrf_token(officer.get("/profile"))
-        posted = officer.post(path, data={"csrf_token": token}, files={"file": ("k.csv", HEADER.encode(), "text/csv")})
+        posted = officer.post(
+            path, data={"csrf_token": token}, files={"file": ("k.csv", HEADER.encode(), "text/csv")}
+        )
         assert posted.status_code == 403
