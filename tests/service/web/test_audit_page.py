@@ -128,6 +128,8 @@ def test_the_csv_export_holds_the_searched_events(server: SharedServer, seen: di
     assert exported.content == api.content, "the page's export is the API's"
     assert str(view["id"]) in [row["id"] for row in rows]
     supplier = seen["supplier_id"]
+    created = [row for row in rows if row["action"] == "user.created"]
+    assert created, "the account made for the supplier names it: found by the supplier too"
     for row in rows:  # each about the supplier: a view of its solution's demand, or naming it
         assert row["subject_kind"] == "solution_demand" or f'"supplier_id": {supplier}' in row["detail"], row
 
