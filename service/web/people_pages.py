@@ -119,7 +119,8 @@ def _people_page(
     request: Request, session: Session, csrf_token: str, status: int = 200, **context: Any
 ) -> HTMLResponse:
     people = list(users.listed(session=session))
-    defaults: dict[str, Any] = {"errors": {}, "sent": {}, "invited": None, "link": None}
+    # Invitations default to the least powerful role a person is usually invited with.
+    defaults: dict[str, Any] = {"errors": {}, "sent": {"role": "officer"}, "invited": None, "link": None}
     full = {
         **defaults,
         **context,

@@ -83,7 +83,7 @@ def test_an_administrator_disables_a_person_whose_session_stops_at_once(
         expect(admin.get_by_role("heading", level=1)).to_have_text("Tore Tidligere")
         _checked_and_photographed(admin, "person")
         leaver.reload()
-        expect(leaver.get_by_role("heading", level=1)).to_have_text("Din profil")
+        expect(leaver.get_by_role("heading", level=1)).to_have_text("Profilen din")
         admin.get_by_role("button", name="Deaktiver").click()
         expect(admin.get_by_role("status")).to_contain_text("sluttet å virke med én gang")
         leaver.goto("/profile")
