@@ -45,6 +45,12 @@ def _digest(csrf_token: str, text: str) -> str:
     return hmac.new(csrf_token.encode(), text.encode(), hashlib.sha256).hexdigest()
 
 
+def _lines(text: str) -> str:
+    """The text with plain newlines: a browser sends a form field's line breaks as CRLF, so the text
+    it sends back is compared in this form."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _page(request: Request, csrf_token: str, status: int = 200, **context: Any) -> HTMLResponse:
     defaults: dict[str, Any] = {"problems": [], "preview": None, "imported": None}
     full = {**defaults, **context, "csrf_token": csrf_token}
@@ -124,7 +130,7 @@ def preview(request: Request, session: SessionDep, upload: SignedInUploadDep) ->
     if not upload.file:
         return _page(request, csrf, 422, problems=[RowProblem(None, "", page.gettext(NO_FILE))])
     try:
-        text = upload.file.decode("utf-8-sig")
+        text = _lines(upload.file.decode("utf-8-sig"))
     except UnicodeDecodeError:
         return _page(request, csrf, 422, problems=[RowProblem(None, "", page.gettext(NOT_UTF8))])
     observations, problems = _read(text, session)
@@ -141,7 +147,7 @@ def confirm(request: Request, session: SessionDep, upload: SignedInUploadDep) ->
     if principal.role not in STAFF_AND_ADMIN:
         return _refused(request)
     page, csrf = page_locale(request), upload.person.csrf_token
-    text = upload.fields.get("content", "")
+    text = _lines(upload.fields.get("content", ""))
     if not hmac.compare_digest(upload.fields.get("digest", ""), _digest(csrf, text)):
         return _page(request, csrf, 409, problems=[RowProblem(None, "", page.gettext(NOT_THE_PREVIEWED))])
     observations, problems = _read(text, session)
