@@ -63,7 +63,7 @@ def read_observations(text: str) -> list[ObservationIn]:
         except ValidationError as error:
             problems.extend(_describe(line, error))
         except ValueError as error:
-            problems.append(RowProblem(line, "synthetic", str(error)))
+            problems.append(RowProblem(line, "", str(error)))  # the message names its column
     if problems:
         raise CsvProblems(problems)
     if not rows:
