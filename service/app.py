@@ -41,13 +41,17 @@ from service.suppliers.router import router as suppliers_router
 from service.tokens.router import router as tokens_router
 from service.web.account_pages import router as account_pages_router
 from service.web.assets import mount_static
+from service.web.audit_page import router as audit_page_router
 from service.web.buyer_group_pages import router as buyer_group_pages_router
 from service.web.demand_pages import router as demand_pages_router
 from service.web.errors import install_error_pages, is_page
 from service.web.i18n import RememberLanguage
+from service.web.kpi_import_page import router as kpi_import_page_router
 from service.web.municipality_pages import router as municipality_pages_router
 from service.web.need_pages import router as need_pages_router
+from service.web.operations_page import router as operations_page_router
 from service.web.partnership_pages import router as partnership_pages_router
+from service.web.people_pages import router as people_pages_router
 from service.web.router import router as web_router
 from service.web.supplier_pages import router as supplier_pages_router
 
@@ -180,6 +184,10 @@ def create_app(
         partnership_pages_router,
         web_router,
         account_pages_router,
+        people_pages_router,
+        operations_page_router,
+        audit_page_router,
+        kpi_import_page_router,
     ):
         app.include_router(router)
     mount_static(app)

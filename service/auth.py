@@ -121,6 +121,10 @@ def _principal(
     token = tokens.find_active(session=session, secret=secret)
     if token is None:
         raise _unauthenticated("This token is unknown or has been revoked.")
+    # One rule with the sessions (service/accounts/sessions.py is_open): a disabled person's own
+    # tokens stop at once, even one that disabling did not revoke.
+    if token.owner is not None and token.owner.disabled_at is not None:
+        raise _unauthenticated("This token's holder has been disabled.")
     role: Role = token.role  # type: ignore[assignment]  # the column only ever holds a Role
     holder = f"{token.owner.name}, {token.name}" if token.owner else token.name  # a person's own token
     return Principal(

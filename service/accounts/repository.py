@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, delete, select, update
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from service.models import SignInFailure, User, UserInvite, UserSession
@@ -23,6 +23,12 @@ def get_user(session: Session, user_id: int) -> User | None:
 
 def list_users(session: Session) -> Sequence[User]:
     return session.scalars(select(User).order_by(User.id)).all()
+
+
+def last_sign_ins(session: Session) -> dict[int, datetime]:
+    """When each user last signed in: the start of their newest session (sessions are kept when they end)."""
+    query = select(UserSession.user_id, func.max(UserSession.created_at)).group_by(UserSession.user_id)
+    return {user_id: started for user_id, started in session.execute(query)}
 
 
 def session_with_user(session: Session, secret_hash: str) -> tuple[UserSession, User] | None:

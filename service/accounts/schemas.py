@@ -14,6 +14,21 @@ PersonName = Annotated[
 AccountEmail = Annotated[EmailStr, AfterValidator(str.lower)]
 
 
+class UserBinding(BaseModel):
+    """A person's role and what it is bound to: an officer's municipality, a supplier's organisation."""
+
+    role: Role
+    municipality_number: MunicipalityNumber | None = None
+    supplier_id: RecordId | None = None
+
+    @model_validator(mode="after")
+    def _binding_fits_role(self) -> Self:
+        problem = binding_problem("account", self.role, self.municipality_number, self.supplier_id)
+        if problem:
+            raise ValueError(problem)
+        return self
+
+
 class UserCreate(BaseModel):
     email: AccountEmail
     name: PersonName = Field(description="How the pages and the audit trail name the person.")

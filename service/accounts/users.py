@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from service.accounts import invites, repository
-from service.accounts.schemas import UserCreate
+from service.accounts.schemas import UserBinding, UserCreate
 from service.audit.service import record_event
 from service.errors import ConflictError, NotFoundError
 from service.models import User
@@ -22,8 +22,20 @@ def get_by_email(*, session: Session, email: str) -> User:
     return user
 
 
+def get(*, session: Session, user_id: int) -> User:
+    user = repository.get_user(session, user_id)
+    if user is None:
+        raise NotFoundError("User", user_id)
+    return user
+
+
 def listed(*, session: Session) -> Sequence[User]:
     return repository.list_users(session)
+
+
+def last_sign_ins(*, session: Session) -> dict[int, datetime]:
+    """When each user who ever signed in last did, by user id."""
+    return repository.last_sign_ins(session)
 
 
 def add(
@@ -113,3 +125,49 @@ def revoke_sessions(*, session: Session, email: str, revoked_by: str, now: datet
     )
     session.commit()
     return user, ended
+
+
+def reactivate(*, session: Session, email: str, reactivated_by: str) -> User:
+    """A disabled person may sign in again with their password (or a new invitation); the sessions and
+    tokens that ended when they were disabled stay ended."""
+    user = get_by_email(session=session, email=email)
+    if user.disabled_at is not None:
+        user.disabled_at = None
+        record_event(
+            session, actor=reactivated_by, action="user.reactivated", subject_kind="user", subject_id=user.id
+        )
+        session.commit()
+    return user
+
+
+def change_binding(
+    *, session: Session, email: str, binding: UserBinding, changed_by: str
+) -> tuple[User, int]:
+    """A new role or binding for the person; their sessions follow it at their next request. Their own
+    API tokens carry the role they were made with, so they are revoked (how many): a token never keeps
+    a role its holder has lost."""
+    user = get_by_email(session=session, email=email)
+    check = ReferenceCheck(session)
+    tokens.check_references(check, binding.model_dump())
+    check.raise_if_any()
+    before = {
+        "role": user.role,
+        "municipality_number": user.municipality_number,
+        "supplier_id": user.supplier_id,
+    }
+    after = binding.model_dump()
+    if before == after:
+        return user, 0
+    for field, value in after.items():
+        setattr(user, field, value)
+    revoked = tokens.revoke_all_of_owner(session=session, owner_user_id=user.id, revoked_by=changed_by)
+    record_event(
+        session,
+        actor=changed_by,
+        action="user.role_changed",
+        subject_kind="user",
+        subject_id=user.id,
+        detail={"from": before, "to": after, "tokens_revoked": revoked},
+    )
+    session.commit()
+    return user, revoked

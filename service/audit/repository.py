@@ -4,10 +4,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Integer, Select, String, cast, func, or_, select
 from sqlalchemy.orm import Session
 
-from service.models import AuditEvent
+from service.models import AuditEvent, Solution
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,9 @@ class AuditQuery:
     subject_id: str | None = None
     since: datetime | None = None  # inclusive, timezone-aware
     until: datetime | None = None  # exclusive, timezone-aware
+    actor_contains: str | None = None  # part of the actor's name, any case: what a person types
+    need_id: int | None = None  # events about the need, or naming it (a contact, a view of its matches)
+    supplier_id: int | None = None  # events about the supplier, its solutions' demand, or naming it
 
 
 def add_event(session: Session, audit_event: AuditEvent) -> None:
@@ -35,7 +38,41 @@ def _selection(query: AuditQuery) -> Select[AuditEvent]:
         statement = statement.where(AuditEvent.occurred_at >= query.since)
     if query.until is not None:
         statement = statement.where(AuditEvent.occurred_at < query.until)
+    if query.actor_contains:
+        statement = statement.where(
+            func.lower(AuditEvent.actor).contains(query.actor_contains.lower(), autoescape=True)
+        )
+    if query.need_id is not None:
+        statement = statement.where(_about_need(query.need_id))
+    if query.supplier_id is not None:
+        statement = statement.where(_about_supplier(query.supplier_id))
     return statement
+
+
+def _detail_number(key: str) -> ColumnElement[int]:
+    return cast(AuditEvent.detail[key].as_string(), Integer)
+
+
+def _about_need(need_id: int) -> ColumnElement[bool]:
+    # A view of a solution's demand lists the needs it showed ({"need_ids": [3, 5]}, its only list):
+    # its stored JSON text is matched, the same on SQLite and PostgreSQL (json.dumps writes ", ").
+    text = cast(AuditEvent.detail, String)
+    patterns = (f"%[{need_id}]%", f"%[{need_id},%", f"%, {need_id},%", f"%, {need_id}]%")
+    return or_(
+        (AuditEvent.subject_kind == "need") & (AuditEvent.subject_id == str(need_id)),
+        _detail_number("need_id") == need_id,
+        (AuditEvent.subject_kind == "solution_demand") & or_(*(text.like(pattern) for pattern in patterns)),
+    )
+
+
+def _about_supplier(supplier_id: int) -> ColumnElement[bool]:
+    solutions = select(cast(Solution.id, String)).where(Solution.supplier_id == supplier_id)
+    return or_(
+        (AuditEvent.subject_kind == "supplier") & (AuditEvent.subject_id == str(supplier_id)),
+        (AuditEvent.subject_kind == "solution_demand")
+        & AuditEvent.subject_id.in_(solutions.scalar_subquery()),
+        _detail_number("supplier_id") == supplier_id,
+    )
 
 
 def list_events(

@@ -14,6 +14,7 @@ from service.deps import SessionDep
 from service.errors import FieldError, FieldErrors
 from service.exports import XLSX_MEDIA_TYPE, export_response
 from service.pagination import Page, PageDep
+from service.text_fields import RecordId
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 
@@ -55,13 +56,23 @@ def list_audit_events(
     actor: Annotated[str | None, Query(max_length=100)] = None,
     subject_kind: Annotated[str | None, Query(max_length=30)] = None,
     subject_id: Annotated[str | None, Query(max_length=200)] = None,
+    need_id: Annotated[RecordId | None, Query(description="Events about this need or naming it.")] = None,
+    supplier_id: Annotated[
+        RecordId | None, Query(description="Events about this supplier, its solutions' demand, or naming it.")
+    ] = None,
     since: Moment = None,
     until: Moment = None,
     format: AuditFormat = "json",
 ) -> Page[AuditEventRead] | Response:
     """Audit events, oldest first, filtered by actor, subject and time; `format=csv|xlsx` exports them all (needs a token)."""
     query = AuditQuery(
-        actor=actor, subject_kind=subject_kind, subject_id=subject_id, since=_utc(since), until=_utc(until)
+        actor=actor,
+        subject_kind=subject_kind,
+        subject_id=subject_id,
+        since=_utc(since),
+        until=_utc(until),
+        need_id=need_id,
+        supplier_id=supplier_id,
     )
     if query.since and query.until and query.since >= query.until:
         raise FieldErrors([FieldError(("until",), "`until` must be later than `since`")])

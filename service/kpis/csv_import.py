@@ -3,6 +3,7 @@
 import csv
 import io
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from pydantic import ValidationError
 
@@ -14,10 +15,29 @@ _TRUE = {"true", "1", "yes", "ja"}
 _FALSE = {"false", "0", "no", "nei", ""}
 
 
+@dataclass(frozen=True)
+class RowProblem:
+    """What is wrong where: a line of the file (1 is the header; None, the file as a whole) and a field."""
+
+    line: int | None
+    field: str  # "" for the whole line
+    message: str
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return self.message
+        return (
+            f"line {self.line}, {self.field}: {self.message}"
+            if self.field
+            else f"line {self.line}: {self.message}"
+        )
+
+
 class CsvProblems(Exception):
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
+    def __init__(self, rows: list[RowProblem]) -> None:
+        self.rows = rows
+        self.problems = [str(row) for row in rows]
+        super().__init__("\n".join(self.problems))
 
 
 def read_observations(text: str) -> list[ObservationIn]:
@@ -27,27 +47,27 @@ def read_observations(text: str) -> list[ObservationIn]:
     header = reader.fieldnames or []
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
-        raise CsvProblems(
-            [f"line 1: missing column(s) {', '.join(missing)}; expected {', '.join(REQUIRED_COLUMNS)}"]
-        )
+        expected = ", ".join(REQUIRED_COLUMNS)
+        raise CsvProblems([RowProblem(1, "", f"missing column(s) {', '.join(missing)}; expected {expected}")])
     unknown = [column for column in header if column not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
     if unknown:
-        raise CsvProblems([f"line 1: unknown column(s) {', '.join(unknown)}"])
-    rows, problems = [], []
+        raise CsvProblems([RowProblem(1, "", f"unknown column(s) {', '.join(unknown)}")])
+    rows: list[ObservationIn] = []
+    problems: list[RowProblem] = []
     for line, record in enumerate(reader, start=2):
         if None in record:
-            problems.append(f"line {line}: more fields than columns")
+            problems.append(RowProblem(line, "", "more fields than columns"))
             continue
         try:
             rows.append(ObservationIn.model_validate(_typed(record)))
         except ValidationError as error:
             problems.extend(_describe(line, error))
         except ValueError as error:
-            problems.append(f"line {line}: {error}")
+            problems.append(RowProblem(line, "", str(error)))  # the message names its column
     if problems:
         raise CsvProblems(problems)
     if not rows:
-        raise CsvProblems(["the file has a header but no observations"])
+        raise CsvProblems([RowProblem(None, "", "the file has a header but no observations")])
     return rows
 
 
@@ -69,7 +89,6 @@ def _typed(record: dict[str, str | None]) -> dict[str, object]:
     return values
 
 
-def _describe(line: int, error: ValidationError) -> Iterable[str]:
+def _describe(line: int, error: ValidationError) -> Iterable[RowProblem]:
     for item in error.errors():
-        field = ".".join(str(part) for part in item["loc"])
-        yield f"line {line}, {field}: {item['msg']}"
+        yield RowProblem(line, ".".join(str(part) for part in item["loc"]), item["msg"])

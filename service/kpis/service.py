@@ -1,6 +1,7 @@
 """KPI observations: all-or-nothing batch import that names every bad row."""
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -116,3 +117,38 @@ def stage_observations(
             unchanged += 1
     session.flush()
     return ImportResult(created=created, updated=updated, unchanged=unchanged)
+
+
+@dataclass(frozen=True)
+class PlannedChange:
+    """What an import would do to one observation: add it (before is None) or change its value."""
+
+    municipality_number: str
+    kpi_code: str
+    data_point: str
+    year: int
+    before: float | None
+    after: float
+
+
+def planned_changes(
+    session: Session, observations: Sequence[ObservationIn]
+) -> tuple[list[PlannedChange], int]:
+    """The observations a valid batch would add or change, and how many it leaves as they are; nothing
+    is written (the preview of an import). Raises FieldErrors as the import would."""
+    check_observations(session, observations, location=CSV_LINES)
+    existing = repository.observations_of_municipalities(
+        session, {row.municipality_number for row in observations}
+    )
+    changes, unchanged = [], 0
+    for row in observations:
+        values = row.model_dump()
+        stored = existing.get((row.municipality_number, row.kpi_code, row.data_point, row.year))
+        if stored is not None and all(getattr(stored, field) == values[field] for field in _FIELDS):
+            unchanged += 1
+            continue
+        before = None if stored is None else stored.value
+        changes.append(
+            PlannedChange(row.municipality_number, row.kpi_code, row.data_point, row.year, before, row.value)
+        )
+    return changes, unchanged

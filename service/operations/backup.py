@@ -1,5 +1,6 @@
 """`innomatch backup`: a consistent copy of the embedded SQLite database, also while the service runs."""
 
+import json
 import os
 import sqlite3
 import tempfile
@@ -16,12 +17,44 @@ from service.operations.sqlite_files import (
     sidecar_files,
 )
 
+BACKUP_RECORD = "last-backup.json"  # in DATA_DIR: what the operations page says of the last backup
+
 
 @dataclass(frozen=True)
 class BackupReport:
     path: Path
     revision: str
     size_bytes: int
+
+
+@dataclass(frozen=True)
+class LastBackup:
+    made_at: datetime
+    path: str
+    size_bytes: int
+
+
+def record_backup(data_dir: Path, report: BackupReport, made_at: datetime | None = None) -> None:
+    """Remember the backup just made, for the operations page (a backup elsewhere, e.g. pg_dump, is not known)."""
+    made_at = made_at or datetime.now(UTC)
+    record = {"made_at": made_at.isoformat(), "path": str(report.path), "size_bytes": report.size_bytes}
+    data_dir.mkdir(parents=True, exist_ok=True)
+    temporary = data_dir / f".{BACKUP_RECORD}.tmp"
+    temporary.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    os.replace(temporary, data_dir / BACKUP_RECORD)
+
+
+def last_backup(data_dir: Path) -> LastBackup | None:
+    """The last backup `innomatch backup` made of this service's data, or None if none is known."""
+    try:
+        record = json.loads((data_dir / BACKUP_RECORD).read_text(encoding="utf-8"))
+        return LastBackup(
+            made_at=datetime.fromisoformat(record["made_at"]),
+            path=str(record["path"]),
+            size_bytes=int(record["size_bytes"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def default_backup_name(now: datetime | None = None) -> str:

@@ -20,13 +20,15 @@ def backup_command(
     ],
 ) -> None:
     """Back up the embedded SQLite database to PATH; safe while the service runs (PostgreSQL: use pg_dump)."""
-    from service.operations.backup import backup_database
+    from service.operations.backup import backup_database, record_backup
 
+    settings = get_settings()
     try:
-        database = sqlite_database_path(get_settings().resolved_database_url)
+        database = sqlite_database_path(settings.resolved_database_url)
         report = backup_database(database=database, target=path)
     except (OperationRefused, OSError, sqlite3.Error) as error:
         _fail("backup", error)
+    record_backup(settings.data_dir, report)
     typer.echo(
         f"backed up {database} to {report.path} "
         f"(schema revision {report.revision}, {report.size_bytes / 1e6:.1f} MB)"

@@ -51,6 +51,16 @@ class ServiceMetrics:
         self.requests.labels(method, route, str(status)).inc()
         self.request_duration.labels(method, route, str(status)).observe(seconds)
 
+    def request_totals(self) -> tuple[int, int]:
+        """Requests answered since the start, and how many of them with a server error (5xx)."""
+        answered = failed = 0
+        for metric in self.requests.collect():
+            for sample in metric.samples:
+                if sample.name.endswith("_total"):
+                    answered += int(sample.value)
+                    failed += int(sample.value) if sample.labels["status"].startswith("5") else 0
+        return answered, failed
+
     def timed(self, encoder: Encoder) -> Encoder:
         """`encoder`, with every call timed."""
         return TimedEncoder(encoder, self)

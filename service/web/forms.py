@@ -1,5 +1,6 @@
-"""Forms sent by the pages: read (URL-encoded, small), and checked for their CSRF token before the
-handler runs, so that a refused form stores nothing.
+"""Forms sent by the pages: read (URL-encoded and small, or multipart with one uploaded file of a
+bounded size), and checked for their CSRF token before the handler runs, so that a refused form
+stores nothing.
 
 A form sent while signed in carries the token of the session (service/accounts/browser_secrets.py);
 the sign-in and invitation forms, sent before there is a session, the token of the pre-session cookie.
@@ -10,6 +11,7 @@ from typing import Annotated
 from urllib.parse import parse_qsl
 
 from fastapi import Depends, HTTPException, Request, status
+from starlette.datastructures import UploadFile
 
 from service.accounts.browser_secrets import CSRF_FIELD, PRE_SESSION_COOKIE, csrf_matches, same_token
 from service.auth import SignedIn, remember, signed_in
@@ -18,6 +20,8 @@ from service.deps import SessionDep
 MAX_FORM_BYTES = 64 * 1024  # a page's form holds a few short fields
 MAX_FORM_FIELDS = 170  # one field per choice: KPIs (a solution up to 50), counties, CPV divisions
 FORM_TYPE = "application/x-www-form-urlencoded"
+UPLOAD_TYPE = "multipart/form-data"
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024  # a file a person uploads from a page (a KPI table of ~40 000 rows)
 NOT_FROM_THIS_SITE = (
     "This form was not sent from a page of this site, or its page is too old, so nothing was saved."
     " Go back, reload the page and send the form again."
@@ -65,6 +69,10 @@ def check_session_token(person: SignedIn, fields: dict[str, str]) -> None:
 def signed_in_form(request: Request, session: SessionDep, fields: FormFields) -> SignedInForm:
     """A form sent by a signed-in person with their session's token; they are then the caller whose
     write the audit records."""
+    return signed_in_form_of(request, session, fields)
+
+
+def signed_in_form_of(request: Request, session: SessionDep, fields: dict[str, str]) -> SignedInForm:
     person = signed_in(request, session)
     if person is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, SESSION_ENDED)
@@ -88,3 +96,55 @@ async def form_lists(request: Request, _fields: FormFields) -> dict[str, list[st
 
 
 FormLists = Annotated[dict[str, list[str]], Depends(form_lists)]
+
+
+@dataclass(frozen=True)
+class UploadParts:
+    fields: dict[str, str]
+    file: bytes | None  # the content of the form's one file field; None when no file was chosen
+
+
+def _media_type(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+async def upload_parts(request: Request) -> UploadParts:
+    """The fields and the one file of a multipart form, refused (413) beyond MAX_UPLOAD_BYTES."""
+    if _media_type(request) != UPLOAD_TYPE:
+        raise HTTPException(
+            status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, "This form is sent as multipart/form-data."
+        )
+    too_large = HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, "The file is larger than this page takes.")
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > 2 * MAX_UPLOAD_BYTES + MAX_FORM_BYTES:
+        raise too_large  # a file and its copy in the confirmation's field, at most
+    async with request.form(
+        max_files=1, max_fields=MAX_FORM_FIELDS, max_part_size=MAX_UPLOAD_BYTES + 1
+    ) as form:
+        fields = {name: value for name, value in form.multi_items() if isinstance(value, str)}
+        uploads = [value for _name, value in form.multi_items() if isinstance(value, UploadFile)]
+        content = await uploads[0].read(MAX_UPLOAD_BYTES + 1) if uploads and uploads[0].filename else None
+    if content is not None and len(content) > MAX_UPLOAD_BYTES:
+        raise too_large
+    if any(len(value) > MAX_UPLOAD_BYTES for value in fields.values()):
+        raise too_large
+    return UploadParts(fields, content)
+
+
+@dataclass(frozen=True)
+class SignedInUpload:
+    person: SignedIn
+    fields: dict[str, str]
+    file: bytes | None
+
+
+def signed_in_upload(
+    request: Request, session: SessionDep, parts: Annotated[UploadParts, Depends(upload_parts)]
+) -> SignedInUpload:
+    """A multipart form of a signed-in person, with their session's token (checked before the handler
+    keeps anything of the file)."""
+    form = signed_in_form_of(request, session, parts.fields)
+    return SignedInUpload(form.person, parts.fields, parts.file)
+
+
+SignedInUploadDep = Annotated[SignedInUpload, Depends(signed_in_upload)]

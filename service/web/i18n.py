@@ -26,7 +26,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import langcodes
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
@@ -126,6 +126,11 @@ class PageLocale:
         if isinstance(value, datetime):
             value = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(TIME_ZONE).date()
         return str(format_date(value, format="medium", locale=self.locale))
+
+    def moment(self, value: datetime) -> str:
+        """A stored time (UTC) as the reader writes it, in Norway's time: "6. des. 2026, 21:05:00"."""
+        utc = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return str(format_datetime(utc, format="medium", tzinfo=TIME_ZONE, locale=self.locale))
 
     def language_name(self, code: str) -> str:
         """A record's language (ISO 639-1) named in the reader's language: "svensk", "Swedish"."""

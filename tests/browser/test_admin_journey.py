@@ -1,0 +1,150 @@
+"""An administrator's and a programme officer's journey in Chromium: the administrator disables a person
+whose open session (another browser) stops at once; staff uploads a KPI file with a bad row, sees the
+row named and nothing written, fixes it, imports and sees the municipality's chart change; staff
+exports a search of the audit trail and the file holds its events. Each page passes axe-core's WCAG 2.1 A and
+AA rules and is photographed at desktop and phone width."""
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from embeddings import Encoder
+from tests.api.conftest import SharedServer
+from tests.support.accounts import PASSWORD, add_person
+from tests.support.browser import DESKTOP, PHONE, SCREENSHOTS, axe_violations, page_on, photograph
+from tests.support.servers import server_on_copy
+
+pytestmark = pytest.mark.slow
+ADMIN, STAFF, LEAVER = "anne@innomatch.no", "stine@innomatch.no", "tore@innomatch.no"
+STAVANGER = "1103"
+ADMIN_SCREENSHOTS = SCREENSHOTS / "admin"
+HEADER = "municipality_number,kpi_code,data_point,year,value,unit,source\n"
+
+
+@pytest.fixture(scope="module")
+def server(
+    tmp_path_factory: pytest.TempPathFactory, demo_template: Path, encoder: Encoder
+) -> Iterator[SharedServer]:
+    live, url = server_on_copy(demo_template, tmp_path_factory.mktemp("browser-admin"), encoder)
+    shared = SharedServer(live=live, database_url=url)
+    add_person(url, ADMIN, name="Anne Admin", role="admin")
+    add_person(url, STAFF, name="Stine Stab", role="staff")
+    add_person(url, LEAVER, name="Tore Tidligere", role="staff")
+    yield shared
+    shared.live.stop()
+
+
+def _sign_in(page: Page, email: str) -> None:
+    page.goto("/login")
+    page.get_by_label("E-postadresse").fill(email)
+    page.get_by_label("Passord").fill(PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+    expect(page).to_have_url(re.compile(r"/profile$"))
+
+
+def _checked_and_photographed(page: Page, name: str) -> None:
+    assert axe_violations(page) == [], name
+    photograph(page, name, ADMIN_SCREENSHOTS)
+    page.set_viewport_size(PHONE)
+    photograph(page, name, ADMIN_SCREENSHOTS)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{name} is wider than a phone: {width}px"
+    page.set_viewport_size(DESKTOP)
+
+
+def _weak_kpi(server: SharedServer) -> dict[str, object]:
+    with server.client() as admin:
+        standings = admin.get(f"/api/v1/municipalities/{STAVANGER}/kpis").json()
+    weak = [
+        s for s in standings if s["band"] in (1, 2) and s["target"] and s["direction"] == "+" and s["unit"]
+    ]
+    return dict(weak[0])
+
+
+def test_an_administrator_disables_a_person_whose_session_stops_at_once(
+    browser: Browser, server: SharedServer
+) -> None:
+    with (
+        page_on(browser, server.live.base_url) as (admin, _),
+        page_on(browser, server.live.base_url) as (leaver, _),
+    ):
+        _sign_in(leaver, LEAVER)
+        _sign_in(admin, ADMIN)
+        admin.get_by_role("link", name="Personer").click()
+        expect(admin.get_by_role("heading", level=1)).to_have_text("Personer")
+        _checked_and_photographed(admin, "people")
+        admin.get_by_role("link", name="Tore Tidligere").click()
+        expect(admin.get_by_role("heading", level=1)).to_have_text("Tore Tidligere")
+        _checked_and_photographed(admin, "person")
+        leaver.reload()
+        expect(leaver.get_by_role("heading", level=1)).to_have_text("Profilen din")
+        admin.get_by_role("button", name="Deaktiver").click()
+        expect(admin.get_by_role("status")).to_contain_text("sluttet å virke med én gang")
+        leaver.goto("/profile")
+        expect(leaver).to_have_url(re.compile(r"/login\?next=/profile$"))
+        admin.get_by_role("link", name="Drift").click()
+        expect(admin.get_by_role("heading", level=1)).to_have_text("Drift")
+        _checked_and_photographed(admin, "operations")
+
+
+def test_staff_imports_kpis_after_fixing_a_bad_row_and_exports_the_audit_trail(
+    browser: Browser, server: SharedServer, tmp_path: Path
+) -> None:
+    kpi = _weak_kpi(server)
+    year = date.today().year
+    good = f"{STAVANGER},{kpi['kpi_code']},{kpi['data_point']},{year},{kpi['target']},{kpi['unit']},Måling 2026\n"
+    bad = good.replace(f",{kpi['target']},", ",mye,")
+    before = server.counts()["kpi_observation"]
+    with page_on(browser, server.live.base_url) as (page, offsite):
+        _sign_in(page, STAFF)
+        page.goto(f"/municipalities/{STAVANGER}")
+        bars_before = page.locator("rect.kpi-chart__bar.band-4").count()
+        page.get_by_role("link", name="Importer KPI-er").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Importer KPI-observasjoner")
+        page.get_by_label("CSV-fil").set_input_files(
+            {"name": "kpi.csv", "mimeType": "text/csv", "buffer": (HEADER + bad).encode()}
+        )
+        page.get_by_role("button", name="Sjekk filen").click()
+        expect(page.get_by_role("heading", name="Ingenting ble importert")).to_be_visible()
+        problem = page.locator("tr.import-problem")
+        expect(problem).to_have_count(1)
+        expect(problem.locator("td").nth(0)).to_have_text("2")
+        expect(problem.locator("td").nth(1)).to_have_text("value")
+        assert server.counts()["kpi_observation"] == before, "nothing written"
+        _checked_and_photographed(page, "kpi-import-error")
+        page.get_by_label("CSV-fil").set_input_files(
+            {"name": "kpi.csv", "mimeType": "text/csv", "buffer": (HEADER + good).encode()}
+        )
+        page.get_by_role("button", name="Sjekk filen").click()
+        expect(page.get_by_role("heading", name="Dette endrer importen")).to_be_visible()
+        assert server.counts()["kpi_observation"] == before, "a preview writes nothing"
+        _checked_and_photographed(page, "kpi-import-preview")
+        page.get_by_role("button", name="Importer disse observasjonene").click()
+        expect(page.get_by_role("status").first).to_contain_text("Importert: 1 nye")
+        assert server.counts()["kpi_observation"] == before + 1
+        _checked_and_photographed(page, "kpi-import-done")
+        page.get_by_role("link", name=re.compile(rf"\({STAVANGER}\)")).click()
+        expect(page).to_have_url(re.compile(rf"/municipalities/{STAVANGER}$"))
+        assert page.locator("rect.kpi-chart__bar.band-4").count() == bars_before + 1, "the chart changed"
+
+        page.get_by_role("link", name="Revisjonsspor").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Revisjonsspor")
+        page.get_by_label("Hvem (del av navnet)").fill("TEST OPERATOR")
+        page.get_by_role("button", name="Søk").click()
+        expect(page.locator("tr.audit-row").first).to_be_visible()
+        _checked_and_photographed(page, "audit")
+        with page.expect_download() as waiting:
+            page.get_by_role("link", name="CSV", exact=True).click()
+        saved = tmp_path / "audit.csv"
+        waiting.value.save_as(saved)
+        assert offsite.refused == []
+    rows = list(csv.DictReader(io.StringIO(saved.read_text(encoding="utf-8-sig"))))
+    assert rows and all("test operator" in row["actor"] for row in rows), "the search's events only"
+    created = [row["subject_id"] for row in rows if row["action"] == "user.created"]
+    assert len(created) >= 3, "the accounts made for this test are in the trail"

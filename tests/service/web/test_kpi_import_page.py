@@ -1,0 +1,137 @@
+"""The KPI import page over a real server on a copy of the demo data: a file with one bad row shows that
+row's error and writes nothing; the fixed file is previewed (nothing written yet), then imported on
+confirmation, and Stavanger's KPI page changes; a confirmation whose text was altered is refused;
+officers and suppliers are refused, anonymous readers sent to sign in."""
+
+import re
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from html import unescape
+from pathlib import Path
+
+import httpx
+import pytest
+
+from embeddings import Encoder
+from service.config import Settings
+from tests.api.conftest import SharedServer
+from tests.support.accounts import add_person, csrf_token, signed_in_client
+from tests.support.servers import ADMIN_TOKEN, start_server
+
+pytestmark = pytest.mark.slow
+STAFF, OFFICER = "stine@innomatch.no", "kari@stavanger.kommune.no"
+STAVANGER = "1103"
+HEADER = "municipality_number,kpi_code,data_point,year,value,unit,source\n"
+BAND = re.compile(r'<rect class="kpi-chart__bar band-(\d)')
+
+
+@pytest.fixture(scope="module")
+def server(
+    tmp_path_factory: pytest.TempPathFactory, demo_template: Path, encoder: Encoder
+) -> Iterator[SharedServer]:
+    directory = tmp_path_factory.mktemp("kpi-import-page")
+    shutil.copy(demo_template, directory / "innomatch.sqlite3")
+    url = f"sqlite:///{directory / 'innomatch.sqlite3'}"
+    settings = Settings(data_dir=directory / "data", database_url=url, admin_token=ADMIN_TOKEN, seed="none")
+    shared = SharedServer(live=start_server(settings, encoder), database_url=url)
+    add_person(url, STAFF, name="Stine Stab", role="staff")
+    add_person(url, OFFICER, name="Kari Nordmann", role="officer", municipality_number=STAVANGER)
+    yield shared
+    shared.live.stop()
+
+
+def _weak_kpi(server: SharedServer) -> dict[str, object]:
+    """A KPI of Stavanger's far from its target (band 1 or 2), whose target an import can meet."""
+    with server.client() as admin:
+        standings = admin.get(f"/api/v1/municipalities/{STAVANGER}/kpis").json()
+    weak = [
+        s for s in standings if s["band"] in (1, 2) and s["target"] and s["direction"] == "+" and s["unit"]
+    ]
+    assert weak, "the demo data has a weak KPI with a target"
+    return dict(weak[0])
+
+
+def _upload(client: httpx.Client, text: str) -> httpx.Response:
+    form = client.get("/kpis/import")
+    return client.post(
+        "/kpis/import",
+        data={"csrf_token": csrf_token(form)},
+        files={"file": ("kpis.csv", text.encode("utf-8"), "text/csv")},
+    )
+
+
+def _confirm_fields(preview: httpx.Response) -> dict[str, str]:
+    html = preview.text
+    content = re.search(r'name="content" value="([^"]*)"', html)
+    digest = re.search(r'name="digest" value="([^"]*)"', html)
+    assert content and digest, "the preview carries the file to confirm"
+    return {
+        "csrf_token": csrf_token(preview),
+        "content": unescape(content.group(1)),
+        "digest": digest.group(1),
+    }
+
+
+def test_a_bad_row_writes_nothing_and_the_fixed_file_imports(server: SharedServer) -> None:
+    kpi = _weak_kpi(server)
+    year = date.today().year
+    good = f"{STAVANGER},{kpi['kpi_code']},{kpi['data_point']},{year},{kpi['target']},{kpi['unit']},Test import\n"
+    bad = f"{STAVANGER},{kpi['kpi_code']},{kpi['data_point']},{year - 1},lots,{kpi['unit']},Test import\n"
+    before = server.counts()["kpi_observation"]
+    with signed_in_client(server.live.base_url, STAFF) as staff:
+        refused = _upload(staff, HEADER + good + bad)
+        assert refused.status_code == 422
+        [problem] = re.findall(r'<tr class="import-problem">(.*?)</tr>', refused.text, re.S)
+        assert '">3</td>' in problem and '">value</td>' in problem, problem
+        assert "Nothing was imported" in refused.text and 'name="digest"' not in refused.text
+        assert server.counts()["kpi_observation"] == before, "nothing written"
+        chart_before = BAND.findall(staff.get(f"/municipalities/{STAVANGER}").text)
+
+        preview = _upload(staff, HEADER + good)
+        assert preview.status_code == 200 and "1 new and 0 changed observations" in preview.text
+        assert server.counts()["kpi_observation"] == before, "a preview writes nothing"
+        fields = _confirm_fields(preview)
+        forged = staff.post(
+            "/kpis/import/confirm",
+            files={"x": ("", b"")},
+            data={**fields, "content": fields["content"] + good.replace("Test", "Forged")},
+        )
+        assert forged.status_code == 409 and server.counts()["kpi_observation"] == before
+
+        imported = staff.post("/kpis/import/confirm", data=fields, files={"x": ("", b"")})
+        assert imported.status_code == 200, imported.text
+        assert "Imported: 1 new, 0 changed, 0 unchanged" in imported.text
+        assert f'href="/municipalities/{STAVANGER}"' in imported.text
+        assert server.counts()["kpi_observation"] == before + 1
+        chart_after = BAND.findall(staff.get(f"/municipalities/{STAVANGER}").text)
+    assert chart_after != chart_before, "the gap view changed"
+    assert chart_after.count("4") == chart_before.count("4") + 1, "the KPI now meets its target"
+
+
+def test_a_form_without_its_token_stores_nothing(server: SharedServer) -> None:
+    kpi = _weak_kpi(server)
+    with signed_in_client(server.live.base_url, STAFF) as staff:
+        sent = staff.post("/kpis/import", files={"file": ("kpis.csv", HEADER.encode(), "text/csv")})
+        assert sent.status_code == 403
+        too_big = staff.post(
+            "/kpis/import",
+            data={"csrf_token": csrf_token(staff.get("/kpis/import"))},
+            files={"file": ("kpis.csv", b"x" * (2 * 1024 * 1024 + 1), "text/csv")},
+        )
+        assert too_big.status_code == 413
+    assert kpi
+
+
+@pytest.mark.parametrize("path", ["/kpis/import"])
+def test_only_staff_and_administrators_import(server: SharedServer, path: str) -> None:
+    with httpx.Client(base_url=server.live.base_url) as anonymous:
+        sent = anonymous.get(path)
+        assert sent.status_code == 303 and sent.headers["location"] == f"/login?next={path}"
+    with signed_in_client(server.live.base_url, OFFICER) as officer:
+        assert officer.get(path).status_code == 403
+        token = csrf_token(officer.get("/profile"))
+        posted = officer.post(
+            path, data={"csrf_token": token}, files={"file": ("k.csv", HEADER.encode(), "text/csv")}
+        )
+        assert posted.status_code == 403
