@@ -55,9 +55,12 @@ def _as_text(value: Cell) -> str:
 
 
 def _csv_cell(value: Cell) -> str:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return _as_text(value)
+    """The cell's text, guarded if a spreadsheet would run it: a list joins to text too, and its first
+    item may be a supplier's title; a number (-5) stays a number."""
+    text = _as_text(value)
+    if not isinstance(value, int | float) and text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
 
 
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:

@@ -62,14 +62,13 @@ def test_csv_is_utf8_with_a_bom_crlf_lines_and_quoted_fields() -> None:
     assert content.startswith(b"\xef\xbb\xbf")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the formula guard looks only at str cells; a list whose first item starts with '=' "
-    "(the buyer-group export's solution titles, written by suppliers) reaches the CSV unguarded",
-)
 def test_a_list_cell_starting_with_a_formula_is_guarded_too() -> None:
-    content = csv_bytes(["best_solutions"], [[['=HYPERLINK("http://x.example","Lekkasje") (0.61)']]])
+    """The buyer-group export's solution titles are written by suppliers."""
+    content = csv_bytes(
+        ["best_solutions", "change"], [[['=HYPERLINK("http://x.example","Lekkasje") (0.61)'], -5]]
+    )
     assert content.decode("utf-8-sig").splitlines()[1].startswith("\"'=HYPERLINK")
+    assert content.decode("utf-8-sig").splitlines()[1].endswith(",-5"), "a negative number stays a number"
 
 
 @pytest.mark.parametrize(
