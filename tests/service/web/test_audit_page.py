@@ -88,6 +88,15 @@ def test_the_search_finds_the_view_by_supplier_need_actor_and_day(
             page = staff.get("/audit", params=search)
             assert page.status_code == 200, search
             assert any(actor.startswith("Siri Salgsdottir") for actor in _ids(page.text)), search
+        solution_id = view["subject_id"]
+        rows = re.findall(
+            r'<tr class="audit-row">.*?</tr>', staff.get("/audit", params=searches[0]).text, re.DOTALL
+        )
+        [said] = [row for row in rows if '<td data-label="What">viewed</td>' in row]  # the action in words
+        assert (
+            f'the demand for <a class="ds-link" href="/solutions/{solution_id}">solution {solution_id}</a>'
+            in said
+        )
         past = staff.get("/audit", params={"actor": "salgsdottir", "until": "2020-01-01"})
         assert "Siri Salgsdottir" not in past.text and "0 events" in past.text
         other = staff.get("/audit", params={"need": 999999})
