@@ -18,11 +18,14 @@ def typed_codes(text: str) -> list[str]:
     return [code for code in CODE_SEPARATORS.split(text) if code]
 
 
-def chosen_codes(lists: Mapping[str, list[str]]) -> list[str]:
+def choice_codes(choice: Mapping[str, Any]) -> list[str]:
     """The ticked divisions, then the typed codes, each once, as the API takes them."""
-    ticked = [code for code in lists.get(DIVISIONS_FIELD, []) if code]
-    typed = typed_codes((lists.get(TYPED_FIELD) or [""])[-1])
-    return list(dict.fromkeys(ticked + typed))
+    return list(dict.fromkeys(choice[DIVISIONS_FIELD] + typed_codes(choice[TYPED_FIELD])))
+
+
+def chosen_codes(lists: Mapping[str, list[str]]) -> list[str]:
+    """The codes a form sent, as the API takes them."""
+    return choice_codes(sent_choice(lists))
 
 
 def sent_choice(lists: Mapping[str, list[str]]) -> dict[str, Any]:

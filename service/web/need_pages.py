@@ -31,7 +31,7 @@ from service.needs.schemas import NeedCreate, NeedRead, NeedUpdate
 from service.text_fields import RecordId
 from service.web.account_pages import local_path
 from service.web.browser_cookies import no_store
-from service.web.cpv_choice import DIVISIONS_FIELD, TYPED_FIELD, sent_choice, stored_choice, typed_codes
+from service.web.cpv_choice import choice_codes, sent_choice, stored_choice
 from service.web.errors import error_page
 from service.web.forms import FormLists, SignedInFormDep
 from service.web.i18n import N_, page_locale
@@ -99,7 +99,7 @@ def _need_fields(values: Mapping[str, Any], principal: Principal) -> dict[str, A
         "title": values["title"],
         "description": values["description"],
         "kpi_codes": values["kpi_codes"],
-        "cpv_codes": list(dict.fromkeys(values[DIVISIONS_FIELD] + typed_codes(values[TYPED_FIELD]))),
+        "cpv_codes": choice_codes(values),
         "trl_min": values["trl_min"].strip() or None,
         "contact_name": values["contact_name"].strip() or None,
         "contact_email": values["contact_email"].strip() or None,
