@@ -29,16 +29,6 @@ class UserBinding(BaseModel):
         return self
 
 
-class UserCreate(BaseModel):
+class UserCreate(UserBinding):
     email: AccountEmail
     name: PersonName = Field(description="How the pages and the audit trail name the person.")
-    role: Role
-    municipality_number: MunicipalityNumber | None = None
-    supplier_id: RecordId | None = None
-
-    @model_validator(mode="after")
-    def _binding_fits_role(self) -> Self:
-        problem = binding_problem("account", self.role, self.municipality_number, self.supplier_id)
-        if problem:
-            raise ValueError(problem)
-        return self
