@@ -54,6 +54,7 @@ from service.web.partnership_pages import router as partnership_pages_router
 from service.web.people_pages import router as people_pages_router
 from service.web.router import router as web_router
 from service.web.supplier_pages import router as supplier_pages_router
+from service.web.tools_page import router as tools_page_router
 
 log = logging.getLogger("innomatch")
 
@@ -188,6 +189,7 @@ def create_app(
         operations_page_router,
         audit_page_router,
         kpi_import_page_router,
+        tools_page_router,
     ):
         app.include_router(router)
     mount_static(app)

@@ -67,6 +67,13 @@ def _weak_kpi(server: SharedServer) -> dict[str, object]:
     return dict(weak[0])
 
 
+def _open_tool(page: Page, name: str) -> None:
+    """A staff or administrator's tool, reached as a person does: "Verktøy" in the header, then the tool."""
+    page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Verktøy").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Verktøy")
+    page.get_by_role("main").get_by_role("link", name=name, exact=True).click()
+
+
 def test_an_administrator_disables_a_person_whose_session_stops_at_once(
     browser: Browser, server: SharedServer
 ) -> None:
@@ -76,7 +83,9 @@ def test_an_administrator_disables_a_person_whose_session_stops_at_once(
     ):
         _sign_in(leaver, LEAVER)
         _sign_in(admin, ADMIN)
-        admin.get_by_role("link", name="Personer").click()
+        admin.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Verktøy").click()
+        _checked_and_photographed(admin, "tools")
+        _open_tool(admin, "Personer")
         expect(admin.get_by_role("heading", level=1)).to_have_text("Personer")
         _checked_and_photographed(admin, "people")
         admin.get_by_role("link", name="Tore Tidligere").click()
@@ -88,7 +97,7 @@ def test_an_administrator_disables_a_person_whose_session_stops_at_once(
         expect(admin.get_by_role("status")).to_contain_text("sluttet å virke med én gang")
         leaver.goto("/profile")
         expect(leaver).to_have_url(re.compile(r"/login\?next=/profile$"))
-        admin.get_by_role("link", name="Drift").click()
+        _open_tool(admin, "Drift")
         expect(admin.get_by_role("heading", level=1)).to_have_text("Drift")
         _checked_and_photographed(admin, "operations")
 
@@ -105,7 +114,7 @@ def test_staff_imports_kpis_after_fixing_a_bad_row_and_exports_the_audit_trail(
         _sign_in(page, STAFF)
         page.goto(f"/municipalities/{STAVANGER}")
         bars_before = page.locator("rect.kpi-chart__bar.band-4").count()
-        page.get_by_role("link", name="Importer KPI-er").click()
+        _open_tool(page, "Importer KPI-er")
         expect(page.get_by_role("heading", level=1)).to_have_text("Importer KPI-observasjoner")
         page.get_by_label("CSV-fil").set_input_files(
             {"name": "kpi.csv", "mimeType": "text/csv", "buffer": (HEADER + bad).encode()}
@@ -133,7 +142,7 @@ def test_staff_imports_kpis_after_fixing_a_bad_row_and_exports_the_audit_trail(
         expect(page).to_have_url(re.compile(rf"/municipalities/{STAVANGER}$"))
         assert page.locator("rect.kpi-chart__bar.band-4").count() == bars_before + 1, "the chart changed"
 
-        page.get_by_role("link", name="Revisjonsspor").click()
+        _open_tool(page, "Revisjonsspor")
         expect(page.get_by_role("heading", level=1)).to_have_text("Revisjonsspor")
         page.get_by_label("Hvem (del av navnet)").fill("TEST OPERATOR")
         page.get_by_role("button", name="Søk").click()

@@ -247,3 +247,41 @@ def test_an_officer_cannot_invite_or_disable(server: SharedServer) -> None:
     assert _user_count(server) == before
     with signed_in_client(server.live.base_url, ADMIN) as admin:
         assert "Disabled" not in admin.get("/admin/people/1").text.split("<h2>")[0]
+
+
+def _navigation(html: str) -> list[str]:
+    menu = re.search(r'<nav class="site-nav[^>]*>(.*?)</nav>', html, re.S)
+    assert menu, "the page has no main menu"
+    return re.findall(r"<a [^>]*>([^<]+)</a>", menu.group(1))
+
+
+def test_the_tools_page_gathers_reports_imports_and_administration(server: SharedServer) -> None:
+    add_person(server.database_url, "sven@innomatch.no", name="Sven Stab", role="staff")
+    with signed_in_client(server.live.base_url, ADMIN) as admin:
+        admin_tools = admin.get("/tools?lang=en")
+        audit = admin.get("/audit?lang=en")
+    with signed_in_client(server.live.base_url, "sven@innomatch.no") as staff:
+        staff_tools = staff.get("/tools?lang=en")
+    with signed_in_client(server.live.base_url, OFFICER) as officer:
+        refused = officer.get("/tools?lang=en")
+    assert admin_tools.status_code == staff_tools.status_code == 200
+    for link in (
+        "/audit",
+        "/kpis/import",
+        "/demand/download?format=csv",
+        "/api/v1/buyer-groups/export?format=xlsx",
+    ):
+        assert f'href="{link}"' in admin_tools.text and f'href="{link}"' in staff_tools.text, link
+    assert 'href="/admin/people"' in admin_tools.text and 'href="/admin/people"' not in staff_tools.text
+    assert refused.status_code == 403 and "Only programme staff" in refused.text
+    # The header stays short: the tools are one link, marked as the current section on a tool's page.
+    assert _navigation(audit.text) == [
+        "Open needs",
+        "Find solutions",
+        "Demand",
+        "Write a need",
+        "Buyer groups",
+        "Partnerships",
+        "Tools",
+    ]
+    assert re.search(r'<a href="/tools" aria-current="true">Tools</a>', audit.text)
