@@ -26,6 +26,8 @@ class Principal:
     actor: str  # how the audit trail and feedback name the caller
     municipality_number: str | None = None  # officers only
     supplier_id: int | None = None  # suppliers only
+    user_id: int | None = None  # the person: signed in, or calling with their own token
+    token_id: int | None = None  # the token called with, if any
 
     @property
     def sees_everything(self) -> bool:

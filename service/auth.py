@@ -132,6 +132,8 @@ def _principal(
         actor=f"{holder} ({role} token {token.id})"[:100],
         municipality_number=token.municipality_number,
         supplier_id=token.supplier_id,
+        user_id=token.owner_user_id,
+        token_id=token.id,
     )
 
 
@@ -172,3 +174,4 @@ StaffDep = Annotated[Principal, Depends(allow("admin", "staff"))]
 NeedWriterDep = Annotated[Principal, Depends(allow("admin", "staff", "officer"))]
 SolutionWriterDep = Annotated[Principal, Depends(allow("admin", "supplier"))]
 SupplierEditorDep = Annotated[Principal, Depends(allow("admin", "staff", "supplier"))]
+SignedInCallerDep = Annotated[Principal, Depends(allow("admin", "staff", "officer", "supplier"))]

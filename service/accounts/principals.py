@@ -16,4 +16,5 @@ def principal_of(user: User) -> Principal:
         actor=actor_of(user),
         municipality_number=user.municipality_number,
         supplier_id=user.supplier_id,
+        user_id=user.id,
     )

@@ -1,0 +1,206 @@
+"""Saved searches for their owners: who may save which search, and changing one.
+
+A search belongs to a person (also when they call with their own token: the pages and the API show the
+same list) or, for an integration, to a token that belongs to nobody. Only its owner and administrators
+see or change it. A new search starts at the index change log's
+latest entry, so it reports what is new from then on, not everything already there.
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from service.access import Principal
+from service.alerts import repository
+from service.alerts.schemas import SavedSearchFields, SavedSearchUpdate
+from service.audit.service import record_event
+from service.db import utc_now
+from service.errors import FieldError, FieldErrors, ForbiddenError, NotFoundError
+from service.models import SavedSearch
+from service.needs import service as needs_service
+from service.references import ReferenceCheck
+from service.solutions import service as solutions_service
+
+STAFF_KINDS = frozenset({"new_needs", "new_buyer_groups"})
+NO_OWNER = (
+    "A saved search belongs to a person or to an integration's token; the bootstrap administrator token "
+    "is neither. Sign in, or call with a token made for the person or the integration."
+)
+
+
+def _refuse(field: str, message: str) -> FieldErrors:
+    return FieldErrors([FieldError((field,), message)])
+
+
+def _ensure_may_save(
+    session: Session, fields: SavedSearchFields, caller: Principal, owner_user_id: int | None
+) -> None:
+    """Who may follow what: a supplier their own solutions, an officer their municipality's needs,
+    programme staff and administrators anything; staff alone follow new needs and buyer groups. E-mail
+    goes to the owning person: a token of nobody's has no address."""
+    staff = caller.role in ("staff", "admin")
+    if fields.kind in STAFF_KINDS and not staff:
+        raise ForbiddenError(f"Only programme staff and administrators save {fields.kind} searches.")
+    if fields.solution_id is not None:
+        solution = solutions_service.get_visible(
+            session=session, solution_id=fields.solution_id, caller=caller
+        )
+        if not staff and solution.supplier_id != caller.supplier_id:
+            raise ForbiddenError("A supplier follows the matches of its own solutions only.")
+    if fields.need_id is not None:
+        need = needs_service.get(session=session, need_id=fields.need_id)
+        if not staff and (caller.role != "officer" or need.municipality_number != caller.municipality_number):
+            raise ForbiddenError("An officer follows the matches of their own municipality's needs only.")
+    if "email" in fields.channels and owner_user_id is None:
+        raise _refuse("channels", "an integration's token has no e-mail address: use webhook or feed")
+
+
+def _check_filters(session: Session, filters: dict[str, Any]) -> None:
+    check = ReferenceCheck(session).within("filters")
+    check.municipality("municipality", filters.get("municipality"))
+    check.counties("county", [filters["county"]] if filters.get("county") else None)
+    check.kpi_codes("kpi", [filters["kpi"]] if filters.get("kpi") else None)
+    check.raise_if_any()
+
+
+def _owner(caller: Principal) -> dict[str, int | None]:
+    if caller.user_id is not None:
+        return {"owner_user_id": caller.user_id, "owner_token_id": None}
+    if caller.token_id is not None:
+        return {"owner_user_id": None, "owner_token_id": caller.token_id}
+    raise ForbiddenError(NO_OWNER)
+
+
+def _stored_fields(fields: SavedSearchFields) -> dict[str, Any]:
+    return {
+        "name": fields.name,
+        "kind": fields.kind,
+        "solution_id": fields.solution_id,
+        "need_id": fields.need_id,
+        "query_text": fields.text,
+        "filters": fields.filters.model_dump(exclude_none=True),
+        "frequency": fields.frequency,
+        "min_band": fields.min_band,
+        "channels": list(fields.channels),
+        "language": fields.language,
+    }
+
+
+def create(*, session: Session, fields: SavedSearchFields, caller: Principal) -> SavedSearch:
+    owner = _owner(caller)
+    _ensure_may_save(session, fields, caller, owner["owner_user_id"])
+    stored = _stored_fields(fields)
+    _check_filters(session, stored["filters"])
+    search = SavedSearch(
+        **owner,
+        **stored,
+        paused_at=utc_now() if fields.paused else None,
+        watermark=repository.last_change(session),
+    )
+    repository.add_search(session, search)
+    session.flush()
+    _record(session, search, caller, "saved_search.created")
+    session.commit()
+    return search
+
+
+def get_own(*, session: Session, search_id: int, caller: Principal) -> SavedSearch:
+    """The search if `caller` owns it or is an administrator; anyone else's is refused (403)."""
+    search = repository.get_search(session, search_id)
+    if search is None:
+        raise NotFoundError("Saved search", search_id)
+    if not _may_see(search, caller):
+        raise ForbiddenError(
+            f"Saved search {search_id} belongs to someone else: only they and administrators see it."
+        )
+    return search
+
+
+def _may_see(search: SavedSearch, caller: Principal) -> bool:
+    if caller.role == "admin":
+        return True
+    if caller.user_id is not None:
+        return search.owner_user_id == caller.user_id
+    return caller.token_id is not None and search.owner_token_id == caller.token_id
+
+
+def listed(
+    *, session: Session, caller: Principal, offset: int, limit: int
+) -> tuple[Sequence[SavedSearch], int]:
+    """The caller's own searches; an administrator's list holds everyone's."""
+    if caller.role == "admin":
+        return repository.list_searches(session, user_id=None, token_id=None, offset=offset, limit=limit)
+    owner = _owner(caller)
+    return repository.list_searches(
+        session,
+        user_id=owner["owner_user_id"],
+        token_id=owner["owner_token_id"],
+        offset=offset,
+        limit=limit,
+    )
+
+
+def update(*, session: Session, search_id: int, change: SavedSearchUpdate, caller: Principal) -> SavedSearch:
+    """Replace the fields given; the whole search is checked again as if it were new (an administrator
+    changing someone's search with an administrator's rights)."""
+    search = get_own(session=session, search_id=search_id, caller=caller)
+    current = {
+        "name": search.name,
+        "kind": search.kind,
+        "solution_id": search.solution_id,
+        "need_id": search.need_id,
+        "text": search.query_text,
+        "filters": search.filters,
+        "frequency": search.frequency,
+        "min_band": search.min_band,
+        "channels": search.channels,
+        "language": search.language,
+        "paused": search.paused,
+    }
+    given = change.model_dump(exclude_unset=True)
+    try:
+        fields = SavedSearchFields.model_validate(current | given)
+    except ValidationError as error:  # the change leaves the search incomplete (a text search without text)
+        raise FieldErrors(
+            [
+                FieldError(item["loc"], item["msg"].removeprefix("Value error, "), item["type"])
+                for item in error.errors()
+            ]
+        ) from error
+    _ensure_may_save(session, fields, caller, search.owner_user_id)
+    stored = _stored_fields(fields)
+    _check_filters(session, stored["filters"])
+    for name, value in stored.items():
+        setattr(search, name, value)
+    if fields.paused != search.paused:
+        search.paused_at = utc_now() if fields.paused else None
+    _record(session, search, caller, "saved_search.updated", changed=sorted(given))
+    session.commit()
+    return search
+
+
+def delete(*, session: Session, search_id: int, caller: Principal) -> None:
+    search = get_own(session=session, search_id=search_id, caller=caller)
+    _record(session, search, caller, "saved_search.deleted")
+    repository.delete_search(session, search)
+    session.commit()
+
+
+def _record(session: Session, search: SavedSearch, caller: Principal, action: str, **extra: Any) -> None:
+    detail = {
+        "name": search.name,
+        "kind": search.kind,
+        "owner_user_id": search.owner_user_id,
+        "owner_token_id": search.owner_token_id,
+        **extra,
+    }
+    record_event(
+        session,
+        actor=caller.actor,
+        action=action,
+        subject_kind="saved_search",
+        subject_id=search.id,
+        detail=detail,
+    )

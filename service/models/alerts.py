@@ -1,0 +1,63 @@
+"""Saved searches, which tell their owner when something new matches, and what each has already sent."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from service.db import Base, UTCDateTime, utc_now
+
+
+class SavedSearch(Base):
+    """A search its owner wants to hear about: what it looks for, how often, how good a match must be,
+    and by which channels. Its owner is a person (also when they call with their own token) or, for an
+    integration, a token that belongs to nobody."""
+
+    __tablename__ = "saved_search"
+    __table_args__ = (
+        CheckConstraint("(owner_user_id IS NULL) <> (owner_token_id IS NULL)", name="one_owner"),
+        {"sqlite_autoincrement": True},  # deliveries and the audit trail name a search by id
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    owner_token_id: Mapped[int | None] = mapped_column(
+        ForeignKey("api_token.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(30))  # service.alerts.schemas.SearchKind
+    # What it searches for: one record (a solution's or a need's matches) or a text, and the filters.
+    solution_id: Mapped[int | None] = mapped_column(ForeignKey("solution.id", ondelete="CASCADE"))
+    need_id: Mapped[int | None] = mapped_column(ForeignKey("need.id", ondelete="CASCADE"))
+    query_text: Mapped[str | None] = mapped_column(Text)
+    filters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    frequency: Mapped[str] = mapped_column(String(20))  # immediately | daily | weekly
+    min_band: Mapped[str] = mapped_column(String(10))  # weak | moderate | strong
+    channels: Mapped[list[str]]  # e-mail, webhook, feed; the notifications page always
+    language: Mapped[str] = mapped_column(String(2))  # of its e-mails: nb | en
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The index change log's sequence up to which records were weighed: only later changes are new.
+    watermark: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
+    last_delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def paused(self) -> bool:
+        return self.paused_at is not None
+
+
+class AlertSent(Base):
+    """A record a saved search has reported: an edit of it later is not new to that search."""
+
+    __tablename__ = "alert_sent"
+
+    saved_search_id: Mapped[int] = mapped_column(
+        ForeignKey("saved_search.id", ondelete="CASCADE"), primary_key=True
+    )
+    record_kind: Mapped[str] = mapped_column(String(20), primary_key=True)  # need | solution | buyer_group
+    record_id: Mapped[str] = mapped_column(String(200), primary_key=True)  # a buyer group's id is its key
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
