@@ -71,6 +71,19 @@ def read_observations(text: str) -> list[ObservationIn]:
     return rows
 
 
+def write_observations(observations: Iterable[ObservationIn]) -> str:
+    """The observations as a file `read_observations` reads back to the same observations."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)
+    for row in observations:
+        values = row.model_dump()
+        values["value"] = repr(row.value)
+        values["synthetic"] = "true" if row.synthetic else "false"
+        writer.writerow([values[column] for column in REQUIRED_COLUMNS + OPTIONAL_COLUMNS])
+    return out.getvalue()
+
+
 def _sniff(text: str) -> type[csv.Dialect] | csv.Dialect:
     try:
         return csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
