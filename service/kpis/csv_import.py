@@ -85,10 +85,14 @@ def write_observations(observations: Iterable[ObservationIn]) -> str:
 
 
 def _sniff(text: str) -> type[csv.Dialect] | csv.Dialect:
+    """The delimiter of the header line; a quote inside a quoted field is doubled, as Excel and
+    `write_observations` write it (the sniffer cannot tell that from a header without quotes)."""
     try:
-        return csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
+        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
     except csv.Error:
         return csv.excel
+    dialect.doublequote = True
+    return dialect
 
 
 def _typed(record: dict[str, str | None]) -> dict[str, object]:
