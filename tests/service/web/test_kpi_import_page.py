@@ -207,7 +207,10 @@ def test_an_ssb_json_stat_file_is_previewed_with_its_skipped_cells_and_imported(
     ("change", "named"),
     [
         ("year", "table 10540, Region K-0301, ContentsCode Arbeidsledige2, Tid 1985: "),
-        ("value", "table 10540, Region K-0301, ContentsCode Arbeidsledige2, Tid 2023: EC-P-EM-1C: a percentage"),
+        (
+            "value",
+            "table 10540, Region K-0301, ContentsCode Arbeidsledige2, Tid 2023: EC-P-EM-1C: a percentage",
+        ),
     ],
 )
 def test_an_ssb_file_with_a_bad_cell_names_it_and_writes_nothing(
@@ -225,7 +228,9 @@ def test_an_ssb_file_with_a_bad_cell_names_it_and_writes_nothing(
     with signed_in_client(server.live.base_url, STAFF) as staff:
         refused = _upload_json(staff, answer)
     assert refused.status_code == 422
-    problems = [unescape(row) for row in re.findall(r'<tr class="import-problem">(.*?)</tr>', refused.text, re.S)]
+    problems = [
+        unescape(row) for row in re.findall(r'<tr class="import-problem">(.*?)</tr>', refused.text, re.S)
+    ]
     assert any(named in problem for problem in problems), problems
     assert 'name="digest"' not in refused.text
     assert server.counts()["kpi_observation"] == before, "nothing written"
@@ -257,7 +262,8 @@ def _mapping_error(page: httpx.Response) -> str:
 
 
 @pytest.mark.parametrize(
-    "body", [b'{"class": "collection", "link": {}}', b"[1, 2]", b'{"class": "dataset", '],
+    "body",
+    [b'{"class": "collection", "link": {}}', b"[1, 2]", b'{"class": "dataset", '],
 )
 def test_json_that_is_no_json_stat_dataset_is_refused_plainly(server: SharedServer, body: bytes) -> None:
     with signed_in_client(server.live.base_url, STAFF) as staff:
