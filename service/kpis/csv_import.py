@@ -71,11 +71,28 @@ def read_observations(text: str) -> list[ObservationIn]:
     return rows
 
 
+def write_observations(observations: Iterable[ObservationIn]) -> str:
+    """The observations as a file `read_observations` reads back to the same observations."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)
+    for row in observations:
+        values = row.model_dump()
+        values["value"] = repr(row.value)
+        values["synthetic"] = "true" if row.synthetic else "false"
+        writer.writerow([values[column] for column in REQUIRED_COLUMNS + OPTIONAL_COLUMNS])
+    return out.getvalue()
+
+
 def _sniff(text: str) -> type[csv.Dialect] | csv.Dialect:
+    """The delimiter of the header line; a quote inside a quoted field is doubled, as Excel and
+    `write_observations` write it (the sniffer cannot tell that from a header without quotes)."""
     try:
-        return csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
+        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
     except csv.Error:
         return csv.excel
+    dialect.doublequote = True
+    return dialect
 
 
 def _typed(record: dict[str, str | None]) -> dict[str, object]:

@@ -263,31 +263,44 @@ def import_from_ssb(
         timeout=timeout,
         retry=retry,
     )
-    rows = read_dataset(dataset, mapping)
-    observations, origins, skipped = rows.observations, rows.origins, set(rows.skipped_regions)
-    if mapping.skip_unknown_regions:
-        known = existing_municipality_numbers(session, {row.municipality_number for row in observations})
-        skipped |= {row.municipality_number for row in observations} - known
-        kept = [index for index, row in enumerate(observations) if row.municipality_number in known]
-        observations = [observations[index] for index in kept]
-        origins = [origins[index] for index in kept]
+    rows = without_unknown_regions(session, mapping, read_dataset(dataset, mapping))
     try:
         result = import_observations(
-            session=session, observations=observations, caller=caller, location="row"
+            session=session, observations=rows.observations, caller=caller, location="row"
         )
     except FieldErrors as errors:
         session.rollback()
-        raise FieldErrors(
-            [
-                FieldError(
-                    error.location, f"{origins[int(error.location[1])]}: {error.message}", error.error_type
-                )
-                for error in errors.errors
-            ]
-        ) from errors
+        raise FieldErrors(named_cells(errors, rows.origins)) from errors
     return SsbImportReport(
-        table=mapping.table, result=result, missing_values=rows.missing_values, skipped_regions=skipped
+        table=mapping.table,
+        result=result,
+        missing_values=rows.missing_values,
+        skipped_regions=set(rows.skipped_regions),
     )
+
+
+def without_unknown_regions(session: Session, mapping: SsbMapping, rows: SsbRows) -> SsbRows:
+    """When the mapping skips unknown regions: the rows without the municipality numbers that are not in
+    the catalogue (older numbers), those added to the skipped regions; else the rows as they are."""
+    if not mapping.skip_unknown_regions:
+        return rows
+    numbers = {row.municipality_number for row in rows.observations}
+    known = existing_municipality_numbers(session, numbers)
+    kept = [index for index, row in enumerate(rows.observations) if row.municipality_number in known]
+    return SsbRows(
+        observations=[rows.observations[index] for index in kept],
+        origins=[rows.origins[index] for index in kept],
+        missing_values=rows.missing_values,
+        skipped_regions=rows.skipped_regions | (numbers - known),
+    )
+
+
+def named_cells(errors: FieldErrors, origins: list[str]) -> list[FieldError]:
+    """Errors located by row index ((location, index, ...)) with each message led by its cell's origin."""
+    return [
+        FieldError(error.location, f"{origins[int(error.location[1])]}: {error.message}", error.error_type)
+        for error in errors.errors
+    ]
 
 
 def _matches(rule: ObservationRule, record: Mapping[str, Any]) -> bool:

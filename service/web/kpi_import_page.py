@@ -1,5 +1,11 @@
 """KPI observations uploaded from a page by programme staff and administrators: the CSV format of
-`innomatch import-kpis` (service/kpis/csv_import.py), all or nothing.
+`innomatch import-kpis` (service/kpis/csv_import.py) or a JSON-stat2 answer from Statistics Norway
+(SSB), all or nothing.
+
+A JSON-stat2 file (recognised by its content, not its name) is read by a shipped mapping
+(seed_data/ssb_mappings): the one for the table number SSB writes into the file, or the one chosen on the
+form. Its observations are turned into the CSV format at the preview, so the confirmation is the same for
+both kinds of file.
 
 An upload is checked whole and previewed: each bad row is named (line, field, problem) and nothing is
 written. A valid file shows what would change; the person confirms with a second form that carries
@@ -19,10 +25,19 @@ from sqlalchemy.orm import Session
 
 from service.deps import SessionDep
 from service.errors import FieldErrors
-from service.kpis.csv_import import CsvProblems, RowProblem, read_observations
+from service.kpis.csv_import import CsvProblems, RowProblem, read_observations, write_observations
 from service.kpis.gaps import GapAnalysis
 from service.kpis.schemas import ObservationIn
 from service.kpis.service import CSV_LINES, import_observations, planned_changes
+from service.kpis.ssb import SsbImportError, SsbRows, named_cells, read_dataset, without_unknown_regions
+from service.kpis.ssb_files import (
+    MappingChoiceError,
+    NotJsonStat,
+    ShippedMapping,
+    choose_mapping,
+    json_stat_dataset,
+    shipped_mappings,
+)
 from service.municipalities.repository import get_municipality
 from service.web.browser_cookies import no_store
 from service.web.errors import error_page
@@ -33,8 +48,26 @@ from service.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
 IMPORT = "/kpis/import"
-NO_FILE = N_("Choose a CSV file to upload.")
+NO_FILE = N_("Choose a CSV or JSON-stat file to upload.")
 NOT_UTF8 = N_("The file is not UTF-8 text. Save it as “CSV UTF-8” and upload it again.")
+NOT_JSON_STAT = N_(
+    "The file is JSON, but not a JSON-stat2 dataset from SSB. Download the table from SSB as JSON-stat2, "
+    "or upload a CSV file."
+)
+NO_VALUES = N_("The file holds no values that the mapping for SSB table %(table)s reads.")
+CHOICE_PROBLEMS = {
+    "no_table": N_("The file does not say which SSB table it is from. Choose the mapping for its table."),
+    "unknown_table": N_(
+        "No mapping for SSB table %(table)s is shipped with Innomatch. Choose a mapping for the file, or ask "
+        "for one to be added."
+    ),
+    "several": N_("Several mappings read SSB table %(table)s. Choose one."),
+    "unknown_mapping": N_("That mapping no longer exists. Choose another one."),
+    "other_table": N_(
+        "The file is SSB table %(table)s, but the chosen mapping is for table %(mapping_table)s. Choose "
+        "“automatic” or the mapping for table %(table)s."
+    ),
+}
 NOT_THE_PREVIEWED = N_(
     "This is not the file that was previewed, or the preview is from another session. Upload the file again."
 )
@@ -52,7 +85,16 @@ def _lines(text: str) -> str:
 
 
 def _page(request: Request, csrf_token: str, status: int = 200, **context: Any) -> HTMLResponse:
-    defaults: dict[str, Any] = {"problems": [], "preview": None, "imported": None}
+    defaults: dict[str, Any] = {
+        "problems": [],
+        "preview": None,
+        "imported": None,
+        "ssb": None,
+        "cells": False,
+        "mapping_problem": "",
+        "chosen": "",
+        "mappings": shipped_mappings(),
+    }
     full = {**defaults, **context, "csrf_token": csrf_token}
     return no_store(templates.TemplateResponse(request, "kpi_import.html", full, status_code=status))  # type: ignore[return-value]
 
@@ -80,6 +122,31 @@ def _read(text: str, session: Session) -> tuple[list[ObservationIn], list[RowPro
         ]
         return [], rows
     return observations, []
+
+
+def _read_json_stat(
+    session: Session, dataset: dict[str, Any], mapping: ShippedMapping
+) -> tuple[SsbRows | None, list[RowProblem]]:
+    """The observations of an SSB file (units and references checked as a CSV file's would be), or each
+    problem, led by the table and dimensions of its cell."""
+    try:
+        rows = without_unknown_regions(session, mapping.mapping, read_dataset(dataset, mapping.mapping))
+    except SsbImportError as error:
+        return None, [RowProblem(None, "", str(error))]
+    except FieldErrors as errors:
+        return None, [_cell_problem(error.location, error.message) for error in errors.errors]
+    if not rows.observations:
+        return rows, []
+    try:
+        planned_changes(session, rows.observations)
+    except FieldErrors as errors:
+        named = named_cells(errors, rows.origins)
+        return None, [_cell_problem(error.location, error.message) for error in named]
+    return rows, []
+
+
+def _cell_problem(location: tuple[Any, ...], message: str) -> RowProblem:
+    return RowProblem(None, ".".join(str(part) for part in location[2:]), message)
 
 
 def _preview(session: Session, observations: list[ObservationIn]) -> dict[str, Any]:
@@ -133,11 +200,41 @@ def preview(request: Request, session: SessionDep, upload: SignedInUploadDep) ->
         text = _lines(upload.file.decode("utf-8-sig"))
     except UnicodeDecodeError:
         return _page(request, csrf, 422, problems=[RowProblem(None, "", page.gettext(NOT_UTF8))])
+    try:
+        dataset = json_stat_dataset(text)
+    except NotJsonStat:
+        return _page(request, csrf, 422, problems=[RowProblem(None, "", page.gettext(NOT_JSON_STAT))])
+    if dataset is not None:
+        return _preview_json_stat(request, session, csrf, dataset, upload.fields.get("mapping", ""))
     observations, problems = _read(text, session)
     if problems:
         return _page(request, csrf, 422, problems=problems)
     preview = _preview(session, observations)
     return _page(request, csrf, preview=preview, content=text, digest=_digest(csrf, text))
+
+
+def _preview_json_stat(
+    request: Request, session: Session, csrf: str, dataset: dict[str, Any], chosen: str
+) -> Response:
+    """An SSB file's preview, carrying its observations on as CSV text; or why it cannot be imported."""
+    try:
+        mapping = choose_mapping(dataset, shipped_mappings(), chosen)
+    except MappingChoiceError as error:
+        message = page_locale(request).gettext(CHOICE_PROBLEMS[error.problem]) % {
+            "table": error.table,
+            "mapping_table": error.mapping_table,
+        }
+        return _page(request, csrf, 422, mapping_problem=message, chosen=chosen)
+    rows, problems = _read_json_stat(session, dataset, mapping)
+    if rows is None:
+        return _page(request, csrf, 422, problems=problems, cells=True, chosen=chosen)
+    if not rows.observations:
+        nothing = page_locale(request).gettext(NO_VALUES) % {"table": mapping.mapping.table}
+        return _page(request, csrf, 422, problems=[RowProblem(None, "", nothing)], cells=True, chosen=chosen)
+    text = write_observations(rows.observations)
+    ssb = {"mapping": mapping, "missing": rows.missing_values, "skipped": sorted(rows.skipped_regions)}
+    preview = _preview(session, rows.observations)
+    return _page(request, csrf, preview=preview, ssb=ssb, content=text, digest=_digest(csrf, text))
 
 
 @router.post(IMPORT + "/confirm", response_class=HTMLResponse)

@@ -6,6 +6,7 @@ AA rules and is photographed at desktop and phone width."""
 
 import csv
 import io
+import json
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -25,6 +26,7 @@ ADMIN, STAFF, LEAVER = "anne@innomatch.no", "stine@innomatch.no", "tore@innomatc
 STAVANGER = "1103"
 ADMIN_SCREENSHOTS = SCREENSHOTS / "admin"
 HEADER = "municipality_number,kpi_code,data_point,year,value,unit,source\n"
+SSB_ANSWER = Path(__file__).parents[1] / "service" / "kpis" / "fixtures" / "10540_unemployment.json"
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +118,7 @@ def test_staff_imports_kpis_after_fixing_a_bad_row_and_exports_the_audit_trail(
         bars_before = page.locator("rect.kpi-chart__bar.band-4").count()
         _open_tool(page, "Importer KPI-er")
         expect(page.get_by_role("heading", level=1)).to_have_text("Importer KPI-observasjoner")
-        page.get_by_label("CSV-fil").set_input_files(
+        page.get_by_label("CSV- eller JSON-stat-fil").set_input_files(
             {"name": "kpi.csv", "mimeType": "text/csv", "buffer": (HEADER + bad).encode()}
         )
         page.get_by_role("button", name="Sjekk filen").click()
@@ -127,7 +129,7 @@ def test_staff_imports_kpis_after_fixing_a_bad_row_and_exports_the_audit_trail(
         expect(problem.locator("td").nth(1)).to_have_text("value")
         assert server.counts()["kpi_observation"] == before, "nothing written"
         _checked_and_photographed(page, "kpi-import-error")
-        page.get_by_label("CSV-fil").set_input_files(
+        page.get_by_label("CSV- eller JSON-stat-fil").set_input_files(
             {"name": "kpi.csv", "mimeType": "text/csv", "buffer": (HEADER + good).encode()}
         )
         page.get_by_role("button", name="Sjekk filen").click()
@@ -141,6 +143,29 @@ def test_staff_imports_kpis_after_fixing_a_bad_row_and_exports_the_audit_trail(
         page.get_by_role("link", name=re.compile(rf"\({STAVANGER}\)")).click()
         expect(page).to_have_url(re.compile(rf"/municipalities/{STAVANGER}$"))
         assert page.locator("rect.kpi-chart__bar.band-4").count() == bars_before + 1, "the chart changed"
+
+        page.goto("/kpis/import")  # a table saved from SSB's statistics bank, read by its shipped mapping
+        expect(page.get_by_label("Tilordning (for SSB-filer)")).to_have_value("")
+        unknown = json.loads(SSB_ANSWER.read_text(encoding="utf-8"))
+        unknown["extension"]["px"]["tableid"] = "99999"
+        page.get_by_label("CSV- eller JSON-stat-fil").set_input_files(
+            {"name": "99999.json", "mimeType": "application/json", "buffer": json.dumps(unknown).encode()}
+        )
+        page.get_by_role("button", name="Sjekk filen").click()
+        expect(page.get_by_label("Tilordning (for SSB-filer)")).to_have_accessible_description(
+            re.compile("ingen tilordning for SSB-tabell 99999")
+        )
+        _checked_and_photographed(page, "kpi-import-ssb-no-mapping")
+        page.get_by_label("CSV- eller JSON-stat-fil").set_input_files(
+            {"name": "10540.json", "mimeType": "application/json", "buffer": SSB_ANSWER.read_bytes()}
+        )
+        page.get_by_role("button", name="Sjekk filen").click()
+        expect(page.get_by_role("heading", name="Dette endrer importen")).to_be_visible()
+        expect(page.locator(".ssb-summary")).to_contain_text("Lest fra SSB-tabell 10540")
+        expect(page.locator(".ssb-summary")).to_contain_text("1 celle manglet verdi")
+        expect(page.locator(".skipped-regions")).to_have_text("0")
+        assert server.counts()["kpi_observation"] == before + 1, "a preview writes nothing"
+        _checked_and_photographed(page, "kpi-import-ssb-preview")
 
         _open_tool(page, "Revisjonsspor")
         expect(page.get_by_role("heading", level=1)).to_have_text("Revisjonsspor")

@@ -1,14 +1,19 @@
 """The KPI import page over a real server on a copy of the demo data: a file with one bad row shows that
 row's error and writes nothing; the fixed file is previewed (nothing written yet), then imported on
 confirmation, and Stavanger's KPI page changes; a confirmation whose text was altered is refused;
-officers and suppliers are refused, anonymous readers sent to sign in."""
+officers and suppliers are refused, anonymous readers sent to sign in. An SSB JSON-stat2 file is read by
+the shipped mapping for its table (or the one chosen), previewed with its missing cells and skipped
+regions, and imported with the mapping's source; a bad cell is named by its table and dimensions."""
 
+import json
 import re
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from datetime import date
 from html import unescape
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -135,3 +140,138 @@ def test_only_staff_and_administrators_import(server: SharedServer, path: str) -
             path, data={"csrf_token": token}, files={"file": ("k.csv", HEADER.encode(), "text/csv")}
         )
         assert posted.status_code == 403
+
+
+SSB_FIXTURE = Path(__file__).parents[1] / "kpis" / "fixtures" / "10540_unemployment.json"
+SSB_SOURCE = "SSB table 10540: Registered unemployed 15-74 years, per cent of the labour force"
+
+
+def _ssb_answer(**changes: object) -> dict[str, Any]:
+    answer: dict[str, Any] = json.loads(SSB_FIXTURE.read_text(encoding="utf-8"))
+    return {**answer, **changes}
+
+
+def _upload_json(client: httpx.Client, answer: object, mapping: str = "") -> httpx.Response:
+    form = client.get("/kpis/import")
+    return client.post(
+        "/kpis/import",
+        data={"csrf_token": csrf_token(form), "mapping": mapping},
+        # the name says CSV: a JSON-stat file is known by its content
+        files={"file": ("download.csv", json.dumps(answer).encode("utf-8"), "application/octet-stream")},
+    )
+
+
+def _observations(server: SharedServer, source: str) -> list[tuple[str, int, float]]:
+    with sqlite3.connect(server.database_url.removeprefix("sqlite:///")) as db:
+        rows = db.execute(
+            "SELECT municipality_number, year, value FROM kpi_observation WHERE kpi_code = 'EC-P-EM-1C' "
+            "AND source = ? ORDER BY municipality_number, year",
+            (source,),
+        ).fetchall()
+    return [(str(number), int(year), float(value)) for number, year, value in rows]
+
+
+def test_an_ssb_json_stat_file_is_previewed_with_its_skipped_cells_and_imported(
+    server: SharedServer,
+) -> None:
+    before = server.counts()["kpi_observation"]
+    with signed_in_client(server.live.base_url, STAFF) as staff:
+        assert "Mapping (for SSB files)" in staff.get("/kpis/import").text
+        preview = _upload_json(staff, _ssb_answer())
+        assert preview.status_code == 200, preview.text
+        text = " ".join(unescape(preview.text).split())
+        assert "What the import will change" in text
+        assert "10540" in text and SSB_SOURCE in text, "names the mapping chosen by the file's table id"
+        assert "1 cell had no value" in text, "counts the cell without a value (Stavanger 2023)"
+        assert '<span class="skipped-regions">0</span>' in preview.text, "the country is skipped"
+        for number in ("0301", "1103", "4601", "5001"):
+            assert f"({number})</caption>" in preview.text
+        assert server.counts()["kpi_observation"] == before, "a preview writes nothing"
+        fields = _confirm_fields(preview)
+        assert fields["content"].startswith("municipality_number,kpi_code,year,value,unit,source")
+        imported = staff.post("/kpis/import/confirm", data=fields, files={"x": ("", b"")})
+        assert imported.status_code == 200, imported.text
+    stored = _observations(server, SSB_SOURCE)
+    assert stored == [
+        ("0301", 2022, 2.4),
+        ("0301", 2023, 2.5),
+        ("1103", 2022, 1.9),
+        ("4601", 2022, 1.6),
+        ("4601", 2023, 1.7),
+        ("5001", 2022, 1.7),
+        ("5001", 2023, 1.8),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        ("year", "table 10540, Region K-0301, ContentsCode Arbeidsledige2, Tid 1985: "),
+        (
+            "value",
+            "table 10540, Region K-0301, ContentsCode Arbeidsledige2, Tid 2023: EC-P-EM-1C: a percentage",
+        ),
+    ],
+)
+def test_an_ssb_file_with_a_bad_cell_names_it_and_writes_nothing(
+    server: SharedServer, change: str, named: str
+) -> None:
+    answer = _ssb_answer()
+    if change == "year":  # observations start in 1990
+        answer["dimension"]["Tid"]["category"] = {
+            "index": {"1985": 0, "2023": 1},
+            "label": {"1985": "1985", "2023": "2023"},
+        }
+    else:  # no percentage above 100
+        answer["value"] = [*answer["value"][:3], 250.0, *answer["value"][4:]]
+    before = server.counts()["kpi_observation"]
+    with signed_in_client(server.live.base_url, STAFF) as staff:
+        refused = _upload_json(staff, answer)
+    assert refused.status_code == 422
+    problems = [
+        unescape(row) for row in re.findall(r'<tr class="import-problem">(.*?)</tr>', refused.text, re.S)
+    ]
+    assert any(named in problem for problem in problems), problems
+    assert 'name="digest"' not in refused.text
+    assert server.counts()["kpi_observation"] == before, "nothing written"
+
+
+def test_an_ssb_file_of_an_unknown_table_asks_for_a_mapping(server: SharedServer) -> None:
+    answer = _ssb_answer(label="99999: Noe annet")
+    answer["extension"] = {"px": {"tableid": "99999"}}
+    unlabelled = _ssb_answer(label="Registrerte arbeidsledige")
+    unlabelled.pop("extension")
+    with signed_in_client(server.live.base_url, STAFF) as staff:
+        unknown = _upload_json(staff, answer)
+        no_table = _upload_json(staff, unlabelled)
+        chosen = _upload_json(staff, unlabelled, mapping="unemployment_10540")
+        other = _upload_json(staff, answer, mapping="unemployment_10540")
+    assert unknown.status_code == 422
+    assert "99999" in _mapping_error(unknown)
+    assert 'aria-describedby="import-mapping-hint import-mapping-error"' in unknown.text
+    assert no_table.status_code == 422 and 'id="import-mapping-error"' in no_table.text
+    assert chosen.status_code == 200 and 'name="digest"' in chosen.text, "a chosen mapping reads the file"
+    assert other.status_code == 422
+    assert "99999" in _mapping_error(other) and "10540" in _mapping_error(other)
+
+
+def _mapping_error(page: httpx.Response) -> str:
+    error = re.search(r'<p class="ds-validation-message"[^>]*id="import-mapping-error">(.*?)</p>', page.text)
+    assert error, page.text
+    return unescape(error.group(1))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b'{"class": "collection", "link": {}}', b"[1, 2]", b'{"class": "dataset", '],
+)
+def test_json_that_is_no_json_stat_dataset_is_refused_plainly(server: SharedServer, body: bytes) -> None:
+    with signed_in_client(server.live.base_url, STAFF) as staff:
+        form = staff.get("/kpis/import")
+        refused = staff.post(
+            "/kpis/import",
+            data={"csrf_token": csrf_token(form)},
+            files={"file": ("table.json", body, "application/json")},
+        )
+    assert refused.status_code == 422
+    assert "JSON-stat2" in unescape(refused.text) and 'name="digest"' not in refused.text
