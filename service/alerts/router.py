@@ -5,7 +5,7 @@ from fastapi import APIRouter, Response, status
 from service.alerts import service
 from service.alerts.schemas import SavedSearchFields, SavedSearchRead, SavedSearchUpdate
 from service.auth import SignedInCallerDep
-from service.deps import SessionDep
+from service.deps import IndexesDep, SessionDep
 from service.pagination import Page, PageDep
 from service.text_fields import RecordId
 
@@ -14,10 +14,12 @@ router = APIRouter(prefix="/api/v1/saved-searches", tags=["alerts"])
 
 @router.post("", response_model=SavedSearchRead, status_code=status.HTTP_201_CREATED)
 def create_saved_search(
-    session: SessionDep, caller: SignedInCallerDep, fields: SavedSearchFields
+    session: SessionDep, indexes: IndexesDep, caller: SignedInCallerDep, fields: SavedSearchFields
 ) -> SavedSearchRead:
     """Save a search: from now on, what newly matches it is reported by its channels."""
-    return SavedSearchRead.model_validate(service.create(session=session, fields=fields, caller=caller))
+    return SavedSearchRead.model_validate(
+        service.create(session=session, indexes=indexes, fields=fields, caller=caller)
+    )
 
 
 @router.get("", response_model=Page[SavedSearchRead])
@@ -43,11 +45,15 @@ def get_saved_search(session: SessionDep, caller: SignedInCallerDep, search_id: 
 
 @router.patch("/{search_id}", response_model=SavedSearchRead)
 def update_saved_search(
-    session: SessionDep, caller: SignedInCallerDep, search_id: RecordId, change: SavedSearchUpdate
+    session: SessionDep,
+    indexes: IndexesDep,
+    caller: SignedInCallerDep,
+    search_id: RecordId,
+    change: SavedSearchUpdate,
 ) -> SavedSearchRead:
     """Change, pause (`{"paused": true}`) or resume a saved search; the fields given replace the stored ones."""
     return SavedSearchRead.model_validate(
-        service.update(session=session, search_id=search_id, change=change, caller=caller)
+        service.update(session=session, indexes=indexes, search_id=search_id, change=change, caller=caller)
     )
 
 

@@ -18,6 +18,9 @@ from service.alerts.schemas import SavedSearchFields, SavedSearchUpdate
 from service.audit.service import record_event
 from service.db import utc_now
 from service.errors import FieldError, FieldErrors, ForbiddenError, NotFoundError
+from service.indexing import Indexes
+from service.indexing.repository import vector_to_bytes
+from service.language import detect_language
 from service.models import SavedSearch
 from service.needs import service as needs_service
 from service.references import ReferenceCheck
@@ -88,7 +91,21 @@ def _stored_fields(fields: SavedSearchFields) -> dict[str, Any]:
     }
 
 
-def create(*, session: Session, fields: SavedSearchFields, caller: Principal) -> SavedSearch:
+def _encoded(indexes: Indexes, kind: str, text: str | None) -> dict[str, Any]:
+    """A text search's query vector, as the ranker encodes an ad-hoc text (service/matching/ranker.py)."""
+    if text is None:
+        return {"query_vector": None, "query_model_id": None, "query_language": None}
+    index = indexes.needs if kind == "needs_for_text" else indexes.solutions
+    return {
+        "query_vector": vector_to_bytes(index.encoder.encode_passages([text])[0]),
+        "query_model_id": index.encoder.model_id,
+        "query_language": detect_language(text),
+    }
+
+
+def create(
+    *, session: Session, indexes: Indexes, fields: SavedSearchFields, caller: Principal
+) -> SavedSearch:
     owner = _owner(caller)
     _ensure_may_save(session, fields, caller, owner["owner_user_id"])
     stored = _stored_fields(fields)
@@ -96,6 +113,7 @@ def create(*, session: Session, fields: SavedSearchFields, caller: Principal) ->
     search = SavedSearch(
         **owner,
         **stored,
+        **_encoded(indexes, fields.kind, fields.text),
         paused_at=utc_now() if fields.paused else None,
         watermark=repository.last_change(session),
     )
@@ -142,7 +160,9 @@ def listed(
     )
 
 
-def update(*, session: Session, search_id: int, change: SavedSearchUpdate, caller: Principal) -> SavedSearch:
+def update(
+    *, session: Session, indexes: Indexes, search_id: int, change: SavedSearchUpdate, caller: Principal
+) -> SavedSearch:
     """Replace the fields given; the whole search is checked again as if it were new (an administrator
     changing someone's search with an administrator's rights)."""
     search = get_own(session=session, search_id=search_id, caller=caller)
@@ -172,6 +192,8 @@ def update(*, session: Session, search_id: int, change: SavedSearchUpdate, calle
     _ensure_may_save(session, fields, caller, search.owner_user_id)
     stored = _stored_fields(fields)
     _check_filters(session, stored["filters"])
+    if stored["query_text"] != search.query_text:
+        stored |= _encoded(indexes, fields.kind, fields.text)
     for name, value in stored.items():
         setattr(search, name, value)
     if fields.paused != search.paused:

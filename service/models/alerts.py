@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.db import Base, UTCDateTime, utc_now
@@ -33,6 +33,11 @@ class SavedSearch(Base):
     solution_id: Mapped[int | None] = mapped_column(ForeignKey("solution.id", ondelete="CASCADE"))
     need_id: Mapped[int | None] = mapped_column(ForeignKey("need.id", ondelete="CASCADE"))
     query_text: Mapped[str | None] = mapped_column(Text)
+    # A text search's text encoded once when saved (raw float32, little-endian), so that evaluating
+    # thousands of searches encodes nothing; re-encoded when the encoder (its model id) changes.
+    query_vector: Mapped[bytes | None] = mapped_column(LargeBinary)
+    query_model_id: Mapped[str | None] = mapped_column(String(200))
+    query_language: Mapped[str | None] = mapped_column(String(2))  # detected: its vector is centred on it
     filters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     frequency: Mapped[str] = mapped_column(String(20))  # immediately | daily | weekly
     min_band: Mapped[str] = mapped_column(String(10))  # weak | moderate | strong

@@ -5,9 +5,13 @@ import re
 from typing import Any
 
 import httpx
+from sqlalchemy import select
 
+from embeddings import Encoder
 from service.accounts.browser_secrets import CSRF_HEADER
 from service.config import Settings
+from service.db import make_engine
+from service.models import SavedSearch
 from tests.api.conftest import row_counts
 from tests.support.accounts import add_person, csrf_token, signed_in_client
 from tests.support.records import LEAK_NEED, LEAK_SOLUTION, WATER_LOSS, audit_events, create
@@ -165,19 +169,40 @@ def test_bad_searches_are_refused_per_field_and_store_nothing(api: httpx.Client,
     assert row_counts(settings.resolved_database_url)["saved_search"] == before
 
 
-def test_a_search_is_changed_paused_and_deleted_and_each_step_is_audited(api: httpx.Client) -> None:
+def _query_vector(settings: Settings, search_id: int) -> tuple[bytes | None, str | None, str | None]:
+    engine = make_engine(settings.resolved_database_url)
+    with engine.connect() as connection:
+        row = connection.execute(
+            select(SavedSearch.query_vector, SavedSearch.query_model_id, SavedSearch.query_language).where(
+                SavedSearch.id == search_id
+            )
+        ).one()
+    engine.dispose()
+    return row[0], row[1], row[2]
+
+
+def test_a_search_is_changed_paused_and_deleted_and_each_step_is_audited(
+    api: httpx.Client, settings: Settings, encoder: Encoder
+) -> None:
     staff_token = _token(api, "staff")
     with _as(api, staff_token) as staff:
         search = _saved(staff, name="Vannsøk", kind="solutions_for_text", text="lekkasjer i vannledninger")
         path = f"/api/v1/saved-searches/{search['id']}"
+        vector, model_id, language = _query_vector(settings, search["id"])
+        assert vector and len(vector) == 4 * encoder.dim and model_id == encoder.model_id and language == "no"
         paused = staff.patch(path, json={"paused": True, "name": "Vannlekkasjer"})
         assert paused.status_code == 200 and paused.json()["paused"] is True
         assert paused.json()["name"] == "Vannlekkasjer" and paused.json()["text"] == search["text"]
         wrong = staff.patch(path, json={"text": None})
         assert wrong.status_code == 422 and "needs text" in wrong.text
         assert staff.get(path).json()["name"] == "Vannlekkasjer", "a refused change stores nothing"
-        resumed = staff.patch(path, json={"paused": False, "filters": {"county": "46"}})
+        assert _query_vector(settings, search["id"])[0] == vector, "a paused search keeps its vector"
+        resumed = staff.patch(
+            path, json={"paused": False, "filters": {"county": "46"}, "text": "water leaks"}
+        )
         assert resumed.json()["paused"] is False and resumed.json()["filters"] == {"county": "46"}
+        new_vector, _, new_language = _query_vector(settings, search["id"])
+        assert new_vector != vector and new_language == "en", "a new text is encoded again"
         assert staff.delete(path).status_code == 204
         assert staff.get(path).status_code == 404
     actions = [
