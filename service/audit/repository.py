@@ -65,7 +65,12 @@ def _listed(key: str, number: int) -> ColumnElement[bool]:
     its opening bracket is another key's."""
     text = cast(AuditEvent.detail, String)
     start = '%"' + key.replace("_", "\\_") + '": ['
-    patterns = (f"{start}{number}]}}", f"{start}{number}, %", f"{start}%, {number}, %", f"{start}%, {number}]}}")
+    patterns = (
+        f"{start}{number}]}}",
+        f"{start}{number}, %",
+        f"{start}%, {number}, %",
+        f"{start}%, {number}]}}",
+    )
     return or_(*(text.like(pattern, escape="\\") for pattern in patterns))
 
 

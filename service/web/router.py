@@ -140,7 +140,9 @@ def search_page(
     context: dict[str, object] = {"query": query, "matches": [], "warnings": []}
     if query:
         found = matching.search_solutions(
-            session=session, indexes=indexes, text=query,
+            session=session,
+            indexes=indexes,
+            text=query,
             limit=ranks_wanted(offset),
             caller=caller,
             shown=shown_ranks(offset),
