@@ -53,15 +53,32 @@ def _detail_number(key: str) -> ColumnElement[int]:
     return cast(AuditEvent.detail[key].as_string(), Integer)
 
 
-def _about_need(need_id: int) -> ColumnElement[bool]:
-    # A view of a solution's demand lists the needs it showed ({"need_ids": [3, 5]}, its only list):
-    # its stored JSON text is matched, the same on SQLite and PostgreSQL (json.dumps writes ", ").
+# Events whose detail ends with a list of need ids or of supplier ids (rank by rank) as its last key:
+# a view of a solution's demand, of a solution's or a need's matches, of a free-text search's results.
+NEED_LISTS = ("solution_demand", "solution_matches", "need_search")
+SUPPLIER_LISTS = ("need_matches", "solution_search")
+
+
+def _listed(key: str, number: int) -> ColumnElement[bool]:
+    """The detail's last key `key` is a list holding `number`. Its stored JSON text is matched, the same on
+    SQLite and PostgreSQL (json.dumps writes ", " and ": "); as the list is the last value, nothing after
+    its opening bracket is another key's."""
     text = cast(AuditEvent.detail, String)
-    patterns = (f"%[{need_id}]%", f"%[{need_id},%", f"%, {need_id},%", f"%, {need_id}]%")
+    start = '%"' + key.replace("_", "\\_") + '": ['
+    patterns = (
+        f"{start}{number}]}}",
+        f"{start}{number}, %",
+        f"{start}%, {number}, %",
+        f"{start}%, {number}]}}",
+    )
+    return or_(*(text.like(pattern, escape="\\") for pattern in patterns))
+
+
+def _about_need(need_id: int) -> ColumnElement[bool]:
     return or_(
         (AuditEvent.subject_kind == "need") & (AuditEvent.subject_id == str(need_id)),
         _detail_number("need_id") == need_id,
-        (AuditEvent.subject_kind == "solution_demand") & or_(*(text.like(pattern) for pattern in patterns)),
+        AuditEvent.subject_kind.in_(NEED_LISTS) & _listed("need_ids", need_id),
     )
 
 
@@ -72,6 +89,7 @@ def _about_supplier(supplier_id: int) -> ColumnElement[bool]:
         (AuditEvent.subject_kind == "solution_demand")
         & AuditEvent.subject_id.in_(solutions.scalar_subquery()),
         _detail_number("supplier_id") == supplier_id,
+        AuditEvent.subject_kind.in_(SUPPLIER_LISTS) & _listed("supplier_ids", supplier_id),
     )
 
 

@@ -19,6 +19,9 @@ from service.audit.repository import AuditQuery
 from service.audit.schemas import AUDIT_EXPORT_HEADER
 from service.deps import SessionDep
 from service.exports import export_response
+from service.models import AuditEvent
+from service.needs.repository import needs_by_id
+from service.solutions.repository import solutions_by_id
 from service.suppliers.repository import list_suppliers
 from service.text_fields import RecordId
 from service.web.browser_cookies import no_store
@@ -76,6 +79,21 @@ def _search(request: Request) -> tuple[AuditSearch, dict[str, str]]:
         return AuditSearch.model_validate(kept), problems
 
 
+def _titles(session: Any, events: list[AuditEvent]) -> dict[str, dict[int, str]]:
+    """The titles of the needs and solutions whose matches the events' views showed, to say them by name
+    (a record deleted since is said by its number)."""
+    wanted: dict[str, list[int]] = {"need_matches": [], "solution_matches": []}
+    for event in events:
+        if event.subject_kind in wanted and event.subject_id.isdigit():
+            wanted[event.subject_kind].append(int(event.subject_id))
+    needs = needs_by_id(session, wanted["need_matches"])
+    solutions = solutions_by_id(session, wanted["solution_matches"])
+    return {
+        "need_matches": {number: need.title for number, need in needs.items()},
+        "solution_matches": {number: solution.title for number, solution in solutions.items()},
+    }
+
+
 def _suppliers(session: Any) -> list[tuple[int, str]]:
     found, _total = list_suppliers(session, offset=0, limit=MAX_SUPPLIER_CHOICES)
     return sorted(((supplier.id, supplier.name) for supplier in found), key=lambda pair: pair[1].lower())
@@ -99,6 +117,7 @@ def audit_trail(
         "search": search,
         "problems": problems,
         "events": events,
+        "titles": _titles(session, events),
         "total": total,
         "offset": offset,
         "page_size": PAGE_SIZE,

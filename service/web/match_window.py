@@ -23,6 +23,11 @@ def ranks_wanted(offset: int) -> int:
     return min(offset + PAGE_MATCHES + 1, MAX_MATCHES)
 
 
+def shown_ranks(offset: int) -> slice:
+    """The ranks the page at `offset` shows (not the one more it asks for): what its reader saw."""
+    return slice(offset, offset + PAGE_MATCHES)
+
+
 @dataclass(frozen=True)
 class MatchWindow:
     """One page of ranks out of the `found` the ranker gave for it."""
@@ -40,7 +45,7 @@ class MatchWindow:
 
     @property
     def shown(self) -> slice:
-        return slice(self.offset, self.offset + PAGE_MATCHES)
+        return shown_ranks(self.offset)
 
     @property
     def previous_offset(self) -> int | None:

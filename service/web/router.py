@@ -19,7 +19,14 @@ from service.pagination import DEFAULT_PAGE_SIZE, PageDep, PageSpan
 from service.solutions import service as solutions
 from service.text_fields import MAX_TEXT_LENGTH, RecordId, require_letters
 from service.web.assets import FAVICON, REDOC, SWAGGER_UI, SWAGGER_UI_INIT
-from service.web.match_window import PAGE_MATCHES, MatchOffset, MatchWindow, ranks_wanted, window_address
+from service.web.match_window import (
+    PAGE_MATCHES,
+    MatchOffset,
+    MatchWindow,
+    ranks_wanted,
+    shown_ranks,
+    window_address,
+)
 from service.web.need_list import chosen, filter_choices, form_filters, page_address
 from service.web.need_pages import match_filters, officer_context
 from service.web.templating import templates
@@ -90,6 +97,7 @@ def need_page(
         limit=ranks_wanted(offset),
         caller=caller,
         filters=filters,
+        shown=shown_ranks(offset),
     )
     chosen_filters = filters.model_dump(exclude_none=True)
     context = {
@@ -132,7 +140,12 @@ def search_page(
     context: dict[str, object] = {"query": query, "matches": [], "warnings": []}
     if query:
         found = matching.search_solutions(
-            session=session, indexes=indexes, text=query, limit=ranks_wanted(offset), caller=caller
+            session=session,
+            indexes=indexes,
+            text=query,
+            limit=ranks_wanted(offset),
+            caller=caller,
+            shown=shown_ranks(offset),
         )
         context |= {**_window_context(request, found.items, offset), "warnings": found.warnings}
     return templates.TemplateResponse(request, "search.html", context)

@@ -182,3 +182,21 @@ def test_staff_imports_kpis_after_fixing_a_bad_row_and_exports_the_audit_trail(
     assert rows and all("test operator" in row["actor"] for row in rows), "the search's events only"
     created = [row["subject_id"] for row in rows if row["action"] == "user.created"]
     assert len(created) >= 3, "the accounts made for this test are in the trail"
+
+
+def test_staff_find_who_saw_a_needs_matches_in_the_audit_trail(
+    browser: Browser, server: SharedServer
+) -> None:
+    with server.client() as admin:
+        need = admin.get("/api/v1/needs", params={"limit": 1}).json()["items"][0]
+    with page_on(browser, server.live.base_url) as (page, offsite):
+        _sign_in(page, STAFF)
+        page.goto(f"/needs/{need['id']}?offset=10")
+        page.goto(f"/audit?need={need['id']}&actor=stine")
+        said = page.locator("tr.audit-row").filter(has_text="treffene for behov").last
+        expect(said).to_contain_text(f"treffene for behov «{need['title']}»: 10 løsninger fra")
+        expect(said.get_by_role("link", name=f"«{need['title']}»")).to_have_attribute(
+            "href", f"/needs/{need['id']}"
+        )
+        _checked_and_photographed(page, "audit-matches")
+        assert offsite.refused == []

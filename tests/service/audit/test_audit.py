@@ -10,6 +10,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from service.audit.repository import AuditQuery, list_events
 from service.audit.service import record_view
 from service.db import make_engine, make_session_factory
 from service.models import AuditEvent
@@ -179,3 +180,97 @@ def test_the_audit_list_pages_and_refuses_an_empty_window(api: httpx.Client) -> 
     )
     assert backwards.status_code == 422 and "until" in backwards.text
     assert api.get("/api/v1/audit", params={"format": "pdf"}).status_code == 422
+
+
+def test_a_view_of_matches_names_what_was_shown_and_is_found_by_need_and_supplier(
+    api: httpx.Client,
+) -> None:
+    since = now_utc()
+    supplier = create(api, "suppliers", name="Lekkasje AS", organisation_number="974760673")
+    solution = create(api, "solutions", **LEAK_SOLUTION, supplier_id=supplier["id"])
+    other = create(api, "solutions", title="Leak loggers", description=LEAK_SOLUTION["description"])
+    need = create(api, "needs", **LEAK_NEED)
+
+    shown = api.get(f"/api/v1/needs/{need['id']}/matches", params={"limit": 5}).json()["items"]
+    [view] = audit_events(api, subject_kind="need_matches", since=since)
+    assert (view["action"], view["actor"], view["subject_id"]) == ("viewed", "admin", str(need["id"]))
+    solution_ids = [match["solution"]["id"] for match in shown]
+    assert {solution["id"], other["id"]} <= set(solution_ids)
+    assert view["detail"] == {
+        "need_id": need["id"],
+        "offset": 0,
+        "solution_ids": solution_ids,
+        "supplier_ids": [match["solution"]["supplier_id"] for match in shown],
+    }
+    assert view in audit_events(api, need_id=need["id"], since=since)
+    assert view in audit_events(api, supplier_id=supplier["id"], since=since)
+    assert view not in audit_events(api, supplier_id=supplier["id"] + 1000, since=since)
+    assert view not in audit_events(api, need_id=need["id"] + 1000, since=since)
+
+    answered = api.get(f"/api/v1/solutions/{solution['id']}/matches").json()["items"]
+    [seen] = audit_events(api, subject_kind="solution_matches", since=since)
+    assert seen["detail"] == {
+        "solution_id": solution["id"],
+        "supplier_id": supplier["id"],
+        "offset": 0,
+        "need_ids": [match["need"]["id"] for match in answered],
+    }
+    assert need["id"] in seen["detail"]["need_ids"]
+    assert seen in audit_events(api, need_id=need["id"], since=since)
+    assert seen in audit_events(api, supplier_id=supplier["id"], since=since)
+
+    assert api.get("/api/v1/needs/999999/matches").status_code == 404
+    assert len(audit_events(api, subject_kind="need_matches", since=since)) == 1, "nothing read, nothing seen"
+
+
+@pytest.mark.parametrize(
+    ("detail", "need_id", "supplier_id", "found"),
+    [
+        ({"need_id": 1, "offset": 0, "solution_ids": [7, 21], "supplier_ids": [12, 3]}, 1, 3, (True, True)),
+        ({"need_id": 1, "offset": 0, "solution_ids": [3], "supplier_ids": [12, 5, 31]}, 2, 3, (False, False)),
+        ({"need_id": 1, "offset": 0, "solution_ids": [8], "supplier_ids": [None, 5, 4]}, 1, 5, (True, True)),
+        ({"need_id": 1, "offset": 0, "solution_ids": [8], "supplier_ids": [5]}, 9, 5, (False, True)),
+        ({"need_id": 1, "offset": 0, "solution_ids": [5, 6], "supplier_ids": [2, 2]}, 1, 5, (True, False)),
+    ],
+)
+def test_a_need_matches_view_is_found_by_its_need_and_a_supplier_it_listed(
+    database_url: str, detail: dict[str, Any], need_id: int, supplier_id: int, found: tuple[bool, bool]
+) -> None:
+    assert _found(database_url, "need_matches", detail, need_id, supplier_id) == found
+
+
+@pytest.mark.parametrize(
+    ("detail", "need_id", "found_by_need"),
+    [
+        ({"solution_id": 4, "supplier_id": 2, "offset": 10, "need_ids": [21, 1, 12]}, 1, True),
+        ({"solution_id": 4, "supplier_id": 2, "offset": 0, "need_ids": [21, 12, 111]}, 1, False),
+        ({"solution_id": 1, "supplier_id": 2, "offset": 0, "need_ids": [3]}, 1, False),
+        ({"solution_id": 4, "supplier_id": 2, "offset": 0, "need_ids": [1]}, 1, True),
+        ({"solution_id": 4, "supplier_id": 2, "offset": 0, "need_ids": [5, 1]}, 1, True),
+        ({"solution_id": 4, "supplier_id": 2, "offset": 0, "need_ids": []}, 1, False),
+    ],
+)
+def test_a_solution_matches_view_is_found_by_a_need_it_listed_and_its_supplier(
+    database_url: str, detail: dict[str, Any], need_id: int, found_by_need: bool
+) -> None:
+    assert _found(database_url, "solution_matches", detail, need_id, 2) == (found_by_need, True)
+
+
+def _found(
+    database_url: str, kind: str, detail: dict[str, Any], need_id: int, supplier_id: int
+) -> tuple[bool, bool]:
+    """Whether the search by need and the search by supplier select a view stored as `detail` (the text
+    of the stored JSON is matched: the same on SQLite and PostgreSQL)."""
+    engine = make_engine(database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            record_view(session, actor="filter-test", subject_kind=kind, subject_id=7, detail=detail)
+            by_need, _ = list_events(
+                session, AuditQuery(actor="filter-test", need_id=need_id), offset=0, limit=10
+            )
+            by_supplier, _ = list_events(
+                session, AuditQuery(actor="filter-test", supplier_id=supplier_id), offset=0, limit=10
+            )
+            return len(by_need) == 1, len(by_supplier) == 1
+    finally:
+        engine.dispose()

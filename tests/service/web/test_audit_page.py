@@ -5,6 +5,7 @@ are refused, anonymous readers sent to sign in."""
 
 import csv
 import io
+import json
 import re
 import shutil
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from markupsafe import escape
 
 from embeddings import Encoder
 from service.config import Settings
@@ -139,8 +141,17 @@ def test_the_csv_export_holds_the_searched_events(server: SharedServer, seen: di
     supplier = seen["supplier_id"]
     created = [row for row in rows if row["action"] == "user.created"]
     assert created, "the account made for the supplier names it: found by the supplier too"
-    for row in rows:  # each about the supplier: a view of its solution's demand, or naming it
-        assert row["subject_kind"] == "solution_demand" or f'"supplier_id": {supplier}' in row["detail"], row
+    for row in (
+        rows
+    ):  # each about the supplier: a view of its solution's demand or of matches listing it, or naming it
+        assert (
+            row["subject_kind"] == "solution_demand"
+            or f'"supplier_id": {supplier}' in row["detail"]
+            or (
+                row["subject_kind"] in ("need_matches", "solution_search")
+                and supplier in json.loads(row["detail"])["supplier_ids"]
+            )
+        ), row
 
 
 @pytest.mark.parametrize("path", ["/audit", "/audit/export?format=csv"])
@@ -151,3 +162,58 @@ def test_only_staff_and_administrators_see_the_trail(server: SharedServer, path:
     with signed_in_client(server.live.base_url, OFFICER) as officer:
         refused = officer.get(path)
         assert refused.status_code == 403 and "Only programme staff and administrators" in refused.text
+
+
+SOLUTION_LINK = re.compile(r'<a href="/solutions/(\d+)"')
+
+
+def _match_views(server: SharedServer, need_id: int) -> list[dict[str, object]]:
+    with server.client() as admin:
+        found = admin.get(
+            "/api/v1/audit", params={"subject_kind": "need_matches", "need_id": need_id, "limit": 100}
+        )
+    assert found.status_code == 200, found.text
+    return [item for item in found.json()["items"] if item["actor"].startswith("Kari Nordmann")]
+
+
+def test_an_officer_seeing_a_needs_matches_is_in_the_trail_and_said_in_words(server: SharedServer) -> None:
+    """The page's window is recorded, not the one more rank it asks for; its CSV is a view of all it holds."""
+    with server.client() as admin:
+        need = admin.get("/api/v1/needs", params={"limit": 1}).json()["items"][0]
+    need_id = need["id"]
+    with signed_in_client(server.live.base_url, OFFICER) as officer:
+        page = officer.get(f"/needs/{need_id}", params={"offset": 10})
+        assert page.status_code == 200
+        shown = [int(found) for found in SOLUTION_LINK.findall(page.text)]
+        sheet = officer.get(f"/needs/{need_id}/matches.csv")
+        assert sheet.status_code == 200
+    assert len(shown) == 10, "the demo need has more than 20 matches"
+    listed = [int(row[1]) for row in list(csv.reader(io.StringIO(sheet.content.decode("utf-8-sig"))))[1:]]
+    [window, everything] = _match_views(server, need_id)
+    assert window["detail"]["offset"] == 10 and window["detail"]["solution_ids"] == shown
+    assert everything["detail"]["offset"] == 0 and everything["detail"]["solution_ids"] == listed
+    suppliers = window["detail"]["supplier_ids"]
+    some_supplier = next(number for number in suppliers if number is not None)
+    with server.client() as admin:
+        by_supplier = admin.get(
+            "/api/v1/audit",
+            params={"supplier_id": some_supplier, "subject_kind": "need_matches", "limit": 200},
+        ).json()
+    assert window["id"] in [item["id"] for item in by_supplier["items"]]
+
+    kinds = len({number for number in suppliers if number is not None})
+    with signed_in_client(server.live.base_url, STAFF) as staff:
+        english = staff.get("/audit", params={"need": need_id, "actor": "nordmann"}).text
+        staff.cookies.set("lang", "nb")
+        bokmal = staff.get("/audit", params={"need": need_id, "actor": "nordmann"}).text
+    title = str(escape(need["title"]))
+    word, ord_nb = ("supplier", "leverandør") if kinds == 1 else ("suppliers", "leverandører")
+    link = f'<a class="ds-link" href="/needs/{need_id}">'
+    assert (
+        f"the matches for need {link}“{title}”</a>: 10 solutions from {kinds} {word} (from rank 11)"
+        in english
+    ), english
+    assert (
+        f"treffene for behov {link}«{title}»</a>: 10 løsninger fra {kinds} {ord_nb} (fra plass 11)" in bokmal
+    )
+    assert f"the matches for need {link}“{title}”</a>: {len(listed)} solutions from" in english
