@@ -5,6 +5,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from service.access import Principal
 from service.audit import repository
 from service.audit.repository import AuditQuery
 from service.models import AuditEvent, Feedback, Solution
@@ -37,19 +38,22 @@ def record_event(
 def record_view(
     session: Session,
     *,
-    actor: str,
+    viewer: Principal,
     subject_kind: str,
     subject_id: int | str,
     detail: dict[str, Any] | None = None,
 ) -> None:
-    """Record that `actor` saw a record (e.g. a buyer group's demand) and commit it.
+    """Record that `viewer` saw a record (e.g. a need's matches) and commit it.
 
     Call it after the data was read: a view changes nothing else, so its event is its own transaction,
-    and a failed read is not recorded as seen.
+    and a failed read is not recorded as seen. An anonymous reader's view is not recorded: it shows
+    only what anyone may see, names no one, and would make every public page view a write.
     """
+    if viewer.role == "anonymous":
+        return
     record_event(
         session,
-        actor=actor,
+        actor=viewer.actor,
         action="viewed",
         subject_kind=subject_kind,
         subject_id=subject_id,

@@ -88,7 +88,7 @@ def solution_demand(
     )
     record_view(
         session,
-        actor=caller.actor,
+        viewer=caller,
         subject_kind="solution_demand",
         subject_id=solution_id,
         detail={"need_ids": [need.id for need in demand.needs]},

@@ -73,7 +73,7 @@ def theme_demand(
     demand = _theme_demand(session, indexes, kpi=kpi, dimension=dimension, county=county, max_band=max_band)
     record_view(
         session,
-        actor=caller.actor,
+        viewer=caller,
         subject_kind="kpi_demand",
         subject_id=kpi or dimension or "",
         detail={"kpi": kpi, "dimension": dimension, "county": county},

@@ -46,7 +46,7 @@ def match_need(
     seen = matches[shown]
     record_view(
         session,
-        actor=caller.actor,
+        viewer=caller,
         subject_kind="need_matches",
         subject_id=need_id,
         detail={
@@ -85,7 +85,7 @@ def match_solution(
     warnings = no_good_match_warnings(_first_score(matches), "solution", ranking, "need")
     record_view(
         session,
-        actor=caller.actor,
+        viewer=caller,
         subject_kind="solution_matches",
         subject_id=solution_id,
         detail={
@@ -131,7 +131,7 @@ def search_solutions(
     seen = matches[shown]
     record_view(
         session,
-        actor=caller.actor,
+        viewer=caller,
         subject_kind="solution_search",
         subject_id="",
         detail={
@@ -169,7 +169,7 @@ def search_needs(
     warnings = no_good_match_warnings(_first_score(matches), "text", ranking, "need")
     record_view(
         session,
-        actor=caller.actor,
+        viewer=caller,
         subject_kind="need_search",
         subject_id="",
         detail={"offset": _first_rank(shown), "need_ids": [match.need.id for match in matches[shown]]},

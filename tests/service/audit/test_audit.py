@@ -10,6 +10,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from service.access import Principal
 from service.audit.repository import AuditQuery, list_events
 from service.audit.service import record_view
 from service.db import make_engine, make_session_factory
@@ -127,7 +128,7 @@ def test_views_are_recorded_and_events_cannot_be_changed(
         with factory() as session:
             record_view(
                 session,
-                actor="officer-bodø",
+                viewer=Principal(role="officer", actor="officer-bodø", municipality_number="1804"),
                 subject_kind="buyer_group",
                 subject_id="needs:3,7",
                 detail={"endpoint": "/api/v1/buyer-groups"},
@@ -221,6 +222,11 @@ def test_a_view_of_matches_names_what_was_shown_and_is_found_by_need_and_supplie
 
     assert api.get("/api/v1/needs/999999/matches").status_code == 404
     assert len(audit_events(api, subject_kind="need_matches", since=since)) == 1, "nothing read, nothing seen"
+    with httpx.Client(base_url=api.base_url, timeout=30) as anonymous:
+        assert anonymous.get(f"/api/v1/needs/{need['id']}/matches").status_code == 200
+    assert len(audit_events(api, subject_kind="need_matches", since=since)) == 1, (
+        "an anonymous view names no one"
+    )
 
 
 @pytest.mark.parametrize(
@@ -256,6 +262,9 @@ def test_a_solution_matches_view_is_found_by_a_need_it_listed_and_its_supplier(
     assert _found(database_url, "solution_matches", detail, need_id, 2) == (found_by_need, True)
 
 
+FILTER_TEST = Principal(role="staff", actor="filter-test")
+
+
 def _found(
     database_url: str, kind: str, detail: dict[str, Any], need_id: int, supplier_id: int
 ) -> tuple[bool, bool]:
@@ -264,7 +273,7 @@ def _found(
     engine = make_engine(database_url)
     try:
         with make_session_factory(engine)() as session:
-            record_view(session, actor="filter-test", subject_kind=kind, subject_id=7, detail=detail)
+            record_view(session, viewer=FILTER_TEST, subject_kind=kind, subject_id=7, detail=detail)
             by_need, _ = list_events(
                 session, AuditQuery(actor="filter-test", need_id=need_id), offset=0, limit=10
             )
