@@ -22,6 +22,7 @@ from service.partnerships.lead import CandidateUse, LeadSuggestion, NeedGap, sug
 from service.partnerships.lifecycle import transition_problem
 from service.partnerships.procurement_route import CandidateFacts, RouteFacts, recommend_route
 from service.partnerships.schemas import PartnershipCreate, PartnershipUpdate
+from service.reasons import Reason
 from service.references import ReferenceCheck
 from service.solutions.repository import solutions_by_id
 
@@ -181,7 +182,12 @@ def create(
         )
     )
     if partnership_in.lead_municipality_number:
-        lead = LeadSuggestion(partnership_in.lead_municipality_number, "given", f"Chosen by {actor}.")
+        lead = LeadSuggestion(
+            partnership_in.lead_municipality_number,
+            "given",
+            f"Chosen by {actor}.",
+            Reason("chosen", {"actor": actor}),
+        )
     else:
         numbers = {need.municipality_number for need in needs if need.municipality_number}
         numbers |= {number for solution in solutions for number in solution.reference_municipalities}
@@ -199,9 +205,11 @@ def create(
         lead_municipality_number=lead.municipality_number,
         lead_rule=lead.rule,
         lead_reason=lead.reason,
+        lead_reason_facts=lead.facts.as_json() if lead.facts else None,
         route=route.route,
         route_rule=route.rule,
         route_reasons=route.reasons,
+        route_reason_facts=[reason.as_json() for reason in route.facts],
         candidate_assessment=_assessment(solutions, best),
         created_by=actor,
         created_at=now,
@@ -270,6 +278,7 @@ def _change_lead(
     partnership.lead_municipality_number = number
     partnership.lead_rule = "given" if number else "none"
     partnership.lead_reason = f"Chosen by {actor}." if number else f"Cleared by {actor}."
+    partnership.lead_reason_facts = Reason("chosen" if number else "cleared", {"actor": actor}).as_json()
     partnership.updated_at = now
     audit.record_event(
         session,
