@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-Fact = str | int | float | bool | None | list[Any]
+Fact = str | int | float | bool | None | list[Any] | dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -24,4 +24,3 @@ class Reason:
             return None
         facts = value.get("facts")
         return cls(value["code"], dict(facts) if isinstance(facts, dict) else {})
-

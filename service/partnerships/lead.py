@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from service.reasons import Reason
+from service.reasons import Fact, Reason
 
 LeadRule = Literal["given", "reference_use", "worst_gap", "reference_elsewhere", "first_need", "none"]
 
@@ -112,7 +112,7 @@ def suggest_lead(
         )
         if worst and worst.municipality_number != number:
             reason += f" The worst gap is in {_gap_text(worst, names)}, which joins as a buyer."
-        facts = {"municipality": names.get(number, number), "solutions": _used(used)}
+        facts: dict[str, Fact] = {"municipality": names.get(number, number), "solutions": _used(used)}
         if worst and worst.municipality_number != number:
             facts |= _gap_facts(worst, names)
         return LeadSuggestion(number, "reference_use", reason, Reason("reference_use", facts))
@@ -135,7 +135,9 @@ def suggest_lead(
             f"No need carries KPI-gap evidence and no municipality of the group uses a candidate; "
             f"{names.get(number, number)} already uses {_titles(used)} and can lead or mentor the pilot "
             "(copy a good solution).",
-            Reason("reference_elsewhere", {"municipality": names.get(number, number), "solutions": _used(used)}),
+            Reason(
+                "reference_elsewhere", {"municipality": names.get(number, number), "solutions": _used(used)}
+            ),
         )
     first = min((need for need in needs if need.municipality_number), key=lambda n: n.need_id, default=None)
     if first:

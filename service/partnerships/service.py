@@ -38,7 +38,11 @@ def _refuse_repeats(check: ReferenceCheck, field: str, kind: str, ids: Sequence[
     seen: set[int] = set()
     for position, record_id in enumerate(ids):
         if record_id in seen:
-            check.add((field, position), f"{kind} {record_id} is listed twice")
+            check.add(
+                (field, position),
+                f"{kind} {record_id} is listed twice",
+                Reason(f"{kind}_twice", {"id": record_id}),
+            )
         seen.add(record_id)
 
 
@@ -52,16 +56,25 @@ def check_references(check: ReferenceCheck, fields: Mapping[str, Any]) -> None:
     needs = needs_by_id(check.session, need_ids)
     for position, need_id in enumerate(need_ids):
         if need_id not in needs:
-            check.add(("need_ids", position), f"need {need_id} does not exist")
+            check.add(
+                ("need_ids", position),
+                f"need {need_id} does not exist",
+                Reason("unknown_need", {"id": need_id}),
+            )
         elif needs[need_id].status == "closed":
             check.add(
                 ("need_ids", position),
                 f"need {need_id} is closed: a partnership takes needs that are open or in progress",
+                Reason("need_closed", {"id": need_id}),
             )
     solutions = solutions_by_id(check.session, solution_ids)
     for position, solution_id in enumerate(solution_ids):
         if solution_id not in solutions:
-            check.add(("solution_ids", position), f"solution {solution_id} does not exist")
+            check.add(
+                ("solution_ids", position),
+                f"solution {solution_id} does not exist",
+                Reason("unknown_solution", {"id": solution_id}),
+            )
     check.municipality("lead_municipality_number", fields.get("lead_municipality_number"))
 
 

@@ -21,9 +21,10 @@ from service.errors import FieldErrors
 from service.partnerships import service as partnerships
 from service.partnerships.schemas import PartnershipCreate
 from service.web.browser_cookies import no_store
+from service.web.field_reasons import reason_text
 from service.web.forms import FormLists, SignedInFormDep
 from service.web.i18n import N_, page_locale
-from service.web.messages import field_label, field_problem, service_reason
+from service.web.messages import field_label, field_problem
 from service.web.staff_pages import is_staff, refused, staff_member
 from service.web.templating import templates
 
@@ -119,7 +120,9 @@ def _reference_problems(request: Request, error: FieldErrors) -> dict[str, str]:
     page, problems = page_locale(request), dict[str, str]()
     for item in error.errors:
         name = str(item.location[0])
-        problems.setdefault(name, f"{field_label((name,), page)}: {service_reason(item.message, page)}")
+        problems.setdefault(
+            name, f"{field_label((name,), page)}: {reason_text(item.reason, item.message, page)}"
+        )
     return problems
 
 

@@ -70,8 +70,7 @@ NO_GOOD_CANDIDATE = N_(
     " %(score)s): the market is unclear."
 )
 NO_CANDIDATE_MATCHED = N_(
-    "No candidate answers the needs well (none is among the needs' published matches): the market is"
-    " unclear."
+    "No candidate answers the needs well (none is among the needs' published matches): the market is unclear."
 )
 ON_THE_MARKET = N_("%(candidates)s at TRL 8-9 from %(suppliers)s: the solution is on the market.")
 NEEDS_DEVELOPMENT = N_(
@@ -152,7 +151,8 @@ def route_reason_text(reason: Reason, page: PageLocale) -> str | None:
             "suppliers": _suppliers(page, facts["suppliers"]),
         }
     if reason.code in ("market_unheard", "market_unheard_no_solution"):
-        age = int(facts["age"]) if isinstance(facts.get("age"), int) else 0
+        stated = facts.get("age")
+        age = stated if isinstance(stated, int) else 0
         sentence = page.gettext(UNHEARD_TODAY) if age == 0 else page.ngettext(*UNHEARD_DAYS, age)
         sentence = sentence % {"num": page.number(age)} if age else sentence
         if reason.code == "market_unheard_no_solution":

@@ -10,7 +10,9 @@ from service.web.i18n import PageLocale
 from service.web.reason_texts import lead_reason_text, route_reason_texts
 
 
-def _candidate(solution_id: int, trl: int | None, supplier: str, score: float | None, rank: int | None) -> CandidateFacts:
+def _candidate(
+    solution_id: int, trl: int | None, supplier: str, score: float | None, rank: int | None
+) -> CandidateFacts:
     return CandidateFacts(solution_id, trl, supplier, score, rank)
 
 
@@ -23,9 +25,7 @@ EVERY_ROUTE = [
     recommend_route(RouteFacts([_candidate(3, 9, "a", None, None)], 400, True)),
     recommend_route(RouteFacts([_candidate(3, None, "a", 0.5, 1)], 400, True)),
     recommend_route(RouteFacts([_candidate(3, 9, "a", 0.5, 1)], 3, False)),
-    recommend_route(
-        RouteFacts([_candidate(3, 9, "a", 0.5, 1), _candidate(4, 8, "b", 0.4, 2)], 400, True)
-    ),
+    recommend_route(RouteFacts([_candidate(3, 9, "a", 0.5, 1), _candidate(4, 8, "b", 0.4, 2)], 400, True)),
     recommend_route(RouteFacts([_candidate(3, 6, "a", 0.5, 1)], 5, False)),
     recommend_route(RouteFacts([_candidate(3, 3, "a", 0.5, 1)], 400, True)),
 ]
