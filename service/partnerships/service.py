@@ -1,7 +1,7 @@
 """Partnership logic: check what a proposal refers to, assess its candidates, recommend a route and a
 lead, follow its status; every change is recorded in the audit trail in the same transaction."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -173,16 +173,26 @@ def _age_in_days(moment: datetime, now: datetime) -> int:
     return max((now - moment).days, 0)
 
 
-def _default_title(needs: Sequence[Need]) -> str:
-    title = needs[0].title
-    others = len(needs) - 1
-    if others:
-        title = f"{title} (+{others} more need{'s' if others > 1 else ''})"
-    return title[:300]
+# A partnership's title when the proposer gives none, from the first need's title and the number of
+# other needs; the API's is English, a page passes its reader's wording.
+TitleWording = Callable[[str, int], str]
+
+
+def english_title(first: str, others: int) -> str:
+    return f"{first} (+{others} more need{'s' if others > 1 else ''})" if others else first
+
+
+def _default_title(needs: Sequence[Need], wording: TitleWording) -> str:
+    return wording(needs[0].title, len(needs) - 1)[:300]
 
 
 def create(
-    *, session: Session, indexes: Indexes, partnership_in: PartnershipCreate, actor: str
+    *,
+    session: Session,
+    indexes: Indexes,
+    partnership_in: PartnershipCreate,
+    actor: str,
+    title_wording: TitleWording = english_title,
 ) -> Partnership:
     needs, solutions = _checked_records(session, partnership_in)
     best = _best_matches(session, indexes, needs, {solution.id for solution in solutions})
@@ -210,7 +220,7 @@ def create(
             repository.municipality_names(session, numbers),
         )
     partnership = Partnership(
-        title=partnership_in.title or _default_title(needs),
+        title=partnership_in.title or _default_title(needs, title_wording),
         status="proposed",
         need_ids=[need.id for need in needs],
         solution_ids=[solution.id for solution in solutions],

@@ -23,7 +23,7 @@ from service.partnerships.schemas import PartnershipCreate
 from service.web.browser_cookies import no_store
 from service.web.field_reasons import reason_text
 from service.web.forms import FormLists, SignedInFormDep
-from service.web.i18n import N_, page_locale
+from service.web.i18n import N_, PageLocale, page_locale
 from service.web.messages import field_label, field_problem
 from service.web.staff_pages import is_staff, refused, staff_member
 from service.web.templating import templates
@@ -126,6 +126,18 @@ def _reference_problems(request: Request, error: FieldErrors) -> dict[str, str]:
     return problems
 
 
+def _title_wording(page: PageLocale) -> partnerships.TitleWording:
+    """A proposal's title when left empty, in the proposer's language: the first need's, and how many more."""
+
+    def title(first: str, others: int) -> str:
+        if not others:
+            return first
+        more = page.ngettext("%(title)s (+%(num)s more need)", "%(title)s (+%(num)s more needs)", others)
+        return more % {"title": first, "num": page.number(others)}
+
+    return title
+
+
 @router.post("/buyer-groups/{key}/partnerships", response_class=HTMLResponse)
 def propose_partnership(
     request: Request,
@@ -143,7 +155,11 @@ def propose_partnership(
     try:
         partnership_in = PartnershipCreate.model_validate(_proposal(values, key))
         created = partnerships.create(
-            session=session, indexes=indexes, partnership_in=partnership_in, actor=principal.actor
+            session=session,
+            indexes=indexes,
+            partnership_in=partnership_in,
+            actor=principal.actor,
+            title_wording=_title_wording(page_locale(request)),
         )
     except (ValidationError, FieldErrors) as error:
         session.rollback()

@@ -54,16 +54,6 @@ UNHEARD_TODAY = N_(
     "The need is new (the oldest was registered today) and no supplier has been recorded as contacted:"
     " hold a market dialogue first, open to every supplier alike."
 )
-UNHEARD_DAYS = (
-    N_(
-        "The need is new (the oldest was registered %(num)s day ago) and no supplier has been recorded as"
-        " contacted: hold a market dialogue first, open to every supplier alike."
-    ),
-    N_(
-        "The need is new (the oldest was registered %(num)s days ago) and no supplier has been recorded as"
-        " contacted: hold a market dialogue first, open to every supplier alike."
-    ),
-)
 BEFORE_DEVELOPING = N_("It shows whether a solution exists before money goes into developing one.")
 NO_GOOD_CANDIDATE = N_(
     "No candidate answers the needs well (the best, solution %(solution)s, ranks %(rank)s with a score of"
@@ -137,6 +127,17 @@ def _number(page: PageLocale, value: Fact, digits: int | None = None) -> str:
     return page.number(value, digits) if isinstance(value, int | float) else str(value)
 
 
+def _unheard_for_days(page: PageLocale, age: int) -> str:
+    sentence = page.ngettext(
+        "The need is new (the oldest was registered %(num)s day ago) and no supplier has been recorded as"
+        " contacted: hold a market dialogue first, open to every supplier alike.",
+        "The need is new (the oldest was registered %(num)s days ago) and no supplier has been recorded as"
+        " contacted: hold a market dialogue first, open to every supplier alike.",
+        age,
+    )
+    return sentence % {"num": page.number(age)}
+
+
 def route_reason_text(reason: Reason, page: PageLocale) -> str | None:
     """One reason for a route in the page's language; None for a reason this module has no words for."""
     facts = reason.facts
@@ -153,8 +154,7 @@ def route_reason_text(reason: Reason, page: PageLocale) -> str | None:
     if reason.code in ("market_unheard", "market_unheard_no_solution"):
         stated = facts.get("age")
         age = stated if isinstance(stated, int) else 0
-        sentence = page.gettext(UNHEARD_TODAY) if age == 0 else page.ngettext(*UNHEARD_DAYS, age)
-        sentence = sentence % {"num": page.number(age)} if age else sentence
+        sentence = page.gettext(UNHEARD_TODAY) if age == 0 else _unheard_for_days(page, age)
         if reason.code == "market_unheard_no_solution":
             sentence += " " + page.gettext(BEFORE_DEVELOPING)
         return sentence
