@@ -60,7 +60,7 @@ MEASURED = N_("%(kpi)s in %(municipality)s for %(year)s")
 MEASURED_POINT = N_("%(kpi)s (%(data_point)s) in %(municipality)s for %(year)s")
 OUTCOME_REFUSED = {
     "not_in_pilot": N_(
-        "Outcomes are measured after a pilot: the partnership is %(status)s. Move it to “pilot” first."
+        "Outcomes are measured after a pilot: the partnership is “%(status)s”. Move it to “pilot” first."
     ),
     "outcome_recorded": N_(
         "The partnership already has an outcome for %(measured)s (outcome %(outcome)s). Only one value is"
@@ -283,7 +283,7 @@ def _refused_outcome(page: PageLocale, error: ConflictError) -> str:
     words = {
         **facts,
         "measured": "",
-        "status": f"“{page.gettext(STATUS_WORDS.get(str(facts.get('status')), ''))}”",
+        "status": page.gettext(STATUS_WORDS.get(str(facts.get("status")), "")),
     }
     if "kpi" in facts:
         words["measured"] = page.gettext(MEASURED_POINT if facts.get("data_point") else MEASURED) % facts
