@@ -324,7 +324,8 @@ def _change_status(
         session.rollback()
         current = get(session=session, partnership_id=partnership.id).status
         raise ConflictError(
-            f"The partnership changed meanwhile: it is now '{current}', not '{before}'. Reload and try again."
+            f"The partnership changed meanwhile: it is now '{current}', not '{before}'. Reload and try again.",
+            Reason("changed_meanwhile", {"current": current, "before": before}),
         )
     audit.record_event(
         session,

@@ -55,6 +55,10 @@ STATUS_WORDS = {
 }
 CHOOSE_A_STATUS = N_("Choose the status to move the partnership to.")
 REFUSED_MOVE = N_("A partnership that is %(current)s can move to %(allowed)s, not to %(wanted)s.")
+CHANGED_MEANWHILE = N_(
+    "The partnership changed meanwhile: it is now “%(current)s”, not “%(before)s”. Reload the page and try"
+    " again."
+)
 STOPPED_IS_FINAL = N_("The partnership is stopped, which is final: propose a new partnership to start again.")
 MEASURED = N_("%(kpi)s in %(municipality)s for %(year)s")
 MEASURED_POINT = N_("%(kpi)s (%(data_point)s) in %(municipality)s for %(year)s")
@@ -226,6 +230,18 @@ def _refused_move(page: PageLocale, current: str, wanted: str) -> str:
     }
 
 
+def conflict_text(page: PageLocale, error: ConflictError) -> str:
+    """A move refused because another person moved the partnership first, in the reader's words."""
+    facts = error.reason.facts if error.reason and error.reason.code == "changed_meanwhile" else None
+    if facts is None:
+        return str(error)
+    words = {
+        name: page.gettext(STATUS_WORDS.get(str(facts.get(name)), str(facts.get(name))))
+        for name in ("current", "before")
+    }
+    return page.gettext(CHANGED_MEANWHILE) % words
+
+
 @router.post("/partnerships/{partnership_id}/status", response_class=HTMLResponse)
 def move_partnership(
     request: Request, session: SessionDep, form: SignedInFormDep, partnership_id: RecordId
@@ -259,7 +275,9 @@ def move_partnership(
         session.rollback()
         partnership = partnerships.get(session=session, partnership_id=partnership_id)
         known = transition_problem(partnership.status, move["status"]) is not None
-        reason = _refused_move(page, partnership.status, move["status"]) if known else str(error)
+        reason = (
+            _refused_move(page, partnership.status, move["status"]) if known else conflict_text(page, error)
+        )
         return _partnership_page(
             request, session, form.person, partnership, move=move, errors={"status": reason}, status_code=409
         )

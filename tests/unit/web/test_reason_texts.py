@@ -3,10 +3,12 @@ as the API does."""
 
 import pytest
 
+from service.errors import ConflictError
 from service.partnerships.lead import CandidateUse, LeadSuggestion, NeedGap, suggest_lead
 from service.partnerships.procurement_route import CandidateFacts, RouteFacts, recommend_route
 from service.reasons import Reason
 from service.web.i18n import PageLocale
+from service.web.partnership_pages import conflict_text
 from service.web.reason_texts import lead_reason_text, route_reason_texts
 
 
@@ -96,3 +98,18 @@ def test_numbers_are_written_as_the_reader_writes_them() -> None:
 def test_reasons_stored_without_facts_are_shown_as_the_api_gave_them() -> None:
     assert route_reason_texts(None, ["An old reason."], PageLocale("nb")) == ["An old reason."]
     assert lead_reason_text(None, "An old reason.", PageLocale("nb")) == "An old reason."
+
+
+def test_a_move_refused_because_another_moved_first_is_said_in_the_reader_s_language() -> None:
+    refused = ConflictError(
+        "The partnership changed meanwhile: it is now 'pilot', not 'in_dialogue'. Reload and try again.",
+        Reason("changed_meanwhile", {"current": "pilot", "before": "in_dialogue"}),
+    )
+    assert conflict_text(PageLocale("nb"), refused) == (
+        "Partnerskapet ble endret i mellomtiden: det er nå «pilot», ikke «i dialog». Last inn siden på nytt"
+        " og prøv igjen."
+    )
+    assert conflict_text(PageLocale("en"), refused) == (
+        "The partnership changed meanwhile: it is now “pilot”, not “in dialogue”. Reload the page and try again."
+    )
+    assert conflict_text(PageLocale("nb"), ConflictError("Something else.")) == "Something else."
