@@ -330,10 +330,15 @@ def test_a_wrong_reference_and_a_refused_outcome_are_explained_in_bokmal(
             data=_proposal_form(group, token, lead_municipality_number="9999"),
         )
         too_early = browser.post(f"{address}/outcomes", data={"csrf_token": token, **outcome})
-        wrong = {"kpi_code": group["theme_kpi"]["code"], "data_point": "", "unit": "kg", "value": "12"}
-        wrong_unit = browser.post(f"{address}/outcomes", data={"csrf_token": token, **outcome, **wrong})
         too_early_en = browser.post(
             f"{address}/outcomes", params={"lang": "en"}, data={"csrf_token": token, **outcome}
+        )
+        with server.client() as admin:
+            for status in ("in_dialogue", "pilot"):
+                assert admin.patch(f"/api/v1{address}", json={"status": status}).status_code == 200
+        wrong = {"kpi_code": group["theme_kpi"]["code"], "data_point": "", "unit": "kg", "value": "12"}
+        wrong_unit = browser.post(  # the English page above remembered English
+            f"{address}/outcomes", params={"lang": "nb"}, data={"csrf_token": token, **outcome, **wrong}
         )
     assert unknown_lead.status_code == 422
     assert _problems(unknown_lead)["propose-lead"] == (
