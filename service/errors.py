@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from service.openapi_errors import document_error_responses
+from service.reasons import Reason
 from service.text_fields import PATTERN_MEANINGS
 
 EXCERPT_LENGTH = 100  # characters of a value an error answer quotes
@@ -44,10 +45,12 @@ class FieldError(Exception):
         message: str,
         error_type: str = "value_error",
         source: Literal["body", "query"] = "body",
+        reason: Reason | None = None,
     ) -> None:
         super().__init__(message)
         self.location = tuple(location)
         self.message = message
+        self.reason = reason  # the message as data, for a page to say in its reader's language
         self.error_type = error_type
         self.source = source
 
@@ -63,7 +66,13 @@ class FieldErrors(Exception):
 
 
 class ConflictError(Exception):
-    """The request clashes with what is stored (a duplicate organisation number)."""
+    """The request clashes with what is stored (a duplicate organisation number).
+
+    `reason`, when given, is the message as data, for a page to say in its reader's language."""
+
+    def __init__(self, message: str, reason: Reason | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class ForbiddenError(Exception):

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from service.errors import FieldError, FieldErrors, ReferenceChecks, UncheckedRequest
 from service.kpis.repository import kpis_by_code
 from service.municipalities.repository import existing_county_numbers, existing_municipality_numbers
+from service.reasons import Reason
 from service.suppliers.repository import get_supplier
 from service.well_formed import well_formed, well_formed_items
 
@@ -36,9 +37,9 @@ class ReferenceCheck:
     def errors(self) -> list[FieldError]:
         return self._errors
 
-    def add(self, location: Sequence[str | int], message: str) -> None:
-        """A wrong reference found by a check of the caller's own."""
-        self._errors.append(FieldError((*self._at, *location), message))
+    def add(self, location: Sequence[str | int], message: str, reason: Reason | None = None) -> None:
+        """A wrong reference found by a check of the caller's own; `reason` is the message as data."""
+        self._errors.append(FieldError((*self._at, *location), message, reason=reason))
 
     def kpi_codes(self, field: str, codes: Sequence[str] | None) -> None:
         if not codes:
@@ -46,11 +47,19 @@ class ReferenceCheck:
         known = kpis_by_code(self._session, codes)
         for position, code in enumerate(codes):
             if code not in known:
-                self.add((field, position), f"unknown U4SSC KPI code '{code}' (see GET /api/v1/kpis)")
+                self.add(
+                    (field, position),
+                    f"unknown U4SSC KPI code '{code}' (see GET /api/v1/kpis)",
+                    Reason("unknown_kpi", {"code": code}),
+                )
 
     def municipality(self, field: str, number: str | None) -> None:
         if number is not None and not existing_municipality_numbers(self._session, [number]):
-            self.add((field,), f"unknown municipality number '{number}' (see GET /api/v1/municipalities)")
+            self.add(
+                (field,),
+                f"unknown municipality number '{number}' (see GET /api/v1/municipalities)",
+                Reason("unknown_municipality", {"number": number}),
+            )
 
     def municipalities(self, field: str, numbers: Sequence[str] | None) -> None:
         if not numbers:
@@ -61,6 +70,7 @@ class ReferenceCheck:
                 self.add(
                     (field, position),
                     f"unknown municipality number '{number}' (see GET /api/v1/municipalities)",
+                    Reason("unknown_municipality", {"number": number}),
                 )
 
     def counties(self, field: str, numbers: Sequence[str] | None) -> None:
@@ -72,11 +82,16 @@ class ReferenceCheck:
                 self.add(
                     (field, position),
                     f"unknown county number '{number}' (see county_number in GET /api/v1/municipalities)",
+                    Reason("unknown_county", {"number": number}),
                 )
 
     def supplier(self, field: str, supplier_id: int | None) -> None:
         if supplier_id is not None and get_supplier(self._session, supplier_id) is None:
-            self.add((field,), f"supplier {supplier_id} does not exist (see GET /api/v1/suppliers)")
+            self.add(
+                (field,),
+                f"supplier {supplier_id} does not exist (see GET /api/v1/suppliers)",
+                Reason("unknown_supplier", {"id": supplier_id}),
+            )
 
     def raise_if_any(self) -> None:
         if self._errors:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 from service.kpis.schemas import ObservationIn
+from service.reasons import Fact, Reason
 
 REQUIRED_COLUMNS = ("municipality_number", "kpi_code", "year", "value", "unit", "source")
 OPTIONAL_COLUMNS = ("data_point", "synthetic")
@@ -22,6 +23,10 @@ class RowProblem:
     line: int | None
     field: str  # "" for the whole line
     message: str
+    # The message as data, for a page to say in its reader's language: a code of this module's
+    # ("missing_columns", "unknown_columns", "more_fields", "no_observations", "synthetic"), of
+    # service.kpis.service's, or "invalid" with pydantic's error (type, ctx, input, msg).
+    reason: Reason | None = None
 
     def __str__(self) -> str:
         if self.line is None:
@@ -48,26 +53,33 @@ def read_observations(text: str) -> list[ObservationIn]:
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
         expected = ", ".join(REQUIRED_COLUMNS)
-        raise CsvProblems([RowProblem(1, "", f"missing column(s) {', '.join(missing)}; expected {expected}")])
+        message = f"missing column(s) {', '.join(missing)}; expected {expected}"
+        facts = {"missing": ", ".join(missing), "expected": expected}
+        raise CsvProblems([RowProblem(1, "", message, Reason("missing_columns", facts))])
     unknown = [column for column in header if column not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
     if unknown:
-        raise CsvProblems([RowProblem(1, "", f"unknown column(s) {', '.join(unknown)}")])
+        message = f"unknown column(s) {', '.join(unknown)}"
+        raise CsvProblems(
+            [RowProblem(1, "", message, Reason("unknown_columns", {"unknown": ", ".join(unknown)}))]
+        )
     rows: list[ObservationIn] = []
     problems: list[RowProblem] = []
     for line, record in enumerate(reader, start=2):
         if None in record:
-            problems.append(RowProblem(line, "", "more fields than columns"))
+            problems.append(RowProblem(line, "", "more fields than columns", Reason("more_fields")))
             continue
         try:
             rows.append(ObservationIn.model_validate(_typed(record)))
         except ValidationError as error:
             problems.extend(_describe(line, error))
-        except ValueError as error:
-            problems.append(RowProblem(line, "", str(error)))  # the message names its column
+        except _NotTrueOrFalse as error:
+            reason = Reason("synthetic", {"value": error.value})
+            problems.append(RowProblem(line, "", str(error), reason))  # the message names its column
     if problems:
         raise CsvProblems(problems)
     if not rows:
-        raise CsvProblems([RowProblem(None, "", "the file has a header but no observations")])
+        message = "the file has a header but no observations"
+        raise CsvProblems([RowProblem(None, "", message, Reason("no_observations"))])
     return rows
 
 
@@ -82,6 +94,12 @@ def write_observations(observations: Iterable[ObservationIn]) -> str:
         values["synthetic"] = "true" if row.synthetic else "false"
         writer.writerow([values[column] for column in REQUIRED_COLUMNS + OPTIONAL_COLUMNS])
     return out.getvalue()
+
+
+class _NotTrueOrFalse(ValueError):
+    def __init__(self, value: str) -> None:
+        super().__init__(f"synthetic must be true or false, got '{value}'")
+        self.value = value
 
 
 def _sniff(text: str) -> type[csv.Dialect] | csv.Dialect:
@@ -101,11 +119,23 @@ def _typed(record: dict[str, str | None]) -> dict[str, object]:
     values["value"] = value
     synthetic = str(values.get("synthetic", "")).lower()
     if synthetic not in _TRUE | _FALSE:
-        raise ValueError(f"synthetic must be true or false, got '{synthetic}'")
+        raise _NotTrueOrFalse(synthetic)
     values["synthetic"] = synthetic in _TRUE
     return values
 
 
 def _describe(line: int, error: ValidationError) -> Iterable[RowProblem]:
     for item in error.errors():
-        yield RowProblem(line, ".".join(str(part) for part in item["loc"]), item["msg"])
+        facts: dict[str, Fact] = {
+            "type": item["type"],
+            "input": _plain(item.get("input")),
+            "msg": item["msg"],
+        }
+        facts["ctx"] = {key: _plain(value) for key, value in (item.get("ctx") or {}).items()}
+        yield RowProblem(
+            line, ".".join(str(part) for part in item["loc"]), item["msg"], Reason("invalid", facts)
+        )
+
+
+def _plain(value: object) -> str | int | float | bool | None:
+    return value if isinstance(value, str | int | float | bool) or value is None else str(value)

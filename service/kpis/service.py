@@ -10,9 +10,10 @@ from service.access import Principal, ensure_municipality
 from service.errors import FieldError, FieldErrors, UncheckedRequest
 from service.kpis import repository
 from service.kpis.schemas import MAX_OBSERVATIONS, ImportResult, ObservationIn
-from service.kpis.units import unit_problem
+from service.kpis.units import unit_mismatch
 from service.models import KpiObservation
 from service.municipalities.repository import existing_municipality_numbers
+from service.reasons import Reason
 from service.well_formed import well_formed_items
 
 _FIELDS = ("municipality_number", "kpi_code", "data_point", "year", "value", "unit", "source", "synthetic")
@@ -42,15 +43,24 @@ def observation_errors(
                 FieldError(
                     (location, index, "municipality_number"),
                     f"unknown municipality number '{number}'",
+                    reason=Reason("unknown_municipality", {"number": number}),
                 )
             )
         kpi = kpis.get(code) if code is not None else None
         if code is not None and kpi is None:
-            errors.append(FieldError((location, index, "kpi_code"), f"unknown U4SSC KPI code '{code}'"))
+            errors.append(
+                FieldError(
+                    (location, index, "kpi_code"),
+                    f"unknown U4SSC KPI code '{code}'",
+                    reason=Reason("unknown_kpi", {"code": code}),
+                )
+            )
         elif kpi is not None and "unit" in row and "value" in row:
-            problem = unit_problem(kpi.unit_kind, row["unit"], row["value"])
+            problem = unit_mismatch(kpi.unit_kind, row["unit"], row["value"])
             if problem:
-                errors.append(FieldError((location, index, "unit"), f"{code}: {problem}"))
+                message, reason = problem
+                reason = Reason(reason.code, {**reason.facts, "kpi": code})
+                errors.append(FieldError((location, index, "unit"), f"{code}: {message}", reason=reason))
         key = tuple(row.get(field) for field in _KEY_FIELDS)
         if None in key:
             continue
@@ -59,6 +69,7 @@ def observation_errors(
                 FieldError(
                     (location, index),
                     f"the same municipality, KPI, data point and year as {row_name(location, first_seen[key])}",
+                    reason=Reason("repeated_row", {"location": location, "index": first_seen[key]}),
                 )
             )
         first_seen.setdefault(key, index)

@@ -28,6 +28,10 @@ class Partnership(Base):
     route: Mapped[str] = mapped_column(String(40))
     route_rule: Mapped[str] = mapped_column(String(40))
     route_reasons: Mapped[list[str]]
+    # The reasons as data ({"code", "facts"}, service/reasons.py) for a page to word in its reader's
+    # language; None for a partnership proposed before they were kept.
+    lead_reason_facts: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    route_reason_facts: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
     # What the recommendation saw: each candidate's TRL, supplier and match score at proposal time.
     candidate_assessment: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     created_by: Mapped[str] = mapped_column(String(100))

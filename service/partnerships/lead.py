@@ -17,6 +17,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from service.reasons import Fact, Reason
+
 LeadRule = Literal["given", "reference_use", "worst_gap", "reference_elsewhere", "first_need", "none"]
 
 
@@ -41,6 +43,7 @@ class LeadSuggestion:
     municipality_number: str | None
     rule: LeadRule
     reason: str
+    facts: Reason | None = None  # `reason` as data (service/web/reason_texts.py words it for a page)
 
 
 def _most_used(
@@ -74,6 +77,20 @@ def _worst_gap(needs: Sequence[NeedGap]) -> NeedGap | None:
     )
 
 
+def _used(candidates: Sequence[CandidateUse]) -> list[list[str | int]]:
+    return [[candidate.title, candidate.solution_id] for candidate in candidates]
+
+
+def _gap_facts(need: NeedGap, names: Mapping[str, str]) -> dict[str, str | int | float | None]:
+    return {
+        "gap_municipality": names.get(need.municipality_number or "", need.municipality_number),
+        "band": need.band,
+        "severity": need.severity,
+        "kpi": need.kpi_code,
+        "need": need.need_id,
+    }
+
+
 def _gap_text(need: NeedGap, names: Mapping[str, str]) -> str:
     name = names.get(need.municipality_number or "", need.municipality_number)
     severity = f", severity {need.severity:.2f}" if need.severity is not None else ""
@@ -95,13 +112,17 @@ def suggest_lead(
         )
         if worst and worst.municipality_number != number:
             reason += f" The worst gap is in {_gap_text(worst, names)}, which joins as a buyer."
-        return LeadSuggestion(number, "reference_use", reason)
+        facts: dict[str, Fact] = {"municipality": names.get(number, number), "solutions": _used(used)}
+        if worst and worst.municipality_number != number:
+            facts |= _gap_facts(worst, names)
+        return LeadSuggestion(number, "reference_use", reason, Reason("reference_use", facts))
     if worst:
         return LeadSuggestion(
             worst.municipality_number,
             "worst_gap",
             f"The worst gap among the needs' evidence is in {_gap_text(worst, names)}: lowest band, then "
             "highest severity. No municipality of the group uses a candidate yet.",
+            Reason("worst_gap", _gap_facts(worst, names)),
         )
     elsewhere = _most_used(
         {number for candidate in candidates for number in candidate.reference_municipalities}, candidates
@@ -114,6 +135,9 @@ def suggest_lead(
             f"No need carries KPI-gap evidence and no municipality of the group uses a candidate; "
             f"{names.get(number, number)} already uses {_titles(used)} and can lead or mentor the pilot "
             "(copy a good solution).",
+            Reason(
+                "reference_elsewhere", {"municipality": names.get(number, number), "solutions": _used(used)}
+            ),
         )
     first = min((need for need in needs if need.municipality_number), key=lambda n: n.need_id, default=None)
     if first:
@@ -122,10 +146,18 @@ def suggest_lead(
             "first_need",
             f"No KPI-gap evidence and no candidate in use anywhere: the municipality of the earliest need "
             f"(need {first.need_id}), {names.get(first.municipality_number or '', first.municipality_number)}.",
+            Reason(
+                "first_need",
+                {
+                    "need": first.need_id,
+                    "municipality": names.get(first.municipality_number or "", first.municipality_number),
+                },
+            ),
         )
     return LeadSuggestion(
         None,
         "none",
         "No need names a municipality and no candidate is in use anywhere: choose a lead (PATCH "
         "lead_municipality_number).",
+        Reason("none"),
     )

@@ -20,6 +20,7 @@ from service.partnerships import repository
 from service.partnerships import service as partnerships_service
 from service.partnerships.lifecycle import OUTCOME_STATUSES
 from service.partnerships.schemas import OutcomeCorrection, OutcomeCreate, SolutionOutcomeRead
+from service.reasons import Reason
 from service.references import ReferenceCheck
 from service.solutions import service as solutions_service
 from service.well_formed import well_formed, well_formed_id
@@ -48,6 +49,7 @@ def _check_member(check: ReferenceCheck, partnership: Partnership, number: str |
         check.add(
             ("municipality_number",),
             f"municipality {number} is not part of partnership {partnership.id} (its municipalities: {listed})",
+            Reason("not_a_member", {"number": number, "members": listed}),
         )
 
 
@@ -55,12 +57,17 @@ def _check_candidate(check: ReferenceCheck, partnership: Partnership, solution_i
     candidates = partnership.solution_ids
     listed = ", ".join(map(str, candidates))
     if solution_id is None and len(candidates) > 1:
-        check.add(("solution_id",), f"say which candidate was piloted: one of {listed}")
+        check.add(
+            ("solution_id",),
+            f"say which candidate was piloted: one of {listed}",
+            Reason("which_candidate", {"candidates": listed}),
+        )
     elif solution_id is not None and solution_id not in candidates:
         check.add(
             ("solution_id",),
             f"solution {solution_id} is not a candidate of partnership {partnership.id} "
             f"(candidates: {listed or 'none'})",
+            Reason("not_a_candidate", {"id": solution_id, "candidates": listed}),
         )
 
 
@@ -68,7 +75,7 @@ def _check_measurement(check: ReferenceCheck, fields: Mapping[str, Any]) -> None
     """The KPI code, and the value and unit against the KPI's unit, of the fields given."""
     for error in observation_errors(check.session, [fields], location="outcome"):
         # Named as a row of an import, (outcome, 0, field); here there is one row: name the field alone.
-        check.add(error.location[2:], error.message)
+        check.add(error.location[2:], error.message, error.reason)
 
 
 def check_outcome(check: ReferenceCheck, fields: Mapping[str, Any], partnership: Partnership | None) -> None:
@@ -143,6 +150,15 @@ def _measured(observation: ObservationIn) -> str:
     return f"{observation.kpi_code}{point} in {observation.municipality_number} for {observation.year}"
 
 
+def _measured_facts(observation: ObservationIn) -> dict[str, str | int | None]:
+    return {
+        "kpi": observation.kpi_code,
+        "data_point": observation.data_point,
+        "municipality": observation.municipality_number,
+        "year": observation.year,
+    }
+
+
 def _refuse_a_second_value(session: Session, partnership_id: int, observation: ObservationIn) -> None:
     """One value per (municipality, KPI, data point, year): a 409 naming the one already there."""
     recorded = repository.outcome_measured(
@@ -157,7 +173,8 @@ def _refuse_a_second_value(session: Session, partnership_id: int, observation: O
         raise ConflictError(
             f"Partnership {partnership_id} already has an outcome for {_measured(observation)}: outcome "
             f"{recorded.id}, {recorded.value:g} {recorded.unit}. To change its value, send the corrected "
-            f"value with PATCH /api/v1/partnerships/{partnership_id}/outcomes/{recorded.id}."
+            f"value with PATCH /api/v1/partnerships/{partnership_id}/outcomes/{recorded.id}.",
+            Reason("outcome_recorded", {**_measured_facts(observation), "outcome": recorded.id}),
         )
     same_year = _series(session, observation).get(observation.year)
     if same_year is not None and same_year.source != observation.source:
@@ -165,7 +182,16 @@ def _refuse_a_second_value(session: Session, partnership_id: int, observation: O
         raise ConflictError(
             f"{_measured(observation)} is already observed ({same_year.value:g} {same_year.unit}, source: "
             f"{same_year.source}); a pilot outcome does not replace another source's value. Record the "
-            "year the pilot's value was measured."
+            "year the pilot's value was measured.",
+            Reason(
+                "observed_elsewhere",
+                {
+                    **_measured_facts(observation),
+                    "value": same_year.value,
+                    "unit": same_year.unit,
+                    "source": same_year.source,
+                },
+            ),
         )
 
 
@@ -181,7 +207,8 @@ def record_outcome(
     if partnership.status not in OUTCOME_STATUSES:
         raise ConflictError(
             f"Outcomes are measured after a pilot: partnership {partnership.id} is '{partnership.status}'. "
-            "Move it to 'pilot' first."
+            "Move it to 'pilot' first.",
+            Reason("not_in_pilot", {"status": partnership.status}),
         )
     # The check has refused a missing choice among several candidates: this is the one piloted, if any.
     solution_id = outcome_in.solution_id or next(iter(partnership.solution_ids), None)

@@ -31,6 +31,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from service.reasons import Reason
+
 Route = Literal[
     "market_dialogue", "pre_commercial_procurement", "innovation_partnership", "ordinary_competition"
 ]
@@ -79,29 +81,50 @@ class RouteRecommendation:
     route: Route
     rule: str  # which rule decided: no_candidate, no_good_match, maturity_unknown, on_the_market, ...
     reasons: list[str]
+    # The reasons as data, one for each of `reasons` (service/web/reason_texts.py words them for a page).
+    facts: list[Reason]
 
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
-def _market_summary(facts: RouteFacts) -> str:
+def _market_summary(facts: RouteFacts) -> tuple[str, Reason]:
     good = [candidate for candidate in facts.candidates if candidate.matches_well]
     suppliers = {candidate.supplier_key for candidate in good}
-    return (
+    text = (
         f"{_plural(len(facts.candidates), 'candidate solution')}, {len(good)} matching the needs well "
         f"(among a need's first {GOOD_MATCH_RANK} matches with a score of at least {GOOD_MATCH_SCORE}), "
         f"from {_plural(len(suppliers), 'supplier')}."
     )
+    numbers = {
+        "candidates": len(facts.candidates),
+        "good": len(good),
+        "rank": GOOD_MATCH_RANK,
+        "score": GOOD_MATCH_SCORE,
+        "suppliers": len(suppliers),
+    }
+    return text, Reason("market_summary", numbers)
 
 
-def _unheard_reason(facts: RouteFacts) -> str:
+def _unheard_reason(facts: RouteFacts, code: str = "market_unheard") -> tuple[str, Reason]:
     age = facts.oldest_need_age_days
     registered = "today" if age == 0 else f"{_plural(age, 'day')} ago"
-    return (
+    text = (
         f"The need is new (the oldest was registered {registered}) and no supplier has been recorded as "
         "contacted: hold a market dialogue first, open to every supplier alike."
     )
+    if code == "market_unheard_no_solution":
+        text += " It shows whether a solution exists before money goes into developing one."
+    return text, Reason(code, {"age": age})
+
+
+def _recommendation(route: Route, rule: str, reasons: list[tuple[str, Reason]]) -> RouteRecommendation:
+    return RouteRecommendation(route, rule, [text for text, _ in reasons], [reason for _, reason in reasons])
+
+
+def _said(code: str, text: str, **facts: int | float | None) -> tuple[str, Reason]:
+    return text, Reason(code, facts)
 
 
 def recommend_route(facts: RouteFacts) -> RouteRecommendation:
@@ -109,25 +132,33 @@ def recommend_route(facts: RouteFacts) -> RouteRecommendation:
     reasons = [_market_summary(facts)]
     if not facts.candidates:
         if facts.market_unheard:
-            return RouteRecommendation(
+            return _recommendation(
                 "market_dialogue",
                 "no_candidate_market_unheard",
                 [
                     *reasons,
-                    "No solution is known for the need, but the market has not been asked yet.",
-                    _unheard_reason(facts)
-                    + " It shows whether a solution exists before money goes into developing one.",
+                    _said(
+                        "no_solution_market_unasked",
+                        "No solution is known for the need, but the market has not been asked yet.",
+                    ),
+                    _unheard_reason(facts, "market_unheard_no_solution"),
                 ],
             )
-        return RouteRecommendation(
+        return _recommendation(
             "pre_commercial_procurement",
             "no_candidate",
             [
                 *reasons,
-                "No solution is known for the need although suppliers have been contacted or the need is "
-                "not new: what is needed must be developed.",
-                "A pre-commercial procurement buys competing research and development in phases "
-                "(FOA § 2-5); buying the result is a separate procurement.",
+                _said(
+                    "no_solution_develop",
+                    "No solution is known for the need although suppliers have been contacted or the need"
+                    " is not new: what is needed must be developed.",
+                ),
+                _said(
+                    "pcp_buys_development",
+                    "A pre-commercial procurement buys competing research and development in phases "
+                    "(FOA § 2-5); buying the result is a separate procurement.",
+                ),
             ],
         )
     good = [candidate for candidate in facts.candidates if candidate.matches_well]
@@ -139,24 +170,36 @@ def recommend_route(facts: RouteFacts) -> RouteRecommendation:
             if best is not None
             else "none is among the needs' published matches"
         )
-        return RouteRecommendation(
+        best_facts: dict[str, int | float | None] = (
+            {"solution": best.solution_id, "rank": best.match_rank, "score": best.match_score}
+            if best is not None
+            else {}
+        )
+        return _recommendation(
             "market_dialogue",
             "no_good_match",
             [
                 *reasons,
-                f"No candidate answers the needs well ({best_text}): the market is unclear.",
-                "Ask the market in a dialogue what exists before choosing a route.",
+                _said(
+                    "no_good_candidate",
+                    f"No candidate answers the needs well ({best_text}): the market is unclear.",
+                    **best_facts,
+                ),
+                _said("ask_the_market", "Ask the market in a dialogue what exists before choosing a route."),
             ],
         )
     rated = [candidate for candidate in good if candidate.trl is not None]
     if not rated:
-        return RouteRecommendation(
+        return _recommendation(
             "market_dialogue",
             "maturity_unknown",
             [
                 *reasons,
-                "No well-matching candidate states its maturity (TRL): whether it can be bought or must "
-                "be developed is unclear. A market dialogue finds out.",
+                _said(
+                    "maturity_unknown",
+                    "No well-matching candidate states its maturity (TRL): whether it can be bought or"
+                    " must be developed is unclear. A market dialogue finds out.",
+                ),
             ],
         )
     best_trl = max(candidate.trl or 0 for candidate in rated)
@@ -164,35 +207,61 @@ def recommend_route(facts: RouteFacts) -> RouteRecommendation:
     suppliers = len({candidate.supplier_key for candidate in at_best})
     if best_trl >= ON_THE_MARKET_TRL:
         reasons += [
-            f"{_plural(len(at_best), 'well-matching candidate')} at TRL 8-9 from "
-            f"{_plural(suppliers, 'supplier')}: the solution is on the market.",
-            "Buy it in an ordinary competition (open or restricted tender), preferably with functional "
-            "requirements so that every supplier can offer.",
+            _said(
+                "on_the_market",
+                f"{_plural(len(at_best), 'well-matching candidate')} at TRL 8-9 from "
+                f"{_plural(suppliers, 'supplier')}: the solution is on the market.",
+                candidates=len(at_best),
+                suppliers=suppliers,
+            ),
+            _said(
+                "ordinary_competition",
+                "Buy it in an ordinary competition (open or restricted tender), preferably with functional "
+                "requirements so that every supplier can offer.",
+            ),
         ]
         if suppliers == 1:
             reasons.append(
-                "Only one supplier is known: check in a market dialogue that more can deliver, so the "
-                "competition gets bidders."
+                _said(
+                    "one_supplier",
+                    "Only one supplier is known: check in a market dialogue that more can deliver, so the "
+                    "competition gets bidders.",
+                )
             )
         if facts.market_unheard:
             reasons.append(_unheard_reason(facts))
-        return RouteRecommendation("ordinary_competition", "on_the_market", reasons)
+        return _recommendation("ordinary_competition", "on_the_market", reasons)
     if best_trl >= DEVELOPMENT_TRL:
         reasons += [
-            f"The most mature well-matching candidate is at TRL {best_trl} ({_plural(suppliers, 'supplier')} at "
-            "TRL 5-7): demonstrated, not yet proven in operation.",
-            "An innovation partnership develops it further with one or more suppliers and lets the buyers "
-            "purchase the result without a new competition.",
+            _said(
+                "needs_development",
+                f"The most mature well-matching candidate is at TRL {best_trl} ({_plural(suppliers, 'supplier')}"
+                " at TRL 5-7): demonstrated, not yet proven in operation.",
+                trl=best_trl,
+                suppliers=suppliers,
+            ),
+            _said(
+                "innovation_partnership",
+                "An innovation partnership develops it further with one or more suppliers and lets the buyers "
+                "purchase the result without a new competition.",
+            ),
         ]
         if facts.market_unheard:
             reasons.append(_unheard_reason(facts))
-        return RouteRecommendation("innovation_partnership", "needs_development", reasons)
+        return _recommendation("innovation_partnership", "needs_development", reasons)
     reasons += [
-        f"The most mature well-matching candidate is at TRL {best_trl}: still research, far from the market.",
-        "A pre-commercial procurement buys competing research and development in phases (FOA § 2-5) and "
-        "shows which approach works before anything is bought.",
+        _said(
+            "research_stage",
+            f"The most mature well-matching candidate is at TRL {best_trl}: still research, far from the market.",
+            trl=best_trl,
+        ),
+        _said(
+            "pcp_shows_what_works",
+            "A pre-commercial procurement buys competing research and development in phases (FOA § 2-5) and "
+            "shows which approach works before anything is bought.",
+        ),
     ]
-    return RouteRecommendation("pre_commercial_procurement", "research_stage", reasons)
+    return _recommendation("pre_commercial_procurement", "research_stage", reasons)
 
 
 def _band_floor(trl: int) -> int:

@@ -1,7 +1,7 @@
 """Partnership logic: check what a proposal refers to, assess its candidates, recommend a route and a
 lead, follow its status; every change is recorded in the audit trail in the same transaction."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -22,6 +22,7 @@ from service.partnerships.lead import CandidateUse, LeadSuggestion, NeedGap, sug
 from service.partnerships.lifecycle import transition_problem
 from service.partnerships.procurement_route import CandidateFacts, RouteFacts, recommend_route
 from service.partnerships.schemas import PartnershipCreate, PartnershipUpdate
+from service.reasons import Reason
 from service.references import ReferenceCheck
 from service.solutions.repository import solutions_by_id
 
@@ -37,7 +38,11 @@ def _refuse_repeats(check: ReferenceCheck, field: str, kind: str, ids: Sequence[
     seen: set[int] = set()
     for position, record_id in enumerate(ids):
         if record_id in seen:
-            check.add((field, position), f"{kind} {record_id} is listed twice")
+            check.add(
+                (field, position),
+                f"{kind} {record_id} is listed twice",
+                Reason(f"{kind}_twice", {"id": record_id}),
+            )
         seen.add(record_id)
 
 
@@ -51,16 +56,25 @@ def check_references(check: ReferenceCheck, fields: Mapping[str, Any]) -> None:
     needs = needs_by_id(check.session, need_ids)
     for position, need_id in enumerate(need_ids):
         if need_id not in needs:
-            check.add(("need_ids", position), f"need {need_id} does not exist")
+            check.add(
+                ("need_ids", position),
+                f"need {need_id} does not exist",
+                Reason("unknown_need", {"id": need_id}),
+            )
         elif needs[need_id].status == "closed":
             check.add(
                 ("need_ids", position),
                 f"need {need_id} is closed: a partnership takes needs that are open or in progress",
+                Reason("need_closed", {"id": need_id}),
             )
     solutions = solutions_by_id(check.session, solution_ids)
     for position, solution_id in enumerate(solution_ids):
         if solution_id not in solutions:
-            check.add(("solution_ids", position), f"solution {solution_id} does not exist")
+            check.add(
+                ("solution_ids", position),
+                f"solution {solution_id} does not exist",
+                Reason("unknown_solution", {"id": solution_id}),
+            )
     check.municipality("lead_municipality_number", fields.get("lead_municipality_number"))
 
 
@@ -159,16 +173,26 @@ def _age_in_days(moment: datetime, now: datetime) -> int:
     return max((now - moment).days, 0)
 
 
-def _default_title(needs: Sequence[Need]) -> str:
-    title = needs[0].title
-    others = len(needs) - 1
-    if others:
-        title = f"{title} (+{others} more need{'s' if others > 1 else ''})"
-    return title[:300]
+# A partnership's title when the proposer gives none, from the first need's title and the number of
+# other needs; the API's is English, a page passes its reader's wording.
+TitleWording = Callable[[str, int], str]
+
+
+def english_title(first: str, others: int) -> str:
+    return f"{first} (+{others} more need{'s' if others > 1 else ''})" if others else first
+
+
+def _default_title(needs: Sequence[Need], wording: TitleWording) -> str:
+    return wording(needs[0].title, len(needs) - 1)[:300]
 
 
 def create(
-    *, session: Session, indexes: Indexes, partnership_in: PartnershipCreate, actor: str
+    *,
+    session: Session,
+    indexes: Indexes,
+    partnership_in: PartnershipCreate,
+    actor: str,
+    title_wording: TitleWording = english_title,
 ) -> Partnership:
     needs, solutions = _checked_records(session, partnership_in)
     best = _best_matches(session, indexes, needs, {solution.id for solution in solutions})
@@ -181,7 +205,12 @@ def create(
         )
     )
     if partnership_in.lead_municipality_number:
-        lead = LeadSuggestion(partnership_in.lead_municipality_number, "given", f"Chosen by {actor}.")
+        lead = LeadSuggestion(
+            partnership_in.lead_municipality_number,
+            "given",
+            f"Chosen by {actor}.",
+            Reason("chosen", {"actor": actor}),
+        )
     else:
         numbers = {need.municipality_number for need in needs if need.municipality_number}
         numbers |= {number for solution in solutions for number in solution.reference_municipalities}
@@ -191,7 +220,7 @@ def create(
             repository.municipality_names(session, numbers),
         )
     partnership = Partnership(
-        title=partnership_in.title or _default_title(needs),
+        title=partnership_in.title or _default_title(needs, title_wording),
         status="proposed",
         need_ids=[need.id for need in needs],
         solution_ids=[solution.id for solution in solutions],
@@ -199,9 +228,11 @@ def create(
         lead_municipality_number=lead.municipality_number,
         lead_rule=lead.rule,
         lead_reason=lead.reason,
+        lead_reason_facts=lead.facts.as_json() if lead.facts else None,
         route=route.route,
         route_rule=route.rule,
         route_reasons=route.reasons,
+        route_reason_facts=[reason.as_json() for reason in route.facts],
         candidate_assessment=_assessment(solutions, best),
         created_by=actor,
         created_at=now,
@@ -270,6 +301,7 @@ def _change_lead(
     partnership.lead_municipality_number = number
     partnership.lead_rule = "given" if number else "none"
     partnership.lead_reason = f"Chosen by {actor}." if number else f"Cleared by {actor}."
+    partnership.lead_reason_facts = Reason("chosen" if number else "cleared", {"actor": actor}).as_json()
     partnership.updated_at = now
     audit.record_event(
         session,
@@ -292,7 +324,8 @@ def _change_status(
         session.rollback()
         current = get(session=session, partnership_id=partnership.id).status
         raise ConflictError(
-            f"The partnership changed meanwhile: it is now '{current}', not '{before}'. Reload and try again."
+            f"The partnership changed meanwhile: it is now '{current}', not '{before}'. Reload and try again.",
+            Reason("changed_meanwhile", {"current": current, "before": before}),
         )
     audit.record_event(
         session,

@@ -21,9 +21,10 @@ from service.errors import FieldErrors
 from service.partnerships import service as partnerships
 from service.partnerships.schemas import PartnershipCreate
 from service.web.browser_cookies import no_store
+from service.web.field_reasons import reason_text
 from service.web.forms import FormLists, SignedInFormDep
-from service.web.i18n import N_, page_locale
-from service.web.messages import field_label, field_problem, service_reason
+from service.web.i18n import N_, PageLocale, page_locale
+from service.web.messages import field_label, field_problem
 from service.web.staff_pages import is_staff, refused, staff_member
 from service.web.templating import templates
 
@@ -119,8 +120,22 @@ def _reference_problems(request: Request, error: FieldErrors) -> dict[str, str]:
     page, problems = page_locale(request), dict[str, str]()
     for item in error.errors:
         name = str(item.location[0])
-        problems.setdefault(name, f"{field_label((name,), page)}: {service_reason(item.message, page)}")
+        problems.setdefault(
+            name, f"{field_label((name,), page)}: {reason_text(item.reason, item.message, page)}"
+        )
     return problems
+
+
+def _title_wording(page: PageLocale) -> partnerships.TitleWording:
+    """A proposal's title when left empty, in the proposer's language: the first need's, and how many more."""
+
+    def title(first: str, others: int) -> str:
+        if not others:
+            return first
+        more = page.ngettext("%(title)s (+%(num)s more need)", "%(title)s (+%(num)s more needs)", others)
+        return more % {"title": first, "num": page.number(others)}
+
+    return title
 
 
 @router.post("/buyer-groups/{key}/partnerships", response_class=HTMLResponse)
@@ -140,7 +155,11 @@ def propose_partnership(
     try:
         partnership_in = PartnershipCreate.model_validate(_proposal(values, key))
         created = partnerships.create(
-            session=session, indexes=indexes, partnership_in=partnership_in, actor=principal.actor
+            session=session,
+            indexes=indexes,
+            partnership_in=partnership_in,
+            actor=principal.actor,
+            title_wording=_title_wording(page_locale(request)),
         )
     except (ValidationError, FieldErrors) as error:
         session.rollback()

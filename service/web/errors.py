@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException
 
 from service.errors import ConflictError, FieldErrors, ForbiddenError, NotFoundError, ReadableJSONResponse
 from service.web.assets import STATIC_URL
+from service.web.field_reasons import reason_text
 from service.web.i18n import page_locale
 from service.web.messages import HOME_LINK, error_text, field_label, field_problem, not_found, service_reason
 from service.web.templating import templates
@@ -71,7 +72,7 @@ def _validation_page(request: Request, error: RequestValidationError) -> Respons
 def _field_errors_page(request: Request, error: FieldErrors) -> Response:
     page = page_locale(request)
     problems = [
-        f"{field_label(item.location, page)}: {_sentence(service_reason(item.message, page))}"
+        f"{field_label(item.location, page)}: {_sentence(reason_text(item.reason, item.message, page))}"
         for item in error.errors
     ]
     return error_page(request, 422, problems=problems)

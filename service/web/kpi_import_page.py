@@ -43,6 +43,7 @@ from service.web.browser_cookies import no_store
 from service.web.errors import error_page
 from service.web.forms import SignedInUploadDep
 from service.web.i18n import N_, page_locale
+from service.web.import_texts import said
 from service.web.staff_access import NOT_STAFF, STAFF_AND_ADMIN, person_allowed
 from service.web.templating import templates
 
@@ -96,6 +97,8 @@ def _page(request: Request, csrf_token: str, status: int = 200, **context: Any) 
         "mappings": shipped_mappings(),
     }
     full = {**defaults, **context, "csrf_token": csrf_token}
+    page = page_locale(request)
+    full["problems"] = [said(problem, page) for problem in full["problems"]]
     return no_store(templates.TemplateResponse(request, "kpi_import.html", full, status_code=status))  # type: ignore[return-value]
 
 
@@ -117,6 +120,7 @@ def _read(text: str, session: Session) -> tuple[list[ObservationIn], list[RowPro
                 int(error.location[1]) + 2,
                 str(error.location[2]) if len(error.location) > 2 else "",
                 error.message,
+                error.reason,
             )
             for error in errors.errors
         ]

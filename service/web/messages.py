@@ -171,6 +171,8 @@ def field_problem(error: Mapping[str, Any], page: PageLocale) -> str:
         return sentence % {**words, "minimum": page.number(context["min_length"])}
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return page.gettext("%(label)s must be a whole number, not “%(value)s”.") % words
+    if kind in ("float_parsing", "float_type", "finite_number"):
+        return page.gettext("%(label)s must be a number, not “%(value)s”.") % words
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         limit = context.get("ge", context.get("le", context.get("gt", context.get("lt"))))
         return page.gettext("%(label)s %(comparison)s.") % {

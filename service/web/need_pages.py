@@ -33,9 +33,10 @@ from service.web.account_pages import local_path
 from service.web.browser_cookies import no_store
 from service.web.cpv_choice import choice_codes, sent_choice, stored_choice
 from service.web.errors import error_page
+from service.web.field_reasons import reason_text
 from service.web.forms import FormLists, SignedInFormDep
 from service.web.i18n import N_, page_locale
-from service.web.messages import field_label, field_problem, service_reason
+from service.web.messages import field_label, field_problem
 from service.web.need_list import filter_choices
 from service.web.templating import templates
 
@@ -138,7 +139,7 @@ def _reference_problems(request: Request, error: FieldErrors) -> dict[str, str]:
     page, problems = page_locale(request), dict[str, str]()
     for item in error.errors:
         name = str(item.location[0])
-        reason = service_reason(item.message, page)
+        reason = reason_text(item.reason, item.message, page)
         problems.setdefault(name, f"{field_label((name,), page)}: {reason}")
     return problems
 

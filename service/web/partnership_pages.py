@@ -29,9 +29,11 @@ from service.partnerships.lifecycle import NEXT_STATUSES, OUTCOME_STATUSES, tran
 from service.partnerships.schemas import OutcomeCreate, PartnershipUpdate
 from service.text_fields import RecordId
 from service.web.browser_cookies import no_store
+from service.web.field_reasons import reason_text
 from service.web.forms import SignedInFormDep
 from service.web.i18n import N_, PageLocale, page_locale
-from service.web.messages import field_label, field_problem, service_reason
+from service.web.messages import field_label, field_problem
+from service.web.reason_texts import lead_reason_text, route_reason_texts
 from service.web.staff_pages import is_staff, refused, staff_member
 from service.web.templating import templates
 
@@ -53,7 +55,26 @@ STATUS_WORDS = {
 }
 CHOOSE_A_STATUS = N_("Choose the status to move the partnership to.")
 REFUSED_MOVE = N_("A partnership that is %(current)s can move to %(allowed)s, not to %(wanted)s.")
+CHANGED_MEANWHILE = N_(
+    "The partnership changed meanwhile: it is now “%(current)s”, not “%(before)s”. Reload the page and try"
+    " again."
+)
 STOPPED_IS_FINAL = N_("The partnership is stopped, which is final: propose a new partnership to start again.")
+MEASURED = N_("%(kpi)s in %(municipality)s for %(year)s")
+MEASURED_POINT = N_("%(kpi)s (%(data_point)s) in %(municipality)s for %(year)s")
+OUTCOME_REFUSED = {
+    "not_in_pilot": N_(
+        "Outcomes are measured after a pilot: the partnership is “%(status)s”. Move it to “pilot” first."
+    ),
+    "outcome_recorded": N_(
+        "The partnership already has an outcome for %(measured)s (outcome %(outcome)s). Only one value is"
+        " recorded for each year."
+    ),
+    "observed_elsewhere": N_(
+        "%(measured)s is already observed (%(value)s %(unit)s, source: %(source)s); a pilot outcome does not"
+        " replace another source's value. Record the year the pilot's value was measured."
+    ),
+}
 OUTCOME_FIELDS = ("municipality_number", "kpi_code", "data_point", "year", "value", "unit", "solution_id")
 
 
@@ -141,14 +162,23 @@ def _partnership_page(
     if partnership.lead_municipality_number and partnership.lead_municipality_number not in numbers:
         numbers.insert(0, partnership.lead_municipality_number)
     history = all_events(session, AuditQuery(subject_kind="partnership", subject_id=str(partnership.id)))
+    page = page_locale(request)
+    route_reasons = route_reason_texts(partnership.route_reason_facts, partnership.route_reasons, page)
+    lead_reason = lead_reason_text(partnership.lead_reason_facts, partnership.lead_reason, page)
     context: dict[str, Any] = {
         "partnership": partnership,
+        # Worded from their facts in the reader's language; a partnership stored before reasons kept
+        # their facts has them as the API gives them, in English.
+        "route_reasons": route_reasons,
+        "route_reasons_in_english": route_reasons is partnership.route_reasons,
+        "lead_reason": lead_reason,
+        "lead_reason_in_english": lead_reason is partnership.lead_reason,
         "needs": needs,
         "municipalities": municipalities,
         "member_names": repository.municipality_names(session, numbers),
         "member_numbers": numbers,
         "next_statuses": NEXT_STATUSES[partnership.status],
-        "next_step": page_locale(request).gettext(NEXT_STEP[partnership.status]),
+        "next_step": page.gettext(NEXT_STEP[partnership.status]),
         "takes_outcomes": partnership.status in OUTCOME_STATUSES,
         "outcome_kpis": _outcome_kpis(session, needs),
         "history": history,
@@ -177,7 +207,9 @@ def _problems(request: Request, error: ValidationError | FieldErrors, fallback: 
     if isinstance(error, FieldErrors):
         for wrong in error.errors:
             name = str(wrong.location[0]) if wrong.location else fallback
-            problems.setdefault(name, f"{field_label((name,), page)}: {service_reason(wrong.message, page)}")
+            problems.setdefault(
+                name, f"{field_label((name,), page)}: {reason_text(wrong.reason, wrong.message, page)}"
+            )
         return problems
     for item in error.errors(include_url=False):
         name = str(item["loc"][0]) if item["loc"] else fallback
@@ -196,6 +228,18 @@ def _refused_move(page: PageLocale, current: str, wanted: str) -> str:
         "allowed": f" {page.gettext('or')} ".join(words),
         "wanted": f"“{page.gettext(STATUS_WORDS.get(wanted, wanted))}”",
     }
+
+
+def conflict_text(page: PageLocale, error: ConflictError) -> str:
+    """A move refused because another person moved the partnership first, in the reader's words."""
+    facts = error.reason.facts if error.reason and error.reason.code == "changed_meanwhile" else None
+    if facts is None:
+        return str(error)
+    words = {
+        name: page.gettext(STATUS_WORDS.get(str(facts.get(name)), str(facts.get(name))))
+        for name in ("current", "before")
+    }
+    return page.gettext(CHANGED_MEANWHILE) % words
 
 
 @router.post("/partnerships/{partnership_id}/status", response_class=HTMLResponse)
@@ -231,7 +275,9 @@ def move_partnership(
         session.rollback()
         partnership = partnerships.get(session=session, partnership_id=partnership_id)
         known = transition_problem(partnership.status, move["status"]) is not None
-        reason = _refused_move(page, partnership.status, move["status"]) if known else str(error)
+        reason = (
+            _refused_move(page, partnership.status, move["status"]) if known else conflict_text(page, error)
+        )
         return _partnership_page(
             request, session, form.person, partnership, move=move, errors={"status": reason}, status_code=409
         )
@@ -244,6 +290,24 @@ def _outcome_fields(sent: Mapping[str, str]) -> dict[str, Any]:
     if not fields.get("solution_id"):
         fields.pop("solution_id", None)
     return fields
+
+
+def _refused_outcome(page: PageLocale, error: ConflictError) -> str:
+    """Why the outcome was not recorded, in the reader's words (the service says it in English)."""
+    reason = error.reason
+    if reason is None or reason.code not in OUTCOME_REFUSED:
+        return str(error)
+    facts = dict(reason.facts)
+    words = {
+        **facts,
+        "measured": "",
+        "status": page.gettext(STATUS_WORDS.get(str(facts.get("status")), "")),
+    }
+    if "kpi" in facts:
+        words["measured"] = page.gettext(MEASURED_POINT if facts.get("data_point") else MEASURED) % facts
+    if isinstance(facts.get("value"), int | float):
+        words["value"] = page.number(float(facts["value"]))  # type: ignore[arg-type]
+    return page.gettext(OUTCOME_REFUSED[reason.code]) % words
 
 
 @router.post("/partnerships/{partnership_id}/outcomes", response_class=HTMLResponse)
@@ -275,7 +339,7 @@ def record_outcome(
             form.person,
             partnership,
             outcome=sent,
-            errors={"outcome": str(error)},
+            errors={"outcome": _refused_outcome(page_locale(request), error)},
             status_code=409,
         )
     return RedirectResponse(f"/partnerships/{partnership_id}#outcomes", status_code=303)

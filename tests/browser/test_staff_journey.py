@@ -126,6 +126,13 @@ def test_staff_propose_a_partnership_from_a_buyer_group_and_follow_it_to_its_out
         expect(history).to_have_count(4)  # proposed, two moves, the outcome
         expect(history.nth(1)).to_contain_text("Market dialogue held with three suppliers.")
         _checked(page, "partnership-pilot")
+        address = page.url.split("#")[0]
+        page.goto(address + "?lang=nb")
+        expect(page.get_by_role("heading", name=re.compile("^Anbefalt anskaffelsesvei: "))).to_be_visible()
+        expect(page.locator(".route-reasons")).not_to_have_attribute("lang", "en")
+        expect(page.locator(".route-reasons li").first).to_contain_text("kandidatløsning")
+        _checked(page, "partnership-pilot-nb")
+        page.goto(address + "?lang=en")
 
         page.get_by_role("link", name="← All partnerships").click()
         pilot = page.get_by_role("region", name=re.compile("^Pilot"))

@@ -107,7 +107,9 @@ def test_open_needs_by_county_map_filters_and_downloads(api: httpx.Client) -> No
     assert shown["Oslo"] == ("/?county=03", "0 åpne behov")
 
     broadband = api.get("/demand", params={"kpi": BROADBAND, "sdg": "17", "size": "", "county": ""})
-    assert '<option value="17" selected>Bærekraftsmål 17: Samarbeid for å nå målene</option>' in broadband.text
+    assert (
+        '<option value="17" selected>Bærekraftsmål 17: Samarbeid for å nå målene</option>' in broadband.text
+    )
     assert _county_counts(broadband.text)["Finnmark"] == "1"
     assert _bar_counts(broadband.text) == ["3"]  # only the KPI's theme, ICT
     assert _map_links(broadband.text)["Vestland"] == (f"/?kpi={BROADBAND}&county=46", "2 åpne behov")

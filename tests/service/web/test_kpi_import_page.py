@@ -275,3 +275,46 @@ def test_json_that_is_no_json_stat_dataset_is_refused_plainly(server: SharedServ
         )
     assert refused.status_code == 422
     assert "JSON-stat2" in unescape(refused.text) and 'name="digest"' not in refused.text
+
+
+def _problem_cells(page: httpx.Response) -> list[tuple[str, str, str]]:
+    rows = re.findall(r'<tr class="import-problem">(.*?)</tr>', page.text, re.S)
+    return [tuple(re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)) for row in rows]  # type: ignore[misc]
+
+
+def test_a_file_s_problems_are_named_in_bokmal_and_in_english_on_request(server: SharedServer) -> None:
+    kpi = _weak_kpi(server)
+    year = date.today().year
+    rows = (
+        f"{STAVANGER},{kpi['kpi_code']},{kpi['data_point']},{year},lots,{kpi['unit']},Test import\n"
+        f"9999,{kpi['kpi_code']},{kpi['data_point']},{year},1,{kpi['unit']},Test import\n"
+        f"{STAVANGER},{kpi['kpi_code']},{kpi['data_point']},{year - 1},{kpi['target']},kg,Test import\n"
+    )
+    without_unit = HEADER.replace(",unit", "") + "1103,EN-1,,2024,1,Test\n"
+    with signed_in_client(server.live.base_url, STAFF) as staff:
+        staff.cookies.set("lang", "nb")
+        columns = _upload(staff, without_unit)
+        bad_number = _upload(staff, HEADER + rows.splitlines(keepends=True)[0])
+        references = _upload(staff, HEADER + "".join(rows.splitlines(keepends=True)[1:]))
+        empty = _upload(staff, HEADER)
+        staff.cookies.set("lang", "en")
+        columns_en = _upload(staff, without_unit)
+        bad_number_en = _upload(staff, HEADER + rows.splitlines(keepends=True)[0])
+    assert columns.status_code == 422
+    [(line, _, problem)] = _problem_cells(columns)
+    assert line == "1" and problem.startswith("mangler kolonne(r) unit; forventet municipality_number"), (
+        problem
+    )
+    [(_, _, problem_en)] = _problem_cells(columns_en)
+    assert problem_en.startswith("missing column(s) unit; expected municipality_number"), problem_en
+    [(line, column, problem)] = _problem_cells(bad_number)
+    assert (line, column) == ("2", "value")
+    assert problem == "Verdien må være et tall, ikke «lots».", problem
+    [(_, _, problem_en)] = _problem_cells(bad_number_en)
+    assert problem_en == "The value must be a number, not “lots”.", problem_en
+    found = {cells[1]: cells[2] for cells in _problem_cells(references)}
+    assert found["municipality_number"] == "det finnes ingen kommune med nummer 9999", found
+    assert found["unit"].startswith(f"{kpi['kpi_code']} er ") and "kg" in found["unit"], found
+    assert "this KPI" not in references.text and "unknown municipality" not in references.text
+    [(_, _, problem)] = _problem_cells(empty)
+    assert problem == "filen har en overskriftslinje, men ingen observasjoner"

@@ -260,3 +260,98 @@ def test_an_outcome_is_recorded_only_in_pilot_and_a_wrong_one_is_explained(
         .headers["content-type"]
         .startswith("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     )
+
+
+def _in_bokmal(client: httpx.Client) -> httpx.Client:
+    client.cookies.set("lang", "nb")
+    return client
+
+
+def test_a_proposal_in_bokmal_is_titled_and_explained_in_bokmal_and_the_api_keeps_its_english(
+    server: SharedServer, groups: list[dict[str, Any]]
+) -> None:
+    group = next(g for g in groups if len(g["needs"]) >= 2)
+    with signed_in_client(server.live.base_url, STAFF) as browser:
+        _in_bokmal(browser)
+        page = browser.get(f"/buyer-groups/{group['key']}")
+        answer = browser.post(
+            f"/buyer-groups/{group['key']}/partnerships", data=_proposal_form(group, csrf_token(page))
+        )
+        assert answer.status_code == 303
+        address = answer.headers["location"]
+        bokmal = browser.get(address)
+        english = browser.get(address, params={"lang": "en"})
+    with server.client() as admin:
+        stored = admin.get(f"/api/v1{address}").json()
+    others = len(group["needs"]) - 1
+    assert stored["title"] == f"{group['needs'][0]['title']} (+{others} behov til)"[:300], "titled in Bokmål"
+    reasons = re.search(r'<ul class="route-reasons"( lang="en")?>(.*?)</ul>', bokmal.text, re.S)
+    assert reasons and reasons.group(1) is None, "the reasons are not marked as English"
+    shown = re.findall(r"<li>(.*?)</li>", reasons.group(2))
+    assert len(shown) == len(stored["route_reasons"])
+    assert "kandidatløsning" in shown[0] and "leverandør" in shown[0], shown[0]
+    for reason in stored["route_reasons"]:
+        assert reason.replace("'", "&#39;") not in bokmal.text, "no English reason on the Bokmål page"
+        assert reason.replace("'", "&#39;") in english.text, "the English page says what the API says"
+    assert stored["route_reasons"][0].startswith(f"{len(group['best_solutions'])} candidate solution")
+    lead = re.search(r'<p class="lead-reason">(.*?)</p>', bokmal.text, re.S)
+    assert lead and lead.group(1) != stored["lead_reason"].replace("'", "&#39;")
+    assert stored["lead_reason"].replace("'", "&#39;") not in bokmal.text
+    assert stored["lead_reason"].replace("'", "&#39;") in english.text
+    assert "Tjenestens begrunnelse:" in bokmal.text and "(på engelsk)" not in bokmal.text
+
+
+def test_a_wrong_reference_and_a_refused_outcome_are_explained_in_bokmal(
+    server: SharedServer, groups: list[dict[str, Any]]
+) -> None:
+    group = groups[0]
+    need = group["needs"][0]
+    with server.client() as admin:
+        created = admin.post(
+            "/api/v1/partnerships",
+            json={"need_ids": [need["id"]], "solution_ids": [group["best_solutions"][0]["id"]]},
+        ).json()
+        standings = admin.get(f"/api/v1/municipalities/{need['municipality_number']}/kpis").json()
+    standing = next(s for s in standings if s["unit"] and s["value"] is not None and s["year"])
+    outcome = {
+        "municipality_number": need["municipality_number"],
+        "kpi_code": standing["kpi_code"],
+        "data_point": standing["data_point"],
+        "year": str(standing["year"] + 1),
+        "value": str(standing["value"]),
+        "unit": standing["unit"],
+    }
+    address = f"/partnerships/{created['id']}"
+    with signed_in_client(server.live.base_url, STAFF) as browser:
+        _in_bokmal(browser)
+        token = csrf_token(browser.get(f"/buyer-groups/{group['key']}"))
+        unknown_lead = browser.post(
+            f"/buyer-groups/{group['key']}/partnerships",
+            data=_proposal_form(group, token, lead_municipality_number="9999"),
+        )
+        too_early = browser.post(f"{address}/outcomes", data={"csrf_token": token, **outcome})
+        too_early_en = browser.post(
+            f"{address}/outcomes", params={"lang": "en"}, data={"csrf_token": token, **outcome}
+        )
+        with server.client() as admin:
+            for status in ("in_dialogue", "pilot"):
+                assert admin.patch(f"/api/v1{address}", json={"status": status}).status_code == 200
+        wrong = {"kpi_code": group["theme_kpi"]["code"], "data_point": "", "unit": "kg", "value": "12"}
+        wrong_unit = browser.post(  # the English page above remembered English
+            f"{address}/outcomes", params={"lang": "nb"}, data={"csrf_token": token, **outcome, **wrong}
+        )
+    assert unknown_lead.status_code == 422
+    assert _problems(unknown_lead)["propose-lead"] == (
+        "Den ledende kommunen: det finnes ingen kommune med nummer 9999"
+    )
+    assert too_early.status_code == 409
+    alert = re.search(r'<p class="ds-alert" data-color="danger" role="alert">([^<]+)</p>', too_early.text)
+    assert alert and alert.group(1) == (
+        "Resultater måles etter en pilot: partnerskapet er «foreslått». Flytt det til «pilot» først."
+    )
+    assert too_early_en.status_code == 409
+    assert "Outcomes are measured after a pilot: the partnership is “proposed”." in too_early_en.text
+    assert wrong_unit.status_code == 422
+    problem = _problems(wrong_unit)["outcome-unit"]
+    assert problem.startswith("Enheten: ") and "kg" in problem, problem
+    assert "the unit must" not in problem and "this KPI" not in problem
