@@ -24,6 +24,7 @@ from service.needs.repository import needs_by_id
 from service.solutions.repository import solutions_by_id
 from service.suppliers.repository import list_suppliers
 from service.text_fields import RecordId
+from service.web.audit_details import detail_lines
 from service.web.browser_cookies import no_store
 from service.web.i18n import page_locale
 from service.web.messages import field_problem
@@ -118,6 +119,7 @@ def audit_trail(
         "problems": problems,
         "events": events,
         "titles": _titles(session, events),
+        "details": {event.id: detail_lines(event.detail, page_locale(request)) for event in events},
         "total": total,
         "offset": offset,
         "page_size": PAGE_SIZE,

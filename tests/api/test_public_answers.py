@@ -2,7 +2,7 @@
 
 People are put into the database first, through the API with their own tokens (staff, officer,
 supplier), doing what they do: a need with its contact person, feedback, a partnership in pilot with an
-outcome, a demand view. Then every GET route of the OpenAPI document and every page is called
+outcome, a demand view, a saved search. Then every GET route of the OpenAPI document and every page is called
 anonymously, with real ids for its path parameters, and no answer may hold a token holder's name, a
 contact person or an e-mail address that the database holds. A route the walk cannot fill fails the
 test rather than being skipped, so a new route is checked as soon as it exists.
@@ -111,6 +111,12 @@ def _people_at_work(server: SharedServer) -> dict[str, list[str]]:
         }
         _created(staff.post(f"/api/v1/partnerships/{partnership['id']}/outcomes", json=outcome))
         assert staff.get(f"/api/v1/solutions/{solution['id']}/demand").status_code == 200
+        search = _created(
+            staff.post(
+                "/api/v1/saved-searches",
+                json={"name": "Ola's vannsøk", "kind": "new_needs", "filters": {"kpi": WATER_LOSS}},
+            )
+        )
     # A person with an account: signs in, makes a token on the profile page, writes with the cookie.
     add_person(
         server.database_url, PERSON_EMAIL, name="Signe Person", role="officer", municipality_number=BODO
@@ -125,6 +131,7 @@ def _people_at_work(server: SharedServer) -> dict[str, list[str]]:
         "solution_id": [str(solution["id"])],
         "supplier_id": [str(supplier["id"])],
         "partnership_id": [str(partnership["id"])],
+        "search_id": [str(search["id"])],
         "number": [BODO],
         "code": [WATER_LOSS],
         "secret": ["not-a-link-anyone-was-given"],
