@@ -8,23 +8,25 @@ what the start page lists for the theme. The same needs are counted by county (o
 The filters narrow the KPIs counted (a dimension, one KPI, the KPIs of an SDG: a need counts only under
 the themes of its KPIs that pass, and not at all if none pass) and the places (a county, municipalities
 of a size band by their latest population).
+
+The needs are counted here, in one pass over their KPI columns: about 20 µs a need on this machine
+(docs/database.md, "Counting demand"), linear in the open needs.
 """
 
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
 from sqlalchemy.orm import Session
 
 from service.kpis import repository as kpis
-from service.models import Kpi, Need
+from service.models import Kpi
 from service.municipalities import repository as municipalities
 from service.needs import repository as needs
+from service.needs.repository import CountedNeed
 
 TOP_KPIS = 3  # the KPIs shown per theme, most needs first
 UNTAGGED_SHOWN = 50  # needs without KPI codes listed by title; the rest are counted
-_PAGE = 1000  # needs read at a time
 _CATALOGUE_SIZE = 1000  # more than the U4SSC KPIs and Norway's municipalities
 # Municipality sizes by residents: the least (inclusive) and the most (exclusive, None: no limit).
 SizeBand = Literal["under-5000", "5000-20000", "20000-100000", "over-100000"]
@@ -136,20 +138,7 @@ class DemandOverview:
         return max((county.needs for county in self.counties), default=0)
 
 
-def open_needs(session: Session, *, county: str | None) -> Iterator[Need]:
-    """The start page's open needs (optionally of one county), oldest first, read a page at a time."""
-    offset = 0
-    while True:
-        page, total = needs.list_needs(
-            session, offset=offset, limit=_PAGE, county_number=county, status="open"
-        )
-        yield from page
-        offset += _PAGE
-        if offset >= total or not page:
-            return
-
-
-def _kpi_codes_counted(need: Need) -> tuple[list[str], bool]:
+def _kpi_codes_counted(need: CountedNeed) -> tuple[list[str], bool]:
     """The need's KPI codes, else its best suggested KPI (True: suggested), else none."""
     if need.kpi_codes:
         return list(need.kpi_codes), False
@@ -178,13 +167,14 @@ def demand_overview(*, session: Session, filters: DemandFilters) -> DemandOvervi
             themes.setdefault(kpi.subdimension, ThemeDemand(kpi.subdimension, kpi.dimension))
     places, _ = municipalities.list_municipalities(session, offset=0, limit=_CATALOGUE_SIZE)
     county_of = {place.number: place.county_number for place in places}
+    name_of = {place.number: place.name for place in places}
     counties = {
         place.county_number: CountyDemand(place.county_number, place.county.name)
         for place in sorted(places, key=lambda place: place.county_number)
     }
     of_size = municipalities_of_size(session, filters.size) if filters.size else None
     overview = DemandOverview(list(themes.values()), catalogue, list(counties.values()))
-    for need in open_needs(session, county=filters.county):
+    for need in needs.open_needs_to_count(session, county_number=filters.county):
         if of_size is not None and need.municipality_number not in of_size:
             continue
         codes, suggested = _kpi_codes_counted(need)
@@ -214,12 +204,20 @@ def demand_overview(*, session: Session, filters: DemandFilters) -> DemandOvervi
             if len(overview.untagged) < UNTAGGED_SHOWN:
                 suggestion = catalogue[known[0]] if known else None
                 overview.untagged.append(
-                    UntaggedNeed(need.id, need.title, need.language, need.municipality_name, suggestion)
+                    UntaggedNeed(
+                        need.id,
+                        need.title,
+                        need.language,
+                        name_of.get(need.municipality_number or ""),
+                        suggestion,
+                    )
                 )
     return overview
 
 
-def _count(need: Need, counted_kpis: list[Kpi], suggested: bool, themes: dict[str, ThemeDemand]) -> bool:
+def _count(
+    need: CountedNeed, counted_kpis: list[Kpi], suggested: bool, themes: dict[str, ThemeDemand]
+) -> bool:
     """Adds the need to each theme of its KPIs (themes outside the chosen dimension are absent);
     whether it counted in any."""
     counted: set[str] = set()
