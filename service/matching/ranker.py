@@ -12,6 +12,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
+import numpy as np
 from sqlalchemy.orm import Session
 
 from service.indexing import Indexes, LexicalDocument, RecordIndex
@@ -20,7 +21,7 @@ from service.matching import retrieval
 from service.matching.confidence import is_weak
 from service.matching.explanations import explain
 from service.matching.feedback import latest_verdicts, verdict_counts
-from service.matching.filters import MatchFilters, need_restriction, solution_restriction
+from service.matching.filters import IdRestriction, MatchFilters, need_restriction, solution_restriction
 from service.matching.pairs import MatchContext, Side
 from service.matching.query import MatchQuery
 from service.matching.ranking import Scored, rank
@@ -63,6 +64,7 @@ def rank_solutions_for_need(
     limit: int,
     filters: MatchFilters | None = None,
     ranking: Ranking = "hybrid",
+    among: Collection[int] | None = None,
 ) -> list[SolutionMatch]:
     """Solutions for a stored need, best first."""
     need = needs_service.get(session=session, need_id=need_id)
@@ -89,7 +91,7 @@ def rank_solutions_for_need(
         ranking=ranking,
     )
     return _solutions_for(
-        session, indexes, query, limit, filters or MatchFilters(), latest_verdicts(session, need.id)
+        session, indexes, query, limit, filters or MatchFilters(), latest_verdicts(session, need.id), among
     )
 
 
@@ -102,6 +104,7 @@ def rank_needs_for_solution(
     limit: int,
     filters: MatchFilters | None = None,
     ranking: Ranking = "hybrid",
+    among: Collection[int] | None = None,
 ) -> list[NeedMatch]:
     """Needs a stored solution answers, best first: the supplier's view of demand."""
     solution = solutions_service.get(session=session, solution_id=solution_id)
@@ -125,7 +128,7 @@ def rank_needs_for_solution(
         terms=document.query_terms(indexes.kpi_names) if ranking != "dense" else (),
         ranking=ranking,
     )
-    return _needs_for(session, indexes, query, limit, filters or MatchFilters())
+    return _needs_for(session, indexes, query, limit, filters or MatchFilters(), among)
 
 
 @_few_at_once
@@ -138,10 +141,12 @@ def rank_solutions_for_text(
     limit: int,
     filters: MatchFilters | None = None,
     ranking: Ranking = "hybrid",
+    among: Collection[int] | None = None,
+    raw_vector: np.ndarray | None = None,
 ) -> list[SolutionMatch]:
-    """Solutions for free text in `language` (detected), best first."""
-    query = _text_query(indexes.solutions, text, language, ranking)
-    return _solutions_for(session, indexes, query, limit, filters or MatchFilters(), {})
+    """Solutions for free text in `language` (detected), best first; `raw_vector`: the text already encoded."""
+    query = _text_query(indexes.solutions, text, language, ranking, raw_vector)
+    return _solutions_for(session, indexes, query, limit, filters or MatchFilters(), {}, among)
 
 
 @_few_at_once
@@ -154,15 +159,20 @@ def rank_needs_for_text(
     limit: int,
     filters: MatchFilters | None = None,
     ranking: Ranking = "hybrid",
+    among: Collection[int] | None = None,
+    raw_vector: np.ndarray | None = None,
 ) -> list[NeedMatch]:
-    """Needs for free text in `language` (detected), best first."""
-    query = _text_query(indexes.needs, text, language, ranking)
-    return _needs_for(session, indexes, query, limit, filters or MatchFilters())
+    """Needs for free text in `language` (detected), best first; `raw_vector`: the text already encoded."""
+    query = _text_query(indexes.needs, text, language, ranking, raw_vector)
+    return _needs_for(session, indexes, query, limit, filters or MatchFilters(), among)
 
 
-def _text_query(index: RecordIndex, text: str, language: str, ranking: Ranking) -> MatchQuery:
+def _text_query(
+    index: RecordIndex, text: str, language: str, ranking: Ranking, raw_vector: np.ndarray | None = None
+) -> MatchQuery:
     # Ad-hoc text is encoded like a stored record (as a passage) so that the same centroids apply.
-    vector = index.index_form(index.encoder.encode_passages([text]), [language])[0]
+    raw = index.encoder.encode_passages([text]) if raw_vector is None else raw_vector.reshape(1, -1)
+    vector = index.index_form(raw, [language])[0]
     document = LexicalDocument([(text, language)], [])
     return MatchQuery(
         Side(kind="text", language=language), vector, document, document.query_terms({}), ranking
@@ -181,11 +191,11 @@ def _solutions_for(
     limit: int,
     filters: MatchFilters,
     verdicts: Mapping[int, str],
+    among: Collection[int] | None = None,
 ) -> list[SolutionMatch]:
     rejected = {solution_id for solution_id, verdict in verdicts.items() if verdict == "not_useful"}
-    text = retrieval.text_signals(
-        indexes.solutions, query, limit, solution_restriction(session, filters, rejected)
-    )
+    restriction = solution_restriction(session, filters, rejected)
+    text = retrieval.text_signals(indexes.solutions, query, limit, *_among(restriction, among))
     # The candidates' facts first, whole records only for the results.
     candidates = {
         owner_id: Side(
@@ -224,9 +234,15 @@ def _solutions_for(
 
 
 def _needs_for(
-    session: Session, indexes: Indexes, query: MatchQuery, limit: int, filters: MatchFilters
+    session: Session,
+    indexes: Indexes,
+    query: MatchQuery,
+    limit: int,
+    filters: MatchFilters,
+    among: Collection[int] | None = None,
 ) -> list[NeedMatch]:
-    text = retrieval.text_signals(indexes.needs, query, limit, need_restriction(session, filters))
+    restriction = need_restriction(session, filters)
+    text = retrieval.text_signals(indexes.needs, query, limit, *_among(restriction, among))
     facts = needs_repository.facts_by_id(session, text)
     # The candidates' KPIs give their SDGs now and name the shared and suggested KPIs of the explanations later.
     kpis = kpis_by_code(
@@ -266,6 +282,18 @@ def _needs_for(
         )
         for need, score, explanation in _explained(session, query, best, needs, kpis)
     ]
+
+
+def _among(
+    restriction: IdRestriction, among: Collection[int] | None
+) -> tuple[IdRestriction, IdRestriction | None]:
+    """The restriction to rank within, and the one whose best BM25 scales the lexical signal: only
+    `among` (an alert's new records) when given, scaled as among everything the filters allow."""
+    if among is None:
+        return restriction, None
+    allowed = None if restriction.allowed is None else set(restriction.allowed)
+    kept = [i for i in among if i not in restriction.excluded and (allowed is None or i in allowed)]
+    return IdRestriction(kept), restriction
 
 
 def _explained(

@@ -29,6 +29,7 @@ def fuse_text_signals(
     lexical: Hits,
     similarity_of: Callable[[list[int]], Mapping[int, float]],
     bm25_of: Callable[[list[int]], Mapping[int, float]],
+    best_lexical: float | None = None,
 ) -> TextSignals:
     """The candidates and their text signals: dense similarity, and BM25 over the best candidate's.
 
@@ -38,7 +39,8 @@ def fuse_text_signals(
     """
     if ranking == "dense":
         return {owner_id: {"similarity": score} for owner_id, score in dense}
-    best_lexical = lexical[0][1] if lexical else 1.0
+    if best_lexical is None:
+        best_lexical = lexical[0][1] if lexical else 1.0
     if ranking == "lexical":
         return {owner_id: {"lexical": score / best_lexical} for owner_id, score in lexical[:limit]}
     if ranking == "rrf":

@@ -1,9 +1,19 @@
-"""Saved searches, which tell their owner when something new matches, and what each has already sent."""
+"""Saved searches, which tell their owner when something new matches, and what each has found."""
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.db import Base, UTCDateTime, utc_now
@@ -55,14 +65,24 @@ class SavedSearch(Base):
         return self.paused_at is not None
 
 
-class AlertSent(Base):
-    """A record a saved search has reported: an edit of it later is not new to that search."""
+class AlertMatch(Base):
+    """A record a saved search found new: what it reports, once. An edit of the record later is not new
+    to that search again. Deliveries take the matches not yet notified."""
 
-    __tablename__ = "alert_sent"
-
-    saved_search_id: Mapped[int] = mapped_column(
-        ForeignKey("saved_search.id", ondelete="CASCADE"), primary_key=True
+    __tablename__ = "alert_match"
+    __table_args__ = (
+        UniqueConstraint("saved_search_id", "record_kind", "record_id"),  # reported once
+        {"sqlite_autoincrement": True},  # deliveries name matches by id
     )
-    record_kind: Mapped[str] = mapped_column(String(20), primary_key=True)  # need | solution | buyer_group
-    record_id: Mapped[str] = mapped_column(String(200), primary_key=True)  # a buyer group's id is its key
-    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    saved_search_id: Mapped[int] = mapped_column(ForeignKey("saved_search.id", ondelete="CASCADE"))
+    record_kind: Mapped[str] = mapped_column(String(20))  # need | solution | buyer_group
+    record_id: Mapped[str] = mapped_column(String(200))  # a buyer group's id is its key
+    title: Mapped[str] = mapped_column(String(300))
+    score: Mapped[float | None] = mapped_column(Float)  # none for a new need on a topic, a buyer group
+    band: Mapped[str | None] = mapped_column(String(10))
+    reason_en: Mapped[str] = mapped_column(Text, default="")  # the match's one-line explanation
+    reason_no: Mapped[str] = mapped_column(Text, default="")
+    found_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # in a delivery (digest) since

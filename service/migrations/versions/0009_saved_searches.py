@@ -1,4 +1,4 @@
-"""saved searches and the records each has reported
+"""saved searches and the records each has found new
 
 Revision ID: 0009
 Revises: 0008
@@ -73,23 +73,37 @@ def upgrade() -> None:
     for owner in ("owner_user_id", "owner_token_id"):
         op.create_index(op.f(f"ix_saved_search_{owner}"), "saved_search", [owner], unique=False)
     op.create_table(
-        "alert_sent",
+        "alert_match",
+        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("saved_search_id", sa.Integer(), nullable=False),
         sa.Column("record_kind", sa.String(length=20), nullable=False),
         sa.Column("record_id", sa.String(length=200), nullable=False),
-        _moment("sent_at"),
+        sa.Column("title", sa.String(length=300), nullable=False),
+        sa.Column("score", sa.Float(), nullable=True),
+        sa.Column("band", sa.String(length=10), nullable=True),
+        sa.Column("reason_en", sa.Text(), nullable=False),
+        sa.Column("reason_no", sa.Text(), nullable=False),
+        _moment("found_at"),
+        _moment("notified_at", nullable=True),
         sa.ForeignKeyConstraint(
             ["saved_search_id"],
             ["saved_search.id"],
-            name=op.f("fk_alert_sent_saved_search_id_saved_search"),
+            name=op.f("fk_alert_match_saved_search_id_saved_search"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("saved_search_id", "record_kind", "record_id", name=op.f("pk_alert_sent")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_alert_match")),
+        sa.UniqueConstraint(
+            "saved_search_id",
+            "record_kind",
+            "record_id",
+            name=op.f("uq_alert_match_saved_search_id"),
+        ),
+        sqlite_autoincrement=True,
     )
 
 
 def downgrade() -> None:
-    op.drop_table("alert_sent")
+    op.drop_table("alert_match")
     for owner in ("owner_user_id", "owner_token_id"):
         op.drop_index(op.f(f"ix_saved_search_{owner}"), table_name="saved_search")
     op.drop_table("saved_search")
