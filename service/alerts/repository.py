@@ -1,11 +1,11 @@
 """All SQL about saved searches."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from service.models import IndexChange, SavedSearch
+from service.models import AlertMatch, IndexChange, Need, SavedSearch, Solution
 
 
 def add_search(session: Session, search: SavedSearch) -> None:
@@ -41,3 +41,61 @@ def last_change(session: Session) -> int:
 
 def delete_search(session: Session, search: SavedSearch) -> None:
     session.delete(search)
+
+
+def searches_behind(session: Session, horizon: int) -> Sequence[SavedSearch]:
+    """The active searches that have not yet weighed the changes up to `horizon`."""
+    statement = select(SavedSearch).where(SavedSearch.paused_at.is_(None), SavedSearch.watermark < horizon)
+    return session.scalars(statement.order_by(SavedSearch.id)).all()
+
+
+def changed_records(session: Session, *, after: int, upto: int) -> dict[str, dict[int, int]]:
+    """Per kind, each record written (not deleted) in the change log after `after` up to `upto`, with
+    the sequence number of its latest write."""
+    statement = (
+        select(IndexChange.owner_kind, IndexChange.owner_id, func.max(IndexChange.seq))
+        .where(IndexChange.seq > after, IndexChange.seq <= upto, IndexChange.operation == "upsert")
+        .group_by(IndexChange.owner_kind, IndexChange.owner_id)
+    )
+    changed: dict[str, dict[int, int]] = {}
+    for kind, owner_id, seq in session.execute(statement):
+        changed.setdefault(kind, {})[owner_id] = seq
+    return changed
+
+
+def found_keys(session: Session, search_ids: Collection[int]) -> set[tuple[int, str, str]]:
+    """What these searches have already found: (search, record kind, record id)."""
+    if not search_ids:
+        return set()
+    statement = select(AlertMatch.saved_search_id, AlertMatch.record_kind, AlertMatch.record_id).where(
+        AlertMatch.saved_search_id.in_(search_ids)
+    )
+    return {(search_id, kind, record_id) for search_id, kind, record_id in session.execute(statement)}
+
+
+def add_match(session: Session, match: AlertMatch) -> None:
+    session.add(match)
+
+
+def kpi_codes_of(session: Session, record_kind: str, ids: Sequence[int]) -> dict[int, set[str]]:
+    model = Need if record_kind == "need" else Solution
+    statement = select(model.id, model.kpi_codes).where(model.id.in_(ids))
+    return {record_id: set(codes or ()) for record_id, codes in session.execute(statement)}
+
+
+def query_kpi_codes(session: Session, searches: Sequence[SavedSearch]) -> dict[int, set[str]]:
+    """The KPI codes chosen on each search's record (its need or solution); a text has none."""
+    need_ids = [s.need_id for s in searches if s.need_id is not None]
+    solution_ids = [s.solution_id for s in searches if s.solution_id is not None]
+    needs = kpi_codes_of(session, "need", need_ids) if need_ids else {}
+    solutions = kpi_codes_of(session, "solution", solution_ids) if solution_ids else {}
+    return {
+        s.id: needs.get(s.need_id or 0, set()) | solutions.get(s.solution_id or 0, set()) for s in searches
+    }
+
+
+def need_titles(session: Session, ids: Sequence[int]) -> dict[int, str]:
+    return {
+        need_id: title
+        for need_id, title in session.execute(select(Need.id, Need.title).where(Need.id.in_(ids)))
+    }

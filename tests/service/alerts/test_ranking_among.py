@@ -1,33 +1,12 @@
 """An alert ranks a saved search's new records among themselves only, yet scores each as the matches
 endpoint would among every record: real encoder, the demo data, both directions and a text."""
 
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
 
 from embeddings import Encoder
-from service.db import make_engine, make_session_factory
-from service.indexing import Indexes
 from service.matching import ranker
 from service.models import Need
-
-Demo = tuple[sessionmaker[Session], Indexes]
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory, demo_template: Path, encoder: Encoder) -> Iterator[Demo]:
-    directory = tmp_path_factory.mktemp("ranking-among")
-    shutil.copy(demo_template, directory / "innomatch.sqlite3")
-    engine = make_engine(f"sqlite:///{directory / 'innomatch.sqlite3'}")
-    sessions = make_session_factory(engine)
-    indexes = Indexes.create(encoder=encoder, index_dir=directory / "index", session_factory=sessions)
-    indexes.open()
-    yield sessions, indexes
-    engine.dispose()
+from tests.service.alerts.conftest import Demo
 
 
 def test_solutions_ranked_among_a_few_score_as_among_all(demo: Demo) -> None:

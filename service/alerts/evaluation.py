@@ -1,0 +1,214 @@
+"""Finding what is new to each saved search, for all of them at once (docs/alerts.md, "Evaluation").
+
+The records changed since the lowest watermark are read once. One matrix product per kind of record
+weighs every new record against every search's query vector; a pair is a candidate when its cosine
+reaches PREFILTER_COSINE or the two share a chosen KPI. Then each search with candidates is ranked
+among them only, and scored as the matches endpoint scores among everything (ranker's `among`). What
+reaches the search's band is stored as found, once; the watermark moves on in the same transaction.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sqlalchemy.orm import Session
+
+from service.alerts import repository
+from service.demand.match_bands import MatchBand, match_band
+from service.indexing import Indexes
+from service.indexing.repository import vector_from_bytes
+from service.matching import ranker
+from service.matching.filters import MatchFilters, need_restriction
+from service.models import AlertMatch, SavedSearch
+
+# Below this cosine (language-centred) a new record is no candidate for a search unless they share a
+# chosen KPI: the matches endpoint's own pool is its dense and BM25 top candidates, not every record.
+PREFILTER_COSINE = 0.2
+NEED_KINDS = ("needs_for_solution", "needs_for_text")
+SOLUTION_KINDS = ("solutions_for_need", "solutions_for_text")
+BAND_ORDER: dict[MatchBand, int] = {"weak": 0, "moderate": 1, "strong": 2}
+
+
+@dataclass(frozen=True)
+class EvaluationReport:
+    horizon: int  # the change log's sequence number evaluated up to
+    searches: int  # searches that had new records to weigh
+    found: int  # matches stored
+
+
+def evaluate(session: Session, indexes: Indexes) -> EvaluationReport:
+    """Store what is new to each active search up to the change log's latest entry, in one
+    transaction. The indexes catch up first, so every new record is in them."""
+    horizon = repository.last_change(session)
+    indexes.catch_up()
+    searches = repository.searches_behind(session, horizon)
+    if not searches:
+        return EvaluationReport(horizon, 0, 0)
+    changed = repository.changed_records(session, after=min(s.watermark for s in searches), upto=horizon)
+    found: list[AlertMatch] = []
+    weighed = 0
+    for kinds, record_kind in ((NEED_KINDS, "need"), (SOLUTION_KINDS, "solution")):
+        group = [search for search in searches if search.kind in kinds]
+        new = changed.get(record_kind, {})
+        if group and new:
+            weighed += len(group)
+            found += _ranked_matches(session, indexes, group, new, record_kind)
+    topical = [search for search in searches if search.kind == "new_needs"]
+    if topical and changed.get("need"):
+        weighed += len(topical)
+        found += _new_needs(session, topical, changed["need"])
+    already = repository.found_keys(session, {match.saved_search_id for match in found})
+    stored = 0
+    for match in found:
+        key = (match.saved_search_id, match.record_kind, match.record_id)
+        if key not in already:  # an edited record is not new again
+            repository.add_match(session, match)
+            already.add(key)
+            stored += 1
+    for search in searches:
+        if search.kind != "new_buyer_groups":  # weighed on their own (not built yet)
+            search.watermark = horizon
+    session.commit()
+    return EvaluationReport(horizon, weighed, stored)
+
+
+def _new_for(search: SavedSearch, new: dict[int, int]) -> list[int]:
+    """The records changed after the search's watermark."""
+    return [record_id for record_id, seq in new.items() if seq > search.watermark]
+
+
+def _query_vectors(indexes: Indexes, searches: Sequence[SavedSearch], record_kind: str) -> np.ndarray:
+    """Each search's query in the index form of the records it looks for, a row each."""
+    target = indexes.of(record_kind)
+    rows = []
+    for search in searches:
+        if search.solution_id is not None:
+            rows.append(indexes.solutions.query_vector(search.solution_id))
+        elif search.need_id is not None:
+            rows.append(indexes.needs.query_vector(search.need_id))
+        else:
+            rows.append(
+                target.index_form(_raw_text_vector(target, search).reshape(1, -1), [_language(search)])[0]
+            )
+    return np.vstack(rows).astype(np.float32)
+
+
+def _raw_text_vector(target: Any, search: SavedSearch) -> np.ndarray:
+    if search.query_vector is not None and search.query_model_id == target.encoder.model_id:
+        return vector_from_bytes(search.query_vector)
+    encoded: np.ndarray = target.encoder.encode_passages([search.query_text or ""])[0]  # a new encoder
+    return encoded
+
+
+def _language(search: SavedSearch) -> str:
+    return search.query_language or "no"
+
+
+def _ranked_matches(
+    session: Session, indexes: Indexes, searches: list[SavedSearch], new: dict[int, int], record_kind: str
+) -> list[AlertMatch]:
+    ids, vectors = indexes.of(record_kind).vectors(sorted(new))
+    if len(ids) == 0:
+        return []
+    cosines = _query_vectors(indexes, searches, record_kind) @ vectors.T  # searches x new records
+    kpis = repository.kpi_codes_of(session, record_kind, [int(i) for i in ids])
+    query_kpis = repository.query_kpi_codes(session, searches)
+    found: list[AlertMatch] = []
+    for row, search in enumerate(searches):
+        fresh = set(_new_for(search, new))
+        candidates = [
+            int(record_id)
+            for column, record_id in enumerate(ids)
+            if int(record_id) in fresh
+            and (
+                cosines[row, column] >= PREFILTER_COSINE
+                or query_kpis[search.id] & kpis.get(int(record_id), set())
+            )
+        ]
+        if candidates:
+            found += _scored(session, indexes, search, candidates)
+    return found
+
+
+def _scored(
+    session: Session, indexes: Indexes, search: SavedSearch, candidates: list[int]
+) -> list[AlertMatch]:
+    """The candidates ranked as the matches endpoint ranks them, those in the search's band or above."""
+    filters = MatchFilters.model_validate(search.filters)
+    common: dict[str, Any] = {
+        "session": session,
+        "indexes": indexes,
+        "limit": len(candidates),
+        "filters": filters,
+        "among": candidates,
+    }
+    matches: list[tuple[str, int, str, float, Any]]
+    if search.solution_id is not None:  # needs_for_solution
+        ranked = ranker.rank_needs_for_solution(solution_id=search.solution_id, **common)
+        matches = [("need", m.need.id, m.need.title, m.score, m.explanation) for m in ranked]
+    elif search.kind == "needs_for_text":
+        ranked = ranker.rank_needs_for_text(**_text(indexes.needs, search), **common)
+        matches = [("need", m.need.id, m.need.title, m.score, m.explanation) for m in ranked]
+    elif search.need_id is not None:  # solutions_for_need
+        ranked_solutions = ranker.rank_solutions_for_need(need_id=search.need_id, **common)
+        matches = [
+            ("solution", m.solution.id, m.solution.title, m.score, m.explanation) for m in ranked_solutions
+        ]
+    else:
+        ranked_solutions = ranker.rank_solutions_for_text(**_text(indexes.solutions, search), **common)
+        matches = [
+            ("solution", m.solution.id, m.solution.title, m.score, m.explanation) for m in ranked_solutions
+        ]
+    least = BAND_ORDER[search.min_band]  # type: ignore[index]  # the column holds a MatchBand
+    kept = []
+    for record_kind, record_id, title, score, explanation in matches:
+        band = match_band(score)
+        if band is not None and BAND_ORDER[band] >= least:
+            kept.append(
+                AlertMatch(
+                    saved_search_id=search.id,
+                    record_kind=record_kind,
+                    record_id=str(record_id),
+                    title=title,
+                    score=score,
+                    band=band,
+                    reason_en=explanation.summary,
+                    reason_no=explanation.summary_no,
+                )
+            )
+    return kept
+
+
+def _text(target: Any, search: SavedSearch) -> dict[str, Any]:
+    return {
+        "text": search.query_text or "",
+        "language": _language(search),
+        "raw_vector": _raw_text_vector(target, search),
+    }
+
+
+def _new_needs(session: Session, searches: list[SavedSearch], new: dict[int, int]) -> list[AlertMatch]:
+    """New needs on a staff member's topic: every new need its filters let through, unscored."""
+    found: list[AlertMatch] = []
+    titles = repository.need_titles(session, sorted(new))
+    for search in searches:
+        restriction = need_restriction(session, MatchFilters.model_validate(search.filters))
+        allowed = None if restriction.allowed is None else set(restriction.allowed)
+        for need_id in _new_for(search, new):
+            if (
+                need_id in titles
+                and need_id not in restriction.excluded
+                and (allowed is None or need_id in allowed)
+            ):
+                found.append(
+                    AlertMatch(
+                        saved_search_id=search.id,
+                        record_kind="need",
+                        record_id=str(need_id),
+                        title=titles[need_id],
+                        score=None,
+                        band=None,
+                    )
+                )
+    return found
