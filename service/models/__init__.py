@@ -4,7 +4,7 @@ Importing it makes Base.metadata complete (for Alembic and the tests).
 """
 
 from service.models.accounts import SignInFailure, User, UserInvite, UserSession
-from service.models.alerts import AlertMatch, SavedSearch
+from service.models.alerts import AlertDelivery, AlertMatch, SavedSearch
 from service.models.audit import AuditEvent
 from service.models.feedback import Feedback
 from service.models.indexing import IndexChange, KpiTextVector, LanguageCentroid, StoredVector
@@ -17,6 +17,7 @@ from service.models.suppliers import Supplier
 from service.models.tokens import ApiToken
 
 __all__ = [
+    "AlertDelivery",
     "AlertMatch",
     "ApiToken",
     "AuditEvent",

@@ -86,3 +86,27 @@ class AlertMatch(Base):
     reason_no: Mapped[str] = mapped_column(Text, default="")
     found_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # in a delivery (digest) since
+
+
+class AlertDelivery(Base):
+    """One sending of a search's new matches by one channel (e-mail, webhook). Written in the same
+    transaction that marks the matches notified, sent by a job, marked sent after; its public id is the
+    same on every attempt, so a receiver sees a repeat as a repeat."""
+
+    __tablename__ = "alert_delivery"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(40), unique=True)  # msg_..., the webhook-id
+    saved_search_id: Mapped[int] = mapped_column(
+        ForeignKey("saved_search.id", ondelete="CASCADE"), index=True
+    )
+    channel: Mapped[str] = mapped_column(String(10))  # email | webhook
+    destination: Mapped[str] = mapped_column(String(500))  # the address or URL when it was planned
+    match_ids: Mapped[list[int]]
+    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)  # pending | sent | dead
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
