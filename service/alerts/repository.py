@@ -1,11 +1,12 @@
 """All SQL about saved searches."""
 
 from collections.abc import Collection, Sequence
+from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
-from service.models import AlertMatch, IndexChange, Need, SavedSearch, Solution
+from service.models import AlertDelivery, AlertMatch, IndexChange, Need, SavedSearch, Solution
 
 
 def add_search(session: Session, search: SavedSearch) -> None:
@@ -99,3 +100,54 @@ def need_titles(session: Session, ids: Sequence[int]) -> dict[int, str]:
         need_id: title
         for need_id, title in session.execute(select(Need.id, Need.title).where(Need.id.in_(ids)))
     }
+
+
+def unnotified_matches(session: Session) -> list[tuple[SavedSearch, list[AlertMatch]]]:
+    """Each active search with matches no delivery has taken yet, its matches oldest first."""
+    statement = (
+        select(SavedSearch, AlertMatch)
+        .join(AlertMatch, AlertMatch.saved_search_id == SavedSearch.id)
+        .where(AlertMatch.notified_at.is_(None), SavedSearch.paused_at.is_(None))
+        .order_by(SavedSearch.id, AlertMatch.id)
+    )
+    grouped: dict[int, tuple[SavedSearch, list[AlertMatch]]] = {}
+    for search, match in session.execute(statement):
+        grouped.setdefault(search.id, (search, []))[1].append(match)
+    return list(grouped.values())
+
+
+def add_delivery(session: Session, delivery: AlertDelivery) -> None:
+    session.add(delivery)
+
+
+def get_delivery(session: Session, delivery_id: int) -> AlertDelivery | None:
+    return session.get(AlertDelivery, delivery_id)
+
+
+def claim_delivery(session: Session, delivery: AlertDelivery, *, lease_until: datetime) -> bool:
+    """Count an attempt of `delivery` as this process's, if no other process counted it first."""
+    claimed = session.execute(
+        update(AlertDelivery)
+        .where(
+            AlertDelivery.id == delivery.id,
+            AlertDelivery.attempts == delivery.attempts,
+            AlertDelivery.status == "pending",
+        )
+        .values(attempts=AlertDelivery.attempts + 1, next_attempt_at=lease_until)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    session.refresh(delivery)
+    return True
+
+
+def due_delivery_ids(session: Session, now: datetime) -> list[int]:
+    statement = select(AlertDelivery.id).where(
+        AlertDelivery.status == "pending", AlertDelivery.next_attempt_at <= now
+    )
+    return list(session.scalars(statement.order_by(AlertDelivery.id)))
+
+
+def matches_by_id(session: Session, ids: Sequence[int]) -> list[AlertMatch]:
+    return list(session.scalars(select(AlertMatch).where(AlertMatch.id.in_(ids)).order_by(AlertMatch.id)))

@@ -14,9 +14,10 @@ from service.indexing import Indexes
 Demo = tuple[sessionmaker[Session], Indexes]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def demo(tmp_path_factory: pytest.TempPathFactory, demo_template: Path, encoder: Encoder) -> Iterator[Demo]:
-    """A copy of the demo database per test module (its tests add records), with its indexes."""
+    """A copy of the demo database for the alert tests (each adds records of its own and looks only at
+    those), with its indexes opened once."""
     directory = tmp_path_factory.mktemp("alerts-demo")
     shutil.copy(demo_template, directory / "innomatch.sqlite3")
     engine = make_engine(f"sqlite:///{directory / 'innomatch.sqlite3'}")
