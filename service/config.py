@@ -96,6 +96,16 @@ class Settings(BaseSettings):
         ),
     )
 
+    redis_url: str | None = Field(
+        default=None,
+        description="redis://host:6379/0: the alert jobs' queue for several processes or machines; "
+        "unset, it is a SQLite file in the data dir.",
+    )
+    alerts_worker: bool = Field(
+        default=True,
+        description="`innomatch serve` runs the alert jobs in the process; false when `innomatch worker` runs them.",
+    )
+
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:
