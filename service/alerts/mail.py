@@ -11,7 +11,6 @@ de-duplicates; its List-Unsubscribe is the one-click link (RFC 8058) that pauses
 import email.policy
 import os
 import smtplib
-import socket
 import ssl
 import tempfile
 from collections.abc import Sequence
@@ -56,7 +55,9 @@ def _subject(page: PageLocale, kinds: set[str], count: int, name: str) -> str:
             "%(count)s new buyer group for “%(name)s”", "%(count)s new buyer groups for “%(name)s”", count
         )
     else:
-        text = page.ngettext("%(count)s new match for “%(name)s”", "%(count)s new matches for “%(name)s”", count)
+        text = page.ngettext(
+            "%(count)s new match for “%(name)s”", "%(count)s new matches for “%(name)s”", count
+        )
     return text % {"count": page.number(count), "name": name}
 
 
@@ -181,7 +182,7 @@ def _send_smtp(settings: Settings, url: str, message: EmailMessage) -> None:
         # authentication failure (535) is the service's settings, which an operator fixes: retried.
         permanent = error.smtp_code >= 500 and not isinstance(error, smtplib.SMTPAuthenticationError)
         raise DeliveryError(f"SMTP {error.smtp_code}: {error.smtp_error!r}", permanent=permanent) from error
-    except (smtplib.SMTPException, OSError, socket.timeout) as error:
+    except (smtplib.SMTPException, OSError) as error:  # OSError: refused, unreachable, timed out
         raise DeliveryError(f"the SMTP server could not be reached: {error}") from error
     if refused:  # some of several recipients refused; an alert has one
         raise DeliveryError(f"the SMTP server refused: {refused}", permanent=True)
@@ -236,6 +237,10 @@ def outbox_messages(settings: Settings) -> list[OutboxEntry]:
         except (TypeError, ValueError):
             date = None
         entries.append(
-            OutboxEntry(file=path, to=str(headers["To"] or ""), subject=str(headers["Subject"] or ""), date=date)
+            OutboxEntry(
+                file=path, to=str(headers["To"] or ""), subject=str(headers["Subject"] or ""), date=date
+            )
         )
-    return sorted(entries, key=lambda entry: (entry.date is None, -(entry.date.timestamp() if entry.date else 0)))
+    return sorted(
+        entries, key=lambda entry: (entry.date is None, -(entry.date.timestamp() if entry.date else 0))
+    )

@@ -7,6 +7,7 @@ what it is about. All it can do is pause (RFC 8058 one-click), which the owner u
 """
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import os
@@ -45,10 +46,8 @@ def _create_once(path: Path, content: str) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as written:
             written.write(content + "\n")
-        try:
-            os.link(temporary, path)  # fails if another process made it first: theirs is kept
-        except FileExistsError:
-            pass
+        with contextlib.suppress(FileExistsError):  # another process made it first: theirs is kept
+            os.link(temporary, path)
     finally:
         os.unlink(temporary)
 
