@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
 from service.alerts.channels import DeliveryError
 from service.alerts.mail import compose_alert_mail, outbox_messages, send_mail
@@ -171,6 +171,47 @@ def test_an_email_sent_over_smtp_arrives_once_with_both_parts(
     text, html = _parts(arrived)  # type: ignore[arg-type]
     assert "Vannmålere" in text and "&lt;script&gt;" in html
     assert not (tmp_path / "data" / "outbox").exists()
+
+
+def _only_alice(
+    server: SMTP, session: Session, envelope: Envelope, mechanism: str, auth_data: object
+) -> AuthResult:
+    good = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
+        b"alice",
+        b"s3cret/:@",
+    )
+    return AuthResult(success=good)
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_the_smtp_credentials_come_from_the_url_or_the_settings(tmp_path: Path) -> None:
+    handler = Collecting()
+    port = free_port()
+    controller = Controller(
+        handler,
+        hostname="127.0.0.1",
+        port=port,
+        authenticator=_only_alice,
+        auth_required=True,
+        auth_require_tls=False,  # the test server has no certificate; a real one offers STARTTLS
+    )
+    controller.start()
+    try:
+        send_mail(_settings(tmp_path, smtp_url=f"smtp://alice:s3cret%2F%3A%40@127.0.0.1:{port}"), _compose())
+        separate = {"smtp_user": "alice", "smtp_password": "s3cret/:@"}
+        send_mail(_settings(tmp_path, smtp_url=f"smtp://127.0.0.1:{port}", **separate), _compose())
+        assert len(handler.received) == 2
+        with pytest.raises(DeliveryError) as wrong:
+            send_mail(
+                _settings(
+                    tmp_path, smtp_url=f"smtp://127.0.0.1:{port}", smtp_user="alice", smtp_password="x"
+                ),
+                _compose(),
+            )
+        assert wrong.value.permanent is False  # the service's settings, which an operator fixes
+        assert len(handler.received) == 2
+    finally:
+        controller.stop()
 
 
 def test_a_refused_recipient_is_permanent_and_a_server_that_is_down_is_tried_again(
