@@ -56,6 +56,7 @@ from service.web.people_pages import router as people_pages_router
 from service.web.router import router as web_router
 from service.web.supplier_pages import router as supplier_pages_router
 from service.web.tools_page import router as tools_page_router
+from service.web.unsubscribe_page import router as unsubscribe_page_router
 
 log = logging.getLogger("innomatch")
 
@@ -192,6 +193,7 @@ def create_app(
         audit_page_router,
         kpi_import_page_router,
         tools_page_router,
+        unsubscribe_page_router,
     ):
         app.include_router(router)
     mount_static(app)

@@ -4,7 +4,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -104,6 +104,31 @@ class Settings(BaseSettings):
     alerts_worker: bool = Field(
         default=True,
         description="`innomatch serve` runs the alert jobs in the process; false when `innomatch worker` runs them.",
+    )
+    # Alerts by e-mail (docs/alerts.md, "Deliveries"; README, "Alerts by e-mail").
+    smtp_url: str | None = Field(
+        default=None,
+        pattern=r"^smtps?://",
+        description=(
+            "Where alert e-mails are sent: smtp://[user:password@]host[:587] (STARTTLS when the server"
+            " offers it) or smtps://host[:465] (TLS from the start); unset, they are written to"
+            " DATA_DIR/outbox/ as .eml files."
+        ),
+    )
+    smtp_user: str | None = Field(default=None, description="SMTP user, if not given in the URL.")
+    smtp_password: SecretStr | None = Field(default=None, description="SMTP password, if not in the URL.")
+    smtp_timeout: float = Field(
+        default=30, gt=0, description="Seconds to wait for the SMTP server before a try counts as failed."
+    )
+    mail_from: str = Field(
+        default="Innomatch <varsler@innomatch.invalid>", description="The From of alert e-mails."
+    )
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Signs the unsubscribe links of e-mails; when unset one is generated once in"
+            " DATA_DIR/secret-key, shared by the processes on one machine. Several machines set the same one."
+        ),
     )
 
     @property
