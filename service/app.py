@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from embeddings import Encoder, load_encoder
 from service import __doc__ as service_doc
+from service.alerts.jobs import job_queue, schedule_rounds, start_consumer
 from service.alerts.router import router as alerts_router
+from service.alerts.work import alert_work
 from service.audit.router import router as audit_router
 from service.audit.writes import AuditWrites
 from service.auth import resolve_admin_token
@@ -70,7 +72,7 @@ class Health(BaseModel):
 
 
 @dataclass
-class _OpenedService:
+class OpenedService:
     """What start-up builds: the database engine, the encoder's indexes and the admin token."""
 
     engine: Engine
@@ -79,7 +81,12 @@ class _OpenedService:
     admin_token: str
 
 
-def _open_service(settings: Settings, encoder: Encoder | None, metrics: ServiceMetrics) -> _OpenedService:
+def open_service(settings: Settings, encoder: Encoder | None = None) -> OpenedService:
+    """Migrations, the encoder and the indexes without the web application (`innomatch worker`)."""
+    return _open_service(settings, encoder, ServiceMetrics())
+
+
+def _open_service(settings: Settings, encoder: Encoder | None, metrics: ServiceMetrics) -> OpenedService:
     database_url = settings.resolved_database_url
     upgrade_to_head(database_url)
     engine = make_engine(database_url)
@@ -96,7 +103,7 @@ def _open_service(settings: Settings, encoder: Encoder | None, metrics: ServiceM
     for line in indexes.open():
         log.info(line)
     metrics.watch(indexes)
-    return _OpenedService(engine, session_factory, indexes, resolve_admin_token(settings))
+    return OpenedService(engine, session_factory, indexes, resolve_admin_token(settings))
 
 
 def create_app(
@@ -127,6 +134,12 @@ def create_app(
         follower = IndexFollower(indexes, settings.follow_interval) if settings.follow_interval else None
         if follower:
             follower.start()
+        # The alert jobs (docs/alerts.md): here unless `innomatch worker` runs them on their own.
+        consumer = None
+        if settings.alerts_worker:
+            queue = job_queue(settings)
+            schedule_rounds(queue, alert_work(settings, service.session_factory, indexes))
+            consumer = start_consumer(queue)
         app.state.settings = settings
         app.state.engine = service.engine
         app.state.session_factory = service.session_factory
@@ -137,6 +150,8 @@ def create_app(
         gc.freeze()
         yield
         gc.unfreeze()  # so that a process that starts the app again (tests) can collect this one
+        if consumer:
+            consumer.stop(graceful=True)
         if follower:
             follower.stop()
         indexes.save_snapshots()

@@ -6,12 +6,17 @@ the fast unit layer (tests/unit) loads none of them.
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+
+# Servers in tests run without the alert jobs unless a test turns them on (Settings(alerts_worker=True)):
+# a consumer in every server would evaluate saved searches each minute beside the test's own requests.
+os.environ.setdefault("INNOMATCH_ALERTS_WORKER", "false")
 
 if TYPE_CHECKING:
     import httpx

@@ -82,8 +82,16 @@ def schedule_rounds(huey: Huey, work: AlertWork) -> Callable[[], object]:
     return task
 
 
+class EmbeddedConsumer(Consumer):  # type: ignore[misc]  # huey is untyped
+    """A consumer inside the web server's process: the server's signal handlers stay its own, and it
+    stops the consumer when it shuts down (huey's would replace them, and fail outside the main thread)."""
+
+    def _set_signal_handlers(self) -> None:
+        pass
+
+
 def start_consumer(huey: Huey) -> Consumer:
     """A consumer in threads of this process (`innomatch serve`); stop it with `consumer.stop()`."""
-    consumer = huey.create_consumer(workers=1, periodic=True, worker_type="thread")
+    consumer = EmbeddedConsumer(huey, workers=1, periodic=True, worker_type="thread")
     consumer.start()
     return consumer
