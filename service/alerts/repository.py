@@ -5,7 +5,7 @@ from collections.abc import Collection, Sequence
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from service.models import AlertMatch, IndexChange, Need, SavedSearch, Solution
+from service.models import AlertMatch, IndexChange, Need, SavedSearch, Solution, WebhookEndpoint
 
 
 def add_search(session: Session, search: SavedSearch) -> None:
@@ -99,3 +99,28 @@ def need_titles(session: Session, ids: Sequence[int]) -> dict[int, str]:
         need_id: title
         for need_id, title in session.execute(select(Need.id, Need.title).where(Need.id.in_(ids)))
     }
+
+
+def add_endpoint(session: Session, endpoint: WebhookEndpoint) -> None:
+    session.add(endpoint)
+
+
+def get_endpoint(session: Session, endpoint_id: int) -> WebhookEndpoint | None:
+    return session.get(WebhookEndpoint, endpoint_id)
+
+
+def delete_endpoint(session: Session, endpoint: WebhookEndpoint) -> None:
+    session.delete(endpoint)
+
+
+def list_endpoints(
+    session: Session, *, user_id: int | None, token_id: int | None, offset: int, limit: int
+) -> tuple[Sequence[WebhookEndpoint], int]:
+    statement = select(WebhookEndpoint)
+    if user_id is not None:
+        statement = statement.where(WebhookEndpoint.owner_user_id == user_id)
+    elif token_id is not None:
+        statement = statement.where(WebhookEndpoint.owner_token_id == token_id)
+    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    items = session.scalars(statement.order_by(WebhookEndpoint.id).offset(offset).limit(limit)).all()
+    return items, total
