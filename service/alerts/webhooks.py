@@ -20,7 +20,7 @@ from service.alerts.service import _owner
 from service.alerts.webhook_urls import check_webhook_url
 from service.audit.service import record_event
 from service.db import utc_now
-from service.errors import ForbiddenError, NotFoundError
+from service.errors import FieldError, FieldErrors, ForbiddenError, NotFoundError
 from service.models import WebhookEndpoint
 
 SECRET_BYTES = 32  # Standard Webhooks asks for 24 to 64 random bytes
@@ -34,7 +34,10 @@ def create(
     *, session: Session, fields: WebhookFields, caller: Principal, allow_private: bool
 ) -> WebhookEndpoint:
     owner = _owner(caller)
-    check_webhook_url(fields.url, allow_private=allow_private)
+    try:
+        check_webhook_url(fields.url, allow_private=allow_private)
+    except FieldError as error:
+        raise FieldErrors([error]) from error  # a 422 naming `url`
     endpoint = WebhookEndpoint(**owner, url=fields.url, description=fields.description, secret=new_secret())
     repository.add_endpoint(session, endpoint)
     session.flush()
