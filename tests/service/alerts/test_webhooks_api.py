@@ -8,8 +8,10 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from embeddings import Encoder
+from service.alerts import webhooks
 from service.alerts.webhook_urls import UnresolvedHost, check_webhook_url
 from service.config import Settings
 from service.db import make_engine
@@ -174,3 +176,26 @@ def test_the_guard_lets_a_public_address_through_and_says_when_a_name_does_not_r
     check_webhook_url("https://[2606:4700:4700::1111]/a", allow_private=False)
     with pytest.raises(UnresolvedHost, match="cannot be resolved"):
         check_webhook_url("https://no-such-host.invalid/hook", allow_private=False)
+
+
+def test_an_endpoint_whose_receiver_is_gone_is_disabled_and_says_so(
+    api: httpx.Client, settings: Settings
+) -> None:
+    """What the deliveries worker does on WebhookGone: the endpoint is listed disabled, and the audit
+    trail says why."""
+    with _as(api, _token(api, "staff")) as staff:
+        made = staff.post("/api/v1/webhooks", json={"url": PUBLIC_URL}).json()
+        engine = make_engine(settings.resolved_database_url)
+        try:
+            with Session(engine) as session:
+                endpoint = session.get(WebhookEndpoint, made["id"])
+                assert endpoint is not None
+                webhooks.disable_gone(session, endpoint, answer=f"{PUBLIC_URL} answered 410 Gone")
+                session.commit()
+        finally:
+            engine.dispose()
+        [listed] = staff.get("/api/v1/webhooks").json()["items"]
+        assert listed["disabled_at"] is not None
+    trail = audit_events(api, subject_kind="webhook", subject_id=str(made["id"]))
+    [event] = [event for event in trail if event["action"] == "webhook.disabled"]
+    assert event["actor"] == "alert deliveries" and "410" in event["detail"]["answer"]
