@@ -66,15 +66,19 @@ def post_webhook(
     url = httpx.URL(endpoint.url)
     response, failure = None, ""
     for address in addresses:  # the first that accepts the connection
+        request = client.build_request(
+            "POST",
+            url.copy_with(host=str(address)),
+            content=payload,
+            headers={**headers, "host": url.netloc.decode("ascii")},
+            timeout=timeout,
+            extensions={"sni_hostname": url.raw_host.decode("ascii")},
+        )
         try:
-            response = client.post(
-                url.copy_with(host=str(address)),
-                content=payload,
-                headers={**headers, "host": url.netloc.decode("ascii")},
-                timeout=timeout,
-                follow_redirects=False,
-                extensions={"sni_hostname": url.host},
-            )
+            # Streamed and closed unread: only the status matters, and a receiver's endless body
+            # cannot hold the worker.
+            response = client.send(request, stream=True, follow_redirects=False)
+            response.close()
             break
         except httpx.ConnectError as error:
             failure = f"{endpoint.url}: could not connect to {address}: {error}"
