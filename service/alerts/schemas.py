@@ -129,9 +129,9 @@ class WebhookFields(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    url: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)] = Field(
-        description="https:// to a public address; deliveries are posted to it as JSON, signed."
-    )
+    url: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), NoControlCharacters
+    ] = Field(description="https:// to a public address; deliveries are posted to it as JSON, signed.")
     description: Annotated[
         str, StringConstraints(strip_whitespace=True, max_length=200), NoControlCharacters
     ] = Field(default="", description="What it is for, for its owner.")
