@@ -15,6 +15,7 @@ from embeddings import Encoder, load_encoder
 from service import __doc__ as service_doc
 from service.alerts.jobs import job_queue, schedule_rounds, start_consumer
 from service.alerts.router import router as alerts_router
+from service.alerts.webhooks_router import router as webhooks_router
 from service.alerts.work import alert_work
 from service.audit.router import router as audit_router
 from service.audit.writes import AuditWrites
@@ -194,6 +195,7 @@ def create_app(
         solution_outcomes_router,
         audit_router,
         alerts_router,
+        webhooks_router,
         tokens_router,
         need_pages_router,  # before web_router: /needs/new is not the page of a need numbered "new"
         municipality_pages_router,

@@ -86,6 +86,15 @@ class Settings(BaseSettings):
     invite_valid_hours: int = Field(
         default=72, ge=1, description="An invitation link to set a password works this long, and once."
     )
+    # Off, a webhook may only go to a public address (docs/alerts.md, "Webhooks"): an endpoint on the
+    # host or the internal network would let anyone with an account make the service call it.
+    webhook_allow_private: bool = Field(
+        default=False,
+        description=(
+            "Allow webhooks to http:// URLs and to loopback, private and link-local addresses: for a"
+            " receiver on the same machine or network (local testing). An administrator's choice."
+        ),
+    )
     accessibility_contact: str | None = Field(
         default=None,
         max_length=200,

@@ -6,7 +6,15 @@ from datetime import datetime
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
-from service.models import AlertDelivery, AlertMatch, IndexChange, Need, SavedSearch, Solution
+from service.models import (
+    AlertDelivery,
+    AlertMatch,
+    IndexChange,
+    Need,
+    SavedSearch,
+    Solution,
+    WebhookEndpoint,
+)
 
 
 def add_search(session: Session, search: SavedSearch) -> None:
@@ -151,3 +159,28 @@ def due_delivery_ids(session: Session, now: datetime) -> list[int]:
 
 def matches_by_id(session: Session, ids: Sequence[int]) -> list[AlertMatch]:
     return list(session.scalars(select(AlertMatch).where(AlertMatch.id.in_(ids)).order_by(AlertMatch.id)))
+
+
+def add_endpoint(session: Session, endpoint: WebhookEndpoint) -> None:
+    session.add(endpoint)
+
+
+def get_endpoint(session: Session, endpoint_id: int) -> WebhookEndpoint | None:
+    return session.get(WebhookEndpoint, endpoint_id)
+
+
+def delete_endpoint(session: Session, endpoint: WebhookEndpoint) -> None:
+    session.delete(endpoint)
+
+
+def list_endpoints(
+    session: Session, *, user_id: int | None, token_id: int | None, offset: int, limit: int
+) -> tuple[Sequence[WebhookEndpoint], int]:
+    statement = select(WebhookEndpoint)
+    if user_id is not None:
+        statement = statement.where(WebhookEndpoint.owner_user_id == user_id)
+    elif token_id is not None:
+        statement = statement.where(WebhookEndpoint.owner_token_id == token_id)
+    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    items = session.scalars(statement.order_by(WebhookEndpoint.id).offset(offset).limit(limit)).all()
+    return items, total

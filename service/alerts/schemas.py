@@ -122,3 +122,42 @@ class SavedSearchRead(BaseModel):
     created_at: datetime
     updated_at: datetime
     last_delivered_at: datetime | None
+
+
+class WebhookFields(BaseModel):
+    """A webhook endpoint to register: where deliveries are posted."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), NoControlCharacters
+    ] = Field(description="https:// to a public address; deliveries are posted to it as JSON, signed.")
+    description: Annotated[
+        str, StringConstraints(strip_whitespace=True, max_length=200), NoControlCharacters
+    ] = Field(default="", description="What it is for, for its owner.")
+
+
+class WebhookRead(BaseModel):
+    """A webhook endpoint as listed: never its secret."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    url: str
+    description: str
+    owner_user_id: int | None = Field(description="The person it belongs to.")
+    owner_token_id: int | None = Field(description="The integration's token it belongs to, if no person's.")
+    created_at: datetime
+    rotated_at: datetime | None
+    disabled_at: datetime | None = Field(
+        description="When its receiver answered 410 Gone: no longer sent to."
+    )
+
+
+class WebhookWithSecret(WebhookRead):
+    """A webhook endpoint just registered or rotated, with its signing secret: shown this once."""
+
+    secret: str = Field(
+        description="The Standard Webhooks secret (whsec_...) the receiver verifies signatures with. "
+        "Shown only now: keep it; rotate the endpoint for a new one."
+    )

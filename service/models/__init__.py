@@ -4,7 +4,7 @@ Importing it makes Base.metadata complete (for Alembic and the tests).
 """
 
 from service.models.accounts import SignInFailure, User, UserInvite, UserSession
-from service.models.alerts import AlertDelivery, AlertMatch, SavedSearch
+from service.models.alerts import AlertDelivery, AlertMatch, SavedSearch, WebhookEndpoint
 from service.models.audit import AuditEvent
 from service.models.feedback import Feedback
 from service.models.indexing import IndexChange, KpiTextVector, LanguageCentroid, StoredVector
@@ -42,4 +42,5 @@ __all__ = [
     "User",
     "UserInvite",
     "UserSession",
+    "WebhookEndpoint",
 ]

@@ -110,3 +110,33 @@ class AlertDelivery(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class WebhookEndpoint(Base):
+    """A URL its owner wants deliveries posted to, signed as Standard Webhooks sign them. Its owner is
+    a person or an integration's token, as a saved search's is; every webhook delivery of the owner's
+    searches goes to each of their endpoints that is not disabled."""
+
+    __tablename__ = "webhook_endpoint"
+    __table_args__ = (
+        CheckConstraint("(owner_user_id IS NULL) <> (owner_token_id IS NULL)", name="one_owner"),
+        {"sqlite_autoincrement": True},  # the audit trail names an endpoint by id
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    owner_token_id: Mapped[int | None] = mapped_column(
+        ForeignKey("api_token.id", ondelete="CASCADE"), index=True
+    )
+    url: Mapped[str] = mapped_column(String(500))
+    # The signing secret ("whsec_" and base64), stored as it is: a signature is an HMAC, which the
+    # sender computes with the secret itself on every sending, so unlike a token (kept as a hash) it
+    # cannot be kept one-way. The API shows it once, when it is made or rotated, and never lists it.
+    secret: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    rotated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When it stopped being sent to: its receiver answered 410 Gone.
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

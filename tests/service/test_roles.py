@@ -146,6 +146,12 @@ def _staff_search(world: World) -> int:
         return int(_created(staff.post("/api/v1/saved-searches", json=SEARCH))["id"])
 
 
+def _staff_webhook(world: World) -> int:
+    """A webhook endpoint of the staff token's: its owner and administrators may change it, no one else."""
+    with world.client("staff") as staff:
+        return int(_created(staff.post("/api/v1/webhooks", json=WEBHOOK))["id"])
+
+
 _years = iter(range(1990, 2027))  # a fresh year for each outcome: one year holds one source's value
 
 
@@ -179,6 +185,7 @@ STAFF = frozenset({"admin", "staff"})
 # A saved search belongs to a person or a token: the bootstrap admin token is neither.
 SEARCH_OWNERS = frozenset({"staff", "officer", "officer_elsewhere", "supplier", "supplier_elsewhere"})
 SEARCH = {"name": "Vann", "kind": "needs_for_text", "text": "lekkasjer i vannledninger"}
+WEBHOOK = {"url": "https://1.1.1.1/hooks/innomatch"}  # a public address: the guard needs no name server
 
 CASES = [
     Case(
@@ -348,6 +355,26 @@ CASES = [
         "/api/v1/saved-searches/{search_id}",
         STAFF,
         lambda w, a: ("DELETE", f"/api/v1/saved-searches/{_staff_search(w)}", None),
+        owned_by_staff_token=True,
+    ),
+    Case(
+        "POST",
+        "/api/v1/webhooks",
+        SEARCH_OWNERS,
+        lambda w, a: ("POST", "/api/v1/webhooks", WEBHOOK),
+    ),
+    Case(
+        "POST",
+        "/api/v1/webhooks/{webhook_id}/rotate",
+        STAFF,
+        lambda w, a: ("POST", f"/api/v1/webhooks/{_staff_webhook(w)}/rotate", None),
+        owned_by_staff_token=True,
+    ),
+    Case(
+        "DELETE",
+        "/api/v1/webhooks/{webhook_id}",
+        STAFF,
+        lambda w, a: ("DELETE", f"/api/v1/webhooks/{_staff_webhook(w)}", None),
         owned_by_staff_token=True,
     ),
     Case(
