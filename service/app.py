@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from embeddings import Encoder, load_encoder
 from service import __doc__ as service_doc
+from service.alerts.router import feed_router as alerts_feed_router
 from service.alerts.router import router as alerts_router
 from service.audit.router import router as audit_router
 from service.audit.writes import AuditWrites
@@ -178,6 +179,7 @@ def create_app(
         solution_outcomes_router,
         audit_router,
         alerts_router,
+        alerts_feed_router,
         tokens_router,
         need_pages_router,  # before web_router: /needs/new is not the page of a need numbered "new"
         municipality_pages_router,

@@ -39,6 +39,21 @@ def last_change(session: Session) -> int:
     return session.scalar(select(func.max(IndexChange.seq))) or 0
 
 
+def search_by_feed_hash(session: Session, secret_hash: str) -> SavedSearch | None:
+    return session.scalar(select(SavedSearch).where(SavedSearch.feed_secret_hash == secret_hash))
+
+
+def latest_matches(session: Session, search_id: int, *, limit: int) -> Sequence[AlertMatch]:
+    """What the search found, newest first (the later of two found at once first)."""
+    statement = (
+        select(AlertMatch)
+        .where(AlertMatch.saved_search_id == search_id)
+        .order_by(AlertMatch.found_at.desc(), AlertMatch.id.desc())
+        .limit(limit)
+    )
+    return session.scalars(statement).all()
+
+
 def delete_search(session: Session, search: SavedSearch) -> None:
     session.delete(search)
 

@@ -122,3 +122,9 @@ class SavedSearchRead(BaseModel):
     created_at: datetime
     updated_at: datetime
     last_delivered_at: datetime | None
+
+
+class FeedAddress(BaseModel):
+    feed_url: str = Field(
+        description="The search's Atom feed. Its secret is in this answer only: keep the address private."
+    )
