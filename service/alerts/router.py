@@ -1,6 +1,8 @@
 """HTTP layer for saved searches: each caller their own, administrators everyone's."""
 
-from fastapi import APIRouter, Response, status
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Response, status
 
 from service.alerts import service
 from service.alerts.feed import FEED_MEDIA_TYPE, atom_feed, feed_url
@@ -81,7 +83,9 @@ def rotate_feed(
     response_class=Response,
     responses={200: {"content": {FEED_MEDIA_TYPE: {}}, "description": "An Atom 1.0 feed."}},
 )
-def saved_search_feed(session: SessionDep, settings: SettingsDep, secret: str) -> Response:
+def saved_search_feed(
+    session: SessionDep, settings: SettingsDep, secret: Annotated[str, Path(max_length=100)]
+) -> Response:
     """A saved search's latest matches (newest first, at most 50) as Atom; the secret in the address
     is the only credential. A paused search's feed still shows what it found."""
     search, matches = service.feed_of(session=session, secret=secret)

@@ -88,7 +88,7 @@ def _entries(response: httpx.Response) -> tuple[ET.Element, list[dict[str, str]]
         {
             "id": entry.findtext(f"{ATOM}id", ""),
             "title": entry.findtext(f"{ATOM}title", ""),
-            "link": entry.find(f"{ATOM}link").get("href", ""),  # type: ignore[union-attr]
+            "link": next(entry.iter(f"{ATOM}link")).get("href", ""),
             "updated": entry.findtext(f"{ATOM}updated", ""),
             "summary": entry.findtext(f"{ATOM}summary", ""),
         }
@@ -138,7 +138,10 @@ def test_the_owner_gets_a_secret_feed_address_that_rotating_replaces(
         assert len(entries) == 50
         assert [entry["title"] for entry in entries[:3]] == [SCRIPT_TITLE, "Løsning 50", "Løsning 49"]
         assert entries[-1]["title"] == "Løsning 2", "newest first, the oldest two left out"
-        assert [entry["link"] for entry in entries[:2]] == [f"{public}/solutions/151", f"{public}/solutions/150"]
+        assert [entry["link"] for entry in entries[:2]] == [
+            f"{public}/solutions/151",
+            f"{public}/solutions/150",
+        ]
         assert datetime.fromisoformat(entries[0]["updated"]) == FOUND + timedelta(minutes=51)
         assert entries[0]["summary"] == "Sterk match – Begge handler om vannlekkasjer (51)."
         assert entries[1]["summary"] == "Svak match – Begge handler om vannlekkasjer (50)."
