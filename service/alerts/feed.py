@@ -58,6 +58,7 @@ def atom_feed(search: SavedSearch, matches: Sequence[AlertMatch], *, base_url: s
     feed.id(_tag(base_url, search))
     feed.title(search.name)
     feed.author({"name": AUTHOR})
+    feed.generator(AUTHOR)  # not feedgen's name and version, which a reader has no use for
     feed.link(href=self_url, rel="self", type=FEED_MEDIA_TYPE)
     feed.link(href=base_url.rstrip("/") + "/", rel="alternate")
     feed.language(search.language)

@@ -133,6 +133,7 @@ def test_the_owner_gets_a_secret_feed_address_that_rotating_replaces(
         assert response.headers["x-content-type-options"] == "nosniff"
         assert "default-src" in response.headers["content-security-policy"]
         assert b"<script>" not in response.content and b"&lt;script&gt;" in response.content
+        assert b"feedgen" not in response.content, "the feed does not name the library and its version"
         feed, entries = _entries(response)
         assert feed.findtext(f"{ATOM}title") == "Vannlekkasjer <i>& trykk</i>", "the name, as text"
         assert len(entries) == 50
