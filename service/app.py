@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from embeddings import Encoder, load_encoder
 from service import __doc__ as service_doc
 from service.alerts.jobs import job_queue, schedule_rounds, start_consumer
+from service.alerts.router import feed_router as alerts_feed_router
 from service.alerts.router import router as alerts_router
 from service.alerts.webhooks_router import router as webhooks_router
 from service.alerts.work import alert_work
@@ -196,6 +197,7 @@ def create_app(
         audit_router,
         alerts_router,
         webhooks_router,
+        alerts_feed_router,
         tokens_router,
         need_pages_router,  # before web_router: /needs/new is not the page of a need numbered "new"
         municipality_pages_router,

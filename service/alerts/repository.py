@@ -48,6 +48,21 @@ def last_change(session: Session) -> int:
     return session.scalar(select(func.max(IndexChange.seq))) or 0
 
 
+def search_by_feed_hash(session: Session, secret_hash: str) -> SavedSearch | None:
+    return session.scalar(select(SavedSearch).where(SavedSearch.feed_secret_hash == secret_hash))
+
+
+def latest_matches(session: Session, search_id: int, *, limit: int) -> Sequence[AlertMatch]:
+    """What the search found, newest first (the later of two found at once first)."""
+    statement = (
+        select(AlertMatch)
+        .where(AlertMatch.saved_search_id == search_id)
+        .order_by(AlertMatch.found_at.desc(), AlertMatch.id.desc())
+        .limit(limit)
+    )
+    return session.scalars(statement).all()
+
+
 def delete_search(session: Session, search: SavedSearch) -> None:
     session.delete(search)
 
@@ -184,3 +199,13 @@ def list_endpoints(
     total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
     items = session.scalars(statement.order_by(WebhookEndpoint.id).offset(offset).limit(limit)).all()
     return items, total
+
+
+def active_endpoints_of(session: Session, search: SavedSearch) -> list[WebhookEndpoint]:
+    """The webhook endpoints of the search's owner that still receive, oldest first."""
+    statement = select(WebhookEndpoint).where(WebhookEndpoint.disabled_at.is_(None))
+    if search.owner_user_id is not None:
+        statement = statement.where(WebhookEndpoint.owner_user_id == search.owner_user_id)
+    else:
+        statement = statement.where(WebhookEndpoint.owner_token_id == search.owner_token_id)
+    return list(session.scalars(statement.order_by(WebhookEndpoint.id)))

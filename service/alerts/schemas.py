@@ -161,3 +161,9 @@ class WebhookWithSecret(WebhookRead):
         description="The Standard Webhooks secret (whsec_...) the receiver verifies signatures with. "
         "Shown only now: keep it; rotate the endpoint for a new one."
     )
+
+
+class FeedAddress(BaseModel):
+    feed_url: str = Field(
+        description="The search's Atom feed. Its secret is in this answer only: keep the address private."
+    )

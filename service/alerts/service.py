@@ -6,6 +6,7 @@ see or change it. A new search starts at the index change log's
 latest entry, so it reports what is new from then on, not everything already there.
 """
 
+import secrets
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from service.access import Principal
 from service.alerts import repository
+from service.alerts.feed import FEED_ENTRIES, FEED_SECRET_PREFIX
 from service.alerts.schemas import SavedSearchFields, SavedSearchUpdate
 from service.audit.service import record_event
 from service.db import utc_now
@@ -21,10 +23,11 @@ from service.errors import FieldError, FieldErrors, ForbiddenError, NotFoundErro
 from service.indexing import Indexes
 from service.indexing.repository import vector_to_bytes
 from service.language import detect_language
-from service.models import SavedSearch
+from service.models import AlertMatch, SavedSearch
 from service.needs import service as needs_service
 from service.references import ReferenceCheck
 from service.solutions import service as solutions_service
+from service.tokens.service import hash_secret
 
 STAFF_KINDS = frozenset({"new_needs", "new_buyer_groups"})
 NO_OWNER = (
@@ -208,6 +211,28 @@ def delete(*, session: Session, search_id: int, caller: Principal) -> None:
     _record(session, search, caller, "saved_search.deleted")
     repository.delete_search(session, search)
     session.commit()
+
+
+def rotate_feed(*, session: Session, search_id: int, caller: Principal) -> str:
+    """A new secret for the search's feed address, returned this once (only its hash is kept); the
+    address with the old secret, if there was one, stops working at once."""
+    search = get_own(session=session, search_id=search_id, caller=caller)
+    secret = FEED_SECRET_PREFIX + secrets.token_urlsafe(32)  # 256 random bits
+    replaced = search.feed_secret_hash is not None
+    search.feed_secret_hash = hash_secret(secret)
+    _record(session, search, caller, "saved_search.feed_rotated", replaced_earlier=replaced)
+    session.commit()
+    return secret
+
+
+def feed_of(*, session: Session, secret: str) -> tuple[SavedSearch, Sequence[AlertMatch]]:
+    """The search whose feed address holds `secret`, and its latest matches, newest first. The secret
+    is the caller's only credential: an unknown one is a search that does not exist (404). A paused
+    search still shows what it found."""
+    search = repository.search_by_feed_hash(session, hash_secret(secret))
+    if search is None:
+        raise NotFoundError("Feed", "at this address")
+    return search, repository.latest_matches(session, search.id, limit=FEED_ENTRIES)
 
 
 def _record(session: Session, search: SavedSearch, caller: Principal, action: str, **extra: Any) -> None:

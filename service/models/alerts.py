@@ -59,6 +59,8 @@ class SavedSearch(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
     last_delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The SHA-256 of the secret in its Atom feed's address (shown once; rotating it replaces it).
+    feed_secret_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     @property
     def paused(self) -> bool:

@@ -59,8 +59,9 @@ NOT_WALKED: dict[str, str] = {}
 IMPERSONAL_ACTORS = {"admin", "anonymous"}
 PUBLIC_OR_REFUSED = {200, 401}
 # Routes answered otherwise, each with the reason. A valid invitation link is one person's secret, like
-# a token (its page shows them their own sign-in name), so the walk opens one nobody was given.
-ROUTE_STATUSES: dict[str, set[int]] = {"/invite/{secret}": {404}}
+# a token (its page shows them their own sign-in name), so the walk opens one nobody was given; so is a
+# saved search's feed address.
+ROUTE_STATUSES: dict[str, set[int]] = {"/invite/{secret}": {404}, "/alerts/feed/{secret}.atom": {404}}
 
 
 def _created(response: httpx.Response) -> dict[str, Any]:

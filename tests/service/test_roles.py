@@ -351,6 +351,13 @@ CASES = [
         owned_by_staff_token=True,
     ),
     Case(
+        "POST",
+        "/api/v1/saved-searches/{search_id}/feed",
+        STAFF,
+        lambda w, a: ("POST", f"/api/v1/saved-searches/{_staff_search(w)}/feed", None),
+        owned_by_staff_token=True,
+    ),
+    Case(
         "DELETE",
         "/api/v1/saved-searches/{search_id}",
         STAFF,

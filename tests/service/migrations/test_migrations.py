@@ -50,8 +50,10 @@ def test_sqlite_keeps_autoincrement_through_every_migration(tmp_path: Path) -> N
         "audit_event",
         "user_account",
         "api_token",
+        "saved_search",
     ):
         assert "AUTOINCREMENT" in definitions[table], table
+    assert "one_owner" in definitions["saved_search"], "0012 rebuilt saved_search without its owner check"
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
