@@ -23,8 +23,8 @@ from service.matching.filters import MatchFilters, need_restriction
 from service.models import AlertMatch, SavedSearch
 
 # Below this cosine (language-centred) a new record is no candidate for a search unless they share a
-# chosen KPI: the matches endpoint's own pool is its dense and BM25 top candidates, not every record.
-PREFILTER_COSINE = 0.2
+# chosen KPI; on the demo it keeps every pair in every band (docs/alerts.md, "The prefilter").
+PREFILTER_COSINE = 0.1
 NEED_KINDS = ("needs_for_solution", "needs_for_text")
 SOLUTION_KINDS = ("solutions_for_need", "solutions_for_text")
 BAND_ORDER: dict[MatchBand, int] = {"weak": 0, "moderate": 1, "strong": 2}
