@@ -125,6 +125,12 @@ def test_staff_find_new_needs_on_their_topic_and_a_text_finds_new_solutions(demo
             ),
             caller=staff,
         )
+        groups = alerts.create(
+            session=session,
+            indexes=indexes,
+            fields=SavedSearchFields(name="Nye kjøpergrupper", kind="new_buyer_groups"),
+            caller=staff,
+        )
         description = "Et system som finner vannlekkasjer i ledningsnettet og reduserer vanntapet."
         in_vestland = needs.create(
             session=session,
@@ -151,7 +157,10 @@ def test_staff_find_new_needs_on_their_topic_and_a_text_finds_new_solutions(demo
             ),
             caller=Principal(role="admin", actor="test admin"),
         )
-        evaluate(session, indexes)
+        report = evaluate(session, indexes)
+        session.refresh(groups)
+        assert groups.watermark < report.horizon, "new buyer groups are not weighed here yet"
+        assert report.horizon == topic.watermark == text.watermark
         topical = _found(session, topic.id)
         assert str(in_vestland.id) in topical and str(elsewhere.id) not in topical
         assert topical[str(in_vestland.id)].score is None, "a topic has no score, only new needs"
