@@ -2,6 +2,7 @@
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
@@ -25,22 +26,47 @@ def get_search(session: Session, search_id: int) -> SavedSearch | None:
     return session.get(SavedSearch, search_id)
 
 
-def _owned(user_id: int | None, token_id: int | None) -> Select[SavedSearch]:
-    statement = select(SavedSearch)
-    if user_id is not None:
-        return statement.where(SavedSearch.owner_user_id == user_id)
-    if token_id is not None:
-        return statement.where(SavedSearch.owner_token_id == token_id)
-    return statement  # everyone's: an administrator's list
+OwnedModel = TypeVar("OwnedModel", SavedSearch, WebhookEndpoint)
+
+
+def _of_owner(
+    model: type[OwnedModel], owner_user_id: int | None, owner_token_id: int | None
+) -> Select[OwnedModel]:
+    """The owner's records (a person's, else a token's); everyone's when neither is given."""
+    statement = select(model)
+    if owner_user_id is not None:
+        return statement.where(model.owner_user_id == owner_user_id)
+    if owner_token_id is not None:
+        return statement.where(model.owner_token_id == owner_token_id)
+    return statement
+
+
+def _page_of_owner(
+    session: Session,
+    model: type[OwnedModel],
+    *,
+    owner_user_id: int | None,
+    owner_token_id: int | None,
+    offset: int,
+    limit: int,
+) -> tuple[Sequence[OwnedModel], int]:
+    statement = _of_owner(model, owner_user_id, owner_token_id)
+    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    items = session.scalars(statement.order_by(model.id).offset(offset).limit(limit)).all()
+    return items, total
 
 
 def list_searches(
-    session: Session, *, user_id: int | None, token_id: int | None, offset: int, limit: int
+    session: Session, *, owner_user_id: int | None, owner_token_id: int | None, offset: int, limit: int
 ) -> tuple[Sequence[SavedSearch], int]:
-    statement = _owned(user_id, token_id)
-    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-    items = session.scalars(statement.order_by(SavedSearch.id).offset(offset).limit(limit)).all()
-    return items, total
+    return _page_of_owner(
+        session,
+        SavedSearch,
+        owner_user_id=owner_user_id,
+        owner_token_id=owner_token_id,
+        offset=offset,
+        limit=limit,
+    )
 
 
 def last_change(session: Session) -> int:
@@ -189,23 +215,21 @@ def delete_endpoint(session: Session, endpoint: WebhookEndpoint) -> None:
 
 
 def list_endpoints(
-    session: Session, *, user_id: int | None, token_id: int | None, offset: int, limit: int
+    session: Session, *, owner_user_id: int | None, owner_token_id: int | None, offset: int, limit: int
 ) -> tuple[Sequence[WebhookEndpoint], int]:
-    statement = select(WebhookEndpoint)
-    if user_id is not None:
-        statement = statement.where(WebhookEndpoint.owner_user_id == user_id)
-    elif token_id is not None:
-        statement = statement.where(WebhookEndpoint.owner_token_id == token_id)
-    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-    items = session.scalars(statement.order_by(WebhookEndpoint.id).offset(offset).limit(limit)).all()
-    return items, total
+    return _page_of_owner(
+        session,
+        WebhookEndpoint,
+        owner_user_id=owner_user_id,
+        owner_token_id=owner_token_id,
+        offset=offset,
+        limit=limit,
+    )
 
 
 def active_endpoints_of(session: Session, search: SavedSearch) -> list[WebhookEndpoint]:
     """The webhook endpoints of the search's owner that still receive, oldest first."""
-    statement = select(WebhookEndpoint).where(WebhookEndpoint.disabled_at.is_(None))
-    if search.owner_user_id is not None:
-        statement = statement.where(WebhookEndpoint.owner_user_id == search.owner_user_id)
-    else:
-        statement = statement.where(WebhookEndpoint.owner_token_id == search.owner_token_id)
-    return list(session.scalars(statement.order_by(WebhookEndpoint.id)))
+    statement = _of_owner(WebhookEndpoint, search.owner_user_id, search.owner_token_id)
+    return list(
+        session.scalars(statement.where(WebhookEndpoint.disabled_at.is_(None)).order_by(WebhookEndpoint.id))
+    )

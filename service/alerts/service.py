@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from service.access import Principal
 from service.alerts import repository
 from service.alerts.feed import FEED_ENTRIES, FEED_SECRET_PREFIX
+from service.alerts.ownership import listed_owner, owned, owner_of
 from service.alerts.schemas import SavedSearchFields, SavedSearchUpdate
 from service.audit.service import record_event
 from service.db import utc_now
@@ -30,10 +31,6 @@ from service.solutions import service as solutions_service
 from service.tokens.service import hash_secret
 
 STAFF_KINDS = frozenset({"new_needs", "new_buyer_groups"})
-NO_OWNER = (
-    "A saved search belongs to a person or to an integration's token; the bootstrap administrator token "
-    "is neither. Sign in, or call with a token made for the person or the integration."
-)
 
 
 def _refuse(field: str, message: str) -> FieldErrors:
@@ -71,14 +68,6 @@ def _check_filters(session: Session, filters: dict[str, Any]) -> None:
     check.raise_if_any()
 
 
-def _owner(caller: Principal) -> dict[str, int | None]:
-    if caller.user_id is not None:
-        return {"owner_user_id": caller.user_id, "owner_token_id": None}
-    if caller.token_id is not None:
-        return {"owner_user_id": None, "owner_token_id": caller.token_id}
-    raise ForbiddenError(NO_OWNER)
-
-
 def _stored_fields(fields: SavedSearchFields) -> dict[str, Any]:
     return {
         "name": fields.name,
@@ -109,7 +98,7 @@ def _encoded(indexes: Indexes, kind: str, text: str | None) -> dict[str, Any]:
 def create(
     *, session: Session, indexes: Indexes, fields: SavedSearchFields, caller: Principal
 ) -> SavedSearch:
-    owner = _owner(caller)
+    owner = owner_of(caller)
     _ensure_may_save(session, fields, caller, owner["owner_user_id"])
     stored = _stored_fields(fields)
     _check_filters(session, stored["filters"])
@@ -129,38 +118,14 @@ def create(
 
 def get_own(*, session: Session, search_id: int, caller: Principal) -> SavedSearch:
     """The search if `caller` owns it or is an administrator; anyone else's is refused (403)."""
-    search = repository.get_search(session, search_id)
-    if search is None:
-        raise NotFoundError("Saved search", search_id)
-    if not _may_see(search, caller):
-        raise ForbiddenError(
-            f"Saved search {search_id} belongs to someone else: only they and administrators see it."
-        )
-    return search
-
-
-def _may_see(search: SavedSearch, caller: Principal) -> bool:
-    if caller.role == "admin":
-        return True
-    if caller.user_id is not None:
-        return search.owner_user_id == caller.user_id
-    return caller.token_id is not None and search.owner_token_id == caller.token_id
+    return owned(repository.get_search(session, search_id), caller, kind="Saved search", record_id=search_id)
 
 
 def listed(
     *, session: Session, caller: Principal, offset: int, limit: int
 ) -> tuple[Sequence[SavedSearch], int]:
     """The caller's own searches; an administrator's list holds everyone's."""
-    if caller.role == "admin":
-        return repository.list_searches(session, user_id=None, token_id=None, offset=offset, limit=limit)
-    owner = _owner(caller)
-    return repository.list_searches(
-        session,
-        user_id=owner["owner_user_id"],
-        token_id=owner["owner_token_id"],
-        offset=offset,
-        limit=limit,
-    )
+    return repository.list_searches(session, **listed_owner(caller), offset=offset, limit=limit)
 
 
 def update(

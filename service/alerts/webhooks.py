@@ -15,12 +15,12 @@ from sqlalchemy.orm import Session
 
 from service.access import Principal
 from service.alerts import repository
+from service.alerts.ownership import listed_owner, owned, owner_of
 from service.alerts.schemas import WebhookFields
-from service.alerts.service import _owner
 from service.alerts.webhook_urls import check_webhook_url
 from service.audit.service import record_event
 from service.db import utc_now
-from service.errors import FieldError, FieldErrors, ForbiddenError, NotFoundError
+from service.errors import FieldError, FieldErrors
 from service.models import WebhookEndpoint
 
 SECRET_BYTES = 32  # Standard Webhooks asks for 24 to 64 random bytes
@@ -33,7 +33,7 @@ def new_secret() -> str:
 def create(
     *, session: Session, fields: WebhookFields, caller: Principal, allow_private: bool
 ) -> WebhookEndpoint:
-    owner = _owner(caller)
+    owner = owner_of(caller)
     try:
         check_webhook_url(fields.url, allow_private=allow_private)
     except FieldError as error:
@@ -48,38 +48,14 @@ def create(
 
 def get_own(*, session: Session, endpoint_id: int, caller: Principal) -> WebhookEndpoint:
     """The endpoint if `caller` owns it or is an administrator; anyone else's is refused (403)."""
-    endpoint = repository.get_endpoint(session, endpoint_id)
-    if endpoint is None:
-        raise NotFoundError("Webhook", endpoint_id)
-    if not _may_see(endpoint, caller):
-        raise ForbiddenError(
-            f"Webhook {endpoint_id} belongs to someone else: only they and administrators see it."
-        )
-    return endpoint
-
-
-def _may_see(endpoint: WebhookEndpoint, caller: Principal) -> bool:
-    if caller.role == "admin":
-        return True
-    if caller.user_id is not None:
-        return endpoint.owner_user_id == caller.user_id
-    return caller.token_id is not None and endpoint.owner_token_id == caller.token_id
+    return owned(repository.get_endpoint(session, endpoint_id), caller, kind="Webhook", record_id=endpoint_id)
 
 
 def listed(
     *, session: Session, caller: Principal, offset: int, limit: int
 ) -> tuple[Sequence[WebhookEndpoint], int]:
     """The caller's own endpoints; an administrator's list holds everyone's."""
-    if caller.role == "admin":
-        return repository.list_endpoints(session, user_id=None, token_id=None, offset=offset, limit=limit)
-    owner = _owner(caller)
-    return repository.list_endpoints(
-        session,
-        user_id=owner["owner_user_id"],
-        token_id=owner["owner_token_id"],
-        offset=offset,
-        limit=limit,
-    )
+    return repository.list_endpoints(session, **listed_owner(caller), offset=offset, limit=limit)
 
 
 def rotate(*, session: Session, endpoint_id: int, caller: Principal) -> WebhookEndpoint:
