@@ -112,23 +112,23 @@ def _ranked_matches(
     ids, vectors = indexes.of(record_kind).vectors(sorted(new))
     if len(ids) == 0:
         return []
-    cosines = _query_vectors(indexes, searches, record_kind) @ vectors.T  # searches x new records
+    # One product for all searches, then masks per search: no Python loop over search x record pairs.
+    passes = (_query_vectors(indexes, searches, record_kind) @ vectors.T) >= PREFILTER_COSINE
+    seqs = np.array([new[int(record_id)] for record_id in ids])
+    columns_of_kpi: dict[str, list[int]] = {}
     kpis = repository.kpi_codes_of(session, record_kind, [int(i) for i in ids])
+    for column, record_id in enumerate(ids):
+        for code in kpis.get(int(record_id), ()):
+            columns_of_kpi.setdefault(code, []).append(column)
     query_kpis = repository.query_kpi_codes(session, searches)
     found: list[AlertMatch] = []
     for row, search in enumerate(searches):
-        fresh = set(_new_for(search, new))
-        candidates = [
-            int(record_id)
-            for column, record_id in enumerate(ids)
-            if int(record_id) in fresh
-            and (
-                cosines[row, column] >= PREFILTER_COSINE
-                or query_kpis[search.id] & kpis.get(int(record_id), set())
-            )
-        ]
-        if candidates:
-            found += _scored(session, indexes, search, candidates)
+        chosen = passes[row].copy()
+        for code in query_kpis[search.id]:
+            chosen[columns_of_kpi.get(code, [])] = True
+        chosen &= seqs > search.watermark
+        if chosen.any():
+            found += _scored(session, indexes, search, [int(record_id) for record_id in ids[chosen]])
     return found
 
 

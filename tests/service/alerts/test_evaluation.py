@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from service.access import Principal
 from service.alerts import service as alerts
-from service.alerts.evaluation import evaluate
+from service.alerts.evaluation import PREFILTER_COSINE, evaluate
 from service.alerts.schemas import SavedSearchFields
 from service.matching import ranker
 from service.models import AlertMatch, Solution
@@ -165,3 +165,40 @@ def test_staff_find_new_needs_on_their_topic_and_a_text_finds_new_solutions(demo
         assert str(in_vestland.id) in topical and str(elsewhere.id) not in topical
         assert topical[str(in_vestland.id)].score is None, "a topic has no score, only new needs"
         assert str(leak.id) in _found(session, text.id)
+
+
+def test_a_new_need_sharing_the_solutions_kpi_is_weighed_though_its_text_is_far(demo: Demo) -> None:
+    """A shared chosen KPI lifts a pair the texts alone would leave out of the candidates."""
+    sessions, indexes = demo
+    with sessions() as session:
+        solution = session.scalars(
+            select(Solution)
+            .where(Solution.status == "published", Solution.kpi_codes != "[]")
+            .order_by(Solution.id)
+        ).first()
+        assert solution is not None and solution.kpi_codes
+        owner = _owner(session, "staff")
+        search = alerts.create(
+            session=session,
+            indexes=indexes,
+            fields=SavedSearchFields(
+                name="KPI", kind="needs_for_solution", solution_id=solution.id, min_band="weak"
+            ),
+            caller=owner,
+        )
+        far = needs.create(
+            session=session,
+            indexes=indexes,
+            need_in=NeedCreate(
+                title="Kantinemat i rådhuset",
+                description="Ansatte ønsker flere vegetarretter og lengre åpningstid i kantina i rådhuset.",
+                municipality_number="1804",
+                kpi_codes=solution.kpi_codes,
+            ),
+            caller=STAFF,
+        )
+        cosine = float(indexes.needs.query_vector(far.id) @ indexes.solutions.query_vector(solution.id))
+        evaluate(session, indexes)
+        found = _found(session, search.id)
+    assert cosine < PREFILTER_COSINE, "the texts alone would not make it a candidate"
+    assert str(far.id) in found, f"found only {list(found)}"
