@@ -7,7 +7,7 @@ among them only, and scored as the matches endpoint scores among everything (ran
 reaches the search's band is stored as found, once; the watermark moves on in the same transaction.
 """
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +15,7 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from service.alerts import repository
+from service.buyer_groups import service as buyer_groups_service
 from service.demand.match_bands import MatchBand, match_band
 from service.indexing import Indexes
 from service.indexing.repository import vector_from_bytes
@@ -42,9 +43,7 @@ def evaluate(session: Session, indexes: Indexes) -> EvaluationReport:
     transaction. The indexes catch up first, so every new record is in them."""
     horizon = repository.last_change(session)
     indexes.catch_up()
-    # New buyer groups are not weighed here (not built yet): left out, so that their watermark, which
-    # stays put, does not make every round read the change log from their creation on.
-    searches = [s for s in repository.searches_behind(session, horizon) if s.kind != "new_buyer_groups"]
+    searches = list(repository.searches_behind(session, horizon))
     if not searches:
         return EvaluationReport(horizon, 0, 0)
     changed = repository.changed_records(session, after=min(s.watermark for s in searches), upto=horizon)
@@ -60,6 +59,10 @@ def evaluate(session: Session, indexes: Indexes) -> EvaluationReport:
     if topical and changed.get("need"):
         weighed += len(topical)
         found += _new_needs(session, topical, changed["need"])
+    grouping = [search for search in searches if search.kind == "new_buyer_groups"]
+    if grouping and changed.get("need"):
+        weighed += len(grouping)
+        found += _new_buyer_groups(session, indexes, grouping, changed["need"])
     already = repository.found_keys(session, {match.saved_search_id for match in found})
     stored = 0
     for match in found:
@@ -189,19 +192,21 @@ def _text(target: Any, search: SavedSearch) -> dict[str, Any]:
     }
 
 
+def _passing(session: Session, search: SavedSearch, need_ids: Collection[int]) -> set[int]:
+    """The needs among `need_ids` that the search's filters let through."""
+    restriction = need_restriction(session, MatchFilters.model_validate(search.filters))
+    allowed = set(need_ids) if restriction.allowed is None else set(need_ids) & set(restriction.allowed)
+    return allowed - set(restriction.excluded)
+
+
 def _new_needs(session: Session, searches: list[SavedSearch], new: dict[int, int]) -> list[AlertMatch]:
     """New needs on a staff member's topic: every new need its filters let through, unscored."""
     found: list[AlertMatch] = []
     titles = repository.need_titles(session, sorted(new))
     for search in searches:
-        restriction = need_restriction(session, MatchFilters.model_validate(search.filters))
-        allowed = None if restriction.allowed is None else set(restriction.allowed)
-        for need_id in _new_for(search, new):
-            if (
-                need_id in titles
-                and need_id not in restriction.excluded
-                and (allowed is None or need_id in allowed)
-            ):
+        passing = _passing(session, search, _new_for(search, new))
+        for need_id in sorted(passing):
+            if need_id in titles:
                 found.append(
                     AlertMatch(
                         saved_search_id=search.id,
@@ -212,4 +217,35 @@ def _new_needs(session: Session, searches: list[SavedSearch], new: dict[int, int
                         band=None,
                     )
                 )
+    return found
+
+
+def _new_buyer_groups(
+    session: Session, indexes: Indexes, searches: list[SavedSearch], new: dict[int, int]
+) -> list[AlertMatch]:
+    """Buyer groups that a need new to the search helped form: a group is new when one of its needs
+    changed after the search's watermark (groups are not stored; their key is made of their needs, so a
+    municipality joining makes a new key), and some member passes the search's filters. Unscored."""
+    groups = buyer_groups_service.current_groups(session=session, indexes=indexes)
+    found: list[AlertMatch] = []
+    for search in searches:
+        fresh = set(_new_for(search, new))
+        for group in groups:
+            members = [need.id for need in group.needs]
+            if fresh.isdisjoint(members) or not _passing(session, search, members):
+                continue
+            names = ", ".join(municipality.name for municipality in group.municipalities)
+            count = len(group.municipalities)
+            found.append(
+                AlertMatch(
+                    saved_search_id=search.id,
+                    record_kind="buyer_group",
+                    record_id=group.key,
+                    title=group.theme,
+                    score=None,
+                    band=None,
+                    reason_en=f"{count} municipalities with the same need: {names}",
+                    reason_no=f"{count} kommuner med samme behov: {names}",
+                )
+            )
     return found

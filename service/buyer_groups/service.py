@@ -105,6 +105,15 @@ def buyer_groups(
     )
 
 
+def current_groups(*, session: Session, indexes: Indexes) -> list[BuyerGroup]:
+    """Every group as it stands now, largest first, without solutions (none scored)."""
+    found = _clustering(session, indexes)
+    return [
+        _read(session, indexes, group, found.place_of, indexes.kpi_names, with_solutions=False)
+        for group in found.groups
+    ]
+
+
 def buyer_group(*, session: Session, indexes: Indexes, key: str) -> BuyerGroup:
     """The group of `key`, its solutions scored; NotFoundError once its members have changed (a new
     need, a closed one), since the key is made of them."""

@@ -9,6 +9,7 @@ from service.access import Principal
 from service.alerts import service as alerts
 from service.alerts.evaluation import PREFILTER_COSINE, evaluate
 from service.alerts.schemas import SavedSearchFields
+from service.buyer_groups import service as buyer_groups
 from service.matching import ranker
 from service.models import AlertMatch, Solution
 from service.needs import service as needs
@@ -158,13 +159,28 @@ def test_staff_find_new_needs_on_their_topic_and_a_text_finds_new_solutions(demo
             caller=Principal(role="admin", actor="test admin"),
         )
         report = evaluate(session, indexes)
-        session.refresh(groups)
-        assert groups.watermark < report.horizon, "new buyer groups are not weighed here yet"
-        assert report.horizon == topic.watermark == text.watermark
+        assert report.horizon == topic.watermark == text.watermark == groups.watermark
         topical = _found(session, topic.id)
         assert str(in_vestland.id) in topical and str(elsewhere.id) not in topical
         assert topical[str(in_vestland.id)].score is None, "a topic has no score, only new needs"
         assert str(leak.id) in _found(session, text.id)
+        now = {group.key: group for group in buyer_groups.current_groups(session=session, indexes=indexes)}
+        grouped = _found(session, groups.id)
+        assert grouped, "two municipalities writing the same need form a buyer group"
+        for key, match in grouped.items():
+            members = {need.id for need in now[key].needs}
+            assert members & {in_vestland.id, elsewhere.id}, "only groups a new need helped form"
+            assert match.record_kind == "buyer_group" and match.score is None
+            assert match.reason_no.startswith(f"{len(now[key].municipalities)} kommuner med samme behov")
+        needs.update(
+            session=session,
+            indexes=indexes,
+            need_id=in_vestland.id,
+            need_in=NeedUpdate(title="Vanntap i Bergen (revidert)"),
+            caller=STAFF,
+        )
+        evaluate(session, indexes)
+        assert _found(session, groups.id) == grouped, "a group whose needs stay the same is not new again"
 
 
 def test_a_new_need_sharing_the_solutions_kpi_is_weighed_though_its_text_is_far(demo: Demo) -> None:
