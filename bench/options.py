@@ -56,6 +56,10 @@ class BenchOptions:
     keep: bool = False  # keep each size's database and logs
     server_start_timeout: float = 900.0
     command: str = "scripts/bench"
+    alert_searches: int = 10_000  # saved searches of the alerts figure; 0 skips it
+    alert_records: int = 1_000  # new needs and solutions they are weighed against in one round
+    alert_solutions: int = 10_000  # solutions in its database (about Norway's size)
+    alerts_only: bool = False  # only the alerts figure, its section of the report replaced in place
 
     @property
     def resolved_results_path(self) -> Path:
@@ -71,6 +75,9 @@ QUICK_OVERRIDES = {
     "load_seconds": 4.0,
     "peer_queries": 300,
     "base_corpus": "calibration",
+    "alert_searches": 500,
+    "alert_records": 100,
+    "alert_solutions": 1_000,
 }
 
 
@@ -119,6 +126,18 @@ def _parser() -> argparse.ArgumentParser:
         "--base-corpus",
         choices=("calibration", "full"),
         help="real texts whose vectors seed the synthetic ones",
+    )
+    alerts = parser.add_argument_group("the alerts figure (saved searches weighed against new records)")
+    alerts.add_argument("--alert-searches", type=int, metavar="N", help="saved searches (0 skips the figure)")
+    alerts.add_argument("--alert-records", type=int, metavar="N", help="new needs and solutions in the round")
+    alerts.add_argument(
+        "--alert-solutions", type=parse_size, metavar="SIZE", help="solutions in its database"
+    )
+    alerts.add_argument(
+        "--alerts-only",
+        action="store_true",
+        default=None,
+        help="measure only the alerts figure and replace its section of the report, keeping the rest",
     )
     output = parser.add_argument_group("where things go")
     output.add_argument(

@@ -95,7 +95,7 @@ class _SyntheticSolutions:
             title, description = self._texts.make(base)
             regional = bool(self._counties) and rng.random() < REGIONAL_SHARE
             rows.append(
-                _solution_row(
+                solution_row(
                     record,
                     title=title,
                     description=description,
@@ -106,7 +106,7 @@ class _SyntheticSolutions:
         return rows, raw
 
 
-def _solution_row(
+def solution_row(
     record: RealRecord, *, title: str, description: str, trl: int | None, regions: list[str]
 ) -> dict[str, Any]:
     now = datetime.now(UTC)
@@ -128,7 +128,7 @@ def _solution_row(
     }
 
 
-def _need_row(record: RealRecord) -> dict[str, Any]:
+def need_row(record: RealRecord) -> dict[str, Any]:
     now = datetime.now(UTC)
     return {
         "title": record.title,
@@ -145,7 +145,7 @@ def _need_row(record: RealRecord) -> dict[str, Any]:
     }
 
 
-def _insert_records(
+def insert_records(
     connection: Connection,
     *,
     kind: str,
@@ -211,11 +211,11 @@ def populate(
             counties = sorted(connection.scalars(select(County.number)))
             connection.commit()
             with connection.begin():
-                need_ids = _insert_records(
+                need_ids = insert_records(
                     connection,
                     kind="need",
                     first_id=1,
-                    rows=[_need_row(record) for record in corpus.needs],
+                    rows=[need_row(record) for record in corpus.needs],
                     raw_vectors=corpus.need_vectors,
                     model_id=model_id,
                 )
@@ -228,7 +228,7 @@ def populate(
                         count = min(count, real_count - done)
                         records = corpus.solutions[done : done + count]
                         rows = [
-                            _solution_row(
+                            solution_row(
                                 record,
                                 title=record.title,
                                 description=record.description,
@@ -242,7 +242,7 @@ def populate(
                         rows, raw = synthetic.batch(count)
                     languages = [row["language"] for row in rows]
                     with connection.begin():
-                        _insert_records(
+                        insert_records(
                             connection,
                             kind="solution",
                             first_id=done + 1,

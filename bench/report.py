@@ -67,6 +67,18 @@ def check_targets(results: BenchResults) -> list[TargetCheck]:
         else:
             checks.append(_check(target, measure(result), limit, at_most=at_most, unit=unit))
 
+    if results.alerts is not None:
+        alerts = results.alerts
+        checks.append(
+            _check(
+                f"alerts: {alerts.searches:,} saved searches against {alerts.new_needs + alerts.new_solutions:,} "
+                "new records evaluated and every delivery queued ≤ 30 s",
+                alerts.round_seconds,
+                30,
+                at_most=True,
+                unit="s",
+            )
+        )
     at_size(100_000, "stored-need matches at 100k: p95 ≤ 20 ms", _hybrid_p95, 20, True, "ms")
     at_size(
         100_000, "stored-need matches at 100k, 8 clients: ≥ 150 requests/s", _need_rps, 150, False, "req/s"
@@ -465,9 +477,88 @@ def render_report(results: BenchResults) -> str:
         _latency_section,
         _throughput_section,
         _peer_section,
+        alerts_section,
     ):
         lines += section(results)
     return "\n".join(lines).rstrip() + "\n"
+
+
+ALERTS_HEADING = "## Alerts: saved searches against new records"
+
+
+def alerts_section(results: BenchResults) -> list[str]:
+    alerts = results.alerts
+    if alerts is None:
+        return []
+    kinds = ", ".join(f"{kind} {count:,}" for kind, count in alerts.searches_by_kind.items())
+    verdict = "met" if alerts.round_seconds <= 30 else "**missed**"
+    lines = [
+        ALERTS_HEADING,
+        "",
+        f"Measured by `{results.command}` on {results.started_at}, load average "
+        f"{alerts.load_average[0]:.2f} when it finished. One round of the alert worker "
+        "(`service/alerts/`; docs/alerts.md) in a process of its own, after the service opened as "
+        "`innomatch worker` opens it: every saved search weighed against the new records (the prefilter, "
+        "then each search with candidates ranked among them as the matches endpoint ranks), then every "
+        "delivery planned and written (nothing is sent). The database holds "
+        f"{alerts.solutions:,} solutions (real, then synthetic as above) and {alerts.stored_needs:,} real "
+        f"needs; then {alerts.searches:,} saved searches are written (**synthetic**: by kind {kinds}; text "
+        "queries are real need and solution texts with their real vectors; a third of need searches, and "
+        "every new-needs search, filter on a county; weakest band drawn from weak, moderate, moderate, "
+        f"strong; 100 integration owners with a webhook each), then {alerts.new_needs:,} new needs and "
+        f"{alerts.new_solutions:,} new solutions (**synthetic**, made from real ones as above).",
+        "",
+    ]
+    lines += _table(
+        ["searches", "new records", "evaluate s", "plan deliveries s", "round s", "target ≤ 30 s"],
+        [
+            [
+                f"{alerts.searches:,}",
+                f"{alerts.new_needs + alerts.new_solutions:,}",
+                _num(alerts.evaluate_seconds),
+                _num(alerts.plan_seconds),
+                _num(alerts.round_seconds),
+                verdict,
+            ]
+        ],
+    )
+    lines += _table(
+        [
+            "searches weighed",
+            "matches found",
+            "deliveries planned",
+            "memory after open MiB",
+            "peak in round MiB",
+        ],
+        [
+            [
+                f"{alerts.searches_weighed:,}",
+                f"{alerts.matches_found:,}",
+                f"{alerts.deliveries_planned:,}",
+                _num(alerts.memory_after_open_mib, 0),
+                _num(alerts.peak_during_round_mib, 0),
+            ]
+        ],
+    )
+    lines.append(
+        f"Opening the service (migrations, encoder, indexes, KPI texts) took {alerts.open_seconds:.0f} s "
+        "before the round; it is not part of the round."
+    )
+    return [*lines, ""]
+
+
+def replace_alerts_section(results: BenchResults, path: Path) -> None:
+    """The alerts section of an existing report replaced (or added at its end), the rest kept as it was."""
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    start = old.find(ALERTS_HEADING)
+    if start == -1:
+        kept_before, kept_after = old.rstrip() + "\n\n", ""
+    else:
+        following = old.find("\n## ", start + len(ALERTS_HEADING))
+        kept_before = old[:start]
+        kept_after = "" if following == -1 else old[following + 1 :]
+    section = "\n".join(alerts_section(results)).rstrip() + "\n"
+    path.write_text(kept_before + section + ("\n" + kept_after if kept_after else ""), encoding="utf-8")
 
 
 def write_report(results: BenchResults, path: Path) -> None:

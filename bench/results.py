@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.alerts import AlertsResult
 from bench.ingest import IngestResult
 from bench.machine import Machine
 from bench.peer import PeerResult
@@ -48,6 +49,7 @@ class BenchResults:
     options: dict[str, Any]
     ingest: IngestResult | None = None
     sizes: list[SizeResult] = field(default_factory=list)
+    alerts: AlertsResult | None = None
     notes: list[str] = field(default_factory=list)
 
 

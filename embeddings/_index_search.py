@@ -38,7 +38,7 @@ def search_ivf(
     selector = None
     if allowed is not None:
         if allowed.count <= policy.direct_filter_limit(count):
-            return _search_among(index, queries, limit, allowed.distinct(), present_ids)
+            return search_among(index, queries, limit, allowed.distinct(), present_ids)
         nprobe = policy.filtered_probes(nlist, nprobe, allowed.count / count)
         selector = allowed.selector()
     scores, found_ids = index.search(queries, limit, params=ivf_search_parameters(nprobe, selector))
@@ -51,7 +51,7 @@ def search_ivf(
     return scores, found_ids
 
 
-def _search_among(
+def search_among(
     index: faiss.Index, queries: np.ndarray, limit: int, allowed: np.ndarray, present_ids: PresentIds
 ) -> tuple[np.ndarray, np.ndarray]:
     """Exact top-``limit`` over a small allowed set: its vectors, one matrix product."""

@@ -20,7 +20,7 @@ from embeddings._index_forms import (
     stored_ids,
 )
 from embeddings._index_ids import AllowedIds, IdsLike, PresentIds, as_id_array, as_sequence, sorted_unique
-from embeddings._index_search import search_exact, search_ivf
+from embeddings._index_search import search_among, search_exact, search_ivf
 from embeddings.ann import IndexKind, IndexPolicy, calibrate_probes, copy_vectors, fill_ivf, trained_ivf
 from embeddings.heap import return_freed_memory
 from embeddings.locks import ReadWriteLock
@@ -201,7 +201,13 @@ class VectorIndex:
             limit = min(limit, int(self._index.ntotal))
             if limit == 0:
                 return no_hits
-            if isinstance(self._index, faiss.IndexIVF):
+            if allowed is not None and allowed.count <= k:
+                # Every allowed vector is asked for (an alert's few new records): scored from their own
+                # vectors, exactly, rather than by a filtered scan of the whole index.
+                scores, found_ids = search_among(
+                    self._index, query_array, limit, allowed.distinct(), self._present_ids
+                )
+            elif isinstance(self._index, faiss.IndexIVF):
                 scores, found_ids = search_ivf(
                     self._index,
                     query_array,

@@ -62,8 +62,7 @@ def plan_deliveries(
                 )
                 repository.add_delivery(session, delivery)
                 planned.append(delivery)
-        for match in matches:
-            match.notified_at = now
+        repository.mark_notified(session, match_ids, now)
         search.last_delivered_at = now
         record_event(
             session,

@@ -16,11 +16,12 @@ from sqlalchemy.orm import Session
 
 from service.alerts import repository
 from service.buyer_groups import service as buyer_groups_service
-from service.demand.match_bands import MatchBand, match_band
+from service.demand.match_bands import BAND_FLOORS, match_band
 from service.indexing import Indexes
 from service.indexing.repository import vector_from_bytes
 from service.matching import ranker
 from service.matching.filters import MatchFilters, need_restriction
+from service.matching.shared_reads import shared_reads
 from service.models import AlertMatch, SavedSearch
 
 # Below this cosine (language-centred) a new record is no candidate for a search unless they share a
@@ -28,7 +29,6 @@ from service.models import AlertMatch, SavedSearch
 PREFILTER_COSINE = 0.1
 NEED_KINDS = ("needs_for_solution", "needs_for_text")
 SOLUTION_KINDS = ("solutions_for_need", "solutions_for_text")
-BAND_ORDER: dict[MatchBand, int] = {"weak": 0, "moderate": 1, "strong": 2}
 
 
 @dataclass(frozen=True)
@@ -49,12 +49,13 @@ def evaluate(session: Session, indexes: Indexes) -> EvaluationReport:
     changed = repository.changed_records(session, after=min(s.watermark for s in searches), upto=horizon)
     found: list[AlertMatch] = []
     weighed = 0
-    for kinds, record_kind in ((NEED_KINDS, "need"), (SOLUTION_KINDS, "solution")):
-        group = [search for search in searches if search.kind in kinds]
-        new = changed.get(record_kind, {})
-        if group and new:
-            weighed += len(group)
-            found += _ranked_matches(session, indexes, group, new, record_kind)
+    with shared_reads():  # the many rankings below read the same new records in this one transaction
+        for kinds, record_kind in ((NEED_KINDS, "need"), (SOLUTION_KINDS, "solution")):
+            group = [search for search in searches if search.kind in kinds]
+            new = changed.get(record_kind, {})
+            if group and new:
+                weighed += len(group)
+                found += _ranked_matches(session, indexes, group, new, record_kind)
     topical = [search for search in searches if search.kind == "new_needs"]
     if topical and changed.get("need"):
         weighed += len(topical)
@@ -64,17 +65,17 @@ def evaluate(session: Session, indexes: Indexes) -> EvaluationReport:
         weighed += len(grouping)
         found += _new_buyer_groups(session, indexes, grouping, changed["need"])
     already = repository.found_keys(session, {match.saved_search_id for match in found})
-    stored = 0
+    new_matches = []
     for match in found:
         key = (match.saved_search_id, match.record_kind, match.record_id)
         if key not in already:  # an edited record is not new again
-            repository.add_match(session, match)
+            new_matches.append(match)
             already.add(key)
-            stored += 1
+    repository.add_matches(session, new_matches)
     for search in searches:
         search.watermark = horizon
     session.commit()
-    return EvaluationReport(horizon, weighed, stored)
+    return EvaluationReport(horizon, weighed, len(new_matches))
 
 
 def _new_for(search: SavedSearch, new: dict[int, int]) -> list[int]:
@@ -146,6 +147,7 @@ def _scored(
         "limit": len(candidates),
         "filters": filters,
         "among": candidates,
+        "at_least": BAND_FLOORS[search.min_band],  # type: ignore[index]  # the column holds a MatchBand
     }
     matches: list[tuple[str, int, str, float, Any]]
     if search.solution_id is not None:  # needs_for_solution
@@ -164,24 +166,20 @@ def _scored(
         matches = [
             ("solution", m.solution.id, m.solution.title, m.score, m.explanation) for m in ranked_solutions
         ]
-    least = BAND_ORDER[search.min_band]  # type: ignore[index]  # the column holds a MatchBand
-    kept = []
-    for record_kind, record_id, title, score, explanation in matches:
-        band = match_band(score)
-        if band is not None and BAND_ORDER[band] >= least:
-            kept.append(
-                AlertMatch(
-                    saved_search_id=search.id,
-                    record_kind=record_kind,
-                    record_id=str(record_id),
-                    title=title,
-                    score=score,
-                    band=band,
-                    reason_en=explanation.summary,
-                    reason_no=explanation.summary_no,
-                )
-            )
-    return kept
+    # The ranker cut at the band's floor (`at_least`): each match is in the search's band or above.
+    return [
+        AlertMatch(
+            saved_search_id=search.id,
+            record_kind=record_kind,
+            record_id=str(record_id),
+            title=title,
+            score=score,
+            band=match_band(score),
+            reason_en=explanation.summary,
+            reason_no=explanation.summary_no,
+        )
+        for record_kind, record_id, title, score, explanation in matches
+    ]
 
 
 def _text(target: Any, search: SavedSearch) -> dict[str, Any]:

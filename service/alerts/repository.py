@@ -1,10 +1,11 @@
 """All SQL about saved searches."""
 
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from service.models import (
@@ -16,6 +17,8 @@ from service.models import (
     Solution,
     WebhookEndpoint,
 )
+
+ID_CHUNK = 5000  # ids in one IN (...): well under SQLite's limit on bound parameters
 
 
 def add_search(session: Session, search: SavedSearch) -> None:
@@ -115,16 +118,30 @@ def changed_records(session: Session, *, after: int, upto: int) -> dict[str, dic
 
 def found_keys(session: Session, search_ids: Collection[int]) -> set[tuple[int, str, str]]:
     """What these searches have already found: (search, record kind, record id)."""
-    if not search_ids:
-        return set()
-    statement = select(AlertMatch.saved_search_id, AlertMatch.record_kind, AlertMatch.record_id).where(
-        AlertMatch.saved_search_id.in_(search_ids)
-    )
-    return {(search_id, kind, record_id) for search_id, kind, record_id in session.execute(statement)}
+    ids = sorted(search_ids)
+    keys: set[tuple[int, str, str]] = set()
+    for start in range(0, len(ids), ID_CHUNK):
+        statement = select(AlertMatch.saved_search_id, AlertMatch.record_kind, AlertMatch.record_id).where(
+            AlertMatch.saved_search_id.in_(ids[start : start + ID_CHUNK])
+        )
+        keys |= {(search_id, kind, record_id) for search_id, kind, record_id in session.execute(statement)}
+    return keys
 
 
-def add_match(session: Session, match: AlertMatch) -> None:
-    session.add(match)
+def add_matches(session: Session, matches: Sequence[AlertMatch]) -> None:
+    """Many at once (a round can find a great many): one multi-row insert, not an object each."""
+    if matches:
+        columns = (
+            "saved_search_id",
+            "record_kind",
+            "record_id",
+            "title",
+            "score",
+            "band",
+            "reason_en",
+            "reason_no",
+        )
+        session.execute(insert(AlertMatch), [{name: getattr(m, name) for name in columns} for m in matches])
 
 
 def kpi_codes_of(session: Session, record_kind: str, ids: Sequence[int]) -> dict[int, set[str]]:
@@ -151,18 +168,38 @@ def need_titles(session: Session, ids: Sequence[int]) -> dict[int, str]:
     }
 
 
-def unnotified_matches(session: Session) -> list[tuple[SavedSearch, list[AlertMatch]]]:
+@dataclass(frozen=True)
+class FoundRecord:
+    """A match as planning needs it: which, and of what."""
+
+    id: int
+    record_kind: str
+    record_id: str
+
+
+def unnotified_matches(session: Session) -> list[tuple[SavedSearch, list[FoundRecord]]]:
     """Each active search with matches no delivery has taken yet, its matches oldest first."""
     statement = (
-        select(SavedSearch, AlertMatch)
-        .join(AlertMatch, AlertMatch.saved_search_id == SavedSearch.id)
+        select(AlertMatch.saved_search_id, AlertMatch.id, AlertMatch.record_kind, AlertMatch.record_id)
+        .join(SavedSearch, AlertMatch.saved_search_id == SavedSearch.id)
         .where(AlertMatch.notified_at.is_(None), SavedSearch.paused_at.is_(None))
-        .order_by(SavedSearch.id, AlertMatch.id)
+        .order_by(AlertMatch.saved_search_id, AlertMatch.id)
     )
-    grouped: dict[int, tuple[SavedSearch, list[AlertMatch]]] = {}
-    for search, match in session.execute(statement):
-        grouped.setdefault(search.id, (search, []))[1].append(match)
-    return list(grouped.values())
+    grouped: dict[int, list[FoundRecord]] = {}
+    for search_id, match_id, record_kind, record_id in session.execute(statement):
+        grouped.setdefault(search_id, []).append(FoundRecord(match_id, record_kind, record_id))
+    search_ids = list(grouped)
+    by_id: dict[int, SavedSearch] = {}
+    for start in range(0, len(search_ids), ID_CHUNK):
+        chunk = search_ids[start : start + ID_CHUNK]
+        by_id |= {s.id: s for s in session.scalars(select(SavedSearch).where(SavedSearch.id.in_(chunk)))}
+    return [(by_id[search_id], found) for search_id, found in grouped.items()]
+
+
+def mark_notified(session: Session, match_ids: Sequence[int], when: datetime) -> None:
+    for start in range(0, len(match_ids), ID_CHUNK):
+        chunk = match_ids[start : start + ID_CHUNK]
+        session.execute(update(AlertMatch).where(AlertMatch.id.in_(chunk)).values(notified_at=when))
 
 
 def add_delivery(session: Session, delivery: AlertDelivery) -> None:

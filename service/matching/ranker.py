@@ -16,12 +16,11 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from service.indexing import Indexes, LexicalDocument, RecordIndex
-from service.kpis.repository import kpis_by_code
-from service.matching import retrieval
+from service.matching import retrieval, shared_reads
 from service.matching.confidence import is_weak
 from service.matching.explanations import explain
 from service.matching.feedback import latest_verdicts, verdict_counts
-from service.matching.filters import IdRestriction, MatchFilters, need_restriction, solution_restriction
+from service.matching.filters import IdRestriction, MatchFilters
 from service.matching.pairs import MatchContext, Side
 from service.matching.query import MatchQuery
 from service.matching.ranking import Scored, rank
@@ -65,6 +64,7 @@ def rank_solutions_for_need(
     filters: MatchFilters | None = None,
     ranking: Ranking = "hybrid",
     among: Collection[int] | None = None,
+    at_least: float | None = None,
 ) -> list[SolutionMatch]:
     """Solutions for a stored need, best first."""
     need = needs_service.get(session=session, need_id=need_id)
@@ -91,7 +91,14 @@ def rank_solutions_for_need(
         ranking=ranking,
     )
     return _solutions_for(
-        session, indexes, query, limit, filters or MatchFilters(), latest_verdicts(session, need.id), among
+        session,
+        indexes,
+        query,
+        limit,
+        filters or MatchFilters(),
+        latest_verdicts(session, need.id),
+        among,
+        at_least,
     )
 
 
@@ -105,6 +112,7 @@ def rank_needs_for_solution(
     filters: MatchFilters | None = None,
     ranking: Ranking = "hybrid",
     among: Collection[int] | None = None,
+    at_least: float | None = None,
 ) -> list[NeedMatch]:
     """Needs a stored solution answers, best first: the supplier's view of demand."""
     solution = solutions_service.get(session=session, solution_id=solution_id)
@@ -128,7 +136,7 @@ def rank_needs_for_solution(
         terms=document.query_terms(indexes.kpi_names) if ranking != "dense" else (),
         ranking=ranking,
     )
-    return _needs_for(session, indexes, query, limit, filters or MatchFilters(), among)
+    return _needs_for(session, indexes, query, limit, filters or MatchFilters(), among, at_least)
 
 
 @_few_at_once
@@ -143,10 +151,11 @@ def rank_solutions_for_text(
     ranking: Ranking = "hybrid",
     among: Collection[int] | None = None,
     raw_vector: np.ndarray | None = None,
+    at_least: float | None = None,
 ) -> list[SolutionMatch]:
     """Solutions for free text in `language` (detected), best first; `raw_vector`: the text already encoded."""
     query = _text_query(indexes.solutions, text, language, ranking, raw_vector)
-    return _solutions_for(session, indexes, query, limit, filters or MatchFilters(), {}, among)
+    return _solutions_for(session, indexes, query, limit, filters or MatchFilters(), {}, among, at_least)
 
 
 @_few_at_once
@@ -161,10 +170,11 @@ def rank_needs_for_text(
     ranking: Ranking = "hybrid",
     among: Collection[int] | None = None,
     raw_vector: np.ndarray | None = None,
+    at_least: float | None = None,
 ) -> list[NeedMatch]:
     """Needs for free text in `language` (detected), best first; `raw_vector`: the text already encoded."""
     query = _text_query(indexes.needs, text, language, ranking, raw_vector)
-    return _needs_for(session, indexes, query, limit, filters or MatchFilters(), among)
+    return _needs_for(session, indexes, query, limit, filters or MatchFilters(), among, at_least)
 
 
 def _text_query(
@@ -181,7 +191,7 @@ def _text_query(
 
 def _sdgs_of(session: Session, kpi_codes: Sequence[str]) -> list[int]:
     """A need's SDGs: those of the KPIs it addresses."""
-    return sorted({sdg for kpi in kpis_by_code(session, kpi_codes).values() for sdg in kpi.sdgs})
+    return sorted({sdg for kpi in shared_reads.kpis(session, kpi_codes).values() for sdg in kpi.sdgs})
 
 
 def _solutions_for(
@@ -192,9 +202,10 @@ def _solutions_for(
     filters: MatchFilters,
     verdicts: Mapping[int, str],
     among: Collection[int] | None = None,
+    at_least: float | None = None,
 ) -> list[SolutionMatch]:
     rejected = {solution_id for solution_id, verdict in verdicts.items() if verdict == "not_useful"}
-    restriction = solution_restriction(session, filters, rejected)
+    restriction = shared_reads.solutions_allowed(session, filters, rejected)
     text = retrieval.text_signals(indexes.solutions, query, limit, *_among(restriction, among))
     # The candidates' facts first, whole records only for the results.
     candidates = {
@@ -210,7 +221,7 @@ def _solutions_for(
             regions_served=facts.regions_served,
             reference_municipalities=facts.reference_municipalities,
         )
-        for owner_id, facts in solutions_repository.facts_by_id(session, text).items()
+        for owner_id, facts in shared_reads.solution_facts(session, text).items()
     }
     context = MatchContext(verdicts=verdicts)
     if query.ranking == "hybrid":
@@ -220,7 +231,9 @@ def _solutions_for(
             verdict_counts=verdict_counts(session, list(candidates), excluding_need=query.side.id),
             verdicts=verdicts,
         )
-    best = rank(query.side, candidates, text, ranking=query.ranking, context=context, limit=limit)
+    best = _scoring_at_least(
+        rank(query.side, candidates, text, ranking=query.ranking, context=context, limit=limit), at_least
+    )
     solutions = solutions_repository.solutions_by_id(session, [scored.id for scored in best])
     return [
         SolutionMatch(
@@ -240,12 +253,13 @@ def _needs_for(
     limit: int,
     filters: MatchFilters,
     among: Collection[int] | None = None,
+    at_least: float | None = None,
 ) -> list[NeedMatch]:
-    restriction = need_restriction(session, filters)
+    restriction = shared_reads.needs_allowed(session, filters)
     text = retrieval.text_signals(indexes.needs, query, limit, *_among(restriction, among))
-    facts = needs_repository.facts_by_id(session, text)
+    facts = shared_reads.need_facts(session, text)
     # The candidates' KPIs give their SDGs now and name the shared and suggested KPIs of the explanations later.
-    kpis = kpis_by_code(
+    kpis = shared_reads.kpis(
         session,
         {
             *_kpi_codes_named(query.side.kpi_codes, query.side.suggested_kpis),
@@ -271,7 +285,7 @@ def _needs_for(
         )
         for owner_id, need in facts.items()
     }
-    best = rank(query.side, candidates, text, ranking=query.ranking, limit=limit)
+    best = _scoring_at_least(rank(query.side, candidates, text, ranking=query.ranking, limit=limit), at_least)
     needs = needs_repository.needs_by_id(session, [scored.id for scored in best])
     return [
         NeedMatch(
@@ -282,6 +296,12 @@ def _needs_for(
         )
         for need, score, explanation in _explained(session, query, best, needs, kpis)
     ]
+
+
+def _scoring_at_least(best: list[Scored], at_least: float | None) -> list[Scored]:
+    """Those scoring `at_least` as the answer rounds them, cut before their records are read and
+    explained: an alert that keeps only a band need not explain the rest."""
+    return best if at_least is None else [scored for scored in best if round(scored.score, 4) >= at_least]
 
 
 def _among(
@@ -320,7 +340,7 @@ def _sdgs_in(kpis: Mapping[str, Kpi], kpi_codes: Collection[str]) -> list[int]:
 
 def _kpis_of(session: Session, query: MatchQuery, results: Sequence[Need | Solution]) -> dict[str, Kpi]:
     """The KPIs the explanations name, read at once rather than once per result."""
-    return kpis_by_code(
+    return shared_reads.kpis(
         session,
         {
             *_kpi_codes_named(query.side.kpi_codes, query.side.suggested_kpis),

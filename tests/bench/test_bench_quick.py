@@ -13,9 +13,12 @@ import pytest
 
 from bench import BenchOptions, run_bench
 from bench import peer as peer_module
+from bench.alerts import AlertsResult
+from bench.machine import describe_machine
 from bench.options import parse_args, parse_size
 from bench.peer import exact_top_k
-from bench.report import percentiles_text, render_report
+from bench.report import percentiles_text, render_report, replace_alerts_section
+from bench.results import BenchResults
 from bench.stats import Latency
 from embeddings import Encoder
 
@@ -45,6 +48,9 @@ def test_tiny_bench_measures_every_phase_and_reports_it(
         work_dir=tmp_path / "bench",
         report_path=tmp_path / "BENCHMARKS.md",
         command="pytest tests/bench",
+        alert_searches=60,
+        alert_records=30,
+        alert_solutions=200,
     )
 
     results = run_bench(options, encoder=encoder, template=sqlite_template)
@@ -87,10 +93,64 @@ def test_tiny_bench_measures_every_phase_and_reports_it(
     assert f"| 200 | {percentiles_text(hybrid)} |" in report
     assert "re-ingest unchanged ≥ 50x faster than first ingest" in report
 
+    alerts = results.alerts
+    assert alerts is not None and alerts.searches == sum(alerts.searches_by_kind.values()) == 60
+    assert alerts.new_needs + alerts.new_solutions == 30 and alerts.searches_weighed > 0
+    assert alerts.matches_found > 0 and 0 < alerts.deliveries_planned <= alerts.searches
+    assert 0 < alerts.memory_after_open_mib <= alerts.peak_during_round_mib
+    assert "## Alerts: saved searches against new records" in report
+    assert "60 saved searches against 30 new records evaluated" in report
+
     raw = json.loads(options.resolved_results_path.read_text(encoding="utf-8"))
     p95 = raw["sizes"][0]["stored_need_hybrid"]["p95_ms"]
     assert math.isclose(p95, hybrid.p95_ms)
     assert not (tmp_path / "bench" / "size-200").exists(), "a size's database is removed unless --keep"
+
+
+def _alerts(round_seconds: float) -> AlertsResult:
+    return AlertsResult(
+        solutions=1_000,
+        stored_needs=49,
+        searches=500,
+        searches_by_kind={"needs_for_solution": 500},
+        new_needs=80,
+        new_solutions=20,
+        open_seconds=9.0,
+        evaluate_seconds=round_seconds - 1,
+        plan_seconds=1.0,
+        searches_weighed=500,
+        matches_found=948,
+        deliveries_planned=249,
+        memory_after_open_mib=397.0,
+        peak_during_round_mib=427.0,
+        load_average=(1.0, 1.0, 1.0),
+    )
+
+
+def test_an_alerts_only_run_replaces_its_section_and_keeps_the_rest(tmp_path: Path) -> None:
+    report = tmp_path / "BENCHMARKS.md"
+    report.write_text("# Benchmarks\n\n## Targets\n\nkept\n\n## Added by hand\n\nalso kept\n")
+    results = BenchResults(
+        command="scripts/bench --alerts-only",
+        started_at="2026-12-07T03:00:00+00:00",
+        seconds=60.0,
+        machine=describe_machine(),
+        encoder="tiny",
+        encoder_threads=1,
+        quick=False,
+        options={},
+        alerts=_alerts(42.0),
+    )
+    replace_alerts_section(results, report)
+    first = report.read_text()
+    assert first.startswith("# Benchmarks\n\n## Targets\n\nkept\n\n## Added by hand\n\nalso kept\n")
+    assert "| 500 | 100 | 41.0 | 1.0 | 42.0 | **missed** |" in first
+    results.alerts = _alerts(12.0)
+    report.write_text(first + "\n## Later by hand\n\nstays\n")
+    replace_alerts_section(results, report)
+    second = report.read_text()
+    assert second.count("## Alerts") == 1 and "| 12.0 | met |" in second and "42.0" not in second
+    assert second.endswith("## Later by hand\n\nstays\n") and "also kept" in second
 
 
 def test_command_line_sizes_and_quick_defaults() -> None:
@@ -103,6 +163,10 @@ def test_command_line_sizes_and_quick_defaults() -> None:
     ]
     quick = parse_args(["--quick"])
     assert quick.quick and quick.sizes == [1_000, 10_000] and quick.base_corpus == "calibration"
+    assert (quick.alert_searches, quick.alert_records) == (500, 100)
+    alerts_only = parse_args(["--alerts-only", "--alert-searches", "2000", "--alert-solutions", "100k"])
+    assert alerts_only.alerts_only and alerts_only.alert_searches == 2000
+    assert alerts_only.alert_solutions == 100_000 and alerts_only.alert_records == 1_000
     explicit = parse_args(["--quick", "--sizes", "10k,1k", "--requests", "5", "--no-peer"])
     assert explicit.sizes == [1_000, 10_000] and explicit.requests == 5 and not explicit.peer
     assert parse_args([]).sizes == [1_000, 10_000, 100_000, 1_000_000]

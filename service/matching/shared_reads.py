@@ -1,0 +1,103 @@
+"""Reads that many rankings in one transaction share: the facts of the records ranked, the KPIs they
+name and the filters' restrictions, each read once and then kept, while `shared_reads()` is open.
+
+An alert round ranks thousands of saved searches among the same new records in one transaction, where
+nothing it reads changes; outside such a block every read goes to the database as before.
+"""
+
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from sqlalchemy.orm import Session
+
+from service.kpis.repository import kpis_by_code
+from service.matching.filters import IdRestriction, MatchFilters, need_restriction, solution_restriction
+from service.models import Kpi
+from service.needs import repository as needs_repository
+from service.needs.repository import NeedFacts
+from service.solutions import repository as solutions_repository
+from service.solutions.repository import SolutionFacts
+
+Key = TypeVar("Key", int, str)
+Value = TypeVar("Value")
+
+
+@dataclass
+class _Kept:
+    need_facts: dict[int, NeedFacts | None] = field(default_factory=dict)
+    solution_facts: dict[int, SolutionFacts | None] = field(default_factory=dict)
+    kpis: dict[str, Kpi | None] = field(default_factory=dict)
+    restrictions: dict[tuple[str, str, frozenset[int]], IdRestriction] = field(default_factory=dict)
+
+
+_kept: ContextVar[_Kept | None] = ContextVar("shared_reads", default=None)
+
+
+@contextmanager
+def shared_reads() -> Iterator[None]:
+    """Within this block (one transaction whose reads do not change), reads are kept and shared."""
+    token = _kept.set(_Kept())
+    try:
+        yield
+    finally:
+        _kept.reset(token)
+
+
+def _through(
+    kept: MutableMapping[Key, Value | None],
+    wanted: Iterable[Key],
+    read: Callable[[list[Key]], dict[Key, Value]],
+) -> dict[Key, Value]:
+    """The wanted entries, reading only those not kept yet; an absent one is kept as absent."""
+    wanted = set(wanted)
+    missing = [key for key in wanted if key not in kept]
+    if missing:
+        found = read(missing)
+        kept.update({key: found.get(key) for key in missing})
+    return {key: value for key in wanted if (value := kept[key]) is not None}
+
+
+def need_facts(session: Session, ids: Iterable[int]) -> dict[int, NeedFacts]:
+    kept = _kept.get()
+    if kept is None:
+        return needs_repository.facts_by_id(session, ids)
+    return _through(kept.need_facts, ids, lambda missing: needs_repository.facts_by_id(session, missing))
+
+
+def solution_facts(session: Session, ids: Iterable[int]) -> dict[int, SolutionFacts]:
+    kept = _kept.get()
+    if kept is None:
+        return solutions_repository.facts_by_id(session, ids)
+    return _through(
+        kept.solution_facts, ids, lambda missing: solutions_repository.facts_by_id(session, missing)
+    )
+
+
+def kpis(session: Session, codes: Iterable[str]) -> dict[str, Kpi]:
+    kept = _kept.get()
+    if kept is None:
+        return kpis_by_code(session, codes)
+    return _through(kept.kpis, codes, lambda missing: kpis_by_code(session, missing))
+
+
+def needs_allowed(session: Session, filters: MatchFilters) -> IdRestriction:
+    kept = _kept.get()
+    if kept is None:
+        return need_restriction(session, filters)
+    key = ("need", filters.model_dump_json(), frozenset[int]())
+    if key not in kept.restrictions:
+        kept.restrictions[key] = need_restriction(session, filters)
+    return kept.restrictions[key]
+
+
+def solutions_allowed(session: Session, filters: MatchFilters, rejected: set[int]) -> IdRestriction:
+    kept = _kept.get()
+    if kept is None:
+        return solution_restriction(session, filters, rejected)
+    key = ("solution", filters.model_dump_json(), frozenset(rejected))
+    if key not in kept.restrictions:
+        kept.restrictions[key] = solution_restriction(session, filters, rejected)
+    return kept.restrictions[key]
