@@ -167,12 +167,12 @@ def unnotified_matches(session: Session) -> list[tuple[SavedSearch, list[AlertMa
 
 def mark_notified(session: Session, match_ids: Sequence[int], now: datetime) -> bool:
     """Mark these matches taken by a delivery, if none was taken already (by a concurrent round)."""
-    marked = session.execute(
+    marked: int = session.execute(
         update(AlertMatch)
         .where(AlertMatch.id.in_(match_ids), AlertMatch.notified_at.is_(None))
         .values(notified_at=now)  # also on the matches loaded in this session
-    )
-    return marked.rowcount == len(match_ids)  # type: ignore[attr-defined]
+    ).rowcount  # type: ignore[attr-defined]
+    return marked == len(match_ids)
 
 
 def add_delivery(session: Session, delivery: AlertDelivery) -> None:

@@ -68,7 +68,9 @@ def follow_solution(
 ) -> Follower:
     """A person of the solution's supplier who saves "needs for my solution" (immediately, strong
     matches) and registers an endpoint per URL."""
-    caller, email = add_user(session, name="Siri Leverandør", role="supplier", supplier_id=solution.supplier_id)
+    caller, email = add_user(
+        session, name="Siri Leverandør", role="supplier", supplier_id=solution.supplier_id
+    )
     fields = SavedSearchFields(
         name=name,
         kind="needs_for_solution",

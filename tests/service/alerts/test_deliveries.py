@@ -183,3 +183,24 @@ def test_due_by_frequency(frequency: str, hours: int, due: bool) -> None:
     search = SavedSearch(frequency=frequency, last_delivered_at=NOW)
     assert deliveries.is_due(search, NOW + timedelta(hours=hours)) is due
     assert deliveries.is_due(SavedSearch(frequency=frequency, last_delivered_at=None), NOW)
+
+
+def test_matches_another_round_planned_meanwhile_are_not_planned_again(demo: Demo) -> None:
+    """Two rounds may overlap once after a stale round lock was cleared: the second to mark the matches
+    notified plans nothing, and keeps nothing of its plan."""
+    sessions, indexes = demo
+    with sessions() as session, sessions() as other_round:
+        search = _search(session, indexes, "immediately")
+        found = _found(session, search, 31)
+
+        def planned_meanwhile(_session: Session, planning: SavedSearch) -> list[str]:
+            if planning.id == search.id:
+                assert deliveries.repository.mark_notified(other_round, [m.id for m in found], NOW)
+                other_round.commit()
+            return [TO]
+
+        assert deliveries.plan_deliveries(session, now=NOW, destinations={"webhook": planned_meanwhile}) == []
+        assert not session.scalars(
+            select(AlertDelivery).where(AlertDelivery.saved_search_id == search.id)
+        ).all()
+        assert not deliveries.repository.mark_notified(session, [found[0].id], NOW), "taken already"
