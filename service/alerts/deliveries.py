@@ -3,9 +3,9 @@ failed sending does next (docs/alerts.md, "Deliveries").
 
 Planning writes the deliveries and marks their matches notified in one transaction, so a match is
 planned once; marking is conditional (only matches not yet notified), so a round running beside
-another, as after a stale round lock was cleared, plans nothing twice. Sending happens outside any transaction; the delivery is marked sent after. A process
-killed in between sends it again with the same id: at least once, never lost, and a receiver that keys
-on the id sees the repeat as one.
+another, as after a stale round lock was cleared, plans nothing twice. Sending happens outside any
+transaction; the delivery is marked sent after. A process killed in between sends it again with the
+same id: at least once, never lost, and a receiver that keys on the id sees the repeat as one.
 """
 
 import uuid
