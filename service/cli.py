@@ -60,8 +60,9 @@ def serve(
 @app.command()
 def worker() -> None:
     """Run the alert jobs alone (evaluate saved searches, send e-mails), for deployments whose API
-    processes run with INNOMATCH_ALERTS_WORKER=false; stops on Ctrl-C or SIGTERM after the job under way."""
-    from service.alerts.jobs import job_queue, schedule_rounds
+    processes run with INNOMATCH_ALERTS_WORKER=false: a round at once, then every minute; stops on
+    Ctrl-C or SIGTERM after the job under way."""
+    from service.alerts.jobs import consumer_options, job_queue, schedule_rounds
     from service.alerts.work import alert_work
     from service.app import open_service
     from service.operations.logs import configure_logging
@@ -72,7 +73,7 @@ def worker() -> None:
     queue = job_queue(settings)
     schedule_rounds(queue, alert_work(settings, opened.session_factory, opened.indexes))
     typer.echo(f"Alert worker: queue in {settings.redis_url or settings.data_dir / 'jobs.sqlite3'}", err=True)
-    queue.create_consumer(workers=1, periodic=True, worker_type="thread").run()
+    queue.create_consumer(**consumer_options()).run()
 
 
 @app.command("admin-token")

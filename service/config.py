@@ -2,9 +2,9 @@
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -95,6 +95,11 @@ class Settings(BaseSettings):
             " receiver on the same machine or network (local testing). An administrator's choice."
         ),
     )
+    webhook_timeout: float = Field(
+        default=10,
+        gt=0,
+        description="Seconds a webhook receiver has to answer; a slower one counts as failed and is tried again later.",
+    )
     accessibility_contact: str | None = Field(
         default=None,
         max_length=200,
@@ -113,6 +118,17 @@ class Settings(BaseSettings):
     alerts_worker: bool = Field(
         default=True,
         description="`innomatch serve` runs the alert jobs in the process; false when `innomatch worker` runs them.",
+    )
+    # A worker killed while sending leaves its claim on the delivery; this long after, another sends it
+    # again (docs/alerts.md, "Deliveries"). Shorter than a sending could take, two would send at once.
+    alerts_claim_lease_seconds: float = Field(
+        default=300,
+        gt=0,
+        description=(
+            "How long a delivery being sent stays claimed by the worker sending it; one killed meanwhile"
+            " leaves it claimed this long before another sends it again. Longer than the SMTP and webhook"
+            " timeouts."
+        ),
     )
     # Alerts by e-mail (docs/alerts.md, "Deliveries"; README, "Alerts by e-mail").
     smtp_url: str | None = Field(
@@ -139,6 +155,17 @@ class Settings(BaseSettings):
             " DATA_DIR/secret-key, shared by the processes on one machine. Several machines set the same one."
         ),
     )
+
+    @model_validator(mode="after")
+    def _lease_outlasts_a_sending(self) -> Self:
+        longest = max(self.webhook_timeout, self.smtp_timeout)
+        if self.alerts_claim_lease_seconds <= longest:
+            raise ValueError(
+                f"alerts_claim_lease_seconds ({self.alerts_claim_lease_seconds:g}) must be longer than the"
+                f" longest sending timeout ({longest:g} s, INNOMATCH_SMTP_TIMEOUT or INNOMATCH_WEBHOOK_TIMEOUT):"
+                " else a delivery still being sent could be claimed and sent by another worker too"
+            )
+        return self
 
     @property
     def resolved_database_url(self) -> str:

@@ -2,9 +2,10 @@
 failed sending does next (docs/alerts.md, "Deliveries").
 
 Planning writes the deliveries and marks their matches notified in one transaction, so a match is
-planned once. Sending happens outside any transaction; the delivery is marked sent after. A process
-killed in between sends it again with the same id: at least once, never lost, and a receiver that keys
-on the id sees the repeat as one.
+planned once; marking is conditional (only matches not yet notified), so a round running beside
+another, as after a stale round lock was cleared, plans nothing twice. Sending happens outside any
+transaction; the delivery is marked sent after. A process killed in between sends it again with the
+same id: at least once, never lost, and a receiver that keys on the id sees the repeat as one.
 """
 
 import uuid
@@ -22,7 +23,6 @@ PERIODS = {"immediately": timedelta(0), "daily": timedelta(days=1), "weekly": ti
 PUSHED_CHANNELS = ("email", "webhook")  # the feed and the notifications page read the matches
 FIRST_RETRY = timedelta(minutes=1)
 GIVE_UP_AFTER = timedelta(days=1)  # then the delivery is dead-lettered, for its owner to see
-LEASE = timedelta(minutes=5)  # longer than any sending's timeouts
 MAX_ERROR_LENGTH = 1000
 
 # channel -> where its deliveries go for a search: e-mail addresses, webhook URLs
@@ -41,7 +41,8 @@ def plan_deliveries(
     session: Session, *, now: datetime, destinations: Mapping[str, Destinations]
 ) -> list[AlertDelivery]:
     """For each due search with matches not yet notified: a delivery per channel and destination, the
-    matches marked notified and the notification in the audit trail, all in one transaction."""
+    matches marked notified and the notification in the audit trail, all in one transaction. Nothing
+    when another round marked some of these matches first (it planned them)."""
     planned: list[AlertDelivery] = []
     for search, matches in repository.unnotified_matches(session):
         if not is_due(search, now):
@@ -62,7 +63,9 @@ def plan_deliveries(
                 )
                 repository.add_delivery(session, delivery)
                 planned.append(delivery)
-        repository.mark_notified(session, match_ids, now)
+        if not repository.mark_notified(session, match_ids, now):
+            session.rollback()
+            return []
         search.last_delivered_at = now
         record_event(
             session,
@@ -76,16 +79,19 @@ def plan_deliveries(
     return planned
 
 
-def send_delivery(session: Session, delivery_id: int, *, now: datetime, senders: Mapping[str, Sender]) -> str:
+def send_delivery(
+    session: Session, delivery_id: int, *, now: datetime, senders: Mapping[str, Sender], lease: timedelta
+) -> str:
     """Send one due delivery and record what happened: sent, tried again later, or dead. Its status.
 
     The attempt is claimed first (a conditional update, committed): of several processes one sends,
-    and a process killed while sending leaves a claim that lapses after LEASE, then it is sent again.
+    and a process killed while sending leaves a claim that lapses after `lease` (longer than any
+    sending's timeouts: INNOMATCH_ALERTS_CLAIM_LEASE_SECONDS), then it is sent again.
     """
     delivery = repository.get_delivery(session, delivery_id)
     if delivery is None or delivery.status != "pending" or delivery.next_attempt_at > now:
         return delivery.status if delivery else "gone"
-    if not repository.claim_delivery(session, delivery, lease_until=now + LEASE):
+    if not repository.claim_delivery(session, delivery, lease_until=now + lease):
         session.rollback()
         return "claimed"
     search = delivery_search(session, delivery)

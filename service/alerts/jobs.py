@@ -4,13 +4,15 @@ due and sends what is due (docs/alerts.md, "Deliveries").
 huey keeps its queue in SQLite in the data directory (the embedded default), or in Redis when
 INNOMATCH_REDIS_URL is set (several processes or machines). Its lock lets one round run at a time
 across all consumers; a round is safe to repeat, since every step reads its state from the database.
-`innomatch serve` runs a consumer in the process, `innomatch worker` runs one alone.
+`innomatch serve` runs a consumer in the process, `innomatch worker` runs one alone. huey's scheduler
+looks at the periodic tasks as soon as a consumer starts, then every 60 seconds: so a (re)started
+consumer runs a round at once, and what fell due while it was down goes out without waiting a minute.
 """
 
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 from huey.consumer import Consumer
@@ -25,6 +27,7 @@ from service.indexing import Indexes
 
 log = logging.getLogger(__name__)
 ROUND_LOCK = "alert-round"
+DEFAULT_LEASE = timedelta(seconds=Settings.model_fields["alerts_claim_lease_seconds"].default)
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class AlertWork:
     destinations: Mapping[str, Destinations]
     senders: Mapping[str, Sender]
     clock: Callable[[], datetime] = utc_now
+    lease: timedelta = DEFAULT_LEASE  # how long a sending's claim holds (deliveries.send_delivery)
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,9 @@ def run_round(work: AlertWork) -> RoundReport:
     sent = failed = 0
     with work.sessions() as session:
         for delivery_id in repository.due_delivery_ids(session, work.clock()):
-            status = send_delivery(session, delivery_id, now=work.clock(), senders=work.senders)
+            status = send_delivery(
+                session, delivery_id, now=work.clock(), senders=work.senders, lease=work.lease
+            )
             sent += status == "sent"
             failed += status in ("pending", "dead")
     return RoundReport(found, planned, sent, failed)
@@ -82,6 +88,13 @@ def schedule_rounds(huey: Huey, work: AlertWork) -> Callable[[], object]:
     return task
 
 
+def consumer_options() -> dict[str, object]:
+    """One worker thread and the periodic rounds. The round lock a process killed during a round left
+    behind is cleared at start (huey's "stale locks"), or no round would run again; should another
+    consumer hold it at that moment, the two rounds' planning still takes each match once."""
+    return {"workers": 1, "periodic": True, "worker_type": "thread", "flush_locks": True}
+
+
 class EmbeddedConsumer(Consumer):  # type: ignore[misc]  # huey is untyped
     """A consumer inside the web server's process: the server's signal handlers stay its own, and it
     stops the consumer when it shuts down (huey's would replace them, and fail outside the main thread)."""
@@ -92,6 +105,6 @@ class EmbeddedConsumer(Consumer):  # type: ignore[misc]  # huey is untyped
 
 def start_consumer(huey: Huey) -> Consumer:
     """A consumer in threads of this process (`innomatch serve`); stop it with `consumer.stop()`."""
-    consumer = EmbeddedConsumer(huey, workers=1, periodic=True, worker_type="thread")
+    consumer = EmbeddedConsumer(huey, **consumer_options())
     consumer.start()
     return consumer

@@ -196,10 +196,16 @@ def unnotified_matches(session: Session) -> list[tuple[SavedSearch, list[FoundRe
     return [(by_id[search_id], found) for search_id, found in grouped.items()]
 
 
-def mark_notified(session: Session, match_ids: Sequence[int], when: datetime) -> None:
+def mark_notified(session: Session, match_ids: Sequence[int], now: datetime) -> bool:
+    """Mark these matches taken by a delivery, if none was taken already (by a concurrent round)."""
+    marked = 0
     for start in range(0, len(match_ids), ID_CHUNK):
-        chunk = match_ids[start : start + ID_CHUNK]
-        session.execute(update(AlertMatch).where(AlertMatch.id.in_(chunk)).values(notified_at=when))
+        marked += session.execute(
+            update(AlertMatch)
+            .where(AlertMatch.id.in_(match_ids[start : start + ID_CHUNK]), AlertMatch.notified_at.is_(None))
+            .values(notified_at=now)  # also on the matches loaded in this session
+        ).rowcount  # type: ignore[attr-defined]
+    return marked == len(match_ids)
 
 
 def add_delivery(session: Session, delivery: AlertDelivery) -> None:

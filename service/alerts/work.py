@@ -2,6 +2,7 @@
 how it is sent (docs/alerts.md, "Deliveries")."""
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 import httpx
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,8 +17,6 @@ from service.alerts.webhook_channel import WebhookGone, post_webhook
 from service.config import Settings
 from service.indexing import Indexes
 from service.models import AlertDelivery, AlertMatch, SavedSearch, User
-
-WEBHOOK_TIMEOUT = 10.0  # seconds for a receiver to answer; a slower one is tried again later
 
 
 def _owner(session: Session, search: SavedSearch) -> User | None:
@@ -74,7 +73,7 @@ def webhook_sender(settings: Settings, client: httpx.Client) -> Sender:
                 endpoints[0],
                 delivery_id=delivery.public_id,
                 body=body,
-                timeout=WEBHOOK_TIMEOUT,
+                timeout=settings.webhook_timeout,
                 allow_private=settings.webhook_allow_private,
             )
         except WebhookGone as gone:
@@ -92,4 +91,5 @@ def alert_work(settings: Settings, sessions: sessionmaker[Session], indexes: Ind
         indexes=indexes,
         destinations={"email": email_destinations, "webhook": webhook_destinations},
         senders={"email": email_sender(settings), "webhook": webhook_sender(settings, client)},
+        lease=timedelta(seconds=settings.alerts_claim_lease_seconds),
     )

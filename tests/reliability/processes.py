@@ -1,4 +1,5 @@
-"""Real server processes for the reliability tests: `python -m service serve`, each with its own settings."""
+"""Real `innomatch` processes for the tests (`python -m service serve`, `... worker`), each with its own
+settings."""
 
 import os
 import signal
@@ -51,16 +52,16 @@ class ServerProcess:
 
 
 @contextmanager
-def server_process(
+def innomatch_process(
+    arguments: list[str],
     *,
     data_dir: Path,
     database_url: str,
-    port: int,
     settings: dict[str, str] | None = None,
     log_file: Path | None = None,
-) -> Iterator[ServerProcess]:
-    """A started (not yet healthy) server process; killed on exit if it still runs. Its log (stderr)
-    goes to `log_file` when given."""
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`python -m service <arguments>` started with these settings; killed on exit if it still runs.
+    Its log (stderr) goes to `log_file` when given."""
     env = {
         **os.environ,
         "INNOMATCH_DATA_DIR": str(data_dir),
@@ -72,15 +73,36 @@ def server_process(
     with ExitStack() as files:
         stderr = files.enter_context(log_file.open("ab")) if log_file else None
         process = subprocess.Popen(
-            [sys.executable, "-m", "service", "serve", "--port", str(port)],
+            [sys.executable, "-m", "service", *arguments],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=stderr,
             start_new_session=True,  # its own process group: killing it kills any workers it forked
         )
         try:
-            yield ServerProcess(process, port)
+            yield process
         finally:
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+@contextmanager
+def server_process(
+    *,
+    data_dir: Path,
+    database_url: str,
+    port: int,
+    settings: dict[str, str] | None = None,
+    log_file: Path | None = None,
+) -> Iterator[ServerProcess]:
+    """A started (not yet healthy) server process; killed on exit if it still runs. Its log (stderr)
+    goes to `log_file` when given."""
+    with innomatch_process(
+        ["serve", "--port", str(port)],
+        data_dir=data_dir,
+        database_url=database_url,
+        settings=settings,
+        log_file=log_file,
+    ) as process:
+        yield ServerProcess(process, port)

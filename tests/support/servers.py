@@ -40,8 +40,11 @@ class LiveServer:
         self.thread.join(timeout=30)
 
 
-def uvicorn_in_thread(app: FastAPI) -> tuple[uvicorn.Server, threading.Thread, int]:
-    port = free_port()
+def uvicorn_in_thread(
+    app: FastAPI, *, port: int | None = None
+) -> tuple[uvicorn.Server, threading.Thread, int]:
+    """`app` served in a thread, on `port` or a free one; the server, its thread and the port."""
+    port = port or free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -23,6 +23,7 @@ from tests.service.alerts.conftest import Demo
 
 NOW = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)
 TO = "https://mottak.example.no/innomatch"
+LEASE = timedelta(minutes=5)
 
 
 class Channel:
@@ -107,7 +108,12 @@ def test_a_failed_sending_is_tried_again_later_then_dead_lettered(demo: Demo) ->
         [delivery] = [d for d in _plan(session, NOW) if d.saved_search_id == search.id]
         down = DeliveryError("connection refused")
         channel = Channel(down, down, None)
-        send = lambda at: deliveries.send_delivery(session, delivery.id, now=at, senders={"webhook": channel})  # noqa: E731
+
+        def send(at: datetime) -> str:
+            return deliveries.send_delivery(
+                session, delivery.id, now=at, senders={"webhook": channel}, lease=LEASE
+            )
+
         assert send(NOW) == "pending" and delivery.attempts == 1
         assert (
             delivery.next_attempt_at == NOW + timedelta(minutes=1)
@@ -128,6 +134,7 @@ def test_a_failed_sending_is_tried_again_later_then_dead_lettered(demo: Demo) ->
             refused.id,
             now=NOW + timedelta(hours=1),
             senders={"webhook": Channel(DeliveryError("550 no such mailbox", permanent=True))},
+            lease=LEASE,
         )
         assert outcome == "dead" and refused.attempts == 1
 
@@ -136,7 +143,9 @@ def test_a_failed_sending_is_tried_again_later_then_dead_lettered(demo: Demo) ->
         always_down = Channel(*[down] * 20)
         at = NOW + timedelta(hours=2)
         while (
-            status := deliveries.send_delivery(session, stubborn.id, now=at, senders={"webhook": always_down})
+            status := deliveries.send_delivery(
+                session, stubborn.id, now=at, senders={"webhook": always_down}, lease=LEASE
+            )
         ) == "pending":
             at = stubborn.next_attempt_at
         assert status == "dead" and at - stubborn.created_at <= timedelta(days=1)
@@ -159,10 +168,11 @@ def test_of_two_processes_one_sends(demo: Demo) -> None:
         assert theirs is not None and theirs.attempts == 0
         second.commit()
         channel = Channel(None)
-        assert deliveries.send_delivery(first, delivery.id, now=NOW, senders={"webhook": channel}) == "sent"
-        assert not deliveries.repository.claim_delivery(
-            second, theirs, lease_until=NOW + timedelta(minutes=5)
+        assert (
+            deliveries.send_delivery(first, delivery.id, now=NOW, senders={"webhook": channel}, lease=LEASE)
+            == "sent"
         )
+        assert not deliveries.repository.claim_delivery(second, theirs, lease_until=NOW + LEASE)
         assert len(channel.sent) == 1
 
 
@@ -173,3 +183,24 @@ def test_due_by_frequency(frequency: str, hours: int, due: bool) -> None:
     search = SavedSearch(frequency=frequency, last_delivered_at=NOW)
     assert deliveries.is_due(search, NOW + timedelta(hours=hours)) is due
     assert deliveries.is_due(SavedSearch(frequency=frequency, last_delivered_at=None), NOW)
+
+
+def test_matches_another_round_planned_meanwhile_are_not_planned_again(demo: Demo) -> None:
+    """Two rounds may overlap once after a stale round lock was cleared: the second to mark the matches
+    notified plans nothing, and keeps nothing of its plan."""
+    sessions, indexes = demo
+    with sessions() as session, sessions() as other_round:
+        search = _search(session, indexes, "immediately")
+        found = _found(session, search, 31)
+
+        def planned_meanwhile(_session: Session, planning: SavedSearch) -> list[str]:
+            if planning.id == search.id:
+                assert deliveries.repository.mark_notified(other_round, [m.id for m in found], NOW)
+                other_round.commit()
+            return [TO]
+
+        assert deliveries.plan_deliveries(session, now=NOW, destinations={"webhook": planned_meanwhile}) == []
+        assert not session.scalars(
+            select(AlertDelivery).where(AlertDelivery.saved_search_id == search.id)
+        ).all()
+        assert not deliveries.repository.mark_notified(session, [found[0].id], NOW), "taken already"

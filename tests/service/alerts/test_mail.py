@@ -3,7 +3,6 @@ on a free port) or written to the outbox, and the one-click unsubscribe link ove
 
 import email
 import email.policy
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
@@ -20,12 +19,12 @@ from service.alerts.unsubscribe import resolve_secret_key, unsubscribe_token
 from service.config import Settings
 from service.models import AlertMatch, SavedSearch
 from tests.api.conftest import row_counts
+from tests.service.alerts.conftest import REFUSED, Collecting
 from tests.support.records import audit_events, now_utc
 from tests.support.servers import free_port
 
 BASE = "https://innomatch.example"
 UNSUBSCRIBE = "https://innomatch.example/alerts/unsubscribe/7.abc"
-REFUSED = "gone@kommune.example"
 
 
 def _search(language: str = "nb", name: str = "Lekkasjer") -> SavedSearch:
@@ -122,36 +121,6 @@ def test_the_email_is_in_english_for_an_english_search_and_its_id_is_stable_acro
         unsubscribe_url=UNSUBSCRIBE,
     )
     assert one["Subject"] == "1 nytt behov for «Lekkasjer»"
-
-
-class Collecting:
-    """An SMTP server's handler that keeps what it accepts and refuses one address for good."""
-
-    def __init__(self) -> None:
-        self.received: list[bytes] = []
-
-    async def handle_RCPT(
-        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
-    ) -> str:
-        if address == REFUSED:
-            return "550 5.1.1 No such user"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        assert isinstance(envelope.content, bytes)
-        self.received.append(envelope.content)
-        return "250 Message accepted"
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[tuple[Collecting, int]]:
-    handler = Collecting()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield handler, port
-    controller.stop()
 
 
 def _settings(tmp_path: Path, **given: Any) -> Settings:
