@@ -203,7 +203,8 @@ def mark_notified(session: Session, match_ids: Sequence[int], now: datetime) -> 
         marked += session.execute(
             update(AlertMatch)
             .where(AlertMatch.id.in_(match_ids[start : start + ID_CHUNK]), AlertMatch.notified_at.is_(None))
-            .values(notified_at=now)  # also on the matches loaded in this session
+            .values(notified_at=now)
+            .execution_options(synchronize_session=False)  # planning holds no match objects
         ).rowcount  # type: ignore[attr-defined]
     return marked == len(match_ids)
 

@@ -2,7 +2,7 @@
 
 from collections.abc import Mapping
 
-from service.indexing import LexicalDocument
+from service.matching import shared_reads
 from service.matching.evidence import Evidence, KpiBrief, MatchedTerm, Reason, SuggestedKpiBrief
 from service.matching.features import fitting_cpv_codes, kpi_certainty
 from service.matching.pairs import Side
@@ -61,7 +61,7 @@ def _evidence(
         suggested_kpis=_suggested_kpis(asked, found, kpis),
         shared_sdgs=sorted(set(asked.sdgs) & set(found.sdgs)),
         fitting_cpv_codes=fitting_cpv_codes(asked.cpv_codes, found.cpv_codes),
-        matched_terms=_matched_terms(query.words, _document_of(result)),
+        matched_terms=_matched_terms(query.words, shared_reads.words_by_term(result)),
     )
 
 
@@ -98,15 +98,9 @@ def _sentence(phrases: list[str], evidence: Evidence, language: Language, bm25: 
     return "; ".join(phrases) + "."
 
 
-def _document_of(result: Need | Solution) -> LexicalDocument:
-    translations = result.translations if isinstance(result, Need) else None
-    return LexicalDocument.of(
-        result.title, result.description, result.language, result.kpi_codes, translations
-    )
-
-
-def _matched_terms(query_words: dict[str, list[str]], result: LexicalDocument) -> list[MatchedTerm]:
-    result_words = result.words_by_term()
+def _matched_terms(
+    query_words: dict[str, list[str]], result_words: dict[str, list[str]]
+) -> list[MatchedTerm]:
     shared = [term for term in query_words if term in result_words][:MAX_MATCHED_TERMS]
     return [
         MatchedTerm(term=term, query_words=query_words[term], result_words=result_words[term])

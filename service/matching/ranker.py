@@ -28,10 +28,8 @@ from service.matching.schemas import Explanation, NeedMatch, SolutionMatch
 from service.matching.scoring import Ranking
 from service.models import Kpi, Need, Solution
 from service.municipalities.repository import counties_of
-from service.needs import repository as needs_repository
 from service.needs import service as needs_service
 from service.needs.schemas import NeedRead
-from service.solutions import repository as solutions_repository
 from service.solutions import service as solutions_service
 from service.solutions.schemas import SolutionRead
 
@@ -234,7 +232,7 @@ def _solutions_for(
     best = _scoring_at_least(
         rank(query.side, candidates, text, ranking=query.ranking, context=context, limit=limit), at_least
     )
-    solutions = solutions_repository.solutions_by_id(session, [scored.id for scored in best])
+    solutions = shared_reads.solutions(session, [scored.id for scored in best])
     return [
         SolutionMatch(
             solution=SolutionRead.model_validate(solution),
@@ -286,7 +284,7 @@ def _needs_for(
         for owner_id, need in facts.items()
     }
     best = _scoring_at_least(rank(query.side, candidates, text, ranking=query.ranking, limit=limit), at_least)
-    needs = needs_repository.needs_by_id(session, [scored.id for scored in best])
+    needs = shared_reads.needs(session, [scored.id for scored in best])
     return [
         NeedMatch(
             need=NeedRead.model_validate(need),

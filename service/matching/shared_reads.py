@@ -1,5 +1,6 @@
-"""Reads that many rankings in one transaction share: the facts of the records ranked, the KPIs they
-name and the filters' restrictions, each read once and then kept, while `shared_reads()` is open.
+"""Reads that many rankings in one transaction share: the facts and records of the records ranked, the
+KPIs they name, the filters' restrictions and the records' words for explanations, each read (or
+analysed) once and then kept, while `shared_reads()` is open.
 
 An alert round ranks thousands of saved searches among the same new records in one transaction, where
 nothing it reads changes; outside such a block every read goes to the database as before.
@@ -13,9 +14,10 @@ from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
+from service.indexing import LexicalDocument
 from service.kpis.repository import kpis_by_code
 from service.matching.filters import IdRestriction, MatchFilters, need_restriction, solution_restriction
-from service.models import Kpi
+from service.models import Kpi, Need, Solution
 from service.needs import repository as needs_repository
 from service.needs.repository import NeedFacts
 from service.solutions import repository as solutions_repository
@@ -31,6 +33,9 @@ class _Kept:
     solution_facts: dict[int, SolutionFacts | None] = field(default_factory=dict)
     kpis: dict[str, Kpi | None] = field(default_factory=dict)
     restrictions: dict[tuple[str, str, frozenset[int]], IdRestriction] = field(default_factory=dict)
+    needs: dict[int, Need | None] = field(default_factory=dict)
+    solutions: dict[int, Solution | None] = field(default_factory=dict)
+    words: dict[tuple[str, int], dict[str, list[str]]] = field(default_factory=dict)
 
 
 _kept: ContextVar[_Kept | None] = ContextVar("shared_reads", default=None)
@@ -101,3 +106,34 @@ def solutions_allowed(session: Session, filters: MatchFilters, rejected: set[int
     if key not in kept.restrictions:
         kept.restrictions[key] = solution_restriction(session, filters, rejected)
     return kept.restrictions[key]
+
+
+def needs(session: Session, ids: Iterable[int]) -> dict[int, Need]:
+    kept = _kept.get()
+    if kept is None:
+        return needs_repository.needs_by_id(session, ids)
+    return _through(kept.needs, ids, lambda missing: needs_repository.needs_by_id(session, missing))
+
+
+def solutions(session: Session, ids: Iterable[int]) -> dict[int, Solution]:
+    kept = _kept.get()
+    if kept is None:
+        return solutions_repository.solutions_by_id(session, ids)
+    return _through(
+        kept.solutions, ids, lambda missing: solutions_repository.solutions_by_id(session, missing)
+    )
+
+
+def words_by_term(record: Need | Solution) -> dict[str, list[str]]:
+    """A record's words behind each term, for an explanation's matched terms."""
+    translations = record.translations if isinstance(record, Need) else None
+    document = LexicalDocument.of(
+        record.title, record.description, record.language, record.kpi_codes, translations
+    )
+    kept = _kept.get()
+    if kept is None:
+        return document.words_by_term()
+    key = (type(record).__name__, record.id)
+    if key not in kept.words:
+        kept.words[key] = document.words_by_term()
+    return kept.words[key]
