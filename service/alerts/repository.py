@@ -2,7 +2,7 @@
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
@@ -87,6 +87,43 @@ def latest_matches(session: Session, search_id: int, *, limit: int) -> Sequence[
         .limit(limit)
     )
     return session.scalars(statement).all()
+
+
+def _searches_of_owner(owner_user_id: int | None, owner_token_id: int | None) -> Select[tuple[int]]:
+    return _of_owner(SavedSearch, owner_user_id, owner_token_id).with_only_columns(SavedSearch.id)
+
+
+def _counted_page(
+    session: Session, statement: Select[Any], *order: Any, offset: int, limit: int
+) -> tuple[list[Any], int]:
+    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    return list(session.execute(statement.order_by(*order).offset(offset).limit(limit)).tuples()), total
+
+
+def owners_matches(
+    session: Session, *, owner_user_id: int | None, owner_token_id: int | None, offset: int, limit: int
+) -> tuple[list[tuple[AlertMatch, str]], int]:
+    """What the owner's searches found, each with its search's name, newest first; and how many."""
+    statement = (
+        select(AlertMatch, SavedSearch.name)
+        .join(SavedSearch, AlertMatch.saved_search_id == SavedSearch.id)
+        .where(SavedSearch.id.in_(_searches_of_owner(owner_user_id, owner_token_id)))
+    )
+    order = (AlertMatch.found_at.desc(), AlertMatch.id.desc())
+    return _counted_page(session, statement, *order, offset=offset, limit=limit)
+
+
+def owners_deliveries(
+    session: Session, *, owner_user_id: int | None, owner_token_id: int | None, offset: int, limit: int
+) -> tuple[list[tuple[AlertDelivery, str]], int]:
+    """The sendings of the owner's searches, each with its search's name, newest first; and how many."""
+    statement = (
+        select(AlertDelivery, SavedSearch.name)
+        .join(SavedSearch, AlertDelivery.saved_search_id == SavedSearch.id)
+        .where(SavedSearch.id.in_(_searches_of_owner(owner_user_id, owner_token_id)))
+    )
+    order = (AlertDelivery.created_at.desc(), AlertDelivery.id.desc())
+    return _counted_page(session, statement, *order, offset=offset, limit=limit)
 
 
 def delete_search(session: Session, search: SavedSearch) -> None:
