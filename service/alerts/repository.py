@@ -97,7 +97,8 @@ def _counted_page(
     session: Session, statement: Select[Any], *order: Any, offset: int, limit: int
 ) -> tuple[list[Any], int]:
     total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-    return list(session.execute(statement.order_by(*order).offset(offset).limit(limit)).tuples()), total
+    rows = session.execute(statement.order_by(*order).offset(offset).limit(limit)).all()
+    return [tuple(row) for row in rows], total
 
 
 def owners_matches(
