@@ -27,6 +27,7 @@ def get_search(session: Session, search_id: int) -> SavedSearch | None:
 
 
 OwnedModel = TypeVar("OwnedModel", SavedSearch, WebhookEndpoint)
+RowT = TypeVar("RowT", AlertMatch, AlertDelivery)
 
 
 def _of_owner(
@@ -89,29 +90,31 @@ def latest_matches(session: Session, search_id: int, *, limit: int) -> Sequence[
     return session.scalars(statement).all()
 
 
-def _searches_of_owner(owner_user_id: int | None, owner_token_id: int | None) -> Select[tuple[int]]:
+def _searches_of_owner(owner_user_id: int | None, owner_token_id: int | None) -> Select[int]:
     return _of_owner(SavedSearch, owner_user_id, owner_token_id).with_only_columns(SavedSearch.id)
 
 
-def _counted_page(
-    session: Session, statement: Select[Any], *order: Any, offset: int, limit: int
-) -> tuple[list[Any], int]:
+def _named_page(
+    session: Session, statement: Select[RowT, str], *order: Any, offset: int, limit: int
+) -> tuple[list[tuple[RowT, str]], int]:
+    """A page of (row, its search's name) in `order`, and how many rows in all."""
     total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
     rows = session.execute(statement.order_by(*order).offset(offset).limit(limit)).all()
-    return [tuple(row) for row in rows], total
+    return [(row, name) for row, name in rows], total
 
 
 def owners_matches(
     session: Session, *, owner_user_id: int | None, owner_token_id: int | None, offset: int, limit: int
 ) -> tuple[list[tuple[AlertMatch, str]], int]:
-    """What the owner's searches found, each with its search's name, newest first; and how many."""
+    """What the owner's searches found, each with its search's name, newest first; and how many.
+    The owner as `_of_owner` takes it: a person's, else a token's (everyone's when neither is given)."""
     statement = (
         select(AlertMatch, SavedSearch.name)
         .join(SavedSearch, AlertMatch.saved_search_id == SavedSearch.id)
         .where(SavedSearch.id.in_(_searches_of_owner(owner_user_id, owner_token_id)))
     )
     order = (AlertMatch.found_at.desc(), AlertMatch.id.desc())
-    return _counted_page(session, statement, *order, offset=offset, limit=limit)
+    return _named_page(session, statement, *order, offset=offset, limit=limit)
 
 
 def owners_deliveries(
@@ -124,7 +127,7 @@ def owners_deliveries(
         .where(SavedSearch.id.in_(_searches_of_owner(owner_user_id, owner_token_id)))
     )
     order = (AlertDelivery.created_at.desc(), AlertDelivery.id.desc())
-    return _counted_page(session, statement, *order, offset=offset, limit=limit)
+    return _named_page(session, statement, *order, offset=offset, limit=limit)
 
 
 def delete_search(session: Session, search: SavedSearch) -> None:

@@ -28,7 +28,9 @@ Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 
 def _address(found_offset: int, sent_offset: int, section: str = "") -> str:
     """This page with these offsets (left out when 0), at a section (#found, #sent)."""
-    kept = {name: value for name, value in (("found_offset", found_offset), ("sent_offset", sent_offset)) if value}
+    kept = {
+        name: value for name, value in (("found_offset", found_offset), ("sent_offset", sent_offset)) if value
+    }
     return NOTIFICATIONS + (f"?{urlencode(kept)}" if kept else "") + section
 
 

@@ -63,9 +63,7 @@ def _written_at(message: EmailMessage) -> datetime | None:
 
 
 @router.get(OUTBOX_PAGE + "/{name}", response_class=HTMLResponse)
-def outbox_mail(
-    request: Request, session: SessionDep, settings: SettingsDep, name: str
-) -> Response:
+def outbox_mail(request: Request, session: SessionDep, settings: SettingsDep, name: str) -> Response:
     """One e-mail of the outbox: its headers and its plain text; 404 for a name not in the outbox."""
     person = person_allowed(request, session, ADMIN_ONLY, path=OUTBOX_PAGE)
     if isinstance(person, Response):

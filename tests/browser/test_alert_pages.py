@@ -38,7 +38,11 @@ def server(
     add_person(url, KARI, name="Kari Nordmann", role="officer", municipality_number="1804")
     add_person(url, PER, name="Per Hansen", role="officer", municipality_number="1103")
     refused = save_search(
-        live.base_url, KARI, name="Lekkasjesøk", kind="solutions_for_text", text="finne lekkasjer i vannledningsnettet"
+        live.base_url,
+        KARI,
+        name="Lekkasjesøk",
+        kind="solutions_for_text",
+        text="finne lekkasjer i vannledningsnettet",
     )
     sent = save_search(
         live.base_url, KARI, name="Vanntap hos andre", kind="needs_for_text", text="vanntap i ledningsnettet"

@@ -70,9 +70,7 @@ def new_records(admin: httpx.Client) -> tuple[int, int]:
     return create(admin, "solutions", **LEAK_SOLUTION)["id"], create(admin, "needs", **LEAK_NEED)["id"]
 
 
-def run_round(
-    settings: Settings, encoder: Encoder, index_dir: Path, outcomes: Sequence[Outcome]
-) -> None:
+def run_round(settings: Settings, encoder: Encoder, index_dir: Path, outcomes: Sequence[Outcome]) -> None:
     """One evaluation and one delivery round on the server's database, each delivery meeting its
     search's outcome once (a retried error stays pending, a permanent one is dead)."""
     engine = make_engine(settings.resolved_database_url)
@@ -88,7 +86,9 @@ def run_round(
             wanted = {o.search_id for o in outcomes}
             for delivery in planned:
                 if delivery.saved_search_id in wanted:
-                    send_delivery(session, delivery.id, now=now + timedelta(seconds=1), senders={"email": send})
+                    send_delivery(
+                        session, delivery.id, now=now + timedelta(seconds=1), senders={"email": send}
+                    )
     finally:
         engine.dispose()
 

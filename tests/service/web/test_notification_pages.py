@@ -59,10 +59,18 @@ def alerts(
     add_person(url, PER, name="Per Hansen", role="officer", municipality_number="1103")
     add_person(url, ANNE, name="Anne Admin", role="admin")
     refused = save_search(
-        live.base_url, KARI, name="Lekkasjesøk", kind="solutions_for_text", text="finne lekkasjer i vannledningsnettet"
+        live.base_url,
+        KARI,
+        name="Lekkasjesøk",
+        kind="solutions_for_text",
+        text="finne lekkasjer i vannledningsnettet",
     )
     retried = save_search(
-        live.base_url, KARI, name="Lyttelogger", kind="solutions_for_text", text="lyttelogger som finner lekkasjer"
+        live.base_url,
+        KARI,
+        name="Lyttelogger",
+        kind="solutions_for_text",
+        text="lyttelogger som finner lekkasjer",
     )
     delivered = save_search(
         live.base_url, PER, name="Vanntap hos andre", kind="needs_for_text", text="vanntap i ledningsnettet"
