@@ -104,12 +104,16 @@ def test_an_emails_text_is_shown_as_text(outbox: Outbox) -> None:
         "....eml",
         "secret-key",
         ".writing.abc.tmp",
+        "notes.txt",
         "msg_nothing.eml",
         "msg%00.eml",
         "..%5Csecret-key",
     ],
 )
 def test_a_name_that_is_no_outbox_email_is_not_found(outbox: Outbox, name: str) -> None:
+    folder = outbox.settings.data_dir / "outbox"
+    for other in (".writing.abc.tmp", "notes.txt"):  # files in the folder that are no e-mail it wrote
+        (folder / other).write_text("Subject: not an outbox e-mail\n\nsecret", encoding="utf-8")
     with signed_in_client(outbox.live.base_url, ANNE) as anne:
         answer = anne.get(f"{OUTBOX}/{name}")
     assert answer.status_code == 404, (name, answer.text[:300])
