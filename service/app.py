@@ -54,7 +54,9 @@ from service.web.i18n import RememberLanguage
 from service.web.kpi_import_page import router as kpi_import_page_router
 from service.web.municipality_pages import router as municipality_pages_router
 from service.web.need_pages import router as need_pages_router
+from service.web.notification_page import router as notification_page_router
 from service.web.operations_page import router as operations_page_router
+from service.web.outbox_pages import router as outbox_pages_router
 from service.web.partnership_pages import router as partnership_pages_router
 from service.web.people_pages import router as people_pages_router
 from service.web.router import router as web_router
@@ -199,6 +201,7 @@ def create_app(
         webhooks_router,
         alerts_feed_router,
         tokens_router,
+        notification_page_router,  # before the saved-search pages: /alerts/notifications is no search
         need_pages_router,  # before web_router: /needs/new is not the page of a need numbered "new"
         municipality_pages_router,
         supplier_pages_router,  # before web_router: /solutions/new is not /solutions/{solution_id}
@@ -213,6 +216,7 @@ def create_app(
         kpi_import_page_router,
         tools_page_router,
         unsubscribe_page_router,
+        outbox_pages_router,
     ):
         app.include_router(router)
     mount_static(app)

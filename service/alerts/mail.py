@@ -10,6 +10,7 @@ de-duplicates; its List-Unsubscribe is the one-click link (RFC 8058) that pauses
 
 import email.policy
 import os
+import re
 import smtplib
 import ssl
 import tempfile
@@ -17,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
-from email.parser import BytesHeaderParser
+from email.parser import BytesHeaderParser, BytesParser
 from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -30,6 +31,7 @@ from service.models import AlertMatch, SavedSearch
 from service.web.i18n import LOCALE_DIR, N_, Locale, PageLocale
 
 OUTBOX = "outbox"
+OUTBOX_FILE_NAME = re.compile(r"[\w-]+\.eml")  # what _outbox_name makes: no "/", no ".."
 TEMPLATES = LOCALE_DIR.parent / "templates" / "mail"
 BAND_WORDS = {"strong": N_("Strong match"), "moderate": N_("Moderate match"), "weak": N_("Weak match")}
 GREETING = N_("Hello %(name)s,")
@@ -220,6 +222,20 @@ class OutboxEntry:
     to: str
     subject: str
     date: datetime | None
+
+
+def outbox_message(settings: Settings, name: str) -> EmailMessage | None:
+    """One e-mail of the outbox by its file name, or None when no file of the outbox has that name: a
+    name is one the outbox writes (letters, digits, "_" and "-", then ".eml"), so it names no other file
+    (no path, no "..", no half-written temporary file)."""
+    if not OUTBOX_FILE_NAME.fullmatch(name):
+        return None
+    path = settings.data_dir / OUTBOX / name
+    if not path.is_file():
+        return None
+    message = BytesParser(policy=email.policy.default).parsebytes(path.read_bytes())
+    assert isinstance(message, EmailMessage)  # the policy's message factory
+    return message
 
 
 def outbox_messages(settings: Settings) -> list[OutboxEntry]:

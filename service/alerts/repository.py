@@ -3,7 +3,7 @@
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, insert, select, update
 from sqlalchemy.orm import Session
@@ -30,6 +30,7 @@ def get_search(session: Session, search_id: int) -> SavedSearch | None:
 
 
 OwnedModel = TypeVar("OwnedModel", SavedSearch, WebhookEndpoint)
+RowT = TypeVar("RowT", AlertMatch, AlertDelivery)
 
 
 def _of_owner(
@@ -90,6 +91,46 @@ def latest_matches(session: Session, search_id: int, *, limit: int) -> Sequence[
         .limit(limit)
     )
     return session.scalars(statement).all()
+
+
+def _searches_of_owner(owner_user_id: int | None, owner_token_id: int | None) -> Select[int]:
+    return _of_owner(SavedSearch, owner_user_id, owner_token_id).with_only_columns(SavedSearch.id)
+
+
+def _named_page(
+    session: Session, statement: Select[RowT, str], *order: Any, offset: int, limit: int
+) -> tuple[list[tuple[RowT, str]], int]:
+    """A page of (row, its search's name) in `order`, and how many rows in all."""
+    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    rows = session.execute(statement.order_by(*order).offset(offset).limit(limit)).all()
+    return [(row, name) for row, name in rows], total
+
+
+def owners_matches(
+    session: Session, *, owner_user_id: int | None, owner_token_id: int | None, offset: int, limit: int
+) -> tuple[list[tuple[AlertMatch, str]], int]:
+    """What the owner's searches found, each with its search's name, newest first; and how many.
+    The owner as `_of_owner` takes it: a person's, else a token's (everyone's when neither is given)."""
+    statement = (
+        select(AlertMatch, SavedSearch.name)
+        .join(SavedSearch, AlertMatch.saved_search_id == SavedSearch.id)
+        .where(SavedSearch.id.in_(_searches_of_owner(owner_user_id, owner_token_id)))
+    )
+    order = (AlertMatch.found_at.desc(), AlertMatch.id.desc())
+    return _named_page(session, statement, *order, offset=offset, limit=limit)
+
+
+def owners_deliveries(
+    session: Session, *, owner_user_id: int | None, owner_token_id: int | None, offset: int, limit: int
+) -> tuple[list[tuple[AlertDelivery, str]], int]:
+    """The sendings of the owner's searches, each with its search's name, newest first; and how many."""
+    statement = (
+        select(AlertDelivery, SavedSearch.name)
+        .join(SavedSearch, AlertDelivery.saved_search_id == SavedSearch.id)
+        .where(SavedSearch.id.in_(_searches_of_owner(owner_user_id, owner_token_id)))
+    )
+    order = (AlertDelivery.created_at.desc(), AlertDelivery.id.desc())
+    return _named_page(session, statement, *order, offset=offset, limit=limit)
 
 
 def delete_search(session: Session, search: SavedSearch) -> None:

@@ -1,6 +1,6 @@
 """The staff and administrators' tools in one place: the reports to download, the KPI import, and
-for administrators the people and the operations. The header links here instead of to each tool, so
-that it stays short on a phone."""
+for administrators the people, the operations and the outbox. The header links here instead of to
+each tool, so that it stays short on a phone."""
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response

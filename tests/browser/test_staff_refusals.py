@@ -17,7 +17,7 @@ from tests.support.servers import server_on_copy
 pytestmark = pytest.mark.slow
 OFFICER, SUPPLIER = "kari@oslo.kommune.no", "lars@lytt.no"
 STAFF_PAGES = ("/buyer-groups", "/partnerships", "/audit", "/kpis/import", "/tools")
-ADMIN_PAGES = ("/admin/people", "/admin/operations")
+ADMIN_PAGES = ("/admin/people", "/admin/operations", "/admin/outbox")
 
 
 @pytest.fixture(scope="module")
