@@ -85,7 +85,10 @@ def test_a_due_search_is_planned_once_and_a_digest_waits_for_its_period(demo: De
         assert [(d.channel, d.destination, d.match_ids) for d in mine] == [
             ("webhook", TO, [m.id for m in first])
         ]
-        assert all(m.notified_at is not None for m in first)
+        notified = session.scalars(
+            select(AlertMatch.notified_at).where(AlertMatch.id.in_([m.id for m in first]))
+        )
+        assert all(when is not None for when in notified)
         assert not [d for d in _plan(session, NOW) if d.saved_search_id == now_search.id], "planned once"
         # The daily search was sent its first digest with the immediate one; its next waits a day.
         _found(session, daily, 4)
