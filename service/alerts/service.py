@@ -178,6 +178,42 @@ def delete(*, session: Session, search_id: int, caller: Principal) -> None:
     session.commit()
 
 
+def may_save(
+    *,
+    session: Session,
+    caller: Principal,
+    kind: str,
+    solution_id: int | None = None,
+    need_id: int | None = None,
+) -> bool:
+    """Whether `caller` may save a search of `kind` (on that solution or need): the rule `create` applies,
+    asked before there is a name or a text, so that a page offers "Save this search" only to those."""
+    if caller.user_id is None and caller.token_id is None:
+        return False  # nobody to own it
+    subject = SavedSearchFields.model_construct(
+        kind=kind, solution_id=solution_id, need_id=need_id, channels=[]
+    )
+    try:
+        _ensure_may_save(session, subject, caller, caller.user_id)
+    except (ForbiddenError, NotFoundError):
+        return False
+    return True
+
+
+def subject_titles(
+    *, session: Session, searches: Sequence[SavedSearch]
+) -> tuple[dict[int, str], dict[int, str]]:
+    """The titles of the needs and of the solutions that `searches` follow."""
+    need_ids = [search.need_id for search in searches if search.need_id is not None]
+    solution_ids = [search.solution_id for search in searches if search.solution_id is not None]
+    return repository.need_titles(session, need_ids), repository.solution_titles(session, solution_ids)
+
+
+def last_notification_sizes(*, session: Session, searches: Sequence[SavedSearch]) -> dict[int, int]:
+    """How many records each search's last notification held (searches never notified are absent)."""
+    return repository.last_notification_sizes(session, [search.id for search in searches])
+
+
 def rotate_feed(*, session: Session, search_id: int, caller: Principal) -> str:
     """A new secret for the search's feed address, returned this once (only its hash is kept); the
     address with the old secret, if there was one, stops working at once."""
