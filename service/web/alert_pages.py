@@ -200,7 +200,7 @@ def _field_of(location: Sequence[str | int], kind: str) -> str:
     return name if name in FORM_FIELDS else "subject"
 
 
-def _whole_search_problem(kind: str, message: str, request: Request) -> str:
+def _whole_search_problem(message: str, request: Request) -> str:
     page = page_locale(request)
     if "needs text" in message:
         return page.gettext(NO_TEXT)
@@ -209,16 +209,19 @@ def _whole_search_problem(kind: str, message: str, request: Request) -> str:
     return message
 
 
-def _shape_problems(request: Request, error: ValidationError, kind: str) -> dict[str, str]:
+def _shape_problems(request: Request, error: ValidationError, values: Mapping[str, Any]) -> dict[str, str]:
     """One sentence per wrong field (its first problem), keyed by the form's field."""
-    page, problems = page_locale(request), dict[str, str]()
+    page, problems, kind = page_locale(request), dict[str, str](), values["kind"]
     for item in error.errors(include_url=False):
         field = _field_of(item["loc"], kind)
         if item["loc"]:
             problem = field_problem(item, page)
         else:
-            problem = _whole_search_problem(kind, str(item["msg"]), request)
+            problem = _whole_search_problem(str(item["msg"]), request)
         problems.setdefault(field, problem)
+    if SUBJECT_OF_KIND.get(kind) == "text" and not values["text"].strip():
+        # pydantic checks the whole search only once each field is valid: say it now, not next time
+        problems.setdefault("text", page.gettext(NO_TEXT))
     return problems
 
 
@@ -230,7 +233,7 @@ def _service_problems(request: Request, error: FieldErrors, kind: str) -> dict[s
             reason = reason_text(item.reason, item.message, page)
             problem = f"{field_label(item.location, page)}: {reason}"
         else:
-            problem = _whole_search_problem(kind, item.message, request)
+            problem = _whole_search_problem(item.message, request)
         problems.setdefault(field, problem)
     return problems
 
@@ -347,7 +350,9 @@ def save_alert(
         fields = SavedSearchFields.model_validate(_new_fields(values))
         alerts.create(session=session, indexes=indexes, fields=fields, caller=principal)
     except ValidationError as error:
-        return _form_page(request, session, form.person, values, errors=_shape_problems(request, error, kind))
+        return _form_page(
+            request, session, form.person, values, errors=_shape_problems(request, error, values)
+        )
     except FieldErrors as error:
         return _form_page(
             request, session, form.person, values, errors=_service_problems(request, error, kind)
@@ -412,7 +417,7 @@ def change_alert(
     try:
         changed = _change(request, session, indexes, form, search_id, _choices(values))
     except ValidationError as error:
-        errors = _shape_problems(request, error, search.kind)
+        errors = _shape_problems(request, error, values)
         return _form_page(request, session, form.person, values, search=search, errors=errors)
     except FieldErrors as error:  # refused before anything was changed
         errors = _service_problems(request, error, search.kind)

@@ -124,7 +124,9 @@ def _saved_from(client: httpx.Client, path: str, **fields: str) -> httpx.Respons
 
 def _searches(server: SharedServer) -> list[dict[str, Any]]:
     with server.client() as admin:  # an administrator's list holds everyone's
-        items: list[dict[str, Any]] = admin.get("/api/v1/saved-searches", params={"limit": 100}).json()["items"]
+        items: list[dict[str, Any]] = admin.get("/api/v1/saved-searches", params={"limit": 100}).json()[
+            "items"
+        ]
     return items
 
 
@@ -152,12 +154,17 @@ def test_a_supplier_saves_from_the_demand_page_and_sees_it_in_the_list(
     with _signed_in(shared, SUPPLIER) as client:
         form = client.get(_save_link(client.get(f"/my/solutions/{ids['solution']}/demand")))
         assert f'value="{LEAK_SOLUTION["title"]}"' in form.text, "the name defaults to the solution's title"
-        assert re.search(r'value="email" checked', form.text) and re.search(r'value="daily" checked', form.text)
+        assert re.search(r'value="email" checked', form.text) and re.search(
+            r'value="daily" checked', form.text
+        )
         saved = _send(client, "/alerts", _changed(_form_of(form), name="Lekkasjebehov"))
         assert saved.status_code == 303 and saved.headers["location"] == "/alerts?done=saved"
         listed = client.get("/alerts")
     [search] = [item for item in _searches(shared) if item["name"] == "Lekkasjebehov"]
-    assert search | {"kind": "needs_for_solution", "solution_id": ids["solution"], "frequency": "daily"} == search
+    assert (
+        search | {"kind": "needs_for_solution", "solution_id": ids["solution"], "frequency": "daily"}
+        == search
+    )
     assert (search["min_band"], search["channels"], search["language"]) == ("moderate", ["email"], "en")
     card = _card(listed.text, "Lekkasjebehov")
     assert "New needs that match a solution" in card
@@ -187,9 +194,15 @@ def test_each_search_page_saves_its_own_kind_with_its_filters(
         staff_list = client.get("/alerts").text
     searches = {item["name"]: item for item in _searches(shared)}
     assert searches["Fra løsningen"]["kind"] == "needs_for_solution"
-    assert (searches["Behov i Oslo"]["kind"], searches["Behov i Oslo"]["filters"]) == ("needs_for_text", {"county": "03"})
+    assert (searches["Behov i Oslo"]["kind"], searches["Behov i Oslo"]["filters"]) == (
+        "needs_for_text",
+        {"county": "03"},
+    )
     assert searches["Behov i Oslo"]["text"] == text
-    assert searches["Til vårt behov"] | {"kind": "solutions_for_need", "need_id": ids["need"]} == searches["Til vårt behov"]
+    assert (
+        searches["Til vårt behov"] | {"kind": "solutions_for_need", "need_id": ids["need"]}
+        == searches["Til vårt behov"]
+    )
     assert searches["Til vårt behov"]["filters"] == {"trl_min": 5}
     assert searches["lekkasjer i vannledninger"]["kind"] == "solutions_for_text", "the text names it"
     assert (searches["Vanntap"]["kind"], searches["Vanntap"]["filters"]) == ("new_needs", {"kpi": WATER_LOSS})
@@ -202,7 +215,9 @@ def test_each_search_page_saves_its_own_kind_with_its_filters(
 def test_the_button_is_shown_only_to_those_who_may_save(server: tuple[SharedServer, dict[str, int]]) -> None:
     shared, ids = server
     with _signed_in(shared, BERGEN_OFFICER) as client:
-        assert "Save this search" not in client.get(f"/needs/{ids['need']}").text, "another municipality's need"
+        assert "Save this search" not in client.get(f"/needs/{ids['need']}").text, (
+            "another municipality's need"
+        )
         refused = client.get(f"/alerts/new?kind=solutions_for_need&need_id={ids['need']}")
         assert refused.status_code == 403 and "You may not save this search" in refused.text
     with _signed_in(shared, OTHER_SUPPLIER) as client:
