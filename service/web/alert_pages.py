@@ -11,6 +11,7 @@ stored unless the whole search is valid.
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -87,7 +88,7 @@ def _page(request: Request, template: str, context: dict[str, Any], status: int 
 
 def _sign_in_first(request: Request) -> Response:
     back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return RedirectResponse(f"/login?next={back}", status_code=303)
+    return RedirectResponse(f"/login?next={quote(back, safe='/')}", status_code=303)
 
 
 def _refused(request: Request, reason: str) -> Response:
@@ -132,7 +133,8 @@ def my_alerts(request: Request, session: SessionDep, done: str = "") -> Response
 
 
 def _last(lists: Mapping[str, Sequence[str]], name: str) -> str:
-    return (list(lists.get(name) or [""]))[-1]
+    values = lists.get(name)
+    return values[-1] if values else ""
 
 
 def _sent(lists: Mapping[str, Sequence[str]]) -> dict[str, Any]:

@@ -53,6 +53,7 @@ def test_a_supplier_saves_the_search_of_their_demand_page_and_pauses_it(
         page.get_by_label("Passord").fill(PASSWORD)
         page.get_by_role("button", name="Logg inn").click()
         page.goto(f"/my/solutions/{solution_id}/demand")
+        checked("solution-demand-save")
         page.get_by_role("link", name="Lagre søket").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Lagre søket")
         expect(page.get_by_label("Navn", exact=True)).to_have_value(LEAK_SOLUTION["title"])
