@@ -1,6 +1,7 @@
 """«Mine varsler» in Chromium, in Bokmål: a supplier signs in, finds «Mine varsler» empty, opens where
 the demand for their solution is, clicks «Lagre søket», sends the form once with a mistake and then
-right, finds the search in «Mine varsler» and pauses it, then asks to delete it; every page passes
+right, finds the search in «Mine varsler» and pauses it, then asks to delete it, and sees «Lagre
+søket» on the open needs with a filter and on a search for solutions; every page passes
 axe-core's WCAG 2.1 A and AA rules, has no sideways scroll, and is photographed at desktop and phone
 width."""
 
@@ -93,4 +94,9 @@ def test_a_supplier_saves_the_search_of_their_demand_page_and_pauses_it(
         search.get_by_role("link", name=f"Slett {name}").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Slett søket")
         checked("alert-delete")
+
+        for address, screenshot in (("/?county=03", "home-save"), ("/search?q=lekkasjer", "search-save")):
+            page.goto(address)
+            expect(page.get_by_role("link", name="Lagre søket")).to_be_visible()
+            checked(screenshot)
     assert offsite.refused == []
