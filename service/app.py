@@ -45,6 +45,7 @@ from service.solutions.router import router as solutions_router
 from service.suppliers.router import router as suppliers_router
 from service.tokens.router import router as tokens_router
 from service.web.account_pages import router as account_pages_router
+from service.web.alert_pages import router as alert_pages_router
 from service.web.assets import mount_static
 from service.web.audit_page import router as audit_page_router
 from service.web.buyer_group_pages import router as buyer_group_pages_router
@@ -217,6 +218,7 @@ def create_app(
         tools_page_router,
         unsubscribe_page_router,
         outbox_pages_router,
+        alert_pages_router,
     ):
         app.include_router(router)
     mount_static(app)

@@ -209,6 +209,30 @@ def need_titles(session: Session, ids: Sequence[int]) -> dict[int, str]:
     }
 
 
+def solution_titles(session: Session, ids: Sequence[int]) -> dict[int, str]:
+    return {
+        solution_id: title
+        for solution_id, title in session.execute(
+            select(Solution.id, Solution.title).where(Solution.id.in_(ids))
+        )
+    }
+
+
+def last_notification_sizes(session: Session, search_ids: Collection[int]) -> dict[int, int]:
+    """How many records each search's last notification held: a delivery marks its matches notified at
+    the very moment it records as the search's last_delivered_at."""
+    statement = (
+        select(AlertMatch.saved_search_id, func.count())
+        .join(SavedSearch, SavedSearch.id == AlertMatch.saved_search_id)
+        .where(
+            AlertMatch.saved_search_id.in_(search_ids),
+            AlertMatch.notified_at == SavedSearch.last_delivered_at,
+        )
+        .group_by(AlertMatch.saved_search_id)
+    )
+    return {search_id: count for search_id, count in session.execute(statement)}
+
+
 @dataclass(frozen=True)
 class FoundRecord:
     """A match as planning needs it: which, and of what."""

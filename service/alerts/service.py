@@ -8,6 +8,7 @@ latest entry, so it reports what is new from then on, not everything already the
 
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
@@ -33,12 +34,23 @@ from service.tokens.service import hash_secret
 STAFF_KINDS = frozenset({"new_needs", "new_buyer_groups"})
 
 
+@dataclass(frozen=True)
+class SearchSubject:
+    """What the rule of who may save a search looks at: SavedSearchFields has it, and so has a search
+    not yet named (may_save)."""
+
+    kind: str
+    solution_id: int | None = None
+    need_id: int | None = None
+    channels: Sequence[str] = ()
+
+
 def _refuse(field: str, message: str) -> FieldErrors:
     return FieldErrors([FieldError((field,), message)])
 
 
 def _ensure_may_save(
-    session: Session, fields: SavedSearchFields, caller: Principal, owner_user_id: int | None
+    session: Session, fields: SearchSubject | SavedSearchFields, caller: Principal, owner_user_id: int | None
 ) -> None:
     """Who may follow what: a supplier their own solutions, an officer their municipality's needs,
     programme staff and administrators anything; staff alone follow new needs and buyer groups. E-mail
@@ -176,6 +188,40 @@ def delete(*, session: Session, search_id: int, caller: Principal) -> None:
     _record(session, search, caller, "saved_search.deleted")
     repository.delete_search(session, search)
     session.commit()
+
+
+def may_save(
+    *,
+    session: Session,
+    caller: Principal,
+    kind: str,
+    solution_id: int | None = None,
+    need_id: int | None = None,
+) -> bool:
+    """Whether `caller` may save a search of `kind` (on that solution or need): the rule `create` applies,
+    asked before there is a name or a text, so that a page offers "Save this search" only to those."""
+    if caller.user_id is None and caller.token_id is None:
+        return False  # nobody to own it
+    subject = SearchSubject(kind=kind, solution_id=solution_id, need_id=need_id)
+    try:
+        _ensure_may_save(session, subject, caller, caller.user_id)
+    except (ForbiddenError, NotFoundError):
+        return False
+    return True
+
+
+def subject_titles(
+    *, session: Session, searches: Sequence[SavedSearch]
+) -> tuple[dict[int, str], dict[int, str]]:
+    """The titles of the needs and of the solutions that `searches` follow."""
+    need_ids = [search.need_id for search in searches if search.need_id is not None]
+    solution_ids = [search.solution_id for search in searches if search.solution_id is not None]
+    return repository.need_titles(session, need_ids), repository.solution_titles(session, solution_ids)
+
+
+def last_notification_sizes(*, session: Session, searches: Sequence[SavedSearch]) -> dict[int, int]:
+    """How many records each search's last notification held (searches never notified are absent)."""
+    return repository.last_notification_sizes(session, [search.id for search in searches])
 
 
 def rotate_feed(*, session: Session, search_id: int, caller: Principal) -> str:

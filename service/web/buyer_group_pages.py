@@ -25,6 +25,7 @@ from service.web.field_reasons import reason_text
 from service.web.forms import FormLists, SignedInFormDep
 from service.web.i18n import N_, PageLocale, page_locale
 from service.web.messages import field_label, field_problem
+from service.web.save_search import save_search_address
 from service.web.staff_pages import is_staff, refused, staff_member
 from service.web.templating import templates
 
@@ -49,7 +50,11 @@ def buyer_groups_page(
     found = buyer_groups.buyer_groups(
         session=session, indexes=indexes, offset=offset, limit=GROUPS_PER_PAGE, with_solutions=False
     )
-    context: dict[str, Any] = {"found": found, "per_page": GROUPS_PER_PAGE}
+    context: dict[str, Any] = {
+        "found": found,
+        "per_page": GROUPS_PER_PAGE,
+        "save_search": save_search_address(session, person.principal, "new_buyer_groups"),
+    }
     return no_store(templates.TemplateResponse(request, "buyer_groups.html", context))
 
 

@@ -83,6 +83,11 @@ FIELD_LABELS = {
     "year": N_("The year"),
     "value": N_("The value"),
     "unit": N_("The unit"),
+    "name": N_("The name"),
+    "text": N_("The search text"),
+    "frequency": N_("How often"),
+    "min_band": N_("The weakest match"),
+    "channels": N_("The channels"),
 }
 # What a pattern of service.text_fields means, as the end of a sentence about the field.
 PATTERN_MEANINGS = {

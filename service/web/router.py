@@ -29,6 +29,7 @@ from service.web.match_window import (
 )
 from service.web.need_list import chosen, filter_choices, form_filters, page_address
 from service.web.need_pages import match_filters, officer_context
+from service.web.save_search import needs_search_address, save_search_address
 from service.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
@@ -71,6 +72,7 @@ def home(
         "span": span,
         "chosen": chosen(filters),
         "choices": filter_choices(session),
+        "save_search": needs_search_address(session, caller, chosen(filters)),
         "limit": page.limit if page.limit != DEFAULT_PAGE_SIZE else None,
         "first_page": address(0),
         "previous_page": address(span.previous_offset),
@@ -109,6 +111,9 @@ def need_page(
         "choices": filter_choices(session),
         "csv_address": f"/needs/{need_id}/matches.csv"
         + (f"?{urlencode(chosen_filters)}" if chosen_filters else ""),
+        "save_search": save_search_address(
+            session, caller, "solutions_for_need", need_id=need_id, filters=chosen_filters
+        ),
         **officer_context(request, session, need),
     }
     return templates.TemplateResponse(request, "need.html", context)
@@ -123,7 +128,13 @@ def solution_page(
         session=session, indexes=indexes, solution_id=solution_id, limit=PAGE_MATCHES, caller=caller
     )
     own = caller.role == "supplier" and caller.supplier_id == solution.supplier_id  # its supplier's links
-    context = {"solution": solution, "matches": matches.items, "warnings": matches.warnings, "own": own}
+    context = {
+        "solution": solution,
+        "matches": matches.items,
+        "warnings": matches.warnings,
+        "own": own,
+        "save_search": save_search_address(session, caller, "needs_for_solution", solution_id=solution_id),
+    }
     return templates.TemplateResponse(request, "solution.html", context)
 
 
@@ -147,7 +158,11 @@ def search_page(
             caller=caller,
             shown=shown_ranks(offset),
         )
-        context |= {**_window_context(request, found.items, offset), "warnings": found.warnings}
+        context |= {
+            **_window_context(request, found.items, offset),
+            "warnings": found.warnings,
+            "save_search": save_search_address(session, caller, "solutions_for_text", text=query),
+        }
     return templates.TemplateResponse(request, "search.html", context)
 
 

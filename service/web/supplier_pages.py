@@ -33,6 +33,7 @@ from service.web.forms import FormLists, SignedInForm, SignedInFormDep
 from service.web.i18n import PageLocale, page_locale
 from service.web.messages import field_problem
 from service.web.need_list import filter_choices
+from service.web.save_search import save_search_address
 from service.web.templating import templates
 from service.well_formed import well_formed
 
@@ -335,5 +336,8 @@ def solution_demand_page(
         "county_names": county_names,
         "chart": charted,
         "chart_maximum": max((county.needs for county in charted), default=0),
+        "save_search": save_search_address(
+            session, person.principal, "needs_for_solution", solution_id=solution_id
+        ),
     }
     return _page(request, "solution_demand.html", context)
