@@ -44,6 +44,7 @@ def plan_deliveries(
     matches marked notified and the notification in the audit trail, all in one transaction. Nothing
     when another round marked some of these matches first (it planned them)."""
     planned: list[AlertDelivery] = []
+    notified: list[int] = []
     for search, matches in repository.unnotified_matches(session):
         if not is_due(search, now):
             continue
@@ -63,9 +64,7 @@ def plan_deliveries(
                 )
                 repository.add_delivery(session, delivery)
                 planned.append(delivery)
-        if not repository.mark_notified(session, match_ids, now):
-            session.rollback()
-            return []
+        notified += match_ids
         search.last_delivered_at = now
         record_event(
             session,
@@ -75,6 +74,9 @@ def plan_deliveries(
             subject_id=search.id,
             detail={"records": [f"{m.record_kind} {m.record_id}" for m in matches], "owner": _owner(search)},
         )
+    if not repository.mark_notified(session, notified, now):
+        session.rollback()
+        return []
     session.commit()
     return planned
 

@@ -19,9 +19,8 @@ from service.buyer_groups import service as buyer_groups_service
 from service.demand.match_bands import BAND_FLOORS, match_band
 from service.indexing import Indexes
 from service.indexing.repository import vector_from_bytes
-from service.matching import ranker
-from service.matching.filters import MatchFilters, need_restriction
-from service.matching.shared_reads import shared_reads
+from service.matching import ranker, shared_reads
+from service.matching.filters import MatchFilters
 from service.models import AlertMatch, SavedSearch
 
 # Below this cosine (language-centred) a new record is no candidate for a search unless they share a
@@ -49,21 +48,21 @@ def evaluate(session: Session, indexes: Indexes) -> EvaluationReport:
     changed = repository.changed_records(session, after=min(s.watermark for s in searches), upto=horizon)
     found: list[AlertMatch] = []
     weighed = 0
-    with shared_reads():  # the many rankings below read the same new records in this one transaction
+    with shared_reads.shared_reads():  # the many searches below read the same records, unchanging
         for kinds, record_kind in ((NEED_KINDS, "need"), (SOLUTION_KINDS, "solution")):
             group = [search for search in searches if search.kind in kinds]
             new = changed.get(record_kind, {})
             if group and new:
                 weighed += len(group)
                 found += _ranked_matches(session, indexes, group, new, record_kind)
-    topical = [search for search in searches if search.kind == "new_needs"]
-    if topical and changed.get("need"):
-        weighed += len(topical)
-        found += _new_needs(session, topical, changed["need"])
-    grouping = [search for search in searches if search.kind == "new_buyer_groups"]
-    if grouping and changed.get("need"):
-        weighed += len(grouping)
-        found += _new_buyer_groups(session, indexes, grouping, changed["need"])
+        topical = [search for search in searches if search.kind == "new_needs"]
+        if topical and changed.get("need"):
+            weighed += len(topical)
+            found += _new_needs(session, topical, changed["need"])
+        grouping = [search for search in searches if search.kind == "new_buyer_groups"]
+        if grouping and changed.get("need"):
+            weighed += len(grouping)
+            found += _new_buyer_groups(session, indexes, grouping, changed["need"])
     already = repository.found_keys(session, {match.saved_search_id for match in found})
     new_matches = []
     for match in found:
@@ -192,7 +191,7 @@ def _text(target: Any, search: SavedSearch) -> dict[str, Any]:
 
 def _passing(session: Session, search: SavedSearch, need_ids: Collection[int]) -> set[int]:
     """The needs among `need_ids` that the search's filters let through."""
-    restriction = need_restriction(session, MatchFilters.model_validate(search.filters))
+    restriction = shared_reads.needs_allowed(session, MatchFilters.model_validate(search.filters))
     allowed = set(need_ids) if restriction.allowed is None else set(need_ids) & set(restriction.allowed)
     return allowed - set(restriction.excluded)
 

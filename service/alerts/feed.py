@@ -14,18 +14,13 @@ from urllib.parse import quote, urlsplit
 from feedgen.feed import FeedGenerator
 
 from service.alerts.channels import record_link
+from service.alerts.mail import band_in_words
 from service.models import AlertMatch, SavedSearch
 
 FEED_ENTRIES = 50
 FEED_SECRET_PREFIX = "feed_"  # marks the secret of a feed address, as "im_" marks a token's
 FEED_MEDIA_TYPE = "application/atom+xml"
 
-# The words of a feed are in the search's language (its e-mails' too), not the reader's: a feed reader
-# sends no cookie and no choice of language.
-BAND_WORDS = {
-    "nb": {"strong": "Sterk match", "moderate": "Middels match", "weak": "Svak match"},
-    "en": {"strong": "Strong match", "moderate": "Moderate match", "weak": "Weak match"},
-}
 AUTHOR = "Innomatch"
 
 
@@ -45,10 +40,10 @@ def entry_id(base_url: str, search: SavedSearch, match: AlertMatch) -> str:
 
 
 def summary(search: SavedSearch, match: AlertMatch) -> str:
-    """The match's reason in the search's language, after how strong the match is."""
-    language = "en" if search.language == "en" else "nb"
-    reason = match.reason_en if language == "en" else match.reason_no
-    band = BAND_WORDS[language].get(match.band or "")
+    """The match's reason in the search's language (its e-mails' too, not the reader's: a feed reader
+    sends no cookie and no choice of language), after how strong the match is, in the e-mails' words."""
+    reason = match.reason_en if search.language == "en" else match.reason_no
+    band = band_in_words(search.language, match.band)
     return " – ".join(part for part in (band, reason.strip()) if part)
 
 

@@ -44,6 +44,12 @@ UNSUBSCRIBE = N_("Stop these e-mails (pauses this search):")
 RESUME = N_("You can resume it, or change how often you hear, under “My alerts” when signed in.")
 
 
+def band_in_words(language: str, band: str | None) -> str:
+    """How strong a match is, in an e-mail's or a feed's language (a search's `language`); none unscored."""
+    page = PageLocale("en" if language == "en" else "nb")
+    return page.gettext(BAND_WORDS[band]) if band in BAND_WORDS else ""
+
+
 def _subject(page: PageLocale, kinds: set[str], count: int, name: str) -> str:
     """What is new: needs, solutions or buyer groups, or matches when they are mixed."""
     if kinds == {"need"}:

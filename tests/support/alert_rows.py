@@ -87,7 +87,11 @@ def run_round(settings: Settings, encoder: Encoder, index_dir: Path, outcomes: S
             for delivery in planned:
                 if delivery.saved_search_id in wanted:
                     send_delivery(
-                        session, delivery.id, now=now + timedelta(seconds=1), senders={"email": send}
+                        session,
+                        delivery.id,
+                        now=now + timedelta(seconds=1),
+                        senders={"email": send},
+                        lease=timedelta(seconds=settings.alerts_claim_lease_seconds),
                     )
     finally:
         engine.dispose()

@@ -144,8 +144,8 @@ def test_the_owner_gets_a_secret_feed_address_that_rotating_replaces(
             f"{public}/solutions/150",
         ]
         assert datetime.fromisoformat(entries[0]["updated"]) == FOUND + timedelta(minutes=51)
-        assert entries[0]["summary"] == "Sterk match – Begge handler om vannlekkasjer (51)."
-        assert entries[1]["summary"] == "Svak match – Begge handler om vannlekkasjer (50)."
+        assert entries[0]["summary"] == "Sterkt treff – Begge handler om vannlekkasjer (51)."
+        assert entries[1]["summary"] == "Svakt treff – Begge handler om vannlekkasjer (50)."
         ids = [entry["id"] for entry in entries]
         assert len(set(ids)) == 50 and all(entry_id.startswith("tag:") for entry_id in ids)
         links = {link.get("rel"): link.get("href") for link in feed.findall(f"{ATOM}link")}
