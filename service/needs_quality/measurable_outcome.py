@@ -20,7 +20,8 @@ _UNITS = (
 _QUANTITY = re.compile(
     rf"(?:\d[\d  .,]*|\b{_NUMBER_WORDS})\s*{_UNITS}(?![^\W\d_])"
     r"|\b(?:halver\w*|halve[sd]?|halving|halvparten|half|dobl\w*|double[sd]?|tredobl\w*|triple[sd]?|"
-    r"tredjedel|third|fjerdedel|quarter|hver\s+tiende)\b",
+    r"tredjedel|third|fjerdedel|quarter|hver\s+tiende)\b"
+    r"|\b\d+\s+(?:av|out\s+of)\s+\d+\b",
     re.IGNORECASE,
 )
 # A statement of the result wanted: a target, a direction of change, a limit.
@@ -34,14 +35,23 @@ _TARGET = re.compile(
 # "Målet er at 300 elever får hjelp": a number under an explicit target needs no unit.
 _EXPLICIT_TARGET = re.compile(r"\b(?:mål\w*|aim\w*|goal|target\w*)\b", re.IGNORECASE)
 _NUMBER = re.compile(r"\d")
+# "Målet er at ingen brukere står uten alarm": a target of zero.
+_NONE = re.compile(r"\b(?:ingen|null|zero|none|no)\b", re.IGNORECASE)
 
 
 def _states_outcome(sentence: str) -> bool:
     if prescribes(sentence):
         return False  # "skal ha minst 10 års batterilevetid" is a requirement, not a result
-    if _EXPLICIT_TARGET.search(sentence) and (_NUMBER.search(sentence) or _QUANTITY.search(sentence)):
+    if _EXPLICIT_TARGET.search(sentence) and (
+        _NUMBER.search(sentence) or _QUANTITY.search(sentence) or _NONE.search(sentence)
+    ):
         return True
     return bool(_TARGET.search(sentence) and _QUANTITY.search(sentence))
+
+
+def states_baseline(sentence: str) -> bool:
+    """A measured quantity that is no requirement and no target: how things are today."""
+    return bool(_QUANTITY.search(sentence)) and not prescribes(sentence) and not _TARGET.search(sentence)
 
 
 def find(text: NeedText) -> list[Finding]:
