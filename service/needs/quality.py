@@ -1,0 +1,35 @@
+"""The needs-quality check as the API and the pages run it: the rules of service.needs_quality with the
+catalogue's supplier and product names as known brands."""
+
+from sqlalchemy.orm import Session
+
+from service.needs import repository
+from service.needs.schemas import NeedQuality, QualityFinding
+from service.needs_quality import check
+from service.needs_quality.brand_names import catalogue_names
+
+# The last catalogue's names, by database and catalogue state: rebuilt only when a supplier or a
+# solution changes, so a check costs one small query.
+_names_cache: dict[str, tuple[repository.CatalogueState, frozenset[str]]] = {}
+
+
+def known_names(session: Session) -> frozenset[str]:
+    """The catalogue's supplier and product names (brand_names.catalogue_names)."""
+    database = str(session.get_bind().engine.url)
+    state = repository.catalogue_state(session)
+    cached = _names_cache.get(database)
+    if cached is None or cached[0] != state:
+        suppliers, titles = repository.catalogue_names(session)
+        cached = (state, catalogue_names(suppliers, titles))
+        _names_cache[database] = cached
+    return cached[1]
+
+
+def assess(*, session: Session, title: str, description: str, language: str | None = None) -> NeedQuality:
+    """Findings and checklist of a need's text; never stored, so they follow the rules and the catalogue."""
+    report = check(title, description, language, known_names=known_names(session))
+    return NeedQuality(
+        language=report.language,
+        findings=[QualityFinding.model_validate(finding) for finding in report.findings],
+        checklist=report.checklist,  # type: ignore[arg-type]  # keys are RULE_IDS, the QualityRule literals
+    )
