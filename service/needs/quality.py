@@ -31,5 +31,5 @@ def assess(*, session: Session, title: str, description: str, language: str | No
     return NeedQuality(
         language=report.language,
         findings=[QualityFinding.model_validate(finding) for finding in report.findings],
-        checklist=report.checklist,  # type: ignore[arg-type]  # keys are RULE_IDS, the QualityRule literals
+        checklist=report.checklist,
     )

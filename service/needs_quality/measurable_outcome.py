@@ -18,7 +18,9 @@ _UNITS = (
 )
 # A quantity: a number (or a number word) with a unit, or a word that is a proportion of change.
 _QUANTITY = re.compile(
-    rf"(?:\d[\d  .,]*|\b{_NUMBER_WORDS})\s*{_UNITS}(?![^\W\d_])"
+    # A number starts only where a run of digits starts, and a space belongs to it only before a digit:
+    # no backtracking over long runs of digits (a 20,000-digit text is checked at once).
+    rf"(?:(?<![\d.,])(?<![\d.,][  ])\d(?:[\d.,]|[  ](?=\d))*|\b{_NUMBER_WORDS})\s?{_UNITS}(?![^\W\d_])"
     r"|\b(?:halver\w*|halve[sd]?|halving|halvparten|half|dobl\w*|double[sd]?|tredobl\w*|triple[sd]?|"
     r"tredjedel|third|fjerdedel|quarter|hver\s+tiende)\b"
     r"|\b\d+\s+(?:av|out\s+of)\s+\d+\b",

@@ -35,7 +35,9 @@ def test_check_answers_anyone_with_findings_and_a_checklist(live_server: LiveSer
 
 
 def test_check_knows_the_catalogues_supplier_names(api: httpx.Client) -> None:
-    supplier = api.post("/api/v1/suppliers", json={"name": "Lekkasjelosen AS", "organisation_number": "974760673"})
+    supplier = api.post(
+        "/api/v1/suppliers", json={"name": "Lekkasjelosen AS", "organisation_number": "974760673"}
+    )
     assert supplier.status_code == 201, supplier.text
     text = {**BRANDED_NEED, "description": BRANDED_NEED["description"].replace("Kamstrup", "Lekkasjelosen")}
     (finding,) = api.post("/api/v1/needs/check", json=text).json()["findings"]
@@ -51,7 +53,9 @@ def test_check_knows_the_catalogues_supplier_names(api: httpx.Client) -> None:
         ({"title": "Vanntap", "description": "Vi mister vann.", "language": "klingon"}, "language"),
     ],
 )
-def test_check_refuses_bad_input_naming_the_field(api: httpx.Client, body: dict[str, str], field: str) -> None:
+def test_check_refuses_bad_input_naming_the_field(
+    api: httpx.Client, body: dict[str, str], field: str
+) -> None:
     response = api.post("/api/v1/needs/check", json=body)
     assert response.status_code == 422
     assert [error["loc"][-1] for error in response.json()["detail"]] == [field]

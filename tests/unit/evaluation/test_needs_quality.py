@@ -31,7 +31,12 @@ def test_precision_and_recall_count_texts_per_language() -> None:
     def need(key: str, language: str, expected: set[str]) -> LabelledNeed:
         return LabelledNeed(key, language, "t", "d", frozenset(expected))
 
-    needs = [need("a", "no", {"context"}), need("b", "no", set()), need("c", "no", {"context"}), need("d", "en", set())]
+    needs = [
+        need("a", "no", {"context"}),
+        need("b", "no", set()),
+        need("c", "no", {"context"}),
+        need("d", "en", set()),
+    ]
     predicted = {"a": frozenset({"context"}), "b": frozenset({"context"}), "c": frozenset(), "d": frozenset()}
     by_key = {(row.rule, row.language): row for row in scores(needs, predicted)}
     context_no = by_key[("context", "no")]

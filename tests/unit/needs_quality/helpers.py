@@ -10,7 +10,9 @@ GOOD_DESCRIPTION = (
 )
 
 
-def rules_of(description: str, title: str = GOOD_TITLE, known_names: frozenset[str] = frozenset()) -> set[str]:
+def rules_of(
+    description: str, title: str = GOOD_TITLE, known_names: frozenset[str] = frozenset()
+) -> set[str]:
     return {finding.rule for finding in check(title, description, known_names=known_names).findings}
 
 

@@ -40,7 +40,9 @@ def test_no_brand_is_found(sentence: str) -> None:
 
 
 def test_equivalent_two_sentences_later_is_too_late() -> None:
-    sentence = "Vi ønsker å bruke Zaptec-ladere. De skal stå ved rådhuset. Tilsvarende ladere er også aktuelle."
+    sentence = (
+        "Vi ønsker å bruke Zaptec-ladere. De skal stå ved rådhuset. Tilsvarende ladere er også aktuelle."
+    )
     assert "brand-name" in rules_of(with_sentence(sentence))
 
 

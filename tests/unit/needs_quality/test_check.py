@@ -1,6 +1,10 @@
 """The check as a whole: a good problem statement passes, the checklist names every rule, spans point
 into the field they name, and the language is detected when not given."""
 
+import time
+
+import pytest
+
 from service.needs_quality import RULE_IDS, check
 from tests.unit.needs_quality.helpers import GOOD_DESCRIPTION, GOOD_TITLE, rules_of, with_sentence
 
@@ -65,3 +69,21 @@ def test_good_english_problem_statement_passes() -> None:
         )
         == set()
     )
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "1" * 19_999 + "a",
+        "9 " * 10_000 + "a",
+        "12 " * 6_666 + "a",
+        "1," * 10_000 + "a",
+        "aB" * 10_000,
+        "x@" * 10_000,
+    ],
+)
+def test_a_long_hostile_text_is_checked_at_once(hostile: str) -> None:
+    # Every rule's pattern runs in linear time: a run of digits once took minutes (backtracking).
+    started = time.perf_counter()
+    check("Tittel", hostile, language="no")
+    assert time.perf_counter() - started < 2

@@ -62,7 +62,13 @@ def test_a_persons_email_is_found(address: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "address", ["postmottak@lunde.kommune.no", "post@lunde.kommune.no", "info@firma.no", "innkjop-helse@lunde.kommune.no"]
+    "address",
+    [
+        "postmottak@lunde.kommune.no",
+        "post@lunde.kommune.no",
+        "info@firma.no",
+        "innkjop-helse@lunde.kommune.no",
+    ],
 )
 def test_a_role_address_is_not_personal(address: str) -> None:
     assert rules_of(with_sentence(f"Spørsmål til {address}.")) == set()

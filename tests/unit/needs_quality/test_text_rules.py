@@ -66,9 +66,18 @@ def test_a_number_that_is_no_target_is_no_outcome() -> None:
             "og kunne tas i bruk i flere bygg.",
             True,
         ),
-        ("Our care homes use 210 kWh per square metre. We aim to reach 150 kWh by 2030 in every building.", False),
-        ("Eiendomsavdelingen har oversikt over byggene i regneark, og vi vil ha alle tilstandsgrader oppdatert innen 2026.", False),
-        ("Microsoft Teams Rooms skal være installert i alle møterom innen 2026, og vi vil halvere antall feil.", True),
+        (
+            "Our care homes use 210 kWh per square metre. We aim to reach 150 kWh by 2030 in every building.",
+            False,
+        ),
+        (
+            "Eiendomsavdelingen har oversikt over byggene i regneark, og vi vil ha alle tilstandsgrader oppdatert innen 2026.",
+            False,
+        ),
+        (
+            "Microsoft Teams Rooms skal være installert i alle møterom innen 2026, og vi vil halvere antall feil.",
+            True,
+        ),
     ],
 )
 def test_context(text: str, missing: bool) -> None:
