@@ -4,6 +4,8 @@ into the field they name, and the language is detected when not given."""
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from service.needs_quality import RULE_IDS, check
 from tests.unit.needs_quality.helpers import GOOD_DESCRIPTION, GOOD_TITLE, rules_of, with_sentence
@@ -87,3 +89,13 @@ def test_a_long_hostile_text_is_checked_at_once(hostile: str) -> None:
     started = time.perf_counter()
     check("Tittel", hostile, language="no")
     assert time.perf_counter() - started < 2
+
+
+@settings(max_examples=200, deadline=None)
+@given(title=st.text(max_size=80), description=st.text(min_size=1, max_size=400))
+def test_any_text_is_checked_with_spans_inside_their_field(title: str, description: str) -> None:
+    report = check(title, description, language="no")
+    for finding in report.findings:
+        text = title if finding.field == "title" else description
+        assert 0 <= finding.start <= finding.end <= len(text)
+    assert set(report.checklist) == set(RULE_IDS)
