@@ -1,6 +1,8 @@
 """The needs-quality check as the API and the pages run it: the rules of service.needs_quality with the
 catalogue's supplier and product names as known brands."""
 
+import time
+
 from sqlalchemy.orm import Session
 
 from service.needs import repository
@@ -8,9 +10,10 @@ from service.needs.schemas import NeedQuality, QualityFinding
 from service.needs_quality import check
 from service.needs_quality.brand_names import catalogue_names
 
-# The last catalogue's names, by database and catalogue state: rebuilt only when a supplier or a
-# solution changes, so a check costs one small query.
-_names_cache: dict[str, tuple[repository.CatalogueState, frozenset[str]]] = {}
+# The last catalogue's names, by database: rebuilt when a supplier or a solution has changed, at most
+# once every REFRESH_SECONDS, so a check costs one small query even while a large catalogue is written.
+REFRESH_SECONDS = 60.0
+_names_cache: dict[str, tuple[repository.CatalogueState, float, frozenset[str]]] = {}
 
 
 def known_names(session: Session) -> frozenset[str]:
@@ -18,11 +21,12 @@ def known_names(session: Session) -> frozenset[str]:
     database = str(session.get_bind().engine.url)
     state = repository.catalogue_state(session)
     cached = _names_cache.get(database)
-    if cached is None or cached[0] != state:
+    now = time.monotonic()
+    if cached is None or (cached[0] != state and now - cached[1] >= REFRESH_SECONDS):
         suppliers, titles = repository.catalogue_names(session)
-        cached = (state, catalogue_names(suppliers, titles))
+        cached = (state, now, catalogue_names(suppliers, titles))
         _names_cache[database] = cached
-    return cached[1]
+    return cached[2]
 
 
 def assess(*, session: Session, title: str, description: str, language: str | None = None) -> NeedQuality:

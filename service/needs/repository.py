@@ -156,5 +156,6 @@ def catalogue_state(session: Session) -> CatalogueState:
 
 
 def catalogue_names(session: Session) -> tuple[list[str], list[str]]:
-    """The suppliers' names and the solutions' titles."""
-    return list(session.scalars(select(Supplier.name))), list(session.scalars(select(Solution.title)))
+    """The suppliers' names, and the solutions' titles that may name a product ("Name: what it does")."""
+    titles = select(Solution.title).where(Solution.title.contains(":"))
+    return list(session.scalars(select(Supplier.name))), list(session.scalars(titles))

@@ -7,7 +7,7 @@ often write the equivalence in the next sentence, so that counts too.
 
 import re
 
-from service.needs_quality.brand_names import curated_brands, names_pattern, trademark_like
+from service.needs_quality.brand_names import curated_brands, find_names, name_index, trademark_like
 from service.needs_quality.findings import Finding, TextField
 from service.needs_quality.text import NeedText, Span, sentences
 
@@ -47,20 +47,21 @@ def _finding(field: TextField, start: int, end: int, name: str) -> Finding:
     )
 
 
-def _in_field(field: TextField, text: str, names: frozenset[str]) -> list[Finding]:
+def _in_field(field: TextField, text: str, known_names: frozenset[str]) -> list[Finding]:
     sentence_spans = sentences(text)
-    matches = list(names_pattern(names).finditer(text)) + trademark_like(text)
+    spans = find_names(text, name_index(frozenset(curated_brands())))
+    spans += find_names(text, name_index(known_names))
+    spans += [(match.start(), match.end()) for match in trademark_like(text)]
     findings: list[Finding] = []
     taken: list[range] = []
-    for match in sorted(matches, key=lambda found: (found.start(), -found.end())):
-        if any(match.start() in span for span in taken):
-            continue  # "Cisco Meraki MR46": one name, found by several sources
-        taken.append(range(match.start(), match.end()))
-        if not _equivalent_follows(text, sentence_spans, match.start()):
-            findings.append(_finding(field, match.start(), match.end(), match.group(0)))
+    for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):
+        if any(start in span for span in taken):
+            continue  # "AquaSense" is a catalogue name and CamelCase: one finding
+        taken.append(range(start, end))
+        if not _equivalent_follows(text, sentence_spans, start):
+            findings.append(_finding(field, start, end, text[start:end]))
     return findings
 
 
 def find(text: NeedText, known_names: frozenset[str] = frozenset()) -> list[Finding]:
-    names = frozenset(curated_brands()) | known_names
-    return [finding for field, value in text.fields() for finding in _in_field(field, value, names)]
+    return [finding for field, value in text.fields() for finding in _in_field(field, value, known_names)]

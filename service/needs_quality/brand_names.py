@@ -3,6 +3,7 @@ supplier and product names (given by the caller), and trademark-like tokens."""
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -130,13 +131,44 @@ def catalogue_names(supplier_names: Iterable[str], solution_titles: Iterable[str
     return frozenset(name for name in names if len(name) >= 3)
 
 
-@lru_cache(maxsize=64)
-def names_pattern(names: frozenset[str]) -> re.Pattern[str]:
-    """Whole names, as written (case-sensitive): not inside a longer word ("Dell" is not in
-    "Delløsninger"), but with a genitive s or a hyphenated compound ("Ciscos", "Cisco-switcher")."""
-    alternatives = sorted(names, key=len, reverse=True)
-    body = "|".join(r"\s+".join(map(re.escape, name.split())) for name in alternatives)
-    return re.compile(rf"(?<![\w-])(?:{body})(?:s)?(?![^\W_])")
+_TOKEN = re.compile(r"[^\W_]+")
+_MAX_NAME_WORDS = 6
+
+
+@dataclass(frozen=True)
+class NameIndex:
+    """Names by their exact text (white space made single), and the most words one has."""
+
+    names: frozenset[str]
+    most_words: int
+
+
+@lru_cache(maxsize=8)
+def name_index(names: frozenset[str]) -> NameIndex:
+    normalised = frozenset(" ".join(name.split()) for name in names)
+    most = max((len(_TOKEN.findall(name)) for name in normalised), default=0)
+    return NameIndex(normalised, min(most, _MAX_NAME_WORDS))
+
+
+def find_names(text: str, index: NameIndex) -> list[tuple[int, int]]:
+    """Where whole names stand in the text, as written (case-sensitive), the longest at each place: a set
+    lookup per word, so a catalogue of any size costs the same. Not inside a longer word ("Dell" is not in
+    "Delløsninger"), but with a genitive s or in a hyphenated compound ("Ciscos", "Cisco-switcher")."""
+    tokens = list(_TOKEN.finditer(text))
+    found: list[tuple[int, int]] = []
+    position = 0
+    while position < len(tokens):
+        start = tokens[position].start()
+        for words in range(min(index.most_words, len(tokens) - position), 0, -1):
+            end = tokens[position + words - 1].end()
+            candidate = " ".join(text[start:end].split())
+            if candidate in index.names or (candidate.endswith("s") and candidate[:-1] in index.names):
+                found.append((start, end))
+                position += words
+                break
+        else:
+            position += 1
+    return found
 
 
 def trademark_like(text: str) -> list[re.Match[str]]:
