@@ -190,9 +190,22 @@ def evaluate(
             "temperature on the train splits."
         ),
     ] = False,
+    needs_quality: Annotated[
+        bool,
+        typer.Option(
+            "--needs-quality",
+            help="Instead: the needs-quality rules' precision and recall per rule and language on the "
+            "labelled need texts (dev and heldout, seed_data/needs_quality/); needs no encoder.",
+        ),
+    ] = False,
 ) -> None:
     """Print R@1, R@5, R@10, MRR and nDCG@10 overall and per language pair for each ranking and set, and the
     KPI suggestions' top-1 and top-3 accuracy on the labelled needs."""
+    if needs_quality:
+        from evaluation.needs_quality import report
+
+        typer.echo(report())
+        return
     from evaluation.kpi_suggestions import KpiSuggestionModel, evaluate_suggestions
     from evaluation.matching import (
         DEFAULT_SETS,

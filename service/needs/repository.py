@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service.db import json_array_holds_any, json_row
-from service.models import Municipality, Need
+from service.models import Municipality, Need, Solution, Supplier
 
 
 def get_need(session: Session, need_id: int) -> Need | None:
@@ -132,3 +132,30 @@ def needs_by_gap_key(session: Session, keys: Iterable[str]) -> dict[str, Need]:
         for need in session.scalars(select(Need).where(Need.gap_key.in_(wanted)))
         if need.gap_key
     }
+
+
+class CatalogueState(NamedTuple):
+    """Changes whenever a supplier or a solution is added, changed or removed: a cache key."""
+
+    suppliers: int
+    suppliers_changed: Any
+    solutions: int
+    solutions_changed: Any
+
+
+def catalogue_state(session: Session) -> CatalogueState:
+    row = session.execute(
+        select(
+            select(func.count(Supplier.id)).scalar_subquery(),
+            select(func.max(Supplier.updated_at)).scalar_subquery(),
+            select(func.count(Solution.id)).scalar_subquery(),
+            select(func.max(Solution.updated_at)).scalar_subquery(),
+        )
+    ).one()
+    return CatalogueState(*row)
+
+
+def catalogue_names(session: Session) -> tuple[list[str], list[str]]:
+    """The suppliers' names, and the solutions' titles that may name a product ("Name: what it does")."""
+    titles = select(Solution.title).where(Solution.title.contains(":"))
+    return list(session.scalars(select(Supplier.name))), list(session.scalars(titles))

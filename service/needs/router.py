@@ -10,8 +10,11 @@ from service.errors import checks_references
 from service.needs import service
 from service.needs.schemas import (
     GenerationReportRead,
+    NeedCheck,
     NeedCreate,
+    NeedDetail,
     NeedFilters,
+    NeedQuality,
     NeedRead,
     NeedUpdate,
     NeedWritten,
@@ -34,6 +37,15 @@ def create_need(
     return service.create(session=session, indexes=indexes, need_in=need_in, caller=writer)
 
 
+@router.post("/check", response_model=NeedQuality)
+def check_need(session: SessionDep, need_in: NeedCheck) -> NeedQuality:
+    """Check a need's text against Norwegian procurement guidance before saving it: a problem rather than a
+    solution, no brand without "eller tilsvarende", a measurable outcome, context, enough words, no personal
+    data. Findings with spans and messages in Norwegian and English, and a checklist of the rules passed.
+    Open to anyone: it stores nothing and reads only the public catalogue."""
+    return service.check_text(session=session, need_in=need_in)
+
+
 @router.get("", response_model=Page[NeedRead])
 def list_needs(
     session: SessionDep, caller: CallerDep, page: PageDep, filters: Annotated[NeedFilters, Query()]
@@ -45,9 +57,9 @@ def list_needs(
     return Page(items=items, total=total, offset=page.offset, limit=page.limit)
 
 
-@router.get("/{need_id}", response_model=NeedRead)
-def get_need(session: SessionDep, caller: CallerDep, need_id: RecordId) -> NeedRead:
-    """One need; its contact person only for callers with a token."""
+@router.get("/{need_id}", response_model=NeedDetail)
+def get_need(session: SessionDep, caller: CallerDep, need_id: RecordId) -> NeedDetail:
+    """One need with the quality check of its text; its contact person only for callers with a token."""
     return service.read(session=session, need_id=need_id, caller=caller)
 
 

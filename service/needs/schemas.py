@@ -33,6 +33,9 @@ ContactName = Annotated[
 ]
 NeedStatus = Literal["open", "in_progress", "closed"]
 NeedOrigin = Literal["manual", "kpi_gap"]
+QualityRule = Literal[
+    "problem-not-solution", "brand-name", "measurable-outcome", "context", "too-short", "personal-data"
+]
 
 
 class NeedCreate(BaseModel):
@@ -103,6 +106,42 @@ class NeedFilters(BaseModel):
         return compact_kpi_code(code) if code else None
 
 
+class NeedCheck(BaseModel):
+    """A need's text to check before (or without) saving it."""
+
+    title: Title
+    description: Description
+    language: LanguageField | None = Field(
+        default=None, description="ISO 639-1 code, 'no' or 'en'; detected when absent."
+    )
+
+
+class QualityFinding(BaseModel):
+    """One observation of the needs-quality check (docs/needs_quality.md)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    rule: QualityRule = Field(description="The rule's id; stable, integrations key on it.")
+    severity: Literal["warning", "info"]
+    field: Literal["title", "description"] = Field(description="The text the span points into.")
+    start: int = Field(description="Character offset of the span's start in `field`'s stored text.")
+    end: int = Field(
+        description="Character offset just after the span; a rule about the whole text spans the whole description."
+    )
+    message_en: str
+    message_no: str
+    suggestion_en: str
+    suggestion_no: str
+
+
+class NeedQuality(BaseModel):
+    """The needs-quality check of a need's text: findings, and per rule whether the text passes it."""
+
+    language: str = Field(description="The language the text was read as (given or detected).")
+    findings: list[QualityFinding]
+    checklist: dict[QualityRule, bool] = Field(description="Every rule id, true when the text passes it.")
+
+
 class NeedRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -138,7 +177,13 @@ class NeedRead(BaseModel):
         return self.model_copy(update={"contact_name": None, "contact_email": None})
 
 
-class NeedWritten(NeedRead):
+class NeedDetail(NeedRead):
+    """One need with the needs-quality check of its text (computed when read, never blocking a save)."""
+
+    quality: NeedQuality
+
+
+class NeedWritten(NeedDetail):
     """A need as a create or an update stored it, with what the writer should know about it."""
 
     warnings: list[ResponseWarning] = Field(

@@ -13,9 +13,18 @@ from service.errors import NotFoundError
 from service.indexing import Indexes, delete_record, insert_record, update_record
 from service.kpis.repository import kpi_codes_of_dimension, kpi_codes_of_theme
 from service.models import Need
-from service.needs import repository
+from service.needs import quality, repository
 from service.needs.from_gaps import GenerationReport, generate_gap_needs
-from service.needs.schemas import NeedCreate, NeedFilters, NeedRead, NeedUpdate, NeedWritten
+from service.needs.schemas import (
+    NeedCheck,
+    NeedCreate,
+    NeedDetail,
+    NeedFilters,
+    NeedQuality,
+    NeedRead,
+    NeedUpdate,
+    NeedWritten,
+)
 from service.references import ReferenceCheck
 from service.response_warnings import written_text_warnings
 
@@ -36,14 +45,31 @@ def seen_by(need: NeedRead, caller: Principal) -> NeedRead:
     return need if caller.sees_contact_data else need.without_contact()
 
 
-def _written(need: Need, caller: Principal, *, language_given: bool) -> NeedWritten:
-    """The need as a write stored it, with its warnings (a language Innomatch does not match well)."""
+def _quality_of(session: Session, need: Need) -> NeedQuality:
+    return quality.assess(
+        session=session, title=need.title, description=need.description, language=need.language
+    )
+
+
+def _written(session: Session, need: Need, caller: Principal, *, language_given: bool) -> NeedWritten:
+    """The need as a write stored it, with its warnings (a language Innomatch does not match well) and
+    the quality check of its text (after the save: a finding never stops one)."""
     warnings = written_text_warnings(need.language, language_given=language_given)
-    return NeedWritten(**view(need, caller).model_dump(), warnings=warnings)
+    return NeedWritten(
+        **view(need, caller).model_dump(), quality=_quality_of(session, need), warnings=warnings
+    )
 
 
-def read(*, session: Session, need_id: int, caller: Principal) -> NeedRead:
-    return view(get(session=session, need_id=need_id), caller)
+def read(*, session: Session, need_id: int, caller: Principal) -> NeedDetail:
+    need = get(session=session, need_id=need_id)
+    return NeedDetail(**view(need, caller).model_dump(), quality=_quality_of(session, need))
+
+
+def check_text(*, session: Session, need_in: NeedCheck) -> NeedQuality:
+    """The quality check of a text not (yet) stored: it reads nothing private, so anyone may ask."""
+    return quality.assess(
+        session=session, title=need_in.title, description=need_in.description, language=need_in.language
+    )
 
 
 def by_gap_keys(*, session: Session, keys: list[str], caller: Principal) -> dict[str, NeedRead]:
@@ -112,7 +138,7 @@ def create(
     _refuse_wrong_references(session, fields)
     need = Need(**fields, origin=origin)
     insert_record(session=session, indexes=indexes, record=need)
-    return _written(need, caller, language_given=need_in.language is not None)
+    return _written(session, need, caller, language_given=need_in.language is not None)
 
 
 def update(
@@ -131,7 +157,7 @@ def update(
         if value is not None or field in ("municipality_number", "trl_min")
     }
     update_record(session=session, indexes=indexes, record=need, changes=changes)
-    return _written(need, caller, language_given="language" in changes)
+    return _written(session, need, caller, language_given="language" in changes)
 
 
 def delete(*, session: Session, indexes: Indexes, need_id: int, caller: Principal) -> None:

@@ -1,0 +1,57 @@
+"""`context`: the text says neither who is affected (residents, pupils, patients, staff, a service) nor
+what today's situation or its cost is. Suppliers need both to judge whether and how they can help."""
+
+import re
+
+from service.needs_quality.findings import Finding
+from service.needs_quality.measurable_outcome import states_baseline
+from service.needs_quality.text import NeedText, sentences
+
+RULE = "context"
+# Stems of the people and services a need is for; a plural form where the singular is also a verb
+# ("bruker" uses, "søker" applies).
+_AFFECTED = re.compile(
+    r"\b(?:innbygger\w*|beboer\w*|brukere\w*|brukerne|elev\w*|pasient\w*|ansatt\w*|personal\w*|lærer\w*|"
+    r"foreldre\w*|foresatt\w*|barn|barna|barnet|ungdom\w*|eldre|famili\w*|husholdning\w*|søkere\w*|"
+    r"søkerne|leietaker\w*|reisende|pendler\w*|syklist\w*|nabo\w*|saksbehandler\w*|sykepleier\w*|"
+    r"helsesykepleier\w*|nattevakt\w*|\w*terapeut\w*|hjemmetjeneste\w*|driftspersonell\w*|"
+    r"\w*operatør\w*|utbygger\w*|deltaker\w*|frivillig\w*|innvandrer\w*|flyktning\w*|pårørende|"
+    r"vaktmester\w*|turist\w*|besøkende|abonnent\w*|kunder|politiker\w*|"
+    r"\w+(?:avdelingen|etaten|kontoret|tjenesten|tjenestene|enheten|enhetene|sektoren)|"
+    r"residents?|citizens?|inhabitants?|users?|pupils?|students?|patients?|staff|employees?|teachers?|"
+    r"parents?|child|children|young\s+people|youth|elderly|older\s+(?:people|residents|adults)|"
+    r"famil(?:y|ies)|households?|applicants?|tenants?|passengers?|travell?ers?|commuters?|cyclists?|"
+    r"neighbou?rs?|case\s+(?:officers?|workers?)|nurses?|carers?|caretakers?|operators|drivers|clubs?|politicians?|"
+    r"volunteers?|visitors?|tourists?|relatives?|immigrants?|refugees?|homeowners?|home\s+care|"
+    r"care\s+homes?|nursing\s+homes?|customers?|subscribers?|departments?|(?-i:teams?))\b",
+    re.IGNORECASE,
+)
+# Today's situation or its cost.
+_TODAY = re.compile(
+    r"\b(?:i\s+dag|dagens|i\s+fjor|hittil|nå\s+har|koster|kostet|kostnad\w*|"
+    r"today|currently|at\s+present|last\s+year|so\s+far|costs?|costing|cost\s+us)\b",
+    re.IGNORECASE,
+)
+
+
+def find(text: NeedText) -> list[Finding]:
+    whole = text.whole
+    if _AFFECTED.search(whole) or _TODAY.search(whole):
+        return []
+    if any(states_baseline(sentence.text) for sentence in sentences(text.description)):
+        return []  # "Our schools use 160 kWh per square metre": today's situation, measured
+    return [
+        Finding(
+            rule=RULE,
+            severity="info",
+            field="description",
+            start=0,
+            end=len(text.description),
+            message_en="The text does not say who is affected or what the situation and its cost are today.",
+            message_no="Teksten sier ikke hvem som er berørt, eller hvordan situasjonen er og hva den koster i dag.",
+            suggestion_en="Say who has the problem (residents, pupils, staff, a service), how things are today "
+            "and what that costs.",
+            suggestion_no="Si hvem som har problemet (innbyggere, elever, ansatte, en tjeneste), hvordan det er "
+            "i dag og hva det koster.",
+        )
+    ]

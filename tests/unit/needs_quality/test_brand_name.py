@@ -1,0 +1,58 @@
+"""`brand-name`: curated brands, catalogue names and trademark-like tokens, unless "eller tilsvarende"
+follows in the same or the next sentence."""
+
+import pytest
+
+from service.needs_quality.brand_names import catalogue_names
+from tests.unit.needs_quality.helpers import rules_of, with_sentence
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Vi ønsker å prøve Tunstall-alarmer på sykehjemmet.",
+        "Løsningen må fungere med Ciscos utstyr.",
+        "Every pupil will get a SchoolMate® account next year.",
+        "The access points are of the type MR46.",
+        "Vi har i dag ruteren XG-2000 på alle skoler.",
+        "Brukerne får Samsung Galaxy Tab Active5.",
+    ],
+)
+def test_a_brand_without_equivalent_is_found(sentence: str) -> None:
+    assert rules_of(with_sentence(sentence)) == {"brand-name"}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Delløsninger for innkjøp og lager er like aktuelle som én samlet løsning.",  # Dell
+        "A report from Oxford described the same problem.",  # Ford
+        "HPV-vaksinen er ikke en del av dette behovet.",  # HP
+        "Vi har sett på løsninger fra Zaptec eller tilsvarende.",
+        "Vi har sett på Glamox-armaturer. Tilsvarende armaturer fra andre er like aktuelle.",
+        "We have looked at Danfoss valves. Any equivalent product is equally welcome.",
+        "Sensorene kan bruke LoRaWAN, NB-IoT eller BACnet, og tåle IP67.",
+        "Tiltaket gjelder strekningen langs E39 og Fv 44.",
+    ],
+)
+def test_no_brand_is_found(sentence: str) -> None:
+    assert "brand-name" not in rules_of(with_sentence(sentence))
+
+
+def test_equivalent_two_sentences_later_is_too_late() -> None:
+    sentence = (
+        "Vi ønsker å bruke Zaptec-ladere. De skal stå ved rådhuset. Tilsvarende ladere er også aktuelle."
+    )
+    assert "brand-name" in rules_of(with_sentence(sentence))
+
+
+def test_catalogue_names_are_found_without_their_legal_form() -> None:
+    names = catalogue_names(["Lekkasjelosen AS", "Åpen Kommunedata AS"], ["Slukvakt: varsling av tette sluk"])
+    assert names == {"Lekkasjelosen", "Åpen Kommunedata", "Slukvakt"}
+    sentence = with_sentence("Vi vil teste loggerne fra Lekkasjelosen.")
+    assert rules_of(sentence, known_names=names) == {"brand-name"}
+    assert rules_of(sentence, known_names=frozenset()) == set()
+
+
+def test_a_long_solution_title_is_not_a_name() -> None:
+    assert catalogue_names([], ["Acoustic leak correlator for district metered areas"]) == set()

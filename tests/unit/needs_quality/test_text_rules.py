@@ -1,0 +1,89 @@
+"""`problem-not-solution`, `measurable-outcome`, `context` and `too-short`."""
+
+import pytest
+
+from tests.unit.needs_quality.helpers import rules_of
+
+SPECIFICATION_NO = (
+    "Det skal monteres vannmålere i alle 60 kommunale bygg. Målerne må bruke M-Bus, skal ha en nøyaktighet på "
+    "minst 2 prosent og skal sende data hver time via LoRaWAN og MQTT. Løsningen skal være basert på åpne "
+    "grensesnitt."
+)
+SPECIFICATION_EN = (
+    "We require 30 charging points for the depot. The chargers must support OCPP 2.0.1 and ISO 15118, shall "
+    "deliver at least 22 kW each and must report energy use via a REST API. The system shall be based on "
+    "dynamic load balancing."
+)
+
+
+@pytest.mark.parametrize("text", [SPECIFICATION_NO, SPECIFICATION_EN])
+def test_a_specification_in_disguise(text: str) -> None:
+    # The requirement "at least 2 prosent" / "at least 22 kW" is not an outcome.
+    assert rules_of(text, title="Sensorer") == {"problem-not-solution", "measurable-outcome", "context"}
+
+
+def test_one_requirement_in_a_problem_statement_is_not_a_specification() -> None:
+    text = (
+        "Søkere om kommunal bolig venter i dag fire måneder på svar, fordi opplysninger må hentes inn fra "
+        "flere etater. Løsningen må støtte innlogging med ID-porten. Målet er at 90 prosent får svar innen "
+        "en måned."
+    )
+    assert rules_of(text, title="Kommunale boliger") == set()
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "Vi vil halvere antall klager.",
+        "Målet er at 300 elever får hjelp hver uke.",
+        "Fortauene skal være ryddet før klokken 07.30 på minst 9 av 10 snødager.",
+        "We want to cut heating energy by 15 %.",
+        "The goal is that no classroom is colder than 19 degrees for more than three hours.",
+    ],
+)
+def test_a_target_is_a_measurable_outcome(target: str) -> None:
+    text = (
+        "Innbyggerne i sentrum klager på problemet, og de ansatte bruker mye tid på å følge opp henvendelser "
+        f"om det hver eneste uke gjennom hele året, særlig i de travle periodene om høsten og vinteren. {target}"
+    )
+    assert "measurable-outcome" not in rules_of(text)
+
+
+def test_a_number_that_is_no_target_is_no_outcome() -> None:
+    text = (
+        "Pensjonister mellom 67 og 80 år deltar sjelden på kursene ved frivilligsentralen, og mange sier at de "
+        "ikke kjenner til dem. Vi ønsker å gjøre kursene bedre kjent og lettere å melde seg på for de eldre "
+        "i hele kommunen."
+    )
+    assert rules_of(text, title="Kurs for eldre") == {"measurable-outcome"}
+
+
+@pytest.mark.parametrize(
+    ("text", "missing"),
+    [
+        (
+            "Målet er å redusere vannforbruket med 15 prosent innen 2029. Løsningen bør vise forbruket uke for uke "
+            "og kunne tas i bruk i flere bygg.",
+            True,
+        ),
+        (
+            "Our care homes use 210 kWh per square metre. We aim to reach 150 kWh by 2030 in every building.",
+            False,
+        ),
+        (
+            "Eiendomsavdelingen har oversikt over byggene i regneark, og vi vil ha alle tilstandsgrader oppdatert innen 2026.",
+            False,
+        ),
+        (
+            "Microsoft Teams Rooms skal være installert i alle møterom innen 2026, og vi vil halvere antall feil.",
+            True,
+        ),
+    ],
+)
+def test_context(text: str, missing: bool) -> None:
+    assert ("context" in rules_of(text, title="Behov")) is missing
+
+
+def test_too_short_counts_the_description_words() -> None:
+    assert "too-short" in rules_of("Vi har 41 prosent sykefravær og ønsker å halvere det innen 2028.")
+    assert "too-short" not in rules_of(" ".join(["ord"] * 30))
