@@ -45,6 +45,7 @@ def plan_deliveries(
     when another round marked some of these matches first (it planned them)."""
     planned: list[AlertDelivery] = []
     notified: list[int] = []
+    destinations_of: dict[tuple[str, int | None, int | None], Sequence[str]] = {}
     for search, matches in repository.unnotified_matches(session):
         if not is_due(search, now):
             continue
@@ -52,7 +53,10 @@ def plan_deliveries(
         for channel in PUSHED_CHANNELS:
             if channel not in search.channels or channel not in destinations:
                 continue
-            for destination in destinations[channel](session, search):
+            owner = (channel, search.owner_user_id, search.owner_token_id)
+            if owner not in destinations_of:  # where a channel goes depends on the owner only
+                destinations_of[owner] = destinations[channel](session, search)
+            for destination in destinations_of[owner]:
                 delivery = AlertDelivery(
                     public_id=f"msg_{uuid.uuid4().hex}",
                     saved_search_id=search.id,

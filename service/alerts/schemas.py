@@ -149,6 +149,9 @@ class WebhookRead(BaseModel):
     owner_token_id: int | None = Field(description="The integration's token it belongs to, if no person's.")
     created_at: datetime
     rotated_at: datetime | None
+    previous_secret_until: datetime | None = Field(
+        description="After a rotation the replaced secret also signs until then (a second signature)."
+    )
     disabled_at: datetime | None = Field(
         description="When its receiver answered 410 Gone: no longer sent to."
     )

@@ -32,12 +32,23 @@ class WebhookGone(DeliveryError):
 
 
 def signed_headers(endpoint: WebhookEndpoint, *, delivery_id: str, payload: bytes) -> dict[str, str]:
+    """Signed with the secret, and with the one it replaced while that one still signs (space-separated,
+    as Standard Webhooks allows: a receiver accepts the delivery if any signature verifies)."""
     moment = datetime.now(UTC)
+    secrets = [endpoint.secret]
+    if (
+        endpoint.previous_secret
+        and endpoint.previous_secret_until
+        and moment < endpoint.previous_secret_until
+    ):
+        secrets.append(endpoint.previous_secret)
     return {
         "content-type": "application/json",
         "webhook-id": delivery_id,
         "webhook-timestamp": str(int(moment.timestamp())),
-        "webhook-signature": Webhook(endpoint.secret).sign(delivery_id, moment, payload),
+        "webhook-signature": " ".join(
+            Webhook(secret).sign(delivery_id, moment, payload) for secret in secrets
+        ),
     }
 
 

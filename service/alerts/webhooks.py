@@ -9,6 +9,7 @@ to the audit trail.
 import base64
 import secrets
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -24,6 +25,7 @@ from service.errors import FieldError, FieldErrors
 from service.models import WebhookEndpoint
 
 SECRET_BYTES = 32  # Standard Webhooks asks for 24 to 64 random bytes
+ROTATION_OVERLAP = timedelta(hours=24)  # the old secret signs beside the new one this long
 
 
 def new_secret() -> str:
@@ -59,10 +61,13 @@ def listed(
 
 
 def rotate(*, session: Session, endpoint_id: int, caller: Principal) -> WebhookEndpoint:
-    """A new secret, in force at once: the old one no longer signs."""
+    """A new secret, signing at once; the old one signs beside it for ROTATION_OVERLAP, so that the
+    receiver can switch without refusing a delivery."""
     endpoint = get_own(session=session, endpoint_id=endpoint_id, caller=caller)
+    now = utc_now()
+    endpoint.previous_secret, endpoint.previous_secret_until = endpoint.secret, now + ROTATION_OVERLAP
     endpoint.secret = new_secret()
-    endpoint.rotated_at = utc_now()
+    endpoint.rotated_at = now
     _record(session, endpoint, caller, "webhook.rotated")
     session.commit()
     return endpoint

@@ -140,5 +140,9 @@ class WebhookEndpoint(Base):
     description: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     rotated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # After a rotation the old secret signs too, until then: a receiver switches to the new one
+    # without refusing what is sent meanwhile (Standard Webhooks allows several signatures).
+    previous_secret: Mapped[str | None] = mapped_column(String(100))
+    previous_secret_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When it stopped being sent to: its receiver answered 410 Gone.
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -19,7 +19,7 @@ from fastapi import FastAPI, Request, Response
 from standardwebhooks import Webhook, WebhookVerificationError
 
 from service.alerts.channels import DeliveryError
-from service.alerts.webhook_channel import WebhookGone, post_webhook
+from service.alerts.webhook_channel import WebhookGone, post_webhook, signed_headers
 from service.alerts.webhooks import new_secret
 from service.models import WebhookEndpoint
 from tests.support.servers import free_port, uvicorn_in_thread
@@ -109,6 +109,26 @@ def test_the_receiver_verifies_the_signature_with_standardwebhooks(receiver: Rec
     assert headers["webhook-signature"].startswith("v1,")
     with pytest.raises(WebhookVerificationError):  # signed with this endpoint's secret, no other
         Webhook(new_secret()).verify(b"{}", headers)
+
+
+def test_after_a_rotation_the_old_secret_signs_beside_the_new_until_its_time_is_up() -> None:
+    old, new, payload = new_secret(), new_secret(), b'{"type": "saved_search.matches"}'
+    now = datetime.now(UTC)
+    overlapping = WebhookEndpoint(
+        url="https://x.example",
+        secret=new,
+        previous_secret=old,
+        previous_secret_until=now + timedelta(hours=1),
+    )
+    headers = signed_headers(overlapping, delivery_id="msg_1", payload=payload)
+    assert len(headers["webhook-signature"].split(" ")) == 2
+    for secret in (old, new):  # a receiver still on the old secret, and one already on the new
+        assert Webhook(secret).verify(payload, headers) == {"type": "saved_search.matches"}
+    overlapping.previous_secret_until = now - timedelta(seconds=1)
+    headers = signed_headers(overlapping, delivery_id="msg_2", payload=payload)
+    Webhook(new).verify(payload, headers)
+    with pytest.raises(WebhookVerificationError):
+        Webhook(old).verify(payload, headers)
 
 
 def test_a_host_name_is_sent_to_the_address_checked_with_its_name_as_host(receiver: Receiver) -> None:

@@ -94,6 +94,9 @@ def test_owners_register_list_rotate_and_delete_their_own_and_see_the_secret_onc
         assert rotated.status_code == 200, rotated.text
         assert rotated.json()["secret"].startswith("whsec_")
         assert rotated.json()["secret"] != endpoint["secret"] and rotated.json()["rotated_at"] is not None
+        assert rotated.json()["previous_secret_until"] > rotated.json()["rotated_at"], (
+            "the old one signs a day"
+        )
         assert _stored(settings)[endpoint["id"]] == rotated.json()["secret"]
         assert rotated.json()["secret"] not in staff.get("/api/v1/webhooks").text
 
