@@ -41,9 +41,7 @@ class Scene:
 
 
 @pytest.fixture(scope="module")
-def scene(
-    tmp_path_factory: pytest.TempPathFactory, demo_template: Path, encoder: Encoder
-) -> Iterator[Scene]:
+def scene(tmp_path_factory: pytest.TempPathFactory, demo_template: Path, encoder: Encoder) -> Iterator[Scene]:
     """A server on a copy of the demo data whose e-mails go to a test SMTP server and whose links
     name the server itself, with a supplier's person for a demo solution and an officer in Bodø."""
     directory = tmp_path_factory.mktemp("browser-alert-journey")
@@ -65,7 +63,9 @@ def scene(
             with httpx.Client(base_url=live.base_url) as client:
                 found = client.get("/api/v1/solutions", params={"limit": 100}).json()["items"]
             solution = next(item for item in found if item["supplier_id"] is not None)
-            add_person(url, SUPPLIER, name="Lars Leverandør", role="supplier", supplier_id=solution["supplier_id"])
+            add_person(
+                url, SUPPLIER, name="Lars Leverandør", role="supplier", supplier_id=solution["supplier_id"]
+            )
             add_person(url, OFFICER, name="Kari Nordmann", role="officer", municipality_number="1804")
             yield Scene(live, mailbox, solution)
         finally:
