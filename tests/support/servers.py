@@ -56,8 +56,9 @@ def uvicorn_in_thread(
     return server, thread, port
 
 
-def start_server(settings: Settings, encoder: Encoder) -> LiveServer:
-    server, thread, port = uvicorn_in_thread(create_app(settings, encoder=encoder))
+def start_server(settings: Settings, encoder: Encoder, *, port: int | None = None) -> LiveServer:
+    """The app on `port` (one chosen beforehand, when the settings must name it) or a free one."""
+    server, thread, port = uvicorn_in_thread(create_app(settings, encoder=encoder), port=port)
     return LiveServer(base_url=f"http://127.0.0.1:{port}", server=server, thread=thread)
 
 

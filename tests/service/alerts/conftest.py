@@ -1,23 +1,19 @@
 """The demo data with its indexes open in the test's process (a session factory and the indexes), and
-a real SMTP server (aiosmtpd on a free port) that keeps what it accepts."""
+a real SMTP server (tests/support/smtp.py) that keeps what it accepts."""
 
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope
-from aiosmtpd.smtp import Session as SmtpSession
 from sqlalchemy.orm import Session, sessionmaker
 
 from embeddings import Encoder
 from service.db import make_engine, make_session_factory
 from service.indexing import Indexes
-from tests.support.servers import free_port
+from tests.support.smtp import Collecting, smtp_collector
 
 Demo = tuple[sessionmaker[Session], Indexes]
-REFUSED = "gone@kommune.example"
 
 
 @pytest.fixture(scope="package")
@@ -34,31 +30,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory, demo_template: Path, encoder:
     engine.dispose()
 
 
-class Collecting:
-    """An SMTP server's handler that keeps what it accepts and refuses one address for good."""
-
-    def __init__(self) -> None:
-        self.received: list[bytes] = []
-
-    async def handle_RCPT(
-        self, server: SMTP, session: SmtpSession, envelope: Envelope, address: str, options: list[str]
-    ) -> str:
-        if address == REFUSED:
-            return "550 5.1.1 No such user"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server: SMTP, session: SmtpSession, envelope: Envelope) -> str:
-        assert isinstance(envelope.content, bytes)
-        self.received.append(envelope.content)
-        return "250 Message accepted"
-
-
 @pytest.fixture
 def smtp_server() -> Iterator[tuple[Collecting, int]]:
-    handler = Collecting()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield handler, port
-    controller.stop()
+    with smtp_collector() as running:
+        yield running

@@ -19,9 +19,9 @@ from service.alerts.unsubscribe import resolve_secret_key, unsubscribe_token
 from service.config import Settings
 from service.models import AlertMatch, SavedSearch
 from tests.api.conftest import row_counts
-from tests.service.alerts.conftest import REFUSED, Collecting
 from tests.support.records import audit_events, now_utc
 from tests.support.servers import free_port
+from tests.support.smtp import REFUSED, Collecting
 
 BASE = "https://innomatch.example"
 UNSUBSCRIBE = "https://innomatch.example/alerts/unsubscribe/7.abc"

@@ -4,8 +4,6 @@ solution by e-mail and webhook, an officer's new need matches it, and the round 
 e-mail and one signed webhook; nothing more after. A receiver that is down, too slow, or answers 500
 keeps its delivery pending with the error, and a later round, once it is due, sends it once."""
 
-import email
-import email.policy
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -23,9 +21,10 @@ from service.alerts.work import alert_work
 from service.config import Settings
 from service.db import utc_now
 from service.models import AlertDelivery, AuditEvent, Solution
-from tests.service.alerts.conftest import Collecting, Demo
+from tests.service.alerts.conftest import Demo
 from tests.support.alerts import Follower, follow_solution, need_like, published_solutions
 from tests.support.servers import free_port
+from tests.support.smtp import Collecting
 from tests.support.webhook_receiver import Answer, Arrival, Receiver, webhook_receiver
 
 BASE = "https://innomatch.example"
@@ -94,11 +93,6 @@ def _round(scene: Scene, *, later: timedelta = timedelta(0)) -> None:
     run_round(replace(scene.work, clock=lambda: utc_now() + later) if later else scene.work)
 
 
-def _mails_to(scene: Scene, address: str) -> list[email.message.EmailMessage]:
-    parsed = [email.message_from_bytes(raw, policy=email.policy.default) for raw in scene.smtp.received]
-    return [message for message in parsed if message["To"] == address]  # type: ignore[misc]
-
-
 def _deliveries(demo: Demo, follower: Follower) -> dict[str, AlertDelivery]:
     """The follower's deliveries by channel."""
     sessions, _indexes = demo
@@ -125,7 +119,7 @@ def test_a_new_need_sends_one_email_and_one_signed_webhook_and_a_second_round_no
 
     _round(scene)
 
-    [mail] = _mails_to(scene, follower.email)
+    [mail] = scene.smtp.mails_to(follower.email)
     assert "Lekkasjer i Bodø" in str(mail["Subject"])
     text = mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert f"{BASE}/needs/{need_id}" in text and scene.solution.title in text
@@ -143,7 +137,7 @@ def test_a_new_need_sends_one_email_and_one_signed_webhook_and_a_second_round_no
 
     _round(scene)
     _round(scene, later=timedelta(hours=1))
-    assert len(_mails_to(scene, follower.email)) == 1 and len(receiver.at("/hooks/first")) == 1
+    assert len(scene.smtp.mails_to(follower.email)) == 1 and len(receiver.at("/hooks/first")) == 1
     with demo[0]() as session:
         delivered = session.scalars(
             select(AuditEvent).where(
@@ -165,7 +159,7 @@ def test_a_receiver_that_is_down_gets_the_webhook_once_when_it_is_up_and_the_ret
     webhook = _deliveries(demo, follower)["webhook"]
     assert webhook.status == "pending" and webhook.attempts == 1
     assert webhook.last_error is not None and "could not connect" in webhook.last_error
-    assert len(_mails_to(scene, follower.email)) == 1, "the e-mail went regardless"
+    assert len(scene.smtp.mails_to(follower.email)) == 1, "the e-mail went regardless"
     with webhook_receiver(port=port) as receiver:
         _round(scene)
         assert receiver.at("/hooks/down") == [], "not due again yet"
@@ -177,7 +171,7 @@ def test_a_receiver_that_is_down_gets_the_webhook_once_when_it_is_up_and_the_ret
     after = _deliveries(demo, follower)
     assert after["webhook"].status == "sent" and after["webhook"].attempts == 2
     assert after["webhook"].last_error is None
-    assert len(_mails_to(scene, follower.email)) == 1, "a webhook's retry sends no second e-mail"
+    assert len(scene.smtp.mails_to(follower.email)) == 1, "a webhook's retry sends no second e-mail"
 
 
 def test_a_receiver_slower_than_the_timeout_is_tried_again_and_sent_once_when_it_answers_in_time(
