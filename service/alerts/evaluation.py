@@ -15,13 +15,14 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from service.alerts import repository
+from service.alerts.repository import FoundMatch
 from service.buyer_groups import service as buyer_groups_service
 from service.demand.match_bands import BAND_FLOORS, match_band
 from service.indexing import Indexes
 from service.indexing.repository import vector_from_bytes
 from service.matching import ranker, shared_reads
 from service.matching.filters import MatchFilters
-from service.models import AlertMatch, SavedSearch
+from service.models import SavedSearch
 
 # Below this cosine (language-centred) a new record is no candidate for a search unless they share a
 # chosen KPI; on the demo it keeps every pair in every band (docs/alerts.md, "The prefilter").
@@ -46,7 +47,7 @@ def evaluate(session: Session, indexes: Indexes) -> EvaluationReport:
     if not searches:
         return EvaluationReport(horizon, 0, 0)
     changed = repository.changed_records(session, after=min(s.watermark for s in searches), upto=horizon)
-    found: list[AlertMatch] = []
+    found: list[FoundMatch] = []
     weighed = 0
     with shared_reads.shared_reads():  # the many searches below read the same records, unchanging
         for kinds, record_kind in ((NEED_KINDS, "need"), (SOLUTION_KINDS, "solution")):
@@ -111,7 +112,7 @@ def _language(search: SavedSearch) -> str:
 
 def _ranked_matches(
     session: Session, indexes: Indexes, searches: list[SavedSearch], new: dict[int, int], record_kind: str
-) -> list[AlertMatch]:
+) -> list[FoundMatch]:
     ids, vectors = indexes.of(record_kind).vectors(sorted(new))
     if len(ids) == 0:
         return []
@@ -124,7 +125,7 @@ def _ranked_matches(
         for code in kpis.get(int(record_id), ()):
             columns_of_kpi.setdefault(code, []).append(column)
     query_kpis = repository.query_kpi_codes(session, searches)
-    found: list[AlertMatch] = []
+    found: list[FoundMatch] = []
     for row, search in enumerate(searches):
         chosen = passes[row].copy()
         for code in query_kpis[search.id]:
@@ -137,7 +138,7 @@ def _ranked_matches(
 
 def _scored(
     session: Session, indexes: Indexes, search: SavedSearch, candidates: list[int]
-) -> list[AlertMatch]:
+) -> list[FoundMatch]:
     """The candidates ranked as the matches endpoint ranks them, those in the search's band or above."""
     filters = MatchFilters.model_validate(search.filters)
     common: dict[str, Any] = {
@@ -167,7 +168,7 @@ def _scored(
         ]
     # The ranker cut at the band's floor (`at_least`): each match is in the search's band or above.
     return [
-        AlertMatch(
+        FoundMatch(
             saved_search_id=search.id,
             record_kind=record_kind,
             record_id=str(record_id),
@@ -196,16 +197,16 @@ def _passing(session: Session, search: SavedSearch, need_ids: Collection[int]) -
     return allowed - set(restriction.excluded)
 
 
-def _new_needs(session: Session, searches: list[SavedSearch], new: dict[int, int]) -> list[AlertMatch]:
+def _new_needs(session: Session, searches: list[SavedSearch], new: dict[int, int]) -> list[FoundMatch]:
     """New needs on a staff member's topic: every new need its filters let through, unscored."""
-    found: list[AlertMatch] = []
+    found: list[FoundMatch] = []
     titles = repository.need_titles(session, sorted(new))
     for search in searches:
         passing = _passing(session, search, _new_for(search, new))
         for need_id in sorted(passing):
             if need_id in titles:
                 found.append(
-                    AlertMatch(
+                    FoundMatch(
                         saved_search_id=search.id,
                         record_kind="need",
                         record_id=str(need_id),
@@ -219,12 +220,12 @@ def _new_needs(session: Session, searches: list[SavedSearch], new: dict[int, int
 
 def _new_buyer_groups(
     session: Session, indexes: Indexes, searches: list[SavedSearch], new: dict[int, int]
-) -> list[AlertMatch]:
+) -> list[FoundMatch]:
     """Buyer groups that a need new to the search helped form: a group is new when one of its needs
     changed after the search's watermark (groups are not stored; their key is made of their needs, so a
     municipality joining makes a new key), and some member passes the search's filters. Unscored."""
     groups = buyer_groups_service.current_groups(session=session, indexes=indexes)
-    found: list[AlertMatch] = []
+    found: list[FoundMatch] = []
     for search in searches:
         fresh = set(_new_for(search, new))
         for group in groups:
@@ -234,7 +235,7 @@ def _new_buyer_groups(
             names = ", ".join(municipality.name for municipality in group.municipalities)
             count = len(group.municipalities)
             found.append(
-                AlertMatch(
+                FoundMatch(
                     saved_search_id=search.id,
                     record_kind="buyer_group",
                     record_id=group.key,

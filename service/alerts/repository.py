@@ -3,7 +3,7 @@
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import Select, func, insert, select, update
 from sqlalchemy.orm import Session
@@ -169,20 +169,23 @@ def found_keys(session: Session, search_ids: Collection[int]) -> set[tuple[int, 
     return keys
 
 
-def add_matches(session: Session, matches: Sequence[AlertMatch]) -> None:
-    """Many at once (a round can find a great many): one multi-row insert, not an object each."""
+class FoundMatch(NamedTuple):
+    """A match a round found, before it is stored: plain, since a round can find a great many."""
+
+    saved_search_id: int
+    record_kind: str
+    record_id: str
+    title: str
+    score: float | None = None
+    band: str | None = None
+    reason_en: str = ""
+    reason_no: str = ""
+
+
+def add_matches(session: Session, matches: Sequence[FoundMatch]) -> None:
+    """In one multi-row insert."""
     if matches:
-        columns = (
-            "saved_search_id",
-            "record_kind",
-            "record_id",
-            "title",
-            "score",
-            "band",
-            "reason_en",
-            "reason_no",
-        )
-        session.execute(insert(AlertMatch), [{name: getattr(m, name) for name in columns} for m in matches])
+        session.execute(insert(AlertMatch), [match._asdict() for match in matches])
 
 
 def kpi_codes_of(session: Session, record_kind: str, ids: Sequence[int]) -> dict[int, set[str]]:
