@@ -181,19 +181,26 @@ def _send_smtp(settings: Settings, url: str, message: EmailMessage) -> None:
             refused = client.send_message(message)
     except smtplib.SMTPRecipientsRefused as error:
         codes = [code for code, _text in error.recipients.values()]
+        replies = "; ".join(f"{code} {_said(text)}" for code, text in error.recipients.values())
         raise DeliveryError(
-            f"the SMTP server refused the recipient: {error.recipients}",
-            permanent=all(code >= 500 for code in codes),
+            f"the SMTP server refused the recipient: {replies}", permanent=all(code >= 500 for code in codes)
         ) from error
     except smtplib.SMTPResponseException as error:
         # 5xx of the sender or the data (too large, refused as spam) is not helped by retrying; an
         # authentication failure (535) is the service's settings, which an operator fixes: retried.
         permanent = error.smtp_code >= 500 and not isinstance(error, smtplib.SMTPAuthenticationError)
-        raise DeliveryError(f"SMTP {error.smtp_code}: {error.smtp_error!r}", permanent=permanent) from error
+        raise DeliveryError(
+            f"SMTP {error.smtp_code}: {_said(error.smtp_error)}", permanent=permanent
+        ) from error
     except (smtplib.SMTPException, OSError) as error:  # OSError: refused, unreachable, timed out
         raise DeliveryError(f"the SMTP server could not be reached: {error}") from error
     if refused:  # some of several recipients refused; an alert has one
         raise DeliveryError(f"the SMTP server refused: {refused}", permanent=True)
+
+
+def _said(reply: bytes | str) -> str:
+    """An SMTP server's reply as text (smtplib keeps it as bytes), for the owner's notifications page."""
+    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else reply
 
 
 def _outbox_name(message: EmailMessage) -> str:

@@ -28,7 +28,7 @@ from service.models import AlertDelivery, AlertMatch, SavedSearch
 from tests.support.accounts import csrf_token, signed_in_client
 from tests.support.records import LEAK_NEED, LEAK_SOLUTION, create
 
-REFUSED = "SMTP 550: b'5.1.1 mailbox unavailable'"
+REFUSED = "SMTP 550: 5.1.1 mailbox unavailable"
 UNREACHABLE = "the SMTP server could not be reached: [Errno 111] Connection refused"
 
 

@@ -192,6 +192,7 @@ def test_a_refused_recipient_is_permanent_and_a_server_that_is_down_is_tried_aga
     with pytest.raises(DeliveryError) as refused:
         send_mail(_settings(tmp_path, smtp_url=f"smtp://127.0.0.1:{port}"), message)
     assert refused.value.permanent is True
+    assert refused.value.message == "the SMTP server refused the recipient: 550 5.1.1 No such user"
     assert handler.received == []
     with pytest.raises(DeliveryError) as down:
         send_mail(_settings(tmp_path, smtp_url=f"smtp://127.0.0.1:{free_port()}", smtp_timeout=5), _compose())
