@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 from service.access import Principal, ensure_municipality
 from service.auth import CallerDep, SignedIn, signed_in
 from service.deps import IndexesDep, SessionDep
-from service.indexing import Indexes
 from service.errors import FieldErrors, ForbiddenError
 from service.exports import export_response
+from service.indexing import Indexes
 from service.matching import feedback
 from service.matching import service as matching
 from service.matching.feedback import FeedbackCreate
@@ -30,6 +30,7 @@ from service.matching.schemas import MAX_MATCHES
 from service.needs import service as needs
 from service.needs.schemas import NeedCreate, NeedDetail, NeedRead, NeedUpdate
 from service.text_fields import RecordId
+from service.web import quality_panel
 from service.web.account_pages import local_path
 from service.web.browser_cookies import no_store
 from service.web.cpv_choice import choice_codes, sent_choice, stored_choice
@@ -38,7 +39,6 @@ from service.web.field_reasons import reason_text
 from service.web.forms import FormLists, SignedInFormDep
 from service.web.i18n import N_, page_locale
 from service.web.messages import field_label, field_problem
-from service.web import quality_panel
 from service.web.need_list import filter_choices
 from service.web.templating import templates
 
@@ -228,12 +228,11 @@ def check_panel(
         return _refused(request, NOT_A_WRITER)
     values = _form_values(lists)
     try:
-        quality = quality_panel.checked(session, values)
+        quality_panel.text_check(values)
     except ValidationError as error:
-        context = {"problems": _shape_problems(request, error)}
-        return templates.TemplateResponse(request, "_need_quality_answer.html", context, status_code=422)
-    suggested = quality_panel.suggested_kpis(session, indexes, values) if quality else []
-    context = {"quality": quality, "suggested_kpis": suggested, "values": values, "live": True}
+        refused = {"problems": _shape_problems(request, error)}
+        return templates.TemplateResponse(request, "_need_quality_answer.html", refused, status_code=422)
+    context = {**_quality_context(session, indexes, values), "values": values}
     return no_store(templates.TemplateResponse(request, "_need_quality_answer.html", context))
 
 
@@ -249,9 +248,7 @@ def _own_need(request: Request, session: Session, person: SignedIn, need_id: int
 
 
 @router.get("/needs/{need_id}/edit", response_class=HTMLResponse)
-def edit_need_page(
-    request: Request, session: SessionDep, indexes: IndexesDep, need_id: RecordId
-) -> Response:
+def edit_need_page(request: Request, session: SessionDep, indexes: IndexesDep, need_id: RecordId) -> Response:
     person = signed_in(request, session)
     if person is None:
         return _sign_in_first(f"/needs/{need_id}/edit")

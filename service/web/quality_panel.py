@@ -9,6 +9,7 @@ template escapes: the text is never written into the page as HTML.
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from pydantic import ValidationError
@@ -53,11 +54,9 @@ class NumberedFinding:
 def marked_pieces(text: str, spans: Sequence[tuple[int, int, int]]) -> list[Piece]:
     """`text` cut at every span's ends; `spans` are (number, start, end). Overlapping spans give a piece
     the numbers of each."""
-    cuts = sorted({0, len(text), *(edge for _, start, end in spans for edge in (start, end))})
+    edges = {min(max(edge, 0), len(text)) for _, start, end in spans for edge in (start, end)}
     pieces = []
-    for start, end in zip(cuts, cuts[1:], strict=False):
-        if start >= end or start < 0 or end > len(text):
-            continue
+    for start, end in pairwise(sorted({0, len(text), *edges})):
         numbers = tuple(number for number, low, high in spans if low <= start and end <= high)
         pieces.append(Piece(text[start:end], numbers))
     return pieces

@@ -67,18 +67,23 @@ def test_an_officer_sees_the_brand_finding_appear_and_clear_while_writing(
         expect(brand).to_contain_text("Cisco")
         expect(panel).to_contain_text("«Cisco» er et merke-, produkt- eller leverandørnavn")
         expect(panel).to_contain_text("Forslag:")
-        expect(panel.locator(".quality-checklist")).to_contain_text("Nevner ikke merkenavn uten «eller tilsvarende»")
+        expect(panel.locator(".quality-checklist")).to_contain_text(
+            "Nevner ikke merkenavn uten «eller tilsvarende»"
+        )
         chips = page.locator("#kpi-suggestions input[data-kpi-chip]")
         expect(chips.first).to_be_visible()
         assert axe_violations(page) == []
         photograph(page, "need-form-findings", FORM_SCREENSHOTS)
         page.set_viewport_size(PHONE)
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "no sideways scroll"
         photograph(page, "need-form-findings", FORM_SCREENSHOTS)
         page.set_viewport_size(DESKTOP)
         code = chips.first.get_attribute("value")
         page.locator("#kpi-suggestions label.ds-chip").first.click()
         expect(chips.first).to_be_checked()
-        selected = page.locator("#need-kpis").evaluate("list => Array.from(list.selectedOptions, o => o.value)")
+        selected = page.locator("#need-kpis").evaluate(
+            "list => Array.from(list.selectedOptions, o => o.value)"
+        )
         assert code in selected, "the chip chose the KPI in the form's KPI list"
         page.get_by_label("Problemet").fill(FIXED)
         expect(panel.locator("mark.quality-mark")).to_have_count(0)
@@ -93,7 +98,9 @@ def test_an_officer_sees_the_brand_finding_appear_and_clear_while_writing(
     assert script_errors == []
 
 
-def test_without_javascript_the_findings_are_shown_after_saving(browser: Browser, server: SharedServer) -> None:
+def test_without_javascript_the_findings_are_shown_after_saving(
+    browser: Browser, server: SharedServer
+) -> None:
     context = browser.new_context(base_url=server.live.base_url, viewport=DESKTOP, java_script_enabled=False)  # type: ignore[arg-type]
     try:
         page = context.new_page()
@@ -106,8 +113,11 @@ def test_without_javascript_the_findings_are_shown_after_saving(browser: Browser
         findings = page.locator("#need-quality")
         expect(findings.locator("mark.quality-mark").first).to_contain_text("Cisco")
         expect(findings).to_contain_text("«Cisco» er et merke-, produkt- eller leverandørnavn")
+        photograph(page, "need-page-findings-without-javascript", FORM_SCREENSHOTS)
         page.get_by_role("link", name="Endre behovet").click()
-        expect(page.locator("#need-quality")).to_contain_text("«Cisco» er et merke-, produkt- eller leverandørnavn")
+        expect(page.locator("#need-quality")).to_contain_text(
+            "«Cisco» er et merke-, produkt- eller leverandørnavn"
+        )
         expect(page.locator("#kpi-suggestions input[type=checkbox]").first).to_be_visible()
         photograph(page, "need-form-without-javascript", FORM_SCREENSHOTS)
     finally:

@@ -67,8 +67,12 @@ def test_the_check_names_the_brand_in_english_and_marks_it_in_an_escaped_preview
     answer = _check(officer)
     assert answer.status_code == 200
     assert "“Cisco” names a brand, product or supplier" in answer.text
-    assert re.search(r'<mark class="quality-mark">Cisco<span class="quality-mark__number">1</span></mark>', answer.text)
-    assert "&lt;b&gt;Lærerne&lt;/b&gt;" in answer.text and "<b>Lærerne" not in answer.text, "the text is escaped"
+    assert re.search(
+        r'<mark class="quality-mark">Cisco<span class="quality-mark__number">1</span></mark>', answer.text
+    )
+    assert "&lt;b&gt;Lærerne&lt;/b&gt;" in answer.text and "<b>Lærerne" not in answer.text, (
+        "the text is escaped"
+    )
     assert "Names no brand without “or equivalent”" in answer.text, "the checklist names the rule in words"
     assert 'hx-swap-oob="true"' in answer.text, "the KPI chips come in the same answer"
     assert re.search(r'<input type="checkbox" name="kpi_codes" value="[^"]+" data-kpi-chip', answer.text)
@@ -83,7 +87,9 @@ def test_the_check_speaks_bokmal_to_a_bokmal_reader(officer: httpx.Client) -> No
 
 
 def test_or_equivalent_clears_the_brand_finding(officer: httpx.Client) -> None:
-    fixed = BRANDED["description"].replace("Cisco Meraki tilgangspunkter", "Cisco Meraki tilgangspunkter eller tilsvarende")
+    fixed = BRANDED["description"].replace(
+        "Cisco Meraki tilgangspunkter", "Cisco Meraki tilgangspunkter eller tilsvarende"
+    )
     answer = _check(officer, description=fixed)
     assert answer.status_code == 200
     assert "names a brand" not in answer.text
@@ -135,7 +141,9 @@ def test_without_javascript_the_saved_need_and_the_refused_form_show_the_finding
     assert "Check of the text" in page.text
     assert "“Cisco” names a brand, product or supplier" in page.text
     with httpx.Client(base_url=server.live.base_url, cookies={"lang": "en"}) as anonymous:
-        assert "Check of the text" not in anonymous.get(saved.headers["location"]).text, "advice for the writer"
+        assert "Check of the text" not in anonymous.get(saved.headers["location"]).text, (
+            "advice for the writer"
+        )
     edit = officer.get(saved.headers["location"] + "/edit")
     assert "“Cisco” names a brand, product or supplier" in edit.text
-    assert re.search(r'<label class="ds-chip"><input type="checkbox" name="kpi_codes"', edit.text)
+    assert re.search(r'<label class="ds-chip" data-wrap="wrap"><input type="checkbox" name="kpi_codes"', edit.text)

@@ -7,7 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from service.web.assets import DESIGNSYSTEMET, HTMX, INTER, NEED_FORM_SCRIPT, REDOC, STATIC_DIR, STATIC_URL, SWAGGER_UI
+from service.web.assets import (
+    DESIGNSYSTEMET,
+    HTMX,
+    INTER,
+    NEED_FORM_SCRIPT,
+    REDOC,
+    STATIC_DIR,
+    STATIC_URL,
+    SWAGGER_UI,
+)
 
 VENDOR_DIR = STATIC_DIR / "vendor"
 PACKAGES = sorted(path for path in VENDOR_DIR.iterdir() if path.is_dir())
