@@ -94,6 +94,7 @@ def test_an_officer_sees_the_brand_finding_appear_and_clear_while_writing(
         expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
         expect(page.locator(".facts")).to_contain_text(str(code))
         expect(page.locator("#need-quality")).not_to_contain_text("merke-, produkt- eller leverandørnavn")
+        assert axe_violations(page) == [], "the need page with its writer's check panel"
     assert offsite.refused == []
     assert script_errors == []
 

@@ -146,4 +146,6 @@ def test_without_javascript_the_saved_need_and_the_refused_form_show_the_finding
         )
     edit = officer.get(saved.headers["location"] + "/edit")
     assert "“Cisco” names a brand, product or supplier" in edit.text
-    assert re.search(r'<label class="ds-chip" data-wrap="wrap"><input type="checkbox" name="kpi_codes"', edit.text)
+    assert re.search(
+        r'<label class="ds-chip" data-wrap="wrap"><input type="checkbox" name="kpi_codes"', edit.text
+    )
