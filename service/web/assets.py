@@ -10,6 +10,11 @@ The pages are styled with Designsystemet (Digdir's design system for Norwegian p
 components by several token versions, so it is not vendored. The theme asks for the Inter typeface:
 @fontsource-variable/inter (SIL OFL 1.1), its Latin and Latin Extended files (Sami letters are in the
 latter), declared in static/css/fonts.css.
+
+htmx 2.x (htmx.org, 0BSD) sends the need form's text to the page's live check and swaps the answer in;
+2.x because 4.x changes its attributes and was a fresh major release when it was chosen. Its settings
+are a meta tag in the page (no inline script, no eval, no inline indicator styles), so it runs under the
+Content-Security-Policy unchanged.
 """
 
 from pathlib import Path
@@ -25,6 +30,9 @@ SWAGGER_UI_INIT = f"{STATIC_URL}/docs/swagger-ui-init.js"
 REDOC = f"{STATIC_URL}/vendor/redoc-2.5.4"
 DESIGNSYSTEMET = f"{STATIC_URL}/vendor/digdir-designsystemet-css-1.22.0/dist"
 INTER = f"{STATIC_URL}/vendor/fontsource-variable-inter-5.3.0/files"
+# htmx runs the need form's live check (its only script besides our own static/js/need-form.js).
+HTMX = f"{STATIC_URL}/vendor/htmx.org-2.0.11/dist/htmx.min.js"
+NEED_FORM_SCRIPT = f"{STATIC_URL}/js/need-form.js"
 # Every page's stylesheets, in this order: Designsystemet's theme (tokens) and components, the typeface,
 # then ours (static/css/innomatch.css, a layer after Designsystemet's).
 STYLESHEETS = (

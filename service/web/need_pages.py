@@ -21,14 +21,16 @@ from service.auth import CallerDep, SignedIn, signed_in
 from service.deps import IndexesDep, SessionDep
 from service.errors import FieldErrors, ForbiddenError
 from service.exports import export_response
+from service.indexing import Indexes
 from service.matching import feedback
 from service.matching import service as matching
 from service.matching.feedback import FeedbackCreate
 from service.matching.filters import MatchFilters
 from service.matching.schemas import MAX_MATCHES
 from service.needs import service as needs
-from service.needs.schemas import NeedCreate, NeedRead, NeedUpdate
+from service.needs.schemas import NeedCreate, NeedDetail, NeedRead, NeedUpdate
 from service.text_fields import RecordId
+from service.web import quality_panel
 from service.web.account_pages import local_path
 from service.web.browser_cookies import no_store
 from service.web.cpv_choice import choice_codes, sent_choice, stored_choice
@@ -85,7 +87,8 @@ def _form_values(lists: Mapping[str, list[str]]) -> dict[str, Any]:
         "title": _last(lists, "title"),
         "description": _last(lists, "description"),
         "language": _last(lists, "language") or "auto",
-        "kpi_codes": [code for code in lists.get("kpi_codes", []) if code],
+        # The KPI list and the suggested KPIs' chips both send kpi_codes: a code chosen in both counts once.
+        "kpi_codes": list(dict.fromkeys(code for code in lists.get("kpi_codes", []) if code)),
         **sent_choice(lists),
         "trl_min": _last(lists, "trl_min"),
         "contact_name": _last(lists, "contact_name"),
@@ -144,9 +147,21 @@ def _reference_problems(request: Request, error: FieldErrors) -> dict[str, str]:
     return problems
 
 
+def _quality_context(session: Session, indexes: Indexes, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The quality panel and the suggested KPIs of the form's text, as the live check shows them: so a
+    reader without JavaScript sees them when the form comes back."""
+    try:
+        quality = quality_panel.checked(session, values)
+    except ValidationError:
+        quality = None  # a text too long to check is answered next to its field already
+    suggested = quality_panel.suggested_kpis(session, indexes, values) if quality else []
+    return {"quality": quality, "suggested_kpis": suggested}
+
+
 def _form_page(
     request: Request,
     session: Session,
+    indexes: Indexes,
     person: SignedIn,
     *,
     values: Mapping[str, Any],
@@ -157,6 +172,7 @@ def _form_page(
         "need": need,
         "values": values,
         "errors": errors or {},
+        **_quality_context(session, indexes, values),
         "choices": filter_choices(session),
         "languages": LANGUAGE_CHOICES,
         "chooses_municipality": person.principal.role != "officer",
@@ -170,13 +186,13 @@ def _form_page(
 
 
 @router.get("/needs/new", response_class=HTMLResponse)
-def new_need_page(request: Request, session: SessionDep) -> Response:
+def new_need_page(request: Request, session: SessionDep, indexes: IndexesDep) -> Response:
     person = signed_in(request, session)
     if person is None:
         return _sign_in_first("/needs/new")
     if person.principal.role not in WRITER_ROLES:
         return _refused(request, NOT_A_WRITER)
-    return _form_page(request, session, person, values=_form_values({}))
+    return _form_page(request, session, indexes, person, values=_form_values({}))
 
 
 @router.post("/needs/new", response_class=HTMLResponse)
@@ -192,11 +208,32 @@ def create_need(
         written = needs.create(session=session, indexes=indexes, need_in=need_in, caller=principal)
     except ValidationError as error:
         errors = _shape_problems(request, error)
-        return _form_page(request, session, form.person, values=values, errors=errors)
+        return _form_page(request, session, indexes, form.person, values=values, errors=errors)
     except FieldErrors as error:
         errors = _reference_problems(request, error)
-        return _form_page(request, session, form.person, values=values, errors=errors)
+        return _form_page(request, session, indexes, form.person, values=values, errors=errors)
     return RedirectResponse(f"/needs/{written.id}", status_code=303)
+
+
+# -- the check of the text being written --
+
+
+@router.post("/needs/check-panel", response_class=HTMLResponse)
+def check_panel(
+    request: Request, session: SessionDep, indexes: IndexesDep, form: SignedInFormDep, lists: FormLists
+) -> Response:
+    """The form's quality panel for the text sent, while it is written (the form's script asks for it a
+    moment after typing stops). It stores nothing; the panel's KPI chips come in the same answer."""
+    if form.person.principal.role not in WRITER_ROLES:
+        return _refused(request, NOT_A_WRITER)
+    values = _form_values(lists)
+    try:
+        quality_panel.text_check(values)
+    except ValidationError as error:
+        refused = {"problems": _shape_problems(request, error)}
+        return templates.TemplateResponse(request, "_need_quality_answer.html", refused, status_code=422)
+    context = {**_quality_context(session, indexes, values), "values": values}
+    return no_store(templates.TemplateResponse(request, "_need_quality_answer.html", context))
 
 
 # -- change a need --
@@ -211,14 +248,14 @@ def _own_need(request: Request, session: Session, person: SignedIn, need_id: int
 
 
 @router.get("/needs/{need_id}/edit", response_class=HTMLResponse)
-def edit_need_page(request: Request, session: SessionDep, need_id: RecordId) -> Response:
+def edit_need_page(request: Request, session: SessionDep, indexes: IndexesDep, need_id: RecordId) -> Response:
     person = signed_in(request, session)
     if person is None:
         return _sign_in_first(f"/needs/{need_id}/edit")
     need = _own_need(request, session, person, need_id)
     if isinstance(need, Response):
         return need
-    return _form_page(request, session, person, values=_values_of(need), need=need)
+    return _form_page(request, session, indexes, person, values=_values_of(need), need=need)
 
 
 @router.post("/needs/{need_id}/edit", response_class=HTMLResponse)
@@ -240,10 +277,10 @@ def update_need(
         needs.update(session=session, indexes=indexes, need_id=need_id, need_in=need_in, caller=principal)
     except ValidationError as error:
         errors = _shape_problems(request, error)
-        return _form_page(request, session, form.person, values=values, need=need, errors=errors)
+        return _form_page(request, session, indexes, form.person, values=values, need=need, errors=errors)
     except FieldErrors as error:
         errors = _reference_problems(request, error)
-        return _form_page(request, session, form.person, values=values, need=need, errors=errors)
+        return _form_page(request, session, indexes, form.person, values=values, need=need, errors=errors)
     return RedirectResponse(f"/needs/{need_id}", status_code=303)
 
 
@@ -286,9 +323,10 @@ def match_filters(query: Mapping[str, str]) -> MatchFilters:
         ) from None
 
 
-def officer_context(request: Request, session: Session, need: NeedRead) -> dict[str, Any]:
+def officer_context(request: Request, session: Session, need: NeedDetail) -> dict[str, Any]:
     """What the need page adds for a person who may change the need: their CSRF token, the page's own
-    address to come back to, and the verdicts already given."""
+    address to come back to, the verdicts already given, and the quality check of the need's text (the
+    same panel as the form's, so a writer without JavaScript sees the findings after saving)."""
     person = getattr(request.state, "signed_in", None)
     if not isinstance(person, SignedIn) or not may_write(person.principal, need.municipality_number):
         return {"writer": None}
@@ -298,6 +336,7 @@ def officer_context(request: Request, session: Session, need: NeedRead) -> dict[
         "back": back,
         "verdicts": feedback.latest_verdicts(session, need.id),
         "feedback_verdicts": FEEDBACK_VERDICTS,
+        "quality": quality_panel.panel(need.quality, need.title, need.description),
     }
 
 

@@ -34,7 +34,7 @@ from service.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
 # When the accessibility statement was last checked against the pages and the tests; update it with them.
-STATEMENT_UPDATED = date(2026, 12, 6)
+STATEMENT_UPDATED = date(2026, 12, 7)
 
 
 def _nothing_or_words(text: str) -> str:

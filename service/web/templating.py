@@ -10,7 +10,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
 from service.cpv_divisions import cpv_divisions, division_of
-from service.web.assets import FAVICON, STYLESHEETS
+from service.web.assets import FAVICON, HTMX, NEED_FORM_SCRIPT, STYLESHEETS
 from service.web.i18n import PageLocale, template_context
 from service.web.warning_texts import warning_text
 
@@ -50,6 +50,8 @@ def _environment() -> jinja2.Environment:
     environment.globals |= {
         "favicon": FAVICON,
         "stylesheets": STYLESHEETS,
+        "htmx_script": HTMX,
+        "need_form_script": NEED_FORM_SCRIPT,
         "warning_text": warning_text,
         "signed_in_person": signed_in_person,
         "cpv_divisions": cpv_divisions,

@@ -7,7 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from service.web.assets import DESIGNSYSTEMET, INTER, REDOC, STATIC_DIR, STATIC_URL, SWAGGER_UI
+from service.web.assets import (
+    DESIGNSYSTEMET,
+    HTMX,
+    INTER,
+    NEED_FORM_SCRIPT,
+    REDOC,
+    STATIC_DIR,
+    STATIC_URL,
+    SWAGGER_UI,
+)
 
 VENDOR_DIR = STATIC_DIR / "vendor"
 PACKAGES = sorted(path for path in VENDOR_DIR.iterdir() if path.is_dir())
@@ -35,3 +44,8 @@ def test_a_vendored_package_holds_exactly_the_files_its_record_lists(package: Pa
 def test_the_pages_refer_to_vendored_packages_that_exist() -> None:
     for url in (SWAGGER_UI, REDOC, DESIGNSYSTEMET, INTER):
         assert (STATIC_DIR / url.removeprefix(f"{STATIC_URL}/")).is_dir(), url
+
+
+def test_the_need_form_refers_to_scripts_that_exist() -> None:
+    for url in (HTMX, NEED_FORM_SCRIPT):
+        assert (STATIC_DIR / url.removeprefix(f"{STATIC_URL}/")).is_file(), url
