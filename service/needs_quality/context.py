@@ -10,7 +10,9 @@ from service.needs_quality.text import NeedText, sentences
 
 RULE = "context"
 # "the national student register", "user accounts": things about people, not people affected.
-_RECORDS = r"(?:registers?|records?|data|databases?|systems?|accounts?|interfaces?|ids?|numbers?|cards?|lists?)\b"
+_RECORDS = (
+    r"(?:registers?|records?|data|databases?|systems?|accounts?|interfaces?|ids?|numbers?|cards?|lists?)\b"
+)
 # Stems of the people and services a need is for; a plural form where the singular is also a verb
 # ("bruker" uses, "søker" applies).
 _AFFECTED = re.compile(
