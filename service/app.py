@@ -60,6 +60,7 @@ from service.web.operations_page import router as operations_page_router
 from service.web.outbox_pages import router as outbox_pages_router
 from service.web.partnership_pages import router as partnership_pages_router
 from service.web.people_pages import router as people_pages_router
+from service.web.quality_report_page import router as quality_report_page_router
 from service.web.router import router as web_router
 from service.web.supplier_pages import router as supplier_pages_router
 from service.web.tools_page import router as tools_page_router
@@ -216,6 +217,7 @@ def create_app(
         audit_page_router,
         kpi_import_page_router,
         tools_page_router,
+        quality_report_page_router,
         unsubscribe_page_router,
         outbox_pages_router,
         alert_pages_router,

@@ -1,6 +1,7 @@
 """All SQL about needs."""
 
 from collections.abc import Collection, Iterable, Iterator, Sequence
+from datetime import datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import func, select
@@ -113,6 +114,39 @@ def open_needs_to_count(session: Session, *, county_number: str | None) -> Itera
         statement = statement.where(Need.municipality_number.in_(in_county))
     for row in session.execute(statement.order_by(Need.id).execution_options(yield_per=1000)):
         yield CountedNeed(*row)
+
+
+class CheckedNeed(NamedTuple):
+    """What the needs-quality report reads of an open need (service/needs/quality_report.py)."""
+
+    id: int
+    title: str
+    description: str
+    language: str
+    updated_at: datetime
+    municipality_number: str | None
+    municipality_name: str | None
+
+
+def open_needs_to_check(session: Session) -> Iterator[CheckedNeed]:
+    """Every open need's text and municipality, in one query."""
+    statement = (
+        select(
+            Need.id,
+            Need.title,
+            Need.description,
+            Need.language,
+            Need.updated_at,
+            Need.municipality_number,
+            Municipality.name,
+        )
+        .outerjoin(Municipality, Municipality.number == Need.municipality_number)
+        .where(Need.status == "open")
+        .order_by(Need.id)
+        .execution_options(yield_per=1000)
+    )
+    for row in session.execute(statement):
+        yield CheckedNeed(*row)
 
 
 def need_ids_by_gap_key(session: Session, keys: Iterable[str]) -> dict[str, int]:

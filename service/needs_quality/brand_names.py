@@ -171,10 +171,15 @@ def find_names(text: str, index: NameIndex) -> list[tuple[int, int]]:
     return found
 
 
+def _is_standard(token: str) -> bool:
+    """A standard on its own or as the first part of a compound: "IoT", "IoT-plattform", "LoRaWAN-nettverk"."""
+    return token in NOT_BRANDS or token.split("-", 1)[0] in NOT_BRANDS
+
+
 def trademark_like(text: str) -> list[re.Match[str]]:
     """Tokens marked ™ or ®, CamelCase product names and model numbers ("MR46", "XG-2000", "Active5")."""
     found = list(_MARKED.finditer(text))
-    found += [match for match in _CAMEL_CASE.finditer(text) if match.group(0) not in NOT_BRANDS]
+    found += [match for match in _CAMEL_CASE.finditer(text) if not _is_standard(match.group(0))]
     found += [match for match in _MODEL_NUMBER.finditer(text) if match.group(1) not in NOT_MODEL_PREFIXES]
     found += list(_WORD_WITH_NUMBER.finditer(text))
     return found

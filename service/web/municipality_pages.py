@@ -2,7 +2,8 @@
 against target, coloured by band, with the gap to the target), and the gaps that have become needs.
 
 The numbers are the API's (/api/v1/municipalities/{n}/kpis and /gaps: service.kpis.gaps), the needs those
-of service.needs seen by the signed-in person. The page is an officer's working view, so it asks for a
+of service.needs seen by the signed-in person, each of the municipality's needs with a marker of its
+open needs-quality findings (service.needs.quality, the check of a need's own page). The page is an officer's working view, so it asks for a
 sign-in: an officer sees their own municipality at /my/municipality, staff and admins any at
 /municipalities/{number}.
 """
@@ -19,17 +20,20 @@ from service.deps import SessionDep, SettingsDep
 from service.errors import NotFoundError
 from service.kpis.gaps import GapAnalysis, KpiStanding, gap_key, is_gap
 from service.municipalities.repository import get_municipality
+from service.needs import quality
 from service.needs import service as needs
-from service.needs.schemas import NeedRead
+from service.needs.schemas import NeedFilters, NeedRead
 from service.text_fields import MunicipalityNumber
 from service.web.browser_cookies import no_store
 from service.web.errors import error_page
 from service.web.i18n import N_, page_locale
+from service.web.quality_labels import RULE_NAMES
 from service.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
 MY_MUNICIPALITY = "/my/municipality"
 READERS_OF_ANY = ("admin", "staff")
+NEEDS_SHOWN = 50  # the newest; the start page lists the rest (its municipality filter)
 CHART_CEILING = 150.0  # % of target at the bar's full length: the target marker sits at two thirds
 NOT_AN_OFFICER = N_(
     "This page shows a procurement officer's own municipality. Programme staff and administrators open"
@@ -104,7 +108,19 @@ def _municipality_page(
     standings = GapAnalysis(session).standings_of_municipality(number)
     keys = [gap_key(number, s.kpi.code, s.data_point) for s in standings if is_gap(s, max_band)]
     rows = kpi_rows(standings, needs.by_gap_keys(session=session, keys=keys, caller=caller))
+    own_needs, needs_total = needs.list_needs(
+        session=session,
+        caller=caller,
+        offset=0,
+        limit=NEEDS_SHOWN,
+        filters=NeedFilters(municipality=number),
+        newest_first=True,
+    )
     context: dict[str, Any] = {
+        "needs": own_needs,
+        "needs_total": needs_total,
+        "rules_failed": quality.rules_failed(session, own_needs),
+        "rule_names": RULE_NAMES,
         "municipality": municipality,
         "rows": rows,
         "gap_rows": [row for row in rows if row.need is not None],

@@ -20,17 +20,8 @@ from service.kpis import suggestions
 from service.kpis.schemas import KpiSuggestion, KpiSuggestionRequest
 from service.needs import service as needs
 from service.needs.schemas import NeedCheck, NeedQuality, QualityFinding
-from service.web.i18n import N_
+from service.web.quality_labels import RULE_PASSED
 
-# Each rule as the checklist names it: what a text that passes it does (the ids are the API's).
-RULE_NAMES = {
-    "problem-not-solution": N_("Describes the problem, not a solution"),
-    "brand-name": N_("Names no brand without “or equivalent”"),
-    "measurable-outcome": N_("Says how success will be measured"),
-    "context": N_("Says who is affected and how it is today"),
-    "too-short": N_("Long enough to be matched"),
-    "personal-data": N_("Holds no personal data"),
-}
 # Rules about the text as a whole span all of it: marking it would say nothing, so they are only listed.
 WHOLE_TEXT_RULES = frozenset({"measurable-outcome", "context", "too-short"})
 FORM_LANGUAGES = {"nb": "no", "en": "en"}  # the form's choice -> the check's; "auto" detects
@@ -83,7 +74,7 @@ def panel(quality: NeedQuality, title: str, description: str) -> dict[str, Any]:
         "language": quality.language,
         "findings": numbered,
         "previews": previews,
-        "checklist": [(RULE_NAMES[rule], passed) for rule, passed in quality.checklist.items()],
+        "checklist": [(RULE_PASSED[rule], passed) for rule, passed in quality.checklist.items()],
     }
 
 

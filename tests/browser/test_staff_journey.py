@@ -139,3 +139,30 @@ def test_staff_propose_a_partnership_from_a_buyer_group_and_follow_it_to_its_out
         expect(pilot.get_by_role("link", name=TITLE)).to_be_visible()
         _checked(page, "partnerships")
     assert offsite.refused == []
+
+
+def test_staff_find_where_needs_have_findings_and_open_a_municipalitys_needs(
+    browser: Browser, server: SharedServer
+) -> None:
+    with page_on(browser, server.live.base_url, DESKTOP) as (page, offsite):
+        page.goto("/login?lang=en")
+        page.get_by_label("E-mail address").fill(EMAIL)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Tools").click()
+        page.get_by_role("link", name="Needs quality", exact=True).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Needs quality by municipality")
+        _checked(page, "needs-quality")
+
+        page.get_by_role("link", name="Missing context").click()
+        expect(page).to_have_url(re.compile(r"sort=context"))
+        expect(page.locator('th[aria-sort="descending"]')).to_have_text("Missing context")
+        page.goto(page.url + "&lang=nb")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Kvalitet på behov per kommune")
+        _checked(page, "needs-quality-nb")
+
+        page.locator(".quality-table tbody th a").first.click()
+        expect(page.get_by_role("heading", name="Kommunens behov")).to_be_visible()
+        expect(page.locator(".need-quality-table .ds-tag").first).to_be_visible()
+        _checked(page, "municipality-needs-nb")
+    assert offsite.refused == []

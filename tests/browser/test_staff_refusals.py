@@ -16,7 +16,7 @@ from tests.support.servers import server_on_copy
 
 pytestmark = pytest.mark.slow
 OFFICER, SUPPLIER = "kari@oslo.kommune.no", "lars@lytt.no"
-STAFF_PAGES = ("/buyer-groups", "/partnerships", "/audit", "/kpis/import", "/tools")
+STAFF_PAGES = ("/buyer-groups", "/partnerships", "/audit", "/kpis/import", "/tools", "/tools/needs-quality")
 ADMIN_PAGES = ("/admin/people", "/admin/operations", "/admin/outbox")
 
 

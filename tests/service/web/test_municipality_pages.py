@@ -105,3 +105,55 @@ def test_an_anonymous_reader_is_sent_to_sign_in(server: SharedServer) -> None:
             answer = anonymous.get(path)
             assert answer.status_code == 303
             assert answer.headers["location"] == f"/login?next={path}"
+
+
+GOOD_NEED = {
+    "title": "Vanntap i ledningsnettet",
+    "description": (
+        "Vi mister i dag rundt 32 prosent av drikkevannet på vei til abonnentene, og driftspersonellet finner "
+        "lekkasjene først når vannet kommer opp i veien. Det koster oss om lag 4 millioner kroner i året. "
+        "Vi ønsker å finne lekkasjer tidligere, med mål om under 20 prosent vanntap innen 2030."
+    ),
+}
+BRANDED_NEED = {"title": "Nye brytere", "description": "Vi skal kjøpe Cisco-switcher til skolene."}
+
+
+def _need_row(html: str, need_id: int) -> str:
+    row = re.search(rf'<tr>\s*<th scope="row"><a href="/needs/{need_id}".*?</tr>', html, re.S)
+    assert row, f"need {need_id} is listed"
+    return row.group(0)
+
+
+def test_the_officers_list_of_needs_shows_which_have_findings(server: SharedServer) -> None:
+    with server.client() as admin:
+        good, branded = (
+            admin.post("/api/v1/needs", json={**need, "municipality_number": STAVANGER}).json()
+            for need in (GOOD_NEED, BRANDED_NEED)
+        )
+    assert branded["quality"]["checklist"]["brand-name"] is False, "the API's check finds the brand"
+    failed = {f["rule"] for f in branded["quality"]["findings"]}
+    with signed_in_client(server.live.base_url, OFFICER) as browser:
+        english = browser.get("/my/municipality?lang=en").text
+        bokmal = browser.get("/my/municipality?lang=nb").text
+    assert "No findings" in _need_row(english, good["id"])
+    branded_row = _need_row(english, branded["id"])
+    assert f'data-color="warning">{len(failed)} findings</span>' in branded_row
+    assert "Brand named" in branded_row and "Too short" in branded_row, "the rules in words"
+    assert "Ingen merknader" in _need_row(bokmal, good["id"])
+    assert f"{len(failed)} merknader" in _need_row(bokmal, branded["id"])
+
+
+def test_the_needs_list_costs_little_for_fifty_needs(server: SharedServer) -> None:
+    """Fifty needs checked for the list, then read again from the per-need memory: the page stays quick."""
+    with server.client() as admin:
+        for number in range(50):
+            admin.post(
+                "/api/v1/needs",
+                json={**GOOD_NEED, "title": f"Vanntap {number}", "municipality_number": STAVANGER},
+            )
+    with signed_in_client(server.live.base_url, OFFICER) as browser:
+        first = browser.get("/my/municipality")
+        again = browser.get("/my/municipality")
+    assert first.status_code == again.status_code == 200
+    assert again.text.count("need-quality-table") == 1
+    assert again.elapsed.total_seconds() < 2.0, again.elapsed

@@ -33,6 +33,8 @@ def test_a_brand_without_equivalent_is_found(sentence: str) -> None:
         "We have looked at Danfoss valves. Any equivalent product is equally welcome.",
         "Sensorene kan bruke LoRaWAN, NB-IoT eller BACnet, og tåle IP67.",
         "Tiltaket gjelder strekningen langs E39 og Fv 44.",
+        "Målerne kan kobles til en IoT-plattform eller sende via MQTT-meldinger.",  # a standard, hyphenated
+        "We picture IoT-based counters, but other ideas are welcome.",
     ],
 )
 def test_no_brand_is_found(sentence: str) -> None:

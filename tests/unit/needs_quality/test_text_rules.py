@@ -78,6 +78,19 @@ def test_a_number_that_is_no_target_is_no_outcome() -> None:
             "Microsoft Teams Rooms skal være installert i alle møterom innen 2026, og vi vil halvere antall feil.",
             True,
         ),
+        # Today's figure and the target in one sentence: the figure is today's situation.
+        ("Skolebyggene bruker 9 GWh i året, og vi vil redusere forbruket med 25 prosent innen 2030.", False),
+        ("We lose 28 % of the treated water and want to get below 15 % by 2031.", False),
+        # A specification that names today's system in passing says nothing of today's situation.
+        (
+            "Skjermene skal ha samme oppsett som dagens skjermer og må støtte HDMI. Målet er 40 skjermer innen 2027.",
+            True,
+        ),
+        (
+            "The system shall export grades to the national student register and must support SAML. "
+            "We aim to go live with 12 schools by 2027.",
+            True,
+        ),
     ],
 )
 def test_context(text: str, missing: bool) -> None:
