@@ -19,8 +19,9 @@ log = logging.getLogger("innomatch.audit")
 # Where the authentication dependency leaves the caller of a request for this middleware.
 PRINCIPAL_SCOPE_KEY = "innomatch.principal"
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-# Searches and KPI suggestions take their text as a POST body but change nothing.
-READ_ONLY_PATHS = ("/api/v1/search/", "/api/v1/kpis/suggest")
+# Searches, KPI suggestions and the needs-quality check (the API's and the need form's live panel) take
+# their text as a POST body but change nothing.
+READ_ONLY_PATHS = ("/api/v1/search/", "/api/v1/kpis/suggest", "/api/v1/needs/check", "/needs/check-panel")
 
 
 class AuditWrites:

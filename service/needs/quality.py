@@ -1,7 +1,6 @@
 """The needs-quality check as the API and the pages run it: the rules of service.needs_quality with the
 catalogue's supplier and product names as known brands."""
 
-import time
 from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import datetime
@@ -14,10 +13,9 @@ from service.needs.schemas import NeedQuality, QualityFinding
 from service.needs_quality import check
 from service.needs_quality.brand_names import catalogue_names
 
-# The last catalogue's names, by database: rebuilt when a supplier or a solution has changed, at most
-# once every REFRESH_SECONDS, so a check costs one small query even while a large catalogue is written.
-REFRESH_SECONDS = 60.0
-_names_cache: dict[str, tuple[repository.CatalogueState, float, frozenset[str]]] = {}
+# The last catalogue's names, by database: rebuilt when a supplier or a solution has changed (one small
+# query tells), so a name is known from the check after it was saved.
+_names_cache: dict[str, tuple[repository.CatalogueState, frozenset[str]]] = {}
 # The rules each stored need fails, by database, need, its last change and the catalogue's names: a list
 # of needs or a report over every open need checks only what changed since it was last checked.
 FAILED_CACHE_SIZE = 20_000
@@ -44,12 +42,11 @@ def known_names(session: Session) -> frozenset[str]:
     database = str(session.get_bind().engine.url)
     state = repository.catalogue_state(session)
     cached = _names_cache.get(database)
-    now = time.monotonic()
-    if cached is None or (cached[0] != state and now - cached[1] >= REFRESH_SECONDS):
+    if cached is None or cached[0] != state:
         suppliers, titles = repository.catalogue_names(session)
-        cached = (state, now, catalogue_names(suppliers, titles))
+        cached = (state, catalogue_names(suppliers, titles))
         _names_cache[database] = cached
-    return cached[2]
+    return cached[1]
 
 
 def assess(*, session: Session, title: str, description: str, language: str | None = None) -> NeedQuality:
