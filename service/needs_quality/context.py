@@ -3,7 +3,7 @@ what today's situation or its cost is. Suppliers need both to judge whether and 
 
 import re
 
-from service.needs_quality.findings import Finding
+from service.needs_quality.findings import Finding, whole_description
 from service.needs_quality.measurable_outcome import states_baseline
 from service.needs_quality.problem_not_solution import prescribes
 from service.needs_quality.text import NeedText, sentences
@@ -61,17 +61,19 @@ def find(text: NeedText) -> list[Finding]:
     if any(_tells_today(sentence.text) for sentence in sentences(text.description)):
         return []
     return [
-        Finding(
-            rule=RULE,
-            severity="info",
-            field="description",
-            start=0,
-            end=len(text.description),
-            message_en="The text does not say who is affected or what the situation and its cost are today.",
-            message_no="Teksten sier ikke hvem som er berørt, eller hvordan situasjonen er og hva den koster i dag.",
-            suggestion_en="Say who has the problem (residents, pupils, staff, a service), how things are today "
-            "and what that costs.",
-            suggestion_no="Si hvem som har problemet (innbyggere, elever, ansatte, en tjeneste), hvordan det er "
-            "i dag og hva det koster.",
+        whole_description(
+            RULE,
+            "info",
+            text.description,
+            message=(
+                "The text does not say who is affected or what the situation and its cost are today.",
+                "Teksten sier ikke hvem som er berørt, eller hvordan situasjonen er og hva den koster i dag.",
+            ),
+            suggestion=(
+                "Say who has the problem (residents, pupils, staff, a service), how things are today "
+                "and what that costs.",
+                "Si hvem som har problemet (innbyggere, elever, ansatte, en tjeneste), hvordan det er "
+                "i dag og hva det koster.",
+            ),
         )
     ]

@@ -32,6 +32,23 @@ class Finding:
     suggestion_no: str
 
 
+def whole_description(
+    rule: str, severity: Severity, description: str, *, message: tuple[str, str], suggestion: tuple[str, str]
+) -> Finding:
+    """A finding about the text as a whole: it spans the whole description. (English, Bokmål) pairs."""
+    return Finding(
+        rule=rule,
+        severity=severity,
+        field="description",
+        start=0,
+        end=len(description),
+        message_en=message[0],
+        message_no=message[1],
+        suggestion_en=suggestion[0],
+        suggestion_no=suggestion[1],
+    )
+
+
 @dataclass(frozen=True)
 class QualityReport:
     """The findings, and per rule whether the text passes it (a checklist, not one opaque score)."""

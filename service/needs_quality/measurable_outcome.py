@@ -3,7 +3,7 @@ baseline with a direction of change). Anskaffelser.no asks a need to say how suc
 
 import re
 
-from service.needs_quality.findings import Finding
+from service.needs_quality.findings import Finding, whole_description
 from service.needs_quality.problem_not_solution import prescribes
 from service.needs_quality.text import NeedText, sentences
 
@@ -60,17 +60,19 @@ def find(text: NeedText) -> list[Finding]:
     if any(_states_outcome(sentence.text) for sentence in sentences(text.description)):
         return []
     return [
-        Finding(
-            rule=RULE,
-            severity="info",
-            field="description",
-            start=0,
-            end=len(text.description),
-            message_en="The text says no measurable result: nothing to judge a solution's success by.",
-            message_no="Teksten sier ikke noe målbart resultat: ingenting å bedømme om en løsning virker.",
-            suggestion_en="Add a target with a number, e.g. “cut water loss from 32 % to under 20 % by 2030” "
-            "or “answer 80 % of applications within two weeks”.",
-            suggestion_no="Legg til et mål med tall, f.eks. «redusere vanntapet fra 32 til under 20 prosent "
-            "innen 2030» eller «svar på 80 prosent av søknadene innen to uker».",
+        whole_description(
+            RULE,
+            "info",
+            text.description,
+            message=(
+                "The text says no measurable result: nothing to judge a solution's success by.",
+                "Teksten sier ikke noe målbart resultat: ingenting å bedømme om en løsning virker.",
+            ),
+            suggestion=(
+                "Add a target with a number, e.g. “cut water loss from 32 % to under 20 % by 2030” "
+                "or “answer 80 % of applications within two weeks”.",
+                "Legg til et mål med tall, f.eks. «redusere vanntapet fra 32 til under 20 prosent "
+                "innen 2030» eller «svar på 80 prosent av søknadene innen to uker».",
+            ),
         )
     ]
