@@ -10,7 +10,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -18,12 +18,35 @@ import pytest
 # a consumer in every server would evaluate saved searches each minute beside the test's own requests.
 os.environ.setdefault("INNOMATCH_ALERTS_WORKER", "false")
 
+from tests.api.fuzz_report import FUZZ_REPORT
+
 if TYPE_CHECKING:
     import httpx
 
     from embeddings import Encoder
     from service.config import Settings
     from tests.support.servers import LiveServer
+
+
+# The fuzz figures of the xdist workers, gathered by the controller as each worker stops.
+_WORKERS_FUZZ_LINES: list[str] = []
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker: hand the fuzz figures to the controller
+        workeroutput["fuzz_report"] = FUZZ_REPORT.lines()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    _WORKERS_FUZZ_LINES.extend(node.workeroutput.get("fuzz_report", []))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The fuzz figures (operations, cases, failures, time), so that CI's log shows them."""
+    for line in [*FUZZ_REPORT.lines(), *_WORKERS_FUZZ_LINES]:
+        terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")

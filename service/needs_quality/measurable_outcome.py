@@ -12,6 +12,10 @@ _NUMBER_WORDS = (
     r"(?:en|ett|én|to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|tolv|one|two|three|four|five|six|seven|eight|"
     r"nine|ten|twelve|a|an)"
 )
+# Without "to", "a" and "an": in a rate they are more often the English words ("to weigh waste every day").
+_RATE_NUMBER_WORDS = (
+    r"(?:én|ett|tre|fire|fem|seks|sju|syv|åtte|ni|ti|one|two|three|four|five|six|seven|eight|nine|ten)"
+)
 _UNITS = (
     r"(?:%|prosent|percent|per\s+cent|prosentpoeng|minutt\w*|minute\w*|time[rn]?|timene|hours?|dag\w*|days?|"
     r"uke\w*|weeks?|måned\w*|months?|år|years?|kr|kroner|NOK|mill\w*|kWh|MWh|GWh|km/h|dB|lux|°C|tonn|tonnes?)"
@@ -23,7 +27,11 @@ _QUANTITY = re.compile(
     rf"(?:(?<![\d.,])(?<![\d.,][  ])\d(?:[\d.,]|[  ](?=\d))*|\b{_NUMBER_WORDS})\s?{_UNITS}(?![^\W\d_])"
     r"|\b(?:halver\w*|halve[sd]?|halving|halvparten|half|dobl\w*|double[sd]?|tredobl\w*|triple[sd]?|"
     r"tredjedel|third|fjerdedel|quarter|hver\s+tiende)\b"
-    r"|\b\d+\s+(?:av|out\s+of)\s+\d+\b",
+    r"|\b\d+\s+(?:av|out\s+of)\s+\d+\b"
+    # A target of zero ("går ned til null") and a rate ("one false alarm per week").
+    r"|\b(?:til|to)\s+(?:null|zero)\b"
+    rf"|(?:\b\d+|\b{_RATE_NUMBER_WORDS})(?:\s+[^\W\d_]+){{0,3}}\s+(?:per|pr\.?|i|a|every|hver)\s+"
+    r"(?:dag|døgn|uke|uka|måned|måneden|år|året|kvartal|kvartalet|day|week|month|year|quarter)\b",
     re.IGNORECASE,
 )
 # A statement of the result wanted: a target, a direction of change, a limit.

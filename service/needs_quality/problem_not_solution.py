@@ -12,6 +12,12 @@ from service.needs_quality.findings import Finding
 from service.needs_quality.text import NeedText
 
 RULE = "problem-not-solution"
+# The thing to be bought as the subject of a requirement (not "elevene skal kunne svømme", a result).
+_THING_BOUGHT = (
+    r"(?:løsningen|systemet|verktøyet|plattformen|utstyret|programvaren|leverandøren|leveransen|"
+    r"sensorene|(?:the\s+)?(?:solution|system|tool|platform|equipment|software|supplier|contractor|"
+    r"sensors|devices))"
+)
 # "skal/må" + a verb of how the thing is built, bought or run; "Det skal installeres"; "must use".
 _PRESCRIPTIONS = re.compile(
     r"\b(?:skal|må)\s+(?:ha|bruke|benytte|være\s+basert\s+på|baseres\s+på|støtte|levere|kommunisere|"
@@ -21,7 +27,11 @@ _PRESCRIPTIONS = re.compile(
     r"be\s+battery|be\s+installed|be\s+delivered|be\s+controlled|deliver|send|run|integrate|"
     r"communicate|procure|install|lease|export|be\s+compatible|be\s+enrolled)\b"
     r"|\b(?:we\s+(?:need|require)|the\s+municipality\s+(?:requires|needs))\s+\d+\b"
-    r"|\b(?:løsningen|systemet)\s+skal\s+være\b",
+    # What the thing bought shall be or do, whatever the verb: "Løsningen skal kunne erstatte …".
+    rf"|\b{_THING_BOUGHT}\s+(?:skal|må|shall|must|(?:is|are)\s+required\s+to)\b"
+    # A requirement in the passive, or a rating: "shall be rated IP68", "skal være CE-merket".
+    r"|\bshall\s+be\s+\w+ed\b|\b(?:is|are)\s+required\s+to\b|\bdet\s+kreves\s+at\b"
+    r"|\bskal\s+være\s+[\w-]*(?:sertifisert|klassifisert|merket|godkjent)\b",
     re.IGNORECASE,
 )
 # Protocols and technical standards: a list of them is a specification.

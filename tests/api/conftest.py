@@ -12,7 +12,6 @@ from sqlalchemy import func, inspect, select, table
 from embeddings import Encoder
 from service.config import Settings
 from service.db import make_engine
-from tests.api.fuzz_report import FUZZ_REPORT
 from tests.support.servers import ADMIN_TOKEN, LiveServer, start_server
 
 RowCounts = Callable[[], dict[str, int]]
@@ -78,9 +77,3 @@ def seeded_server(
     server = _shared_server(tmp_path_factory.mktemp("seeded"), demo_template, encoder)
     yield server
     server.live.stop()
-
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """The fuzz figures (operations, cases, failures, time), so that CI's log shows them."""
-    for line in FUZZ_REPORT.lines():
-        terminalreporter.write_line(line)

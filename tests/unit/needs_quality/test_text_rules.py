@@ -39,6 +39,10 @@ def test_one_requirement_in_a_problem_statement_is_not_a_specification() -> None
         "Fortauene skal være ryddet før klokken 07.30 på minst 9 av 10 snødager.",
         "We want to cut heating energy by 15 %.",
         "The goal is that no classroom is colder than 19 degrees for more than three hours.",
+        # A target of zero, and a rate ("one ... per week"), are measurable too.
+        "Vi ønsker flere kameraer, slik at antallet innbrudd går ned til null.",
+        "We want new cameras so that the number of break-ins falls to zero.",
+        "We want to find out in time, with no more than one false alarm per week.",
     ],
 )
 def test_a_target_is_a_measurable_outcome(target: str) -> None:
@@ -56,6 +60,22 @@ def test_a_number_that_is_no_target_is_no_outcome() -> None:
         "i hele kommunen."
     )
     assert rules_of(text, title="Kurs for eldre") == {"measurable-outcome"}
+
+
+@pytest.mark.parametrize(
+    "requirement",
+    [
+        "Sensorene skal være klassifisert for IP68 med en batterilevetid på minst åtte år.",
+        "Sensors shall be rated IP68 with a battery life of at least eight years.",
+        "The counters are required to run for at least ten years on one battery.",
+    ],
+)
+def test_a_figure_in_a_requirement_is_no_outcome(requirement: str) -> None:
+    text = (
+        "Innbyggerne i sentrum klager på problemet, og de ansatte bruker mye tid på å følge opp henvendelser "
+        f"om det hver eneste uke gjennom hele året, særlig i de travle periodene om høsten og vinteren. {requirement}"
+    )
+    assert "measurable-outcome" in rules_of(text)
 
 
 @pytest.mark.parametrize(
@@ -89,6 +109,16 @@ def test_a_number_that_is_no_target_is_no_outcome() -> None:
         (
             "The system shall export grades to the national student register and must support SAML. "
             "We aim to go live with 12 schools by 2027.",
+            True,
+        ),
+        # What the solution shall be able to do, or shall include, says nothing of today either.
+        (
+            "Løsningen skal være basert på en åpen plattform. Løsningen skal kunne erstatte dagens skiltsystem.",
+            True,
+        ),
+        (
+            "CO2 sensors shall be installed in all classrooms. Installation and one year of service shall be "
+            "included.",
             True,
         ),
     ],
