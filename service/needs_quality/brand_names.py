@@ -111,6 +111,8 @@ NOT_MODEL_PREFIXES = frozenset(
 _CAMEL_CASE = re.compile(r"(?<![\w-])(?:[a-z]+[A-Z]|[A-Z]+[a-z]+[A-Z])[\w+-]*")
 _MODEL_NUMBER = re.compile(r"(?<![\w-])([A-Z]{1,5})-?(\d{2,5})[A-Za-z]{0,3}(?![\w-])")
 _WORD_WITH_NUMBER = re.compile(r"(?<![\w-])[A-Z][a-z]+\d{1,4}(?![\w-])")
+# A product and its version: "Kofax Capture 11", "Dolphin Wave 100".
+_NAME_WITH_VERSION = re.compile(r"(?<![\w-])[A-Z][a-z]+ [A-Z][a-z]+ \d{1,4}(?![\w-])")
 _MARKED = re.compile(r"(?<![\w-])([\w][\w.+-]*) ?[™®]")
 
 
@@ -182,4 +184,5 @@ def trademark_like(text: str) -> list[re.Match[str]]:
     found += [match for match in _CAMEL_CASE.finditer(text) if not _is_standard(match.group(0))]
     found += [match for match in _MODEL_NUMBER.finditer(text) if match.group(1) not in NOT_MODEL_PREFIXES]
     found += list(_WORD_WITH_NUMBER.finditer(text))
+    found += list(_NAME_WITH_VERSION.finditer(text))
     return found

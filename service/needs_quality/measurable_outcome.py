@@ -31,19 +31,24 @@ _QUANTITY = re.compile(
     # A target of zero ("går ned til null") and a rate ("one false alarm per week").
     r"|\b(?:til|to)\s+(?:null|zero)\b"
     rf"|(?:\b\d+|\b{_RATE_NUMBER_WORDS})(?:\s+[^\W\d_]+){{0,3}}\s+(?:per|pr\.?|i|a|every|hver)\s+"
-    r"(?:dag|døgn|uke|uka|måned|måneden|år|året|kvartal|kvartalet|day|week|month|year|quarter)\b",
+    r"(?:dag|døgn|uke|uka|måned|måneden|år|året|kvartal|kvartalet|sesong|sesongen|"
+    r"day|week|month|year|quarter|season)\b"
+    # A measured baseline to change from: "reduce complaints from last year's 230", "fra dagens 1 800".
+    r"|\b(?:fra|from)\s+(?:[^\W\d_]+(?:'s)?\s+){0,3}(?!(?:19|20)\d\d\b)\d",
     re.IGNORECASE,
 )
+# "Målet", "målsettingen", "aim", "goal"; not "målepunkter", "måleren" or "målt" (measuring).
+_GOAL = r"(?:mål|målet|målene|måla|målsetting\w*|aim\w*|goals?|target\w*)"
 # A statement of the result wanted: a target, a direction of change, a limit.
 _TARGET = re.compile(
-    r"\b(?:mål\w*|aim\w*|goal|target\w*|ønsker|vil|want\w*|skal|reduser\w*|redusere|øke|øker|senke|"
-    r"få\s+\w+\s+ned|ned\s+til|ned\s+fra|under|below|minst|maks\w*|at\s+least|no\s+more|"
+    rf"\b(?:{_GOAL}|ønsker|vil|want\w*|skal|reduser\w*|redusere|øke|øker|senke|"
+    r"få\s+\w+\s+ned|ned\s+til|ned\s+fra|under|below|minst|maks\w*|at\s+least|at\s+most|no\s+more|"
     r"within|innen|reduce\w*|cut\w*|raise|increase\w*|bring\w*|fall|falle|fewer|færre|shorten|"
     r"kortere|lower)\b",
     re.IGNORECASE,
 )
 # "Målet er at 300 elever får hjelp": a number under an explicit target needs no unit.
-_EXPLICIT_TARGET = re.compile(r"\b(?:mål\w*|aim\w*|goal|target\w*)\b", re.IGNORECASE)
+_EXPLICIT_TARGET = re.compile(rf"\b{_GOAL}\b", re.IGNORECASE)
 _NUMBER = re.compile(r"\d")
 # "Målet er at ingen brukere står uten alarm": a target of zero.
 _NONE = re.compile(r"\b(?:ingen|null|zero|none|no)\b", re.IGNORECASE)

@@ -9,7 +9,7 @@ from service.needs_quality.text import NeedText
 
 RULE = "personal-data"
 # Eleven digits, or six and five with a space (how a fødselsnummer is often written).
-_IDENTITY_NUMBER = re.compile(r"(?<![\d.,])(\d{6}) ?(\d{5})(?![\d,]|\.\d)")
+_IDENTITY_NUMBER = re.compile(r"(?<![\d.,])(\d{6}) ?(\d{5})(?!\d|[.,]\d)")
 _FIRST_WEIGHTS = (3, 7, 6, 1, 8, 9, 4, 5, 2)
 _SECOND_WEIGHTS = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 # Groups of 8 digits as phone numbers are written: 12345678, 123 45 678, 12 34 56 78, 1234 5678.

@@ -31,6 +31,8 @@ _PRESCRIPTIONS = re.compile(
     rf"|\b{_THING_BOUGHT}\s+(?:skal|må|shall|must|(?:is|are)\s+required\s+to)\b"
     # A requirement in the passive, or a rating: "shall be rated IP68", "skal være CE-merket".
     r"|\bshall\s+be\s+\w+ed\b|\b(?:is|are)\s+required\s+to\b|\bdet\s+kreves\s+at\b"
+    # Officers write "shall" only for requirements, whatever the subject: "The scanning service shall".
+    r"|(?<!\bwe\s)\bshall\b|\bshould\s+be\s+compatible\s+with\b"
     r"|\bskal\s+være\s+[\w-]*(?:sertifisert|klassifisert|merket|godkjent)\b",
     re.IGNORECASE,
 )

@@ -16,6 +16,9 @@ from tests.unit.needs_quality.helpers import rules_of, with_sentence
         "The access points are of the type MR46.",
         "Vi har i dag ruteren XG-2000 på alle skoler.",
         "Brukerne får Samsung Galaxy Tab Active5.",
+        # A product's name and version: two capitalised words and a number.
+        "The capture software should work with Kofax Capture 11.",
+        "Vi har sett på en robot av typen Dolphin Wave 100.",
     ],
 )
 def test_a_brand_without_equivalent_is_found(sentence: str) -> None:
@@ -35,6 +38,7 @@ def test_a_brand_without_equivalent_is_found(sentence: str) -> None:
         "Tiltaket gjelder strekningen langs E39 og Fv 44.",
         "Målerne kan kobles til en IoT-plattform eller sende via MQTT-meldinger.",  # a standard, hyphenated
         "We picture IoT-based counters, but other ideas are welcome.",
+        "Metadata shall follow Noark 5, and the reports are due in Phase 2.",
     ],
 )
 def test_no_brand_is_found(sentence: str) -> None:

@@ -20,6 +20,11 @@ def test_a_valid_identity_number_is_found(number: str) -> None:
     assert rules_of(with_sentence(f"Saken gjelder bruker {number}.")) == {"personal-data"}
 
 
+def test_an_identity_number_before_a_comma_is_found() -> None:
+    sentence = "Én mottaker, fødselsnummer 27083859070, har hatt sju veiledere."
+    assert rules_of(with_sentence(sentence)) == {"personal-data"}
+
+
 @pytest.mark.parametrize(
     "number",
     [

@@ -43,6 +43,9 @@ def test_one_requirement_in_a_problem_statement_is_not_a_specification() -> None
         "Vi ønsker flere kameraer, slik at antallet innbrudd går ned til null.",
         "We want new cameras so that the number of break-ins falls to zero.",
         "We want to find out in time, with no more than one false alarm per week.",
+        "We want at most 10 such incidents per season by 2028.",
+        # A measured baseline with a direction of change, without a unit.
+        "We want to reduce the number of such complaints from last year's 230.",
     ],
 )
 def test_a_target_is_a_measurable_outcome(target: str) -> None:
@@ -68,6 +71,8 @@ def test_a_number_that_is_no_target_is_no_outcome() -> None:
         "Sensorene skal være klassifisert for IP68 med en batterilevetid på minst åtte år.",
         "Sensors shall be rated IP68 with a battery life of at least eight years.",
         "The counters are required to run for at least ten years on one battery.",
+        # "målepunkter" (measuring points) is no "mål" (target).
+        "Kommunen har 14 målepunkter, og sensorene der har en batterilevetid på rundt ti år.",
     ],
 )
 def test_a_figure_in_a_requirement_is_no_outcome(requirement: str) -> None:
@@ -121,6 +126,13 @@ def test_a_figure_in_a_requirement_is_no_outcome(requirement: str) -> None:
             "included.",
             True,
         ),
+        # "shall" states a requirement whatever its subject; a driver in a lamp is not a person.
+        ("The scanning service shall convert 2.4 million pages to PDF/A.", True),
+        ("The supplier shall deliver luminaires with DALI-2 drivers and must support dimming.", True),
+        ("We invite user-centred ideas that strengthen our cultural offer.", True),
+        # A named service is who is affected.
+        ("Legevakten skal få et nytt system for telefonkø med tilbakeringing.", False),
+        ("The harbour office logs the near-collisions in the fairway.", False),
     ],
 )
 def test_context(text: str, missing: bool) -> None:
