@@ -35,6 +35,7 @@ from service.migrations import upgrade_to_head
 from service.municipalities.router import router as municipalities_router
 from service.needs.router import generation_router
 from service.needs.router import router as needs_router
+from service.notices.router import router as notices_router
 from service.operations.metrics import ServiceMetrics
 from service.operations.router import install_operations
 from service.partnerships.router import router as partnerships_router
@@ -193,6 +194,7 @@ def create_app(
         observations_router,
         gaps_router,
         generation_router,
+        notices_router,
         matching_router,
         demand_router,
         buyer_groups_router,

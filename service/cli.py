@@ -21,6 +21,8 @@ app = typer.Typer(
 )
 app.add_typer(tokens_cli, name="tokens")
 app.add_typer(users_cli, name="user")
+notices_cli = typer.Typer(help="Procurement notices (eForms): import them as needs.", no_args_is_help=True)
+app.add_typer(notices_cli, name="notices")
 
 
 @app.command()
@@ -304,6 +306,38 @@ def evaluate(
         typer.echo(
             evaluate_suggestions(paths or list(DEFAULT_SETS), loaded, centroids, suggester, fit=fit) + "\n"
         )
+
+
+@notices_cli.command("import")
+def import_notices(
+    paths: Annotated[list[Path], typer.Argument(help="eForms XML files, or folders of *.xml files.")],
+) -> None:
+    """Import eForms notices, each file in its own transaction: one line per file and a summary; exit
+    code 1 when a file was refused (the others are kept)."""
+    from service.app import open_service
+    from service.notices.files import notice_files, read_documents
+    from service.notices.importer import import_documents
+
+    try:
+        files = notice_files(paths)
+    except FileNotFoundError as error:
+        raise typer.BadParameter(str(error)) from error
+    opened = open_service(get_settings())
+    with opened.session_factory() as session:
+        report = import_documents(
+            session=session,
+            indexes=opened.indexes,
+            caller=operator(),
+            documents=read_documents(files),
+            source="file",
+        )
+    opened.indexes.save_snapshots()
+    opened.engine.dispose()
+    for document in report.documents:
+        typer.echo(f"{document.name}: {document.outcome} {document.notice_id or '-'}: {document.message}")
+    typer.echo(report.summary())
+    if report.any_refused:
+        raise typer.Exit(1)
 
 
 @app.command("import-kpis")

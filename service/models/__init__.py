@@ -11,6 +11,7 @@ from service.models.indexing import IndexChange, KpiTextVector, LanguageCentroid
 from service.models.kpis import Kpi, KpiObservation, KpiTarget
 from service.models.municipalities import County, Municipality, MunicipalityPopulation
 from service.models.needs import Need
+from service.models.notices import ProcurementNotice
 from service.models.partnerships import Partnership, PartnershipOutcome
 from service.models.solutions import Solution
 from service.models.suppliers import Supplier
@@ -34,6 +35,7 @@ __all__ = [
     "Need",
     "Partnership",
     "PartnershipOutcome",
+    "ProcurementNotice",
     "SavedSearch",
     "SignInFailure",
     "Solution",

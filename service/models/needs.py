@@ -19,7 +19,7 @@ class Need(Base):
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text)
     language: Mapped[str] = mapped_column(String(2))
-    origin: Mapped[str] = mapped_column(String(10), default="manual")  # manual | kpi_gap
+    origin: Mapped[str] = mapped_column(String(10), default="manual")  # manual | kpi_gap | notice
     kpi_codes: Mapped[list[str]]
     cpv_codes: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
     trl_min: Mapped[int | None] = mapped_column(Integer)  # the least mature solution the buyer would try

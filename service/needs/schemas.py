@@ -32,7 +32,7 @@ ContactName = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoControlCharacters
 ]
 NeedStatus = Literal["open", "in_progress", "closed"]
-NeedOrigin = Literal["manual", "kpi_gap"]
+NeedOrigin = Literal["manual", "kpi_gap", "notice"]
 QualityRule = Literal[
     "problem-not-solution", "brand-name", "measurable-outcome", "context", "too-short", "personal-data"
 ]

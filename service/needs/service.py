@@ -3,7 +3,7 @@
 The shared write path of service.indexing stores a need with its vector.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -128,22 +128,41 @@ def _refuse_wrong_references(session: Session, fields: Mapping[str, Any]) -> Non
 
 
 def create(
-    *, session: Session, indexes: Indexes, need_in: NeedCreate, caller: Principal, origin: str = "manual"
+    *,
+    session: Session,
+    indexes: Indexes,
+    need_in: NeedCreate,
+    caller: Principal,
+    origin: str = "manual",
+    translations: dict[str, dict[str, str]] | None = None,
+    linked: Callable[[Need], None] | None = None,
 ) -> NeedWritten:
-    """A new need, matchable when this returns; an officer's need belongs to the officer's municipality."""
+    """A new need, matchable when this returns; an officer's need belongs to the officer's municipality.
+
+    Writers inside the service (the notice importer) may give the need's `translations`, and `linked`,
+    called with the new need before its write, so that a record referring to it is committed with it."""
     if caller.role == "officer" and need_in.municipality_number is None:
         need_in = need_in.model_copy(update={"municipality_number": caller.municipality_number})
     ensure_municipality(caller, need_in.municipality_number)
     fields = need_in.model_dump()
     _refuse_wrong_references(session, fields)
-    need = Need(**fields, origin=origin)
+    need = Need(**fields, origin=origin, translations=translations or {})
+    if linked is not None:
+        linked(need)
     insert_record(session=session, indexes=indexes, record=need)
     return _written(session, need, caller, language_given=need_in.language is not None)
 
 
 def update(
-    *, session: Session, indexes: Indexes, need_id: int, need_in: NeedUpdate, caller: Principal
+    *,
+    session: Session,
+    indexes: Indexes,
+    need_id: int,
+    need_in: NeedUpdate,
+    caller: Principal,
+    translations: dict[str, dict[str, str]] | None = None,
 ) -> NeedWritten:
+    """Change a need; writers inside the service (the notice importer) may also replace its `translations`."""
     need = get(session=session, need_id=need_id)
     ensure_municipality(caller, need.municipality_number)
     if "municipality_number" in need_in.model_fields_set:
@@ -156,6 +175,8 @@ def update(
         for field, value in changes.items()
         if value is not None or field in ("municipality_number", "trl_min")
     }
+    if translations is not None:
+        changes["translations"] = translations
     update_record(session=session, indexes=indexes, record=need, changes=changes)
     return _written(session, need, caller, language_given="language" in changes)
 

@@ -30,6 +30,7 @@ RECORD_TABLES = (
     "feedback",
     "stored_vector",
     "index_change",
+    "procurement_notice",
     "need",
     "solution",
     "supplier",

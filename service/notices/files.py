@@ -1,0 +1,23 @@
+"""The notice documents a command is given: files as named, and the *.xml files of folders, sorted."""
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+
+def notice_files(paths: Sequence[Path]) -> list[Path]:
+    """Each path given that is a file, and the *.xml files under each folder given, in name order."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(file for file in path.rglob("*.xml") if file.is_file()))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise FileNotFoundError(f"{path}: no such file or folder")
+    return found
+
+
+def read_documents(files: Sequence[Path]) -> Iterator[tuple[str, bytes]]:
+    """(name, content) of each file, read as it is imported rather than all at once."""
+    for file in files:
+        yield str(file), file.read_bytes()
