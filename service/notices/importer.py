@@ -26,8 +26,8 @@ from service.notices import repository
 from service.notices.eforms import parse_notice
 from service.notices.need_fields import is_open, need_cpv_codes, need_text
 from service.notices.parsed import InvalidNotice, ParsedNotice
-from service.notices.plain import plain
 from service.notices.places import first_county
+from service.notices.plain import plain
 
 Outcome = Literal["imported", "updated", "voided", "unchanged", "refused"]
 NoticeSource = Literal["file", "upload", "doffin"]
@@ -130,7 +130,9 @@ def import_parsed(
     if stored is None:
         outcome = write.new(notice, values)
         if notice.kind == "change" and outcome.outcome == "imported":
-            message = f"changes notice {notice.changes_notice}, which is not imported: stored as its own notice"
+            message = (
+                f"changes notice {notice.changes_notice}, which is not imported: stored as its own notice"
+            )
             return DocumentOutcome(name, outcome.outcome, notice.notice_id, message)
         return outcome
     if not _is_newer(notice.version, stored.version):
@@ -188,7 +190,7 @@ def _notice_values(
 
 
 def _digits(organisation_number: str) -> str:
-    """"NO 964 965 226 MVA" and "964965226" name the same organisation."""
+    """ "NO 964 965 226 MVA" and "964965226" name the same organisation."""
     return "".join(character for character in organisation_number if character.isdigit())
 
 

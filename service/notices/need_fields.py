@@ -1,6 +1,7 @@
 """What the need of a notice says: its text in the language Innomatch matches best, the other languages
 as translations, its CPV codes and whether it is still open. Pure: no database."""
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,6 +12,8 @@ from service.text_fields import MAX_TEXT_LENGTH, MAX_TITLE_LENGTH
 # Bokmål, Nynorsk or unspecified Norwegian first, then English: the languages Innomatch matches well.
 _PREFERRED = ("no", "nb", "nn", "en")
 _CLOSED_KINDS = ("can", "veat")
+# Control characters a need's text refuses; publishers' texts carry some (a stray U+008D in an EU example).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,7 @@ class NeedText:
 
 
 def _shortened(text: str, limit: int) -> str:
+    text = _CONTROL.sub("", text)
     text = " ".join(text.split()) if limit == MAX_TITLE_LENGTH else text.strip()
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 

@@ -81,7 +81,9 @@ def list_notices(
     if query.open_at is not None:
         statement = statement.where(
             ProcurementNotice.status == "active",
-            or_(ProcurementNotice.tender_deadline.is_(None), ProcurementNotice.tender_deadline > query.open_at),
+            or_(
+                ProcurementNotice.tender_deadline.is_(None), ProcurementNotice.tender_deadline > query.open_at
+            ),
         )
     if query.published_since is not None:
         statement = statement.where(ProcurementNotice.publication_date >= query.published_since)

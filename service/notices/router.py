@@ -28,7 +28,7 @@ async def _uploaded_files(request: Request) -> list[tuple[str, bytes]]:
         raise HTTPException(
             status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, "Send the notices as multipart/form-data `files`."
         )
-    documents = []
+    documents: list[tuple[str, bytes]] = []
     async with request.form(max_files=MAX_NOTICE_FILES, max_fields=10) as form:
         for upload in form.getlist("files"):
             if not isinstance(upload, UploadFile):
@@ -55,7 +55,9 @@ async def _uploaded_files(request: Request) -> list[tuple[str, bytes]]:
                 "multipart/form-data": {
                     "schema": {
                         "type": "object",
-                        "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}},
+                        "properties": {
+                            "files": {"type": "array", "items": {"type": "string", "format": "binary"}}
+                        },
                         "required": ["files"],
                     }
                 }
@@ -76,7 +78,7 @@ async def import_notices(
     )
     answer = service.report_read(report)
     if report.all_refused:
-        return JSONResponse(answer.model_dump(mode="json"), status_code=status.HTTP_422_UNPROCESSABLE_ENTITY)
+        return JSONResponse(answer.model_dump(mode="json"), status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
     return answer
 
 
@@ -86,7 +88,9 @@ def list_notices(
 ) -> Page[NoticeRead]:
     """Procurement notices, newest publication first, filtered by kind, buyer, municipality, county, CPV
     subtree, open ones only, and publication date."""
-    items, total = service.list_notices(session=session, filters=filters, offset=page.offset, limit=page.limit)
+    items, total = service.list_notices(
+        session=session, filters=filters, offset=page.offset, limit=page.limit
+    )
     return Page(items=items, total=total, offset=page.offset, limit=page.limit)
 
 
