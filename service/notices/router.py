@@ -6,6 +6,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.auth import StaffDep
 from service.deps import IndexesDep, SessionDep
@@ -32,7 +33,7 @@ async def _uploaded_files(request: Request) -> list[tuple[str, bytes]]:
     documents: list[tuple[str, bytes]] = []
     try:
         form = await request.form(max_files=MAX_NOTICE_FILES, max_fields=10)
-    except HTTPException as error:  # a multipart body Starlette cannot take (too many files or fields)
+    except StarletteHTTPException as error:  # a multipart body Starlette cannot take (too many files, fields)
         raise FieldErrors([FieldError(("files",), str(error.detail))]) from error
     try:
         for upload in form.getlist("files"):
