@@ -65,7 +65,7 @@ def rank_solutions_for_need(
     at_least: float | None = None,
 ) -> list[SolutionMatch]:
     """Solutions for a stored need, best first."""
-    need = needs_service.get(session=session, need_id=need_id)
+    need = shared_reads.kept_need(session, need_id) or needs_service.get(session=session, need_id=need_id)
     document = LexicalDocument.of(
         need.title, need.description, need.language, need.kpi_codes, need.translations
     )
@@ -113,7 +113,9 @@ def rank_needs_for_solution(
     at_least: float | None = None,
 ) -> list[NeedMatch]:
     """Needs a stored solution answers, best first: the supplier's view of demand."""
-    solution = solutions_service.get(session=session, solution_id=solution_id)
+    solution = shared_reads.kept_solution(session, solution_id) or solutions_service.get(
+        session=session, solution_id=solution_id
+    )
     document = LexicalDocument.of(solution.title, solution.description, solution.language, solution.kpi_codes)
     side = Side(
         kind="solution",

@@ -124,6 +124,17 @@ def solutions(session: Session, ids: Iterable[int]) -> dict[int, Solution]:
     )
 
 
+def kept_need(session: Session, need_id: int) -> Need | None:
+    """Within the block, the need read through what is kept (None when absent); outside it None, so the
+    caller reads it as it always does."""
+    return None if _kept.get() is None else needs(session, [need_id]).get(need_id)
+
+
+def kept_solution(session: Session, solution_id: int) -> Solution | None:
+    """As `kept_need`, for a solution."""
+    return None if _kept.get() is None else solutions(session, [solution_id]).get(solution_id)
+
+
 def words_by_term(record: Need | Solution) -> dict[str, list[str]]:
     """A record's words behind each term, for an explanation's matched terms."""
     translations = record.translations if isinstance(record, Need) else None
