@@ -117,12 +117,12 @@ def parse_notice(data: bytes, source: str) -> ParsedNotice:
 
 
 def _parse_document(data: bytes, source: str) -> etree._Element:
-    if not data.strip():
-        raise InvalidNotice(source, "document", "the document is empty")
-    if len(data) > MAX_NOTICE_BYTES:
+    if len(data) > MAX_NOTICE_BYTES:  # first, before anything copies or scans the document
         raise InvalidNotice(
             source, "document", f"{len(data)} bytes is more than the {MAX_NOTICE_BYTES} a notice may have"
         )
+    if not data.strip():
+        raise InvalidNotice(source, "document", "the document is empty")
     doctype_refused = InvalidNotice(
         source, "document", "DOCTYPE is not allowed (entity declarations could expand or read files)"
     )
