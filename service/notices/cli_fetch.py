@@ -49,6 +49,8 @@ def fetch_command(
     """Fetch the notices Doffin has issued since a date (INNOMATCH_DOFFIN_SUBSCRIPTION_KEY needed)."""
     first = _day("--since", since)
     last = _day("--until", until) if until else date.today()
+    if last < first:
+        raise typer.BadParameter(f"{last} is before --since {first}", param_hint="--until")
     codes = [_cpv(code) for code in cpv or []]
     settings = get_settings()
     if save_to is not None:

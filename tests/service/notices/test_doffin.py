@@ -284,6 +284,10 @@ def test_the_command_refuses_a_bad_date_and_a_bad_cpv_code(doffin_environment: F
         app, ["notices", "fetch", "--since", "2026-03-01", "--cpv", "7231", "--no-import"]
     )
     assert bad_cpv.exit_code == 2 and "--cpv" in bad_cpv.output
+    backwards = CliRunner().invoke(
+        app, ["notices", "fetch", "--since", "2026-03-08", "--until", "2026-03-02", "--no-import"]
+    )
+    assert backwards.exit_code == 2 and "--until" in backwards.output
     assert doffin_environment.keys_seen == []
 
 
