@@ -9,6 +9,7 @@ in the Ocp-Apim-Subscription-Key header.
 """
 
 import logging
+import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ DEFAULT_PAGE_SIZE = 100
 # Where a person reads a notice; the API gives no link of its own (doffinClassicUrl is always null).
 NOTICE_PAGE = "https://www.doffin.no/notices/{notice_id}"
 _KEY_HEADER = "Ocp-Apim-Subscription-Key"
+# Doffin's ids ("2026-112541"); anything else is refused, since an id becomes a URL path and a file name.
+_NOTICE_ID = re.compile(r"^[0-9]{4}-[0-9]{1,12}$")
 
 _Params = list[tuple[str, str | int | float | bool | None]]  # repeated keys: one cpvCode per code
 
@@ -132,7 +135,7 @@ class DoffinClient:
         answer = self._get("search", params, what=what)
         try:
             body: Any = answer.json()
-            return SearchPage(
+            result = SearchPage(
                 total=int(body["numHitsTotal"]),
                 reachable=int(body["numHitsAccessible"]),
                 notice_ids=[str(hit["id"]) for hit in body["hits"]],
@@ -141,6 +144,10 @@ class DoffinClient:
             raise DoffinError(
                 f"Doffin's answer to the {what} is not a search result: {_excerpt(answer)}"
             ) from error
+        strange = [notice_id for notice_id in result.notice_ids if not _NOTICE_ID.match(notice_id)]
+        if strange:
+            raise DoffinError(f"a hit of Doffin's answer to the {what} has no Doffin id: {strange[0]!r}")
+        return result
 
     def download(self, notice_id: str) -> bytes:
         return self._get(f"download/{notice_id}", [], what=f"download of notice {notice_id}").content

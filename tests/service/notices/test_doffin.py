@@ -1,6 +1,7 @@
 """Fetching from Doffin against a local imitation of its API v2, over real sockets."""
 
 import logging
+import re
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -151,6 +152,16 @@ def test_a_notice_met_twice_while_paging_is_downloaded_once(http: httpx.Client) 
         fetched = fetch_all(client_for(doffin, http))
     assert sorted(n.name for n in fetched) == sorted(f"{n.notice_id}.xml" for n in notices)
     assert doffin.downloads == {n.notice_id: 1 for n in notices}
+
+
+def test_a_hit_whose_id_is_no_doffin_id_is_refused_before_any_download(http: httpx.Client) -> None:
+    strange = PublishedNotice("../../escaped", START, ("72000000",), "pin-only_24.xml")
+    with (
+        running_doffin(FakeDoffin([*published([1]), strange])) as doffin,
+        pytest.raises(DoffinError, match=re.escape("no Doffin id: '../../escaped'")),
+    ):
+        fetch_all(client_for(doffin, http))
+    assert not doffin.downloads
 
 
 def test_cpv_codes_are_passed_to_the_search(http: httpx.Client) -> None:
