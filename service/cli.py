@@ -1,9 +1,9 @@
 """The `innomatch` command: serve, seed, reindex, eval, tokens, user accounts, backups and KPI imports."""
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 import uvicorn
@@ -13,7 +13,7 @@ from embeddings import CachingEncoder, Encoder, load_encoder
 from service.access import operator
 from service.accounts.cli import users_cli
 from service.config import get_settings
-from service.notices.cli_fetch import fetch_command
+from service.notices.cli_fetch import fetch_for_command
 from service.operations.commands import backup_command, restore_command
 from service.tokens.cli import tokens_cli
 
@@ -27,7 +27,6 @@ notices_cli = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(notices_cli, name="notices")
-notices_cli.command("fetch")(fetch_command)
 
 
 @app.command()
@@ -319,22 +318,62 @@ def import_notices(
 ) -> None:
     """Import eForms notices, each file in its own transaction: one line per file and a summary; exit
     code 1 when a file was refused (the others are kept)."""
-    from service.app import open_service
     from service.notices.files import notice_files, read_documents
-    from service.notices.importer import import_documents
 
     try:
         files = notice_files(paths)
     except FileNotFoundError as error:
         raise typer.BadParameter(str(error)) from error
+    _import_notice_documents(read_documents(files), source="file")
+
+
+@notices_cli.command("fetch")
+def fetch_notices(
+    since: Annotated[str, typer.Option(help="First issue date to fetch, YYYY-MM-DD.")],
+    until: Annotated[
+        str | None, typer.Option(help="Last issue date to fetch, YYYY-MM-DD (default: today).")
+    ] = None,
+    cpv: Annotated[
+        list[str] | None,
+        typer.Option(help="Only notices of this CPV code or its subtree (8 digits); may repeat."),
+    ] = None,
+    save_to: Annotated[
+        Path | None, typer.Option(help="Write each notice's XML to this folder as <doffin id>.xml.")
+    ] = None,
+    import_notices: Annotated[
+        bool, typer.Option("--import/--no-import", help="Import the fetched notices (default).")
+    ] = True,
+) -> None:
+    """Fetch the notices Doffin has issued since a date (INNOMATCH_DOFFIN_SUBSCRIPTION_KEY needed) and
+    import them as `notices import` does, each with its Doffin page as its link."""
+    fetched = fetch_for_command(since=since, until=until, cpv=cpv, save_to=save_to)
+    if import_notices and fetched:
+        _import_notice_documents(
+            [(notice.name, notice.data) for notice in fetched],
+            source="doffin",
+            source_urls={notice.name: notice.source_url for notice in fetched},
+        )
+
+
+def _import_notice_documents(
+    documents: Iterable[tuple[str, bytes]],
+    *,
+    source: Literal["file", "doffin"],
+    source_urls: dict[str, str] | None = None,
+) -> None:
+    """Import through the opened service, say each document's outcome; exit 1 when one was refused."""
+    from service.app import open_service
+    from service.notices.importer import import_documents
+
     opened = open_service(get_settings())
     with opened.session_factory() as session:
         report = import_documents(
             session=session,
             indexes=opened.indexes,
             caller=operator(),
-            documents=read_documents(files),
-            source="file",
+            documents=documents,
+            source=source,
+            source_urls=source_urls,
         )
     opened.indexes.save_snapshots()
     opened.engine.dispose()

@@ -2,6 +2,7 @@
 
 import logging
 import re
+import shutil
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -9,10 +10,13 @@ from pathlib import Path
 import httpx
 import pytest
 from pydantic import SecretStr
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from service.cli import app
 from service.config import get_settings
+from service.db import make_engine
+from service.models import ProcurementNotice
 from service.notices.doffin import (
     NOTICE_PAGE,
     DoffinClient,
@@ -302,13 +306,23 @@ def test_the_command_refuses_a_bad_date_and_a_bad_cpv_code(doffin_environment: F
     assert doffin_environment.keys_seen == []
 
 
-def test_the_command_without_an_importer_says_so_after_saving(
-    doffin_environment: FakeDoffin, tmp_path: Path
+def test_the_command_imports_what_it_fetched_with_the_doffin_link(
+    doffin_environment: FakeDoffin, tmp_path: Path, sqlite_template: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    result = CliRunner().invoke(
-        app,
-        ["notices", "fetch", "--since", "2026-03-02", "--until", "2026-03-03", "--save-to", str(tmp_path)],
-    )
-    assert result.exit_code == 1
-    assert "no notice importer" in result.output
-    assert len(list(tmp_path.glob("*.xml"))) == 3
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(sqlite_template, data / "innomatch.sqlite3")
+    monkeypatch.setenv("INNOMATCH_SEED", "none")
+    get_settings.cache_clear()
+    result = CliRunner().invoke(app, ["notices", "fetch", "--since", "2026-03-02", "--until", "2026-03-03"])
+    assert result.exit_code == 0, result.output
+    # The third document is the change notice voiding the first: it is applied, not stored apart.
+    assert "3 documents: 2 imported, 0 updated, 1 voided" in result.output
+    engine = make_engine(f"sqlite:///{data / 'innomatch.sqlite3'}")
+    with engine.connect() as connection:
+        rows = connection.execute(select(ProcurementNotice.source, ProcurementNotice.source_url)).all()
+    engine.dispose()
+    pages = {f"https://www.doffin.no/notices/{n.notice_id}" for n in doffin_environment.notices}
+    assert len(rows) == 2
+    assert {row.source for row in rows} == {"doffin"}
+    assert {row.source_url for row in rows} <= pages and len({row.source_url for row in rows}) == 2
