@@ -104,6 +104,7 @@ def main(database_url: str, data_dir: str, documents_dir: str) -> None:
     print(
         json.dumps(
             {
+                "encoder": encoder.model_id,
                 "open_seconds": open_seconds,
                 "parse_seconds": statistics.median(parse_seconds),
                 "import_seconds": import_seconds,

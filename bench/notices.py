@@ -33,6 +33,7 @@ _NOTICE_ID = re.compile(rb'(<cbc:ID schemeName="notice-id">)[^<]*(</cbc:ID>)')
 class NoticesResult:
     documents: int
     samples: list[str]  # the sample files copied, in turn
+    encoder: str  # the model id of the encoder the child loaded (the settings' default)
     repeats: int  # passes of parse only and of re-import (their median is reported)
     open_seconds: float  # the child's start: migrations, encoder, indexes
     parse_seconds: float  # median pass of parse only

@@ -569,7 +569,7 @@ def notices_section(results: BenchResults) -> list[str]:
         "id (a UUID) and nothing else changed, so each is a new notice whose need text is encoded (the change "
         "notice's copies change a notice that is not among them, so each is stored as a notice of its own). "
         "Measured in a process of its own, on a fresh copy of the bench's template database (SQLite) with the "
-        "default encoder, after the service opened as `innomatch notices import` opens it, the documents read "
+        f"default encoder (`{notices.encoder}`), after the service opened as `innomatch notices import` opens it, the documents read "
         "into memory first: *parse only* is `parse_notice` on each document; *import* is `import_documents` "
         "(parse, encode, store the notice and its need, index; each document its own transaction) into the "
         "empty database; *re-import* is the same documents again, every one unchanged. Parse only and "

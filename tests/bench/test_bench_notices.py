@@ -85,6 +85,7 @@ def test_a_notices_only_run_measures_every_figure_and_replaces_its_section(
     assert text.startswith(before + NOTICES_HEADING + "\n") and text.endswith("\n\n" + after)
     assert text.count(NOTICES_HEADING) == 1 and "old figures" not in text
     assert "`pytest tests/bench --notices-only`" in text and "synthetic copies of real samples" in text
+    assert f"(`{notices.encoder}`)" in text and notices.encoder == encoder.model_id
     assert "5 imported" in text and "5 unchanged" in text
     raw = json.loads(options.resolved_results_path.read_text(encoding="utf-8"))
     assert raw["notices"]["import_outcomes"]["imported"] == 5
