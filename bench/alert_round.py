@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+from bench.machine import own_memory_mib, reset_peak_memory
 from service.alerts.deliveries import plan_deliveries
 from service.alerts.evaluation import evaluate
 from service.alerts.work import webhook_destinations
@@ -18,20 +19,13 @@ from service.config import Settings
 from service.db import utc_now
 
 
-def _status_mib(field: str) -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(f"{field}:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 def main(database_url: str, data_dir: str) -> None:
     started = time.perf_counter()
     settings = Settings(database_url=database_url, data_dir=Path(data_dir), seed="none", alerts_worker=False)
     opened = open_service(settings)
     open_seconds = time.perf_counter() - started
-    after_open = _status_mib("VmRSS")
-    Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM to the current resident size
+    after_open = own_memory_mib("VmRSS")
+    reset_peak_memory()
     began = time.perf_counter()
     with opened.session_factory() as session:
         report = evaluate(session, opened.indexes)
@@ -49,7 +43,7 @@ def main(database_url: str, data_dir: str) -> None:
                 "matches_found": report.found,
                 "deliveries_planned": len(planned),
                 "memory_after_open_mib": after_open,
-                "peak_during_round_mib": _status_mib("VmHWM"),
+                "peak_during_round_mib": own_memory_mib("VmHWM"),
             }
         )
     )

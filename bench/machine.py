@@ -54,3 +54,16 @@ def describe_machine() -> Machine:
 def load_average() -> tuple[float, float, float]:
     """1, 5 and 15 minute load averages: other work on the machine shows up in every figure."""
     return os.getloadavg()
+
+
+def own_memory_mib(field: str) -> float:
+    """This process's `field` of /proc/self/status (VmRSS, VmHWM) in MiB; NaN where there is none."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def reset_peak_memory() -> None:
+    """Reset VmHWM to the current resident size, so that the peak read next is that of what follows."""
+    Path("/proc/self/clear_refs").write_text("5")

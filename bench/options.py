@@ -60,6 +60,13 @@ class BenchOptions:
     alert_records: int = 1_000  # new needs and solutions they are weighed against in one round
     alert_solutions: int = 10_000  # solutions in its database (about Norway's size)
     alerts_only: bool = False  # only the alerts figure, its section of the report replaced in place
+    notice_documents: int = 1_000  # eForms documents of the notices figure; 0 skips it
+    notices_only: bool = False  # only the notices figure, its section of the report replaced in place
+
+    @property
+    def only_some_figures(self) -> bool:
+        """--alerts-only or --notices-only: those figures measured, their sections replaced in place."""
+        return self.alerts_only or self.notices_only
 
     @property
     def resolved_results_path(self) -> Path:
@@ -78,6 +85,7 @@ QUICK_OVERRIDES = {
     "alert_searches": 500,
     "alert_records": 100,
     "alert_solutions": 1_000,
+    "notice_documents": 50,
 }
 
 
@@ -138,6 +146,19 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         default=None,
         help="measure only the alerts figure and replace its section of the report, keeping the rest",
+    )
+    notices = parser.add_argument_group("the notices figure (eForms documents parsed and imported)")
+    notices.add_argument(
+        "--notice-documents",
+        type=int,
+        metavar="N",
+        help="documents imported (default 1000, --quick 50; 0 skips the figure)",
+    )
+    notices.add_argument(
+        "--notices-only",
+        action="store_true",
+        default=None,
+        help="measure only the notices figure and replace its section of the report, keeping the rest",
     )
     output = parser.add_argument_group("where things go")
     output.add_argument(

@@ -478,6 +478,7 @@ def render_report(results: BenchResults) -> str:
         _throughput_section,
         _peer_section,
         alerts_section,
+        notices_section,
     ):
         lines += section(results)
     return "\n".join(lines).rstrip() + "\n"
@@ -547,18 +548,105 @@ def alerts_section(results: BenchResults) -> list[str]:
     return [*lines, ""]
 
 
-def replace_alerts_section(results: BenchResults, path: Path) -> None:
-    """The alerts section of an existing report replaced (or added at its end), the rest kept as it was."""
+NOTICES_HEADING = "## Notices: import rate"
+
+
+def notices_section(results: BenchResults) -> list[str]:
+    notices = results.notices
+    if notices is None:
+        return []
+    outcomes = ", ".join(
+        f"{count:,} {outcome}" for outcome, count in notices.import_outcomes.items() if count
+    )
+    again = ", ".join(f"{count:,} {outcome}" for outcome, count in notices.reimport_outcomes.items() if count)
+    lines = [
+        NOTICES_HEADING,
+        "",
+        f"Measured by `{results.command}` on {results.started_at}, load average "
+        f"{notices.load_average[0]:.2f} when it finished. {notices.documents:,} eForms documents, "
+        "**synthetic copies of real samples**: the valid eForms SDK sample notices of `tests/notices/samples/` "
+        f"({', '.join(f'`{name}`' for name in notices.samples)}) taken in turn, each copy given a new notice "
+        "id (a UUID) and nothing else changed, so each is a new notice whose need text is encoded (the change "
+        "notice's copies change a notice that is not among them, so each is stored as a notice of its own). "
+        "Measured in a process of its own, on a fresh copy of the bench's template database (SQLite) with the "
+        f"default encoder (`{notices.encoder}`), after the service opened as `innomatch notices import` opens it, the documents read "
+        "into memory first: *parse only* is `parse_notice` on each document; *import* is `import_documents` "
+        "(parse, encode, store the notice and its need, index; each document its own transaction) into the "
+        "empty database; *re-import* is the same documents again, every one unchanged. Parse only and "
+        f"re-import are the median of {notices.repeats} passes; the import is one pass. The encoder's share "
+        "is the time spent in its passage calls during the import, timed by a wrapper around the encoder "
+        "(in the bench only).",
+        "",
+    ]
+    lines += _table(
+        [
+            "documents",
+            "parse only docs/s",
+            "import docs/s",
+            "encoder share of import",
+            "re-import unchanged docs/s",
+        ],
+        [
+            [
+                f"{notices.documents:,}",
+                _num(notices.parse_per_second),
+                _num(notices.import_per_second, 2),
+                f"{notices.encode_share:.0%}",
+                _num(notices.reimport_per_second),
+            ]
+        ],
+    )
+    lines += _table(
+        [
+            "import s",
+            "texts encoded",
+            "encoder s",
+            "snapshots s",
+            "memory after open MiB",
+            "peak MiB",
+        ],
+        [
+            [
+                _num(notices.import_seconds),
+                f"{notices.encoded_texts:,}",
+                _num(notices.encode_seconds),
+                _num(notices.snapshot_seconds, 2),
+                _num(notices.memory_after_open_mib, 0),
+                _num(notices.peak_mib, 0),
+            ]
+        ],
+    )
+    lines.append(
+        f"Import outcomes: {outcomes or '–'}; re-import: {again or '–'}. Peak is the process's peak resident "
+        "memory from when the service was open (documents read, parsed, imported, imported again). Opening "
+        f"the service (migrations, encoder, indexes) took {notices.open_seconds:.0f} s and is not part of any "
+        "figure; nor are the index snapshots the command saves after importing (shown apart)."
+    )
+    return [*lines, ""]
+
+
+def replace_section(path: Path, section: list[str]) -> None:
+    """The section of an existing report whose heading is `section`'s first line replaced by `section`
+    (or added at the report's end), the rest kept as it was."""
+    heading = section[0]
     old = path.read_text(encoding="utf-8") if path.exists() else ""
-    start = old.find(ALERTS_HEADING)
+    start = old.find(heading + "\n")
     if start == -1:
         kept_before, kept_after = old.rstrip() + "\n\n", ""
     else:
-        following = old.find("\n## ", start + len(ALERTS_HEADING))
+        following = old.find("\n## ", start + len(heading))
         kept_before = old[:start]
         kept_after = "" if following == -1 else old[following + 1 :]
-    section = "\n".join(alerts_section(results)).rstrip() + "\n"
-    path.write_text(kept_before + section + ("\n" + kept_after if kept_after else ""), encoding="utf-8")
+    text = "\n".join(section).rstrip() + "\n"
+    path.write_text(kept_before + text + ("\n" + kept_after if kept_after else ""), encoding="utf-8")
+
+
+def replace_measured_sections(results: BenchResults, path: Path) -> None:
+    """The sections of the figures this run measured (--alerts-only, --notices-only) replaced in place."""
+    for section in (alerts_section, notices_section):
+        lines = section(results)
+        if lines:
+            replace_section(path, lines)
 
 
 def write_report(results: BenchResults, path: Path) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 from bench.alerts import AlertsResult
 from bench.ingest import IngestResult
 from bench.machine import Machine
+from bench.notices import NoticesResult
 from bench.peer import PeerResult
 from bench.server import Memory
 from bench.stats import Latency, Throughput
@@ -50,6 +51,7 @@ class BenchResults:
     ingest: IngestResult | None = None
     sizes: list[SizeResult] = field(default_factory=list)
     alerts: AlertsResult | None = None
+    notices: NoticesResult | None = None
     notes: list[str] = field(default_factory=list)
 
 

@@ -17,10 +17,11 @@ from bench.corpus import BaseCorpus, RealRecord, load_base_corpus
 from bench.http_load import Call, concurrent_throughput, sequential_latency
 from bench.ingest import run_ingest
 from bench.machine import describe_machine, load_average
+from bench.notices import measure_notices
 from bench.options import BenchOptions, format_size
 from bench.peer import compare_with_peer
 from bench.population import Population, populate
-from bench.report import replace_alerts_section, write_report
+from bench.report import replace_measured_sections, write_report
 from bench.results import BenchResults, SizeResult, write_json
 from bench.server import ServerProcess, run_reindex
 from bench.stats import Latency
@@ -230,7 +231,7 @@ def run_bench(
     if template is None:
         template = build_template(options.work_dir / "template.sqlite3", encoder, corpus.vectors_by_hash)
     centroids = stored_centroids(template, encoder.model_id)
-    if options.ingest_records > 0 and not options.alerts_only:
+    if options.ingest_records > 0 and not options.only_some_figures:
         _say(f"ingest: {options.ingest_records} records, real encoding, through the API")
         results.ingest = run_ingest(
             corpus=corpus,
@@ -242,7 +243,7 @@ def run_bench(
         )
         if not options.keep:
             shutil.rmtree(options.work_dir / "ingest", ignore_errors=True)
-    for size in [] if options.alerts_only else options.sizes:
+    for size in [] if options.only_some_figures else options.sizes:
         _say(f"size {format_size(size)}")
         results.sizes.append(
             measure_size(
@@ -257,7 +258,7 @@ def run_bench(
         # Written after every size, so a long run that fails late keeps what it measured.
         results.seconds = time.perf_counter() - started
         write_json(results, options.resolved_results_path)
-    if options.alert_searches > 0:
+    if options.alert_searches > 0 and (options.alerts_only or not options.only_some_figures):
         _say(f"alerts: {options.alert_searches} saved searches against {options.alert_records} new records")
         results.alerts = measure_alerts(
             directory=options.work_dir / "alerts",
@@ -271,10 +272,17 @@ def run_bench(
         )
         if not options.keep:
             shutil.rmtree(options.work_dir / "alerts", ignore_errors=True)
+    if options.notice_documents > 0 and (options.notices_only or not options.only_some_figures):
+        _say(f"notices: {options.notice_documents} eForms documents parsed, imported and imported again")
+        results.notices = measure_notices(
+            directory=options.work_dir / "notices", template=template, documents=options.notice_documents
+        )
+        if not options.keep:
+            shutil.rmtree(options.work_dir / "notices", ignore_errors=True)
     results.seconds = time.perf_counter() - started
     write_json(results, options.resolved_results_path)
-    if options.report_path is not None and options.alerts_only:
-        replace_alerts_section(results, options.report_path)
+    if options.report_path is not None and options.only_some_figures:
+        replace_measured_sections(results, options.report_path)
     elif options.report_path is not None:
         write_report(results, options.report_path)
     _say(f"done in {results.seconds:.0f} s: {options.resolved_results_path}, {options.report_path}")

@@ -17,7 +17,7 @@ from bench.alerts import AlertsResult
 from bench.machine import describe_machine
 from bench.options import parse_args, parse_size
 from bench.peer import exact_top_k
-from bench.report import percentiles_text, render_report, replace_alerts_section
+from bench.report import percentiles_text, render_report, replace_measured_sections
 from bench.results import BenchResults
 from bench.stats import Latency
 from embeddings import Encoder
@@ -51,6 +51,7 @@ def test_tiny_bench_measures_every_phase_and_reports_it(
         alert_searches=60,
         alert_records=30,
         alert_solutions=200,
+        notice_documents=3,
     )
 
     results = run_bench(options, encoder=encoder, template=sqlite_template)
@@ -101,6 +102,10 @@ def test_tiny_bench_measures_every_phase_and_reports_it(
     assert "## Alerts: saved searches against new records" in report
     assert "60 saved searches against 30 new records evaluated" in report
 
+    notices = results.notices
+    assert notices is not None and notices.import_outcomes["imported"] == 3
+    assert "## Notices: import rate" in report
+
     raw = json.loads(options.resolved_results_path.read_text(encoding="utf-8"))
     p95 = raw["sizes"][0]["stored_need_hybrid"]["p95_ms"]
     assert math.isclose(p95, hybrid.p95_ms)
@@ -141,13 +146,13 @@ def test_an_alerts_only_run_replaces_its_section_and_keeps_the_rest(tmp_path: Pa
         options={},
         alerts=_alerts(42.0),
     )
-    replace_alerts_section(results, report)
+    replace_measured_sections(results, report)
     first = report.read_text()
     assert first.startswith("# Benchmarks\n\n## Targets\n\nkept\n\n## Added by hand\n\nalso kept\n")
     assert "| 500 | 100 | 41.0 | 1.0 | 42.0 | **missed** |" in first
     results.alerts = _alerts(12.0)
     report.write_text(first + "\n## Later by hand\n\nstays\n")
-    replace_alerts_section(results, report)
+    replace_measured_sections(results, report)
     second = report.read_text()
     assert second.count("## Alerts") == 1 and "| 12.0 | met |" in second and "42.0" not in second
     assert second.endswith("## Later by hand\n\nstays\n") and "also kept" in second
@@ -167,6 +172,12 @@ def test_command_line_sizes_and_quick_defaults() -> None:
     alerts_only = parse_args(["--alerts-only", "--alert-searches", "2000", "--alert-solutions", "100k"])
     assert alerts_only.alerts_only and alerts_only.alert_searches == 2000
     assert alerts_only.alert_solutions == 100_000 and alerts_only.alert_records == 1_000
+    assert not alerts_only.notices_only and alerts_only.notice_documents == 1_000
+    assert quick.notice_documents == 50
+    notices_only = parse_args(["--notices-only", "--notice-documents", "20"])
+    assert (
+        notices_only.notices_only and notices_only.only_some_figures and notices_only.notice_documents == 20
+    )
     explicit = parse_args(["--quick", "--sizes", "10k,1k", "--requests", "5", "--no-peer"])
     assert explicit.sizes == [1_000, 10_000] and explicit.requests == 5 and not explicit.peer
     assert parse_args([]).sizes == [1_000, 10_000, 100_000, 1_000_000]
