@@ -9,6 +9,7 @@ import pytest
 
 from tests.support.accounts import add_person, csrf_token, signed_in_client
 from tests.support.notices import BERGEN_NOTICE_ID, BERGEN_TITLE, bergen_notice, sample
+from tests.support.records import create
 from tests.support.servers import LiveServer
 
 pytestmark = pytest.mark.slow
@@ -157,3 +158,13 @@ def test_a_need_from_a_notice_is_tagged_on_the_open_needs_list(
         home = reader.get("/").text
         assert f'href="/notices/{notice}">Kunngjøring</a>' in home
         assert "Frist 4. feb. 2099" in home
+        supplier = create(api, "suppliers", name="Lytt AS", organisation_number="974760673")
+        solution = create(
+            api,
+            "solutions",
+            title="IT services for publication systems",
+            description="We run and develop the information systems of publications offices: EUR-Lex, search.",
+            supplier_id=supplier["id"],
+        )
+        matches = reader.get(f"/solutions/{solution['id']}").text
+        assert f'href="/notices/{notice}">Kunngjøring</a>' in matches, "a solution's matching needs"
