@@ -56,6 +56,7 @@ from service.web.i18n import RememberLanguage
 from service.web.kpi_import_page import router as kpi_import_page_router
 from service.web.municipality_pages import router as municipality_pages_router
 from service.web.need_pages import router as need_pages_router
+from service.web.notice_pages import router as notice_pages_router
 from service.web.notification_page import router as notification_page_router
 from service.web.operations_page import router as operations_page_router
 from service.web.outbox_pages import router as outbox_pages_router
@@ -218,6 +219,7 @@ def create_app(
         operations_page_router,
         audit_page_router,
         kpi_import_page_router,
+        notice_pages_router,
         tools_page_router,
         quality_report_page_router,
         unsubscribe_page_router,

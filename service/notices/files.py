@@ -3,6 +3,11 @@
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+# What one upload (the API's or the page's) takes: one eForms notice is at most MAX_NOTICE_BYTES (the
+# largest examples are a few hundred KiB), and at most MAX_NOTICE_FILES of them at once.
+MAX_NOTICE_BYTES = 5 * 1024 * 1024
+MAX_NOTICE_FILES = 100
+
 
 def notice_files(paths: Sequence[Path]) -> list[Path]:
     """Each path given that is a file, and the *.xml files under each folder given, in name order."""

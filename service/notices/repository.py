@@ -25,6 +25,13 @@ def get_notice(session: Session, notice_row_id: int) -> ProcurementNotice | None
     return session.get(ProcurementNotice, notice_row_id)
 
 
+def notices_of_needs(session: Session, need_ids: Sequence[int]) -> Sequence[ProcurementNotice]:
+    """The notices that the needs of `need_ids` carry (procurement_notice.need_id)."""
+    if not need_ids:
+        return []
+    return session.scalars(select(ProcurementNotice).where(ProcurementNotice.need_id.in_(need_ids))).all()
+
+
 def municipality_by_organisation_number(session: Session, organisation_number: str) -> Municipality | None:
     statement = select(Municipality).where(Municipality.organisation_number == organisation_number)
     return session.scalars(statement).first()

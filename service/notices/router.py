@@ -12,6 +12,7 @@ from service.auth import StaffDep
 from service.deps import IndexesDep, SessionDep
 from service.errors import FieldError, FieldErrors
 from service.notices import service
+from service.notices.files import MAX_NOTICE_BYTES, MAX_NOTICE_FILES
 from service.notices.importer import import_documents
 from service.notices.schemas import ImportReportRead, NoticeFilters, NoticeRead
 from service.openapi_errors import ErrorMessage
@@ -19,9 +20,6 @@ from service.pagination import Page, PageDep
 from service.text_fields import RecordId
 
 router = APIRouter(prefix="/api/v1/notices", tags=["notices"])
-
-MAX_NOTICE_BYTES = 5 * 1024 * 1024  # one eForms notice; the largest examples are a few hundred KiB
-MAX_NOTICE_FILES = 100
 
 
 async def _uploaded_files(request: Request) -> list[tuple[str, bytes]]:

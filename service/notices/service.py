@@ -1,5 +1,7 @@
 """Reading procurement notices: public, as the needs they become are."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
@@ -50,6 +52,25 @@ def list_notices(
     )
     items, total = repository.list_notices(session, query, offset=offset, limit=limit)
     return [view(item) for item in items], total
+
+
+@dataclass(frozen=True)
+class NoticeLink:
+    """What a list of needs shows of a need that carries a notice: the notice's page and its deadline."""
+
+    id: int
+    kind: str
+    tender_deadline: datetime | None
+
+
+def notice_links(*, session: Session, need_ids: Iterable[int]) -> dict[int, NoticeLink]:
+    """By need id: the notice each of those needs carries (needs of origin "notice"); others are absent."""
+    notices = repository.notices_of_needs(session, list(dict.fromkeys(need_ids)))
+    return {
+        notice.need_id: NoticeLink(notice.id, notice.kind, notice.tender_deadline)
+        for notice in notices
+        if notice.need_id is not None
+    }
 
 
 def report_read(report: ImportReport) -> ImportReportRead:

@@ -18,6 +18,7 @@ detection does not tell Bokmål from Nynorsk; screen readers read "no" with thei
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
@@ -29,7 +30,7 @@ import langcodes
 from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_currency, format_decimal, format_percent
 from babel.support import Translations
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
@@ -116,6 +117,14 @@ class PageLocale:
         """`digits` decimals exactly (0.82 -> "0,82" in Bokmål), or as many as the value has (up to 3)."""
         pattern = None if digits is None else "#,##0" + ("." + "0" * digits if digits else "")
         return str(format_decimal(value, format=pattern, locale=self.locale))
+
+    def money(self, value: Decimal | str, currency: str | None) -> str:
+        """An amount in its currency as the reader writes it ("1 250 000,00 kr" in Bokmål, "NOK 1,250,000.00"
+        in English); without a currency, the number alone."""
+        amount = Decimal(value)  # a notice's lots and awards keep their values as text
+        if not currency:
+            return str(format_decimal(amount, format="#,##0.00", locale=self.locale))
+        return str(format_currency(amount, currency, locale=self.locale))
 
     def percent(self, value: float) -> str:
         """A percentage given in per cent (37.5 -> "38 %" in Bokmål, "38%" in English)."""

@@ -1,7 +1,7 @@
 """HTML pages over the same service functions as the API; every value is escaped by Jinja's autoescape."""
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -15,6 +15,7 @@ from service.deps import IndexesDep, SessionDep
 from service.matching import service as matching
 from service.needs import service as needs
 from service.needs.schemas import NeedFilters
+from service.notices import service as notices
 from service.pagination import DEFAULT_PAGE_SIZE, PageDep, PageSpan
 from service.solutions import service as solutions
 from service.text_fields import MAX_TEXT_LENGTH, RecordId, require_letters
@@ -69,6 +70,8 @@ def home(
 
     context = {
         "needs": items,
+        "notice_links": notices.notice_links(session=session, need_ids=[need.id for need in items]),
+        "now": datetime.now(UTC),
         "span": span,
         "chosen": chosen(filters),
         "choices": filter_choices(session),
@@ -128,9 +131,12 @@ def solution_page(
         session=session, indexes=indexes, solution_id=solution_id, limit=PAGE_MATCHES, caller=caller
     )
     own = caller.role == "supplier" and caller.supplier_id == solution.supplier_id  # its supplier's links
+    need_ids = [match.need.id for match in matches.items]
     context = {
         "solution": solution,
         "matches": matches.items,
+        "notice_links": notices.notice_links(session=session, need_ids=need_ids),
+        "now": datetime.now(UTC),
         "warnings": matches.warnings,
         "own": own,
         "save_search": save_search_address(session, caller, "needs_for_solution", solution_id=solution_id),

@@ -8,6 +8,7 @@ form without problems reaches the service, so nothing is stored half.
 
 from collections import defaultdict
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -22,6 +23,7 @@ from service.deps import IndexesDep, SessionDep, SettingsDep
 from service.errors import ForbiddenError
 from service.identifiers import normal_cpv_code
 from service.models import Solution
+from service.notices import service as notices
 from service.references import ReferenceCheck
 from service.solutions import service as solutions
 from service.solutions.schemas import SolutionCreate, SolutionRead, SolutionUpdate
@@ -333,6 +335,8 @@ def solution_demand_page(
     charted = sorted((c for c in found.by_county if c.needs), key=lambda c: (-c.needs, c.name))
     context = {
         "demand": found,
+        "notice_links": notices.notice_links(session=session, need_ids=[need.id for need in found.needs]),
+        "now": datetime.now(UTC),
         "county_names": county_names,
         "chart": charted,
         "chart_maximum": max((county.needs for county in charted), default=0),
