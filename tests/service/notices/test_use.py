@@ -1,6 +1,7 @@
 """Notices as demand (issue 24, "Use"): a notice's need counts and is matched only before its tender
 deadline, and answers carry the notice; on SQLite and PostgreSQL with the real encoder and indexes."""
 
+import re
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -12,7 +13,11 @@ from service.models import Need, ProcurementNotice
 from service.needs.repository import open_needs_to_count
 from service.needs.schemas import NeedFilters, NeedRead
 from service.needs.service import list_needs
+from service.notices.contracts import contracts_won
 from service.notices.importer import import_documents
+from service.notices.similar import similar_notices
+from service.solutions import service as solutions_service
+from service.solutions.schemas import SolutionCreate
 from tests.service.notices.conftest import Store, sample
 
 STAFF = Principal(role="staff", actor="Test Staff")
@@ -30,6 +35,32 @@ def later_copy() -> tuple[str, bytes]:
         b"<cbc:EndDate>2020-04-03+01:00</cbc:EndDate>", b"<cbc:EndDate>2099-04-03+01:00</cbc:EndDate>"
     )
     return "later_" + name, data
+
+
+NORWEGIAN_ID = "7d2c9e10-3f4a-4b5c-9d6e-1a2b3c4d5e6f"
+
+
+def norwegian_copy() -> tuple[str, bytes]:
+    """A Norwegian notice: cn_24_open (another id, deadline 2099) with its title and description replaced
+    in the bytes by a Norwegian text on another subject, nursing beds. No sample notice is Norwegian."""
+    _, data = later_copy()
+    data = data.replace(LATER_ID.encode(), NORWEGIAN_ID.encode())
+    data = data.replace(
+        b'<cbc:Name languageID="ENG">Term Contract for a Planned Programme of In-service Inspection and '
+        b"Testing of Electrical Equipment</cbc:Name>",
+        b'<cbc:Name languageID="NOR">Levering av elektriske pleiesenger med trykkavlastende madrasser</cbc:Name>',
+    )
+    norwegian = (
+        '<cbc:Description languageID="NOR">Kommunen skal kjøpe elektriske pleiesenger med sengehester og '
+        "trykkavlastende madrasser og puter til hjemmetjenesten og sykehjemmene.</cbc:Description>"
+    )
+    data = re.sub(
+        rb'<cbc:Description languageID="ENG">The purpose of this contract[^<]*</cbc:Description>',
+        norwegian.encode(),
+        data,
+    )
+    assert NORWEGIAN_ID.encode() in data and b"pleiesenger" in data
+    return "norwegian_" + OPEN_CN, data
 
 
 def import_all(store: Store, *documents: tuple[str, bytes], now: datetime = BEFORE_DEADLINES) -> None:
@@ -106,3 +137,75 @@ def test_need_answers_carry_the_notice_and_the_origin_filter(store: Store) -> No
             session=session, caller=STAFF, offset=0, limit=10, filters=NeedFilters(origin="manual")
         )
         assert [item.id for item in manuals] == [manual.id]
+
+
+def test_similar_notices_from_any_buyer_say_who_bought_what(store: Store) -> None:
+    import_all(store, later_copy(), sample("veat_24.xml"), sample("can_24_minimal.xml"))
+    later = need_of(store, LATER_ID)
+    with store.sessions() as session:
+        beds = Need(
+            title="Pleiesenger og madrasser til hjemmetjenesten",
+            description="Hjemmetjenesten trenger elektriske senger og trykkavlastende madrasser og puter.",
+            language="no",
+            kpi_codes=[],
+        )
+        session.add(beds)
+        session.commit()
+        found = similar_notices(session=session, indexes=store.indexes, need_id=beds.id, caller=STAFF)
+        # The award (a VEAT, closed) comes first, with who bought it, when and from whom.
+        first = found[0]
+        assert first.need.notice is not None and first.need.notice.kind == "veat"
+        assert first.bought_en is not None and first.bought_no is not None
+        assert first.bought_en.startswith("Middlesbrough Council bought this in 2020 from ")
+        assert first.bought_no.startswith("Middlesbrough Council kjøpte dette i 2020 fra ")
+        assert "Invacare Ltd" in first.bought_en and " og " in first.bought_no
+        assert all(item.need.origin == "notice" for item in found)
+        # A notice's own need is never among the notices like it.
+        own = similar_notices(session=session, indexes=store.indexes, need_id=later, caller=STAFF)
+        assert later not in [item.need.id for item in own]
+        assert all(
+            item.bought_en is None for item in own if item.need.notice and item.need.notice.kind == "cn"
+        )
+
+
+def test_award_notices_are_contracts_won_by_organisation_number(store: Store) -> None:
+    import_all(store, sample("can_24_minimal.xml"), sample("can_24_maximal.xml"))
+    with store.sessions() as session:
+        won = contracts_won(session, "326912557")  # written "326 912 557" in the notice
+        assert [(item.buyer_name, item.year, item.title[:24]) for item in won] == [
+            ("Rouen Habitat", 2019, "Service d'entretien de r")
+        ]
+        assert won[0].link.startswith("/api/v1/notices/")
+        assert [item.year for item in contracts_won(session, "928 374 653")] == [2023]
+        assert contracts_won(session, "974760673") == []
+
+
+def test_notices_are_found_across_languages(store: Store) -> None:
+    import_all(store, later_copy(), norwegian_copy())
+    english_notice, norwegian_notice = need_of(store, LATER_ID), need_of(store, NORWEGIAN_ID)
+    solutions = {
+        "no": SolutionCreate(
+            title="Periodisk kontroll og testing av elektrisk utstyr",
+            description="Vi kontrollerer og tester elektriske apparater og installasjoner i kommunale bygg "
+            "etter en fast plan, med rapport for hvert apparat.",
+            language="no",
+        ),
+        "en": SolutionCreate(
+            title="Adjustable care beds and pressure relief mattresses",
+            description="We supply adjustable care beds with side rails, pressure relief mattresses and seat "
+            "cushions for home care services and nursing homes.",
+            language="en",
+        ),
+    }
+    with store.sessions() as session:
+        best = {}
+        for language, solution_in in solutions.items():
+            written = solutions_service.create(
+                session=session, indexes=store.indexes, solution_in=solution_in, caller=STAFF
+            )
+            found = ranker.rank_needs_for_solution(
+                session=session, indexes=store.indexes, solution_id=written.id, limit=2
+            )
+            best[language] = found[0].need.id
+    # The Norwegian solution finds the English notice, the English solution the Norwegian one.
+    assert best == {"no": english_notice, "en": norwegian_notice}
