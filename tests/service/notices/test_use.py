@@ -1,12 +1,14 @@
 """Notices as demand (issue 24, "Use"): a notice's need counts and is matched only before its tender
 deadline, and answers carry the notice; on SQLite and PostgreSQL with the real encoder and indexes."""
 
+import dataclasses
 import re
 from datetime import UTC, datetime
 
 from sqlalchemy import select
 
 from service.access import Principal
+from service.demand.overview import DemandFilters, demand_overview
 from service.matching import ranker
 from service.matching.filters import MatchFilters, allowed_need_ids, need_restriction
 from service.models import Need, ProcurementNotice
@@ -14,7 +16,8 @@ from service.needs.repository import open_needs_to_count
 from service.needs.schemas import NeedFilters, NeedRead
 from service.needs.service import list_needs
 from service.notices.contracts import contracts_won
-from service.notices.importer import import_documents
+from service.notices.eforms import parse_notice
+from service.notices.importer import import_documents, import_parsed
 from service.notices.similar import similar_notices
 from service.solutions import service as solutions_service
 from service.solutions.schemas import SolutionCreate
@@ -209,3 +212,50 @@ def test_notices_are_found_across_languages(store: Store) -> None:
             best[language] = found[0].need.id
     # The Norwegian solution finds the English notice, the English solution the Norwegian one.
     assert best == {"no": english_notice, "en": norwegian_notice}
+
+
+def test_the_demand_overview_counts_open_notices_per_theme_and_county(store: Store) -> None:
+    parsed = parse_notice(*reversed(sample(OPEN_CN)))
+    bergen = dataclasses.replace(
+        parsed,
+        titles={"nb": "Energisparing i kommunale bygg"},
+        descriptions={"nb": "Vi vil redusere energibruken i skoler og sykehjem med styring av varme og lys."},
+        languages=("nb",),
+        buyer=dataclasses.replace(parsed.buyer, name="Bergen kommune", organisation_number="964 338 531"),
+        tender_deadline=datetime(2099, 1, 1, tzinfo=UTC),
+    )
+    # A buyer that is no municipality, its place in Vestland (NO0A2): counted in county 46 all the same.
+    other_buyer = dataclasses.replace(bergen, notice_id="vestland", buyer=parsed.buyer, nuts=("NO0A2",))
+    passed = dataclasses.replace(bergen, notice_id="passed", tender_deadline=datetime(2020, 1, 1, tzinfo=UTC))
+    with store.sessions() as session:
+        for number, notice in enumerate((bergen, other_buyer, passed)):
+            outcome = import_parsed(
+                session=session,
+                indexes=store.indexes,
+                caller=STAFF,
+                notice=notice,
+                name=f"{notice.notice_id}.xml",
+                content_hash=str(number) * 64,
+                source="file",
+                source_url=None,
+                now=BEFORE_DEADLINES,
+            )
+            assert outcome.outcome == "imported", outcome.message
+        manual = Need(
+            title="Bedre skoleskyss",
+            description="Elever venter lenge.",
+            language="no",
+            kpi_codes=[],
+            municipality_number="4601",
+        )
+        session.add(manual)
+        session.commit()
+        overview = demand_overview(session=session, filters=DemandFilters())
+        assert (overview.open_needs, overview.notices) == (3, 2)
+        vestland = next(county for county in overview.counties if county.number == "46")
+        assert (vestland.needs, vestland.notices) == (3, 2)
+        assert sum(theme.notices for theme in overview.themes) <= sum(
+            theme.needs for theme in overview.themes
+        )
+        in_county = demand_overview(session=session, filters=DemandFilters(county="46"))
+        assert (in_county.open_needs, in_county.notices) == (3, 2)
