@@ -13,6 +13,7 @@ from embeddings import CachingEncoder, Encoder, load_encoder
 from service.access import operator
 from service.accounts.cli import users_cli
 from service.config import get_settings
+from service.notices.cli_fetch import fetch_command
 from service.operations.commands import backup_command, restore_command
 from service.tokens.cli import tokens_cli
 
@@ -21,8 +22,12 @@ app = typer.Typer(
 )
 app.add_typer(tokens_cli, name="tokens")
 app.add_typer(users_cli, name="user")
-notices_cli = typer.Typer(help="Procurement notices (eForms): import them as needs.", no_args_is_help=True)
+notices_cli = typer.Typer(
+    help="Public procurement notices (eForms): fetch them from Doffin, import them as needs.",
+    no_args_is_help=True,
+)
 app.add_typer(notices_cli, name="notices")
+notices_cli.command("fetch")(fetch_command)
 
 
 @app.command()
@@ -197,7 +202,7 @@ def evaluate(
         typer.Option(
             "--needs-quality",
             help="Instead: the needs-quality rules' precision and recall per rule and language on the "
-            "labelled need texts (dev, the seen heldout-1 and heldout2, and the held-out heldout3, "
+            "labelled need texts (dev, the seen heldout-1 to heldout3, and the held-out heldout4, "
             "seed_data/needs_quality/); "
             "needs no encoder.",
         ),

@@ -4,7 +4,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal, Self
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -155,6 +155,43 @@ class Settings(BaseSettings):
             " DATA_DIR/secret-key, shared by the processes on one machine. Several machines set the same one."
         ),
     )
+
+    # Doffin's public API v2 (docs/notices.md, "Fetching from Doffin"): `innomatch notices fetch`.
+    doffin_base_url: str = Field(
+        default="https://api.doffin.no/public/v2/",
+        description="Doffin's public API v2: its search and download endpoints are under this address.",
+    )
+    doffin_subscription_key: SecretStr | None = Field(
+        default=None,
+        description=(
+            "The subscription key of Doffin's public API (free, from"
+            " https://dof-notices-prod-api.developer.azure-api.net/); needed only to fetch notices."
+        ),
+    )
+    doffin_timeout: float = Field(
+        default=60,
+        gt=0,
+        description="Seconds Doffin has to answer one request before the try counts as failed.",
+    )
+    doffin_connect_timeout: float = Field(
+        default=10, gt=0, description="Seconds to wait for a connection to Doffin."
+    )
+    doffin_attempts: int = Field(
+        default=5,
+        ge=1,
+        description="Tries of one Doffin request (timeouts, lost connections, 429, 5xx) before fetching stops.",
+    )
+    doffin_page_size: int = Field(
+        default=100, ge=1, le=1000, description="Hits per page of a Doffin search; a divisor of 1000."
+    )
+
+    @field_validator("doffin_page_size")
+    @classmethod
+    def _pages_reach_every_reachable_hit(cls, page_size: int) -> int:
+        # Doffin refuses a page that reaches past its 1000th hit: with a divisor, the last page ends on it.
+        if 1000 % page_size:
+            raise ValueError(f"doffin_page_size ({page_size}) must divide 1000 (10, 20, 25, 50, 100, ...)")
+        return page_size
 
     @model_validator(mode="after")
     def _lease_outlasts_a_sending(self) -> Self:

@@ -50,6 +50,9 @@ def evaluate(session: Session, indexes: Indexes) -> EvaluationReport:
     found: list[FoundMatch] = []
     weighed = 0
     with shared_reads.shared_reads():  # the many searches below read the same records, unchanging
+        # The searches' own solutions and needs in two queries, not one each.
+        shared_reads.solutions(session, {s.solution_id for s in searches if s.solution_id is not None})
+        shared_reads.needs(session, {s.need_id for s in searches if s.need_id is not None})
         for kinds, record_kind in ((NEED_KINDS, "need"), (SOLUTION_KINDS, "solution")):
             group = [search for search in searches if search.kind in kinds]
             new = changed.get(record_kind, {})

@@ -29,8 +29,10 @@ from service.matching.scoring import Ranking
 from service.models import Kpi, Need, Solution
 from service.municipalities.repository import counties_of
 from service.needs import service as needs_service
+from service.needs.repository import NeedFacts
 from service.needs.schemas import NeedRead
 from service.solutions import service as solutions_service
+from service.solutions.repository import SolutionFacts
 from service.solutions.schemas import SolutionRead
 
 P = ParamSpec("P")
@@ -65,7 +67,7 @@ def rank_solutions_for_need(
     at_least: float | None = None,
 ) -> list[SolutionMatch]:
     """Solutions for a stored need, best first."""
-    need = needs_service.get(session=session, need_id=need_id)
+    need = shared_reads.kept_need(session, need_id) or needs_service.get(session=session, need_id=need_id)
     document = LexicalDocument.of(
         need.title, need.description, need.language, need.kpi_codes, need.translations
     )
@@ -113,7 +115,9 @@ def rank_needs_for_solution(
     at_least: float | None = None,
 ) -> list[NeedMatch]:
     """Needs a stored solution answers, best first: the supplier's view of demand."""
-    solution = solutions_service.get(session=session, solution_id=solution_id)
+    solution = shared_reads.kept_solution(session, solution_id) or solutions_service.get(
+        session=session, solution_id=solution_id
+    )
     document = LexicalDocument.of(solution.title, solution.description, solution.language, solution.kpi_codes)
     side = Side(
         kind="solution",
@@ -206,21 +210,12 @@ def _solutions_for(
     restriction = shared_reads.solutions_allowed(session, filters, rejected)
     text = retrieval.text_signals(indexes.solutions, query, limit, *_among(restriction, among))
     # The candidates' facts first, whole records only for the results.
-    candidates = {
-        owner_id: Side(
-            kind="solution",
-            id=owner_id,
-            language=facts.language,
-            kpi_codes=facts.kpi_codes,
-            suggested_kpis=suggested_pairs(facts.suggested_kpis),
-            sdgs=facts.sdgs,
-            cpv_codes=facts.cpv_codes,
-            trl=facts.trl,
-            regions_served=facts.regions_served,
-            reference_municipalities=facts.reference_municipalities,
-        )
-        for owner_id, facts in shared_reads.solution_facts(session, text).items()
-    }
+    found = shared_reads.solution_facts(session, text)
+    candidates = shared_reads.candidate_sides(
+        "solution",
+        found,
+        lambda ids: {owner_id: _solution_side(owner_id, found[owner_id]) for owner_id in ids},
+    )
     context = MatchContext(verdicts=verdicts)
     if query.ranking == "hybrid":
         references = {number for side in candidates.values() for number in side.reference_municipalities}
@@ -268,21 +263,9 @@ def _needs_for(
             ),
         },
     )
-    candidates = {
-        owner_id: Side(
-            kind="need",
-            id=owner_id,
-            language=need.language,
-            kpi_codes=need.kpi_codes,
-            suggested_kpis=suggested_pairs(need.suggested_kpis),
-            sdgs=_sdgs_in(kpis, need.kpi_codes),
-            cpv_codes=need.cpv_codes,
-            county=need.county_number,
-            municipality=need.municipality_number,
-            trl_min=need.trl_min,
-        )
-        for owner_id, need in facts.items()
-    }
+    candidates = shared_reads.candidate_sides(
+        "need", facts, lambda ids: {owner_id: _need_side(owner_id, facts[owner_id], kpis) for owner_id in ids}
+    )
     best = _scoring_at_least(rank(query.side, candidates, text, ranking=query.ranking, limit=limit), at_least)
     needs = shared_reads.needs(session, [scored.id for scored in best])
     return [
@@ -294,6 +277,36 @@ def _needs_for(
         )
         for need, score, explanation in _explained(session, query, best, needs, kpis)
     ]
+
+
+def _need_side(owner_id: int, need: NeedFacts, kpis: Mapping[str, Kpi]) -> Side:
+    return Side(
+        kind="need",
+        id=owner_id,
+        language=need.language,
+        kpi_codes=need.kpi_codes,
+        suggested_kpis=suggested_pairs(need.suggested_kpis),
+        sdgs=_sdgs_in(kpis, need.kpi_codes),
+        cpv_codes=need.cpv_codes,
+        county=need.county_number,
+        municipality=need.municipality_number,
+        trl_min=need.trl_min,
+    )
+
+
+def _solution_side(owner_id: int, facts: SolutionFacts) -> Side:
+    return Side(
+        kind="solution",
+        id=owner_id,
+        language=facts.language,
+        kpi_codes=facts.kpi_codes,
+        suggested_kpis=suggested_pairs(facts.suggested_kpis),
+        sdgs=facts.sdgs,
+        cpv_codes=facts.cpv_codes,
+        trl=facts.trl,
+        regions_served=facts.regions_served,
+        reference_municipalities=facts.reference_municipalities,
+    )
 
 
 def _scoring_at_least(best: list[Scored], at_least: float | None) -> list[Scored]:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from service.indexing import LexicalDocument
 from service.kpis.repository import kpis_by_code
 from service.matching.filters import IdRestriction, MatchFilters, need_restriction, solution_restriction
+from service.matching.pairs import Side
 from service.models import Kpi, Need, Solution
 from service.needs import repository as needs_repository
 from service.needs.repository import NeedFacts
@@ -36,6 +37,7 @@ class _Kept:
     needs: dict[int, Need | None] = field(default_factory=dict)
     solutions: dict[int, Solution | None] = field(default_factory=dict)
     words: dict[tuple[str, int], dict[str, list[str]]] = field(default_factory=dict)
+    sides: dict[str, dict[int, Side | None]] = field(default_factory=dict)
 
 
 _kept: ContextVar[_Kept | None] = ContextVar("shared_reads", default=None)
@@ -122,6 +124,28 @@ def solutions(session: Session, ids: Iterable[int]) -> dict[int, Solution]:
     return _through(
         kept.solutions, ids, lambda missing: solutions_repository.solutions_by_id(session, missing)
     )
+
+
+def candidate_sides(
+    kind: str, ids: Iterable[int], build: Callable[[list[int]], dict[int, Side]]
+) -> dict[int, Side]:
+    """The candidates' sides of the pairs ranked: a side depends on its record alone, so within the block
+    each is built once, however many searches rank it."""
+    kept = _kept.get()
+    if kept is None:
+        return build(list(ids))
+    return _through(kept.sides.setdefault(kind, {}), ids, build)
+
+
+def kept_need(session: Session, need_id: int) -> Need | None:
+    """Within the block, the need read through what is kept (None when absent); outside it None, so the
+    caller reads it as it always does."""
+    return None if _kept.get() is None else needs(session, [need_id]).get(need_id)
+
+
+def kept_solution(session: Session, solution_id: int) -> Solution | None:
+    """As `kept_need`, for a solution."""
+    return None if _kept.get() is None else solutions(session, [solution_id]).get(solution_id)
 
 
 def words_by_term(record: Need | Solution) -> dict[str, list[str]]:

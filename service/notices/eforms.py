@@ -117,12 +117,12 @@ def parse_notice(data: bytes, source: str) -> ParsedNotice:
 
 
 def _parse_document(data: bytes, source: str) -> etree._Element:
-    if not data.strip():
-        raise InvalidNotice(source, "document", "the document is empty")
-    if len(data) > MAX_NOTICE_BYTES:
+    if len(data) > MAX_NOTICE_BYTES:  # first, before anything copies or scans the document
         raise InvalidNotice(
             source, "document", f"{len(data)} bytes is more than the {MAX_NOTICE_BYTES} a notice may have"
         )
+    if not data.strip():
+        raise InvalidNotice(source, "document", "the document is empty")
     doctype_refused = InvalidNotice(
         source, "document", "DOCTYPE is not allowed (entity declarations could expand or read files)"
     )
@@ -174,18 +174,19 @@ class _NoticeReader:
     def _value(self, element: etree._Element | None, path: str) -> str | None:
         return None if element is None else _text(element.find(path, NS))
 
-    def _required(self, path: str, field: str, element: etree._Element | None = None) -> str:
-        value = self._value(self.root if element is None else element, path)
+    def _required(self, element: etree._Element | None, path: str, field: str) -> str:
+        value = self._value(element, path)
         if value is None:
             raise InvalidNotice(self.source, field, f"missing or empty ({path})")
         return value
 
     def read(self) -> ParsedNotice:
-        notice_id = self._required("cbc:ID[@schemeName='notice-id']", "notice_id")
-        version = self._required("cbc:VersionID", "version")
-        notice_type = self._required("cbc:NoticeTypeCode", "notice_type")
-        subtype = self._required("efac:NoticeSubType/cbc:SubTypeCode", "subtype", self.extension)
-        publication_date = self._date(self._required("cbc:IssueDate", "publication_date"), "publication_date")
+        notice_id = self._required(self.root, "cbc:ID[@schemeName='notice-id']", "notice_id")
+        version = self._required(self.root, "cbc:VersionID", "version")
+        notice_type = self._required(self.root, "cbc:NoticeTypeCode", "notice_type")
+        subtype = self._required(self.extension, "efac:NoticeSubType/cbc:SubTypeCode", "subtype")
+        issue_date = self._required(self.root, "cbc:IssueDate", "publication_date")
+        publication_date = self._date(issue_date, "publication_date")
         languages = self.languages
         project = self.root.find("cac:ProcurementProject", NS)
         titles = self._texts(project, "cbc:Name", languages)
@@ -204,6 +205,8 @@ class _NoticeReader:
         estimated_value, currency = self._amount(
             project, "cac:RequestedTenderTotal/cbc:EstimatedOverallContractAmount", "estimated_value"
         )
+        if estimated_value is None:
+            estimated_value, currency = _lots_total(lots)
         deadlines = [lot.tender_deadline for lot in lots if lot.tender_deadline is not None]
         return ParsedNotice(
             notice_id=notice_id,
@@ -254,9 +257,14 @@ class _NoticeReader:
             raise InvalidNotice(self.source, field, f"{value!r} is not a date: {error}") from error
 
     def _languages(self) -> tuple[str, ...]:
+        """The declared languages, main first; a notice that declares none is in its titles' languages."""
         codes = [self._value(self.root, "cbc:NoticeLanguageCode")]
         codes += [_text(element) for element in self._all(self.root, "cac:AdditionalNoticeLanguage/cbc:ID")]
-        return _unique([_language(code) for code in codes if code is not None])
+        if not any(codes):
+            codes = [
+                title.get("languageID") for title in self._all(self.root, "cac:ProcurementProject/cbc:Name")
+            ]
+        return _unique([_language(code) for code in codes if code])
 
     def _texts(self, element: etree._Element | None, path: str, languages: tuple[str, ...]) -> Texts:
         """Every language's text at `path`; one without languageID is in the notice's main language."""
@@ -293,14 +301,15 @@ class _NoticeReader:
         return self._organisation(org_id, field)
 
     def _lot_elements(self) -> list[etree._Element]:
+        """The lots (a PIN's parts too), not the groups of lots, which repeat what their lots say."""
         return [
             lot
             for lot in self._all(self.root, "cac:ProcurementProjectLot")
-            if lot.find("cbc:ID", NS) is not None and lot.find("cbc:ID", NS).get("schemeName") != "LotsGroup"
+            if lot.findtext("cbc:ID[@schemeName='LotsGroup']", None, NS) is None
         ]
 
     def _lot(self, lot: etree._Element, languages: tuple[str, ...]) -> Lot:
-        lot_id = self._required("cbc:ID", "lots", lot)
+        lot_id = self._required(lot, "cbc:ID", "lots")
         project = lot.find("cac:ProcurementProject", NS)
         value, currency = self._amount(
             project, "cac:RequestedTenderTotal/cbc:EstimatedOverallContractAmount", "lots"
@@ -407,7 +416,7 @@ class _NoticeReader:
                 key=lambda t: self._value(t, "efbc:GroupLeadIndicator") != "true",
             )
             for tenderer in tenderers:
-                org_id = self._required("cbc:ID", "awards", tenderer)
+                org_id = self._required(tenderer, "cbc:ID", "awards")
                 awards.append(Award(lot_id, self._organisation(org_id, "awards"), value, currency))
         return tuple(awards)
 
@@ -424,6 +433,15 @@ class _NoticeReader:
                 self.source, "changes_notice", "a change without efbc:ChangedNoticeIdentifier"
             )
         return None
+
+
+def _lots_total(lots: tuple[Lot, ...]) -> tuple[Decimal | None, str | None]:
+    """The sum of the lots' estimated values when every lot gives one, all in one currency."""
+    currencies = {lot.currency for lot in lots}
+    values = [lot.estimated_value for lot in lots if lot.estimated_value is not None]
+    if not lots or len(values) < len(lots) or len(currencies) != 1:
+        return None, None
+    return sum(values, Decimal(0)), currencies.pop()
 
 
 def _language(code: str) -> str:

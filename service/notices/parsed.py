@@ -35,6 +35,8 @@ class Lot:
     tender_deadline: datetime | None  # aware, UTC
 
 
+# One per winning tenderer: each member of a group that won together has its own, with the group's
+# tender value (so sum values per tender, not per award), the group's lead first.
 @dataclass(frozen=True)
 class Award:
     lot_id: str | None

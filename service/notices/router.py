@@ -6,6 +6,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.auth import StaffDep
 from service.deps import IndexesDep, SessionDep
@@ -13,6 +14,7 @@ from service.errors import FieldError, FieldErrors
 from service.notices import service
 from service.notices.importer import import_documents
 from service.notices.schemas import ImportReportRead, NoticeFilters, NoticeRead
+from service.openapi_errors import ErrorMessage
 from service.pagination import Page, PageDep
 from service.text_fields import RecordId
 
@@ -29,7 +31,11 @@ async def _uploaded_files(request: Request) -> list[tuple[str, bytes]]:
             status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, "Send the notices as multipart/form-data `files`."
         )
     documents: list[tuple[str, bytes]] = []
-    async with request.form(max_files=MAX_NOTICE_FILES, max_fields=10) as form:
+    try:
+        form = await request.form(max_files=MAX_NOTICE_FILES, max_fields=10)
+    except StarletteHTTPException as error:  # a multipart body Starlette cannot take (too many files, fields)
+        raise FieldErrors([FieldError(("files",), str(error.detail))]) from error
+    try:
         for upload in form.getlist("files"):
             if not isinstance(upload, UploadFile):
                 raise FieldErrors([FieldError(("files",), "must be files, not text fields")])
@@ -40,6 +46,8 @@ async def _uploaded_files(request: Request) -> list[tuple[str, bytes]]:
                     f"{upload.filename}: a notice may be at most {MAX_NOTICE_BYTES // 2**20} MiB.",
                 )
             documents.append((upload.filename or f"file {len(documents) + 1}", content))
+    finally:
+        await form.close()
     if not documents:
         raise FieldErrors([FieldError(("files",), "send one or more eForms XML files")])
     return documents
@@ -48,7 +56,22 @@ async def _uploaded_files(request: Request) -> list[tuple[str, bytes]]:
 @router.post(
     "/import",
     response_model=ImportReportRead,
-    responses={422: {"model": ImportReportRead, "description": "Every file was refused."}},
+    responses={
+        415: {"model": ErrorMessage, "description": "The body is not multipart/form-data."},
+        422: {
+            "description": "Every file was refused (the report), or no files were sent (which field).",
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "anyOf": [
+                            {"$ref": "#/components/schemas/ImportReportRead"},
+                            {"$ref": "#/components/schemas/HTTPValidationError"},
+                        ]
+                    }
+                }
+            },
+        },
+    },
     openapi_extra={
         "requestBody": {
             "content": {
@@ -56,7 +79,11 @@ async def _uploaded_files(request: Request) -> list[tuple[str, bytes]]:
                     "schema": {
                         "type": "object",
                         "properties": {
-                            "files": {"type": "array", "items": {"type": "string", "format": "binary"}}
+                            "files": {
+                                "type": "array",
+                                "items": {"type": "string", "format": "binary"},
+                                "maxItems": MAX_NOTICE_FILES,
+                            }
                         },
                         "required": ["files"],
                     }

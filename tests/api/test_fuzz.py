@@ -17,6 +17,7 @@ import json
 import os
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -133,6 +134,11 @@ def _known_good_writes(server: SharedServer) -> Iterator[tuple[str, dict[str, An
         "source": "Fuzz",
     }
     yield "POST /api/v1/kpi-observations", {"body": {"observations": [observation]}}
+    notice = Path(__file__).resolve().parents[1] / "notices" / "samples" / "veat_24.xml"
+    yield (
+        "POST /api/v1/notices/import",
+        {"body": {"files": [notice.read_bytes()]}, "media_type": "multipart/form-data"},
+    )
     yield (
         "POST /api/v1/needs/{need_id}/feedback",
         {

@@ -17,6 +17,7 @@ import zipfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from itertools import product
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -33,6 +34,7 @@ from tests.support.records import LEAK_NEED, LEAK_SOLUTION, SHORT_NEED, WATER_LO
 pytestmark = pytest.mark.slow
 
 BODO = "1804"
+NOTICE = Path(__file__).resolve().parents[1] / "notices" / "samples" / "cn_24_minimal.xml"
 PAGES = (
     "/",
     "/needs/{need_id}",
@@ -118,6 +120,9 @@ def _people_at_work(server: SharedServer) -> dict[str, list[str]]:
                 json={"name": "Ola's vannsøk", "kind": "new_needs", "filters": {"kpi": WATER_LOSS}},
             )
         )
+        imported = staff.post("/api/v1/notices/import", files=[("files", (NOTICE.name, NOTICE.read_bytes()))])
+        assert imported.status_code == 200, imported.text
+        notice = staff.get("/api/v1/notices", params={"limit": 1}).json()["items"][0]
     # A person with an account: signs in, makes a token on the profile page, writes with the cookie.
     add_person(
         server.database_url, PERSON_EMAIL, name="Signe Person", role="officer", municipality_number=BODO
@@ -133,6 +138,7 @@ def _people_at_work(server: SharedServer) -> dict[str, list[str]]:
         "supplier_id": [str(supplier["id"])],
         "partnership_id": [str(partnership["id"])],
         "search_id": [str(search["id"])],
+        "notice_id": [str(notice["id"])],
         "number": [BODO],
         "code": [WATER_LOSS],
         "secret": ["not-a-link-anyone-was-given"],

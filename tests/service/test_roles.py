@@ -119,7 +119,20 @@ def world(
 
 # -- the cases: each prepares its own target as admin and returns the request to try --
 
-Request = tuple[str, str, dict[str, Any] | None]
+
+@dataclass(frozen=True)
+class Upload:
+    """A multipart body of files (the notices import) rather than JSON."""
+
+    files: list[tuple[str, tuple[str, bytes, str]]]
+
+
+Request = tuple[str, str, dict[str, Any] | Upload | None]
+NOTICE = Path(__file__).resolve().parents[1] / "notices" / "samples" / "cn_24_minimal.xml"
+
+
+def _sent(body: dict[str, Any] | Upload | None) -> dict[str, Any]:
+    return {"files": body.files} if isinstance(body, Upload) else {"json": body}
 
 
 def _need(world: World, admin: httpx.Client) -> int:
@@ -386,6 +399,16 @@ CASES = [
     ),
     Case(
         "POST",
+        "/api/v1/notices/import",
+        STAFF,
+        lambda w, a: (
+            "POST",
+            "/api/v1/notices/import",
+            Upload([("files", (NOTICE.name, NOTICE.read_bytes(), "application/xml"))]),
+        ),
+    ),
+    Case(
+        "POST",
         "/api/v1/tokens",
         frozenset({"admin"}),
         lambda w, a: ("POST", "/api/v1/tokens", {"name": "x", "role": "staff"}),
@@ -446,7 +469,7 @@ def test_each_caller_is_allowed_or_refused_on_each_write(world: World, case: Cas
             method, path, body = case.prepare(world, admin)
             before = _fingerprint(world.database)
             with world.client(caller) as client:
-                response = client.request(method, path, json=body)
+                response = client.request(method, path, **_sent(body))
             outcomes[caller] = response.status_code
             if caller in case.allowed:
                 assert response.is_success, (caller, response.text)
@@ -498,7 +521,7 @@ def test_a_signed_in_person_is_allowed_and_refused_as_a_token_of_the_same_role(
             method, path, body = case.prepare(world, admin)
             before = _fingerprint(world.database, besides=SESSION_TABLES)
             client, token = people[caller]
-            response = client.request(method, path, json=body, headers={CSRF_HEADER: token})
+            response = client.request(method, path, **_sent(body), headers={CSRF_HEADER: token})
             if caller in allowed:
                 assert response.is_success, (caller, response.text)
                 continue

@@ -23,3 +23,9 @@ def test_the_defaults_hold_together() -> None:
     settings = Settings()
     assert settings.alerts_claim_lease_seconds == 300
     assert settings.alerts_claim_lease_seconds > max(settings.webhook_timeout, settings.smtp_timeout)
+
+
+def test_a_doffin_page_size_must_divide_the_thousand_reachable_hits() -> None:
+    assert Settings(doffin_page_size=250).doffin_page_size == 250
+    with pytest.raises(ValidationError, match="doffin_page_size"):
+        Settings(doffin_page_size=300)  # its fourth page would reach past hit 1000: Doffin refuses it

@@ -51,6 +51,7 @@ def test_sqlite_keeps_autoincrement_through_every_migration(tmp_path: Path) -> N
         "user_account",
         "api_token",
         "saved_search",
+        "procurement_notice",
     ):
         assert "AUTOINCREMENT" in definitions[table], table
     assert "one_owner" in definitions["saved_search"], "0012 rebuilt saved_search without its owner check"

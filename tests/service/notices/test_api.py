@@ -3,6 +3,7 @@
 from typing import Any
 
 import httpx
+import pytest
 
 from service.identifiers import is_valid_organisation_number
 from tests.service.notices.conftest import sample
@@ -142,3 +143,12 @@ def test_list_filters(api: httpx.Client) -> None:
     assert _items(api, municipality="0301") == [] and _items(api, county="03") == []
     bad = api.get("/api/v1/notices", params={"cpv": "4x"})
     assert bad.status_code == 422 and "cpv" in bad.text
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_too_many_or_too_large_files_are_refused_with_the_field(api: httpx.Client) -> None:
+    many = api.post("/api/v1/notices/import", files=_files(*[(f"{n}.xml", b"<a/>") for n in range(101)]))
+    assert many.status_code == 422 and many.json()["detail"][0]["loc"] == ["body", "files"], many.text
+    large = api.post("/api/v1/notices/import", files=_files(("big.xml", b" " * (5 * 2**20 + 1))))
+    assert large.status_code == 413 and "big.xml" in large.json()["detail"]
+    assert api.get("/api/v1/notices").json()["total"] == 0
