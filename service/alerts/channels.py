@@ -1,10 +1,11 @@
 """What every channel shares: the report of one delivery (the same for e-mail, webhook and feed) and
 the error a channel raises when a sending failed."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from service.models import AlertMatch, SavedSearch
+from service.models import AlertMatch, ProcurementNotice, SavedSearch
+from service.needs.notice_brief import brief
 
 RECORD_PATHS = {"need": "/needs/{id}", "solution": "/solutions/{id}", "buyer_group": "/buyer-groups/{id}"}
 
@@ -24,9 +25,17 @@ def record_link(base_url: str, match: AlertMatch) -> str:
 
 
 def alert_report(
-    search: SavedSearch, matches: Sequence[AlertMatch], *, base_url: str, delivery_id: str
+    search: SavedSearch,
+    matches: Sequence[AlertMatch],
+    *,
+    base_url: str,
+    delivery_id: str,
+    notices: Mapping[str, ProcurementNotice] | None = None,
 ) -> dict[str, Any]:
-    """The delivery as JSON (a webhook's body; what an e-mail and a feed entry say): best first."""
+    """The delivery as JSON (a webhook's body; what an e-mail and a feed entry say): best first.
+    `notices`: the procurement notices matched needs carry, by record id (alerts.repository.notices_of_matches):
+    such a match says origin "notice" and gives the notice's kind, deadline, buyer and link."""
+    notices = notices or {}
     ranked = sorted(matches, key=lambda match: (-(match.score or 0.0), match.id))
     return {
         "type": "saved_search.matches",
@@ -42,7 +51,21 @@ def alert_report(
                 "reason": {"en": match.reason_en, "no": match.reason_no},
                 "url": record_link(base_url, match),
                 "found_at": match.found_at.isoformat(),
+                "origin": "notice" if match.record_id in notices and match.record_kind == "need" else None,
+                "notice": _notice(notices.get(match.record_id)) if match.record_kind == "need" else None,
             }
             for match in ranked
         ],
+    }
+
+
+def _notice(notice: ProcurementNotice | None) -> dict[str, Any] | None:
+    if notice is None:
+        return None
+    told = brief(notice)
+    return {
+        "kind": told.kind,
+        "deadline": told.deadline.isoformat() if told.deadline else None,
+        "buyer_name": told.buyer_name,
+        "link": told.link,
     }

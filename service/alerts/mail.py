@@ -14,7 +14,7 @@ import re
 import smtplib
 import ssl
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
@@ -27,7 +27,7 @@ import jinja2
 
 from service.alerts.channels import DeliveryError, alert_report
 from service.config import Settings
-from service.models import AlertMatch, SavedSearch
+from service.models import AlertMatch, ProcurementNotice, SavedSearch
 from service.web.i18n import LOCALE_DIR, N_, Locale, PageLocale
 
 OUTBOX = "outbox"
@@ -41,6 +41,7 @@ WHY = N_(
     " by e-mail."
 )
 UNSUBSCRIBE = N_("Stop these e-mails (pauses this search):")
+NOTICE_WORD = N_("procurement notice")  # after the title of a need that carries one
 RESUME = N_("You can resume it, or change how often you hear, under “My alerts” when signed in.")
 
 
@@ -103,14 +104,16 @@ def compose_alert_mail(
     delivery_id: str,
     unsubscribe_url: str,
     mail_from: str = Settings.model_fields["mail_from"].default,
+    notices: Mapping[str, ProcurementNotice] | None = None,
 ) -> EmailMessage:
-    """The e-mail of one delivery to the search's owner, in the search's language, best match first."""
+    """The e-mail of one delivery to the search's owner, in the search's language, best match first; a
+    need that carries a procurement notice says so after its title."""
     locale: Locale = "en" if search.language == "en" else "nb"
     page = PageLocale(locale)
-    report = alert_report(search, matches, base_url=base_url, delivery_id=delivery_id)
+    report = alert_report(search, matches, base_url=base_url, delivery_id=delivery_id, notices=notices)
     found = [
         MailMatch(
-            title=item["title"],
+            title=f"{item['title']} ({page.gettext(NOTICE_WORD)})" if item["notice"] else item["title"],
             band=page.gettext(BAND_WORDS[item["band"]]) if item["band"] in BAND_WORDS else None,
             reason=page.pick(item["reason"]["no"], item["reason"]["en"]),
             url=item["url"],

@@ -13,6 +13,7 @@ from service.models import (
     AlertMatch,
     IndexChange,
     Need,
+    ProcurementNotice,
     SavedSearch,
     Solution,
     WebhookEndpoint,
@@ -345,3 +346,12 @@ def active_endpoints_of(session: Session, search: SavedSearch) -> list[WebhookEn
     return list(
         session.scalars(statement.where(WebhookEndpoint.disabled_at.is_(None)).order_by(WebhookEndpoint.id))
     )
+
+
+def notices_of_matches(session: Session, matches: Sequence[AlertMatch]) -> dict[str, ProcurementNotice]:
+    """The procurement notices the matched needs carry, by the match's record id (the need's id)."""
+    need_ids = [int(match.record_id) for match in matches if match.record_kind == "need"]
+    if not need_ids:
+        return {}
+    statement = select(ProcurementNotice).where(ProcurementNotice.need_id.in_(need_ids))
+    return {str(notice.need_id): notice for notice in session.scalars(statement)}

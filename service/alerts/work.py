@@ -44,6 +44,7 @@ def email_sender(settings: Settings) -> Sender:
             delivery_id=delivery.public_id,
             unsubscribe_url=unsubscribe_url(settings, search),
             mail_from=settings.mail_from,
+            notices=repository.notices_of_matches(session, matches),
         )
         send_mail(settings, message)
 
@@ -65,7 +66,11 @@ def webhook_sender(settings: Settings, client: httpx.Client) -> Sender:
         if not endpoints:
             raise DeliveryError("the webhook endpoint was deleted or disabled", permanent=True)
         body = alert_report(
-            search, matches, base_url=settings.public_base_url, delivery_id=delivery.public_id
+            search,
+            matches,
+            base_url=settings.public_base_url,
+            delivery_id=delivery.public_id,
+            notices=repository.notices_of_matches(session, matches),
         )
         try:
             post_webhook(

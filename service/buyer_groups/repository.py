@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from service.models import Need
+from service.models import Need, ProcurementNotice
 
 
 def groupable_needs(session: Session, *, limit: int) -> tuple[Sequence[Need], int]:
@@ -14,3 +14,18 @@ def groupable_needs(session: Session, *, limit: int) -> tuple[Sequence[Need], in
     total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
     newest = session.scalars(statement.order_by(Need.id.desc()).limit(limit)).all()
     return sorted(newest, key=lambda need: need.id), total
+
+
+def notice_kpi_codes(session: Session) -> list[frozenset[str]]:
+    """Per active procurement notice (open, closed or awarded), the KPIs of its need: its own codes, else
+    its best suggested one; what a group's count of notices in its theme reads."""
+    statement = (
+        select(Need.kpi_codes, Need.suggested_kpis)
+        .join(ProcurementNotice, ProcurementNotice.need_id == Need.id)
+        .where(ProcurementNotice.status == "active")
+    )
+    found: list[frozenset[str]] = []
+    for codes, suggested in session.execute(statement):
+        best = [suggested[0]["code"]] if suggested else []
+        found.append(frozenset(codes or best))
+    return found

@@ -51,6 +51,11 @@ class BuyerGroup(BaseModel):
     population: int = Field(description="The members' municipalities' population added up.")
     best_solutions: list[GroupSolution]
     needs_scored: int = Field(description="The most central members the solutions were scored against.")
+    notices: int = Field(
+        description="Procurement notices (kunngjøringer; open, closed or awarded) whose need carries one of the "
+        "group's shared KPIs (else one of its members' KPIs), or has it as its best suggestion: the theme "
+        "bought elsewhere."
+    )
 
 
 class BuyerGroupPage(BaseModel):

@@ -23,7 +23,7 @@ from service.buyer_groups.clustering import (
     clusters,
     problem_distances,
 )
-from service.buyer_groups.repository import groupable_needs
+from service.buyer_groups.repository import groupable_needs, notice_kpi_codes
 from service.buyer_groups.schemas import (
     BuyerGroup,
     BuyerGroupPage,
@@ -91,9 +91,10 @@ def buyer_groups(
     """A page of the groups, largest first; without solutions (a list that shows none), none are scored."""
     found = _clustering(session, indexes)
     names = indexes.kpi_names
+    notices = notice_kpi_codes(session)
     return BuyerGroupPage(
         items=[
-            _read(session, indexes, group, found.place_of, names, with_solutions=with_solutions)
+            _read(session, indexes, group, found.place_of, names, notices, with_solutions=with_solutions)
             for group in found.groups[offset : offset + limit]
         ],
         total=len(found.groups),
@@ -108,8 +109,9 @@ def buyer_groups(
 def current_groups(*, session: Session, indexes: Indexes) -> list[BuyerGroup]:
     """Every group as it stands now, largest first, without solutions (none scored)."""
     found = _clustering(session, indexes)
+    notices = notice_kpi_codes(session)
     return [
-        _read(session, indexes, group, found.place_of, indexes.kpi_names, with_solutions=False)
+        _read(session, indexes, group, found.place_of, indexes.kpi_names, notices, with_solutions=False)
         for group in found.groups
     ]
 
@@ -120,7 +122,8 @@ def buyer_group(*, session: Session, indexes: Indexes, key: str) -> BuyerGroup:
     found = _clustering(session, indexes)
     for group in found.groups:
         if group.key == key:
-            return _read(session, indexes, group, found.place_of, indexes.kpi_names)
+            notices = notice_kpi_codes(session)
+            return _read(session, indexes, group, found.place_of, indexes.kpi_names, notices)
     raise NotFoundError("Buyer group", key)
 
 
@@ -166,6 +169,7 @@ def _read(
     group: _Group,
     place_of: dict[str, Place],
     names: dict[str, tuple[str, str]],
+    notice_kpis: Sequence[frozenset[str]],
     *,
     with_solutions: bool = True,
 ) -> BuyerGroup:
@@ -173,6 +177,7 @@ def _read(
     shared = sorted(
         ((code, count) for code, count in counts.items() if count > 1), key=lambda i: (-i[1], i[0])
     )
+    theme_codes = {code for code, _ in shared} or set(counts)
     shared_kpis = [SharedKpi(kpi=_kpi_name(code, names), needs=count) for code, count in shared]
     theme_kpi = shared_kpis[0].kpi if shared_kpis else None
     central = group.members[0]
@@ -208,6 +213,7 @@ def _read(
         population=group.population,
         best_solutions=_best_solutions(session, indexes, scored) if scored else [],
         needs_scored=len(scored),
+        notices=sum(bool(theme_codes & codes) for codes in notice_kpis),
     )
 
 

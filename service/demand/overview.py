@@ -9,6 +9,10 @@ The filters narrow the KPIs counted (a dimension, one KPI, the KPIs of an SDG: a
 the themes of its KPIs that pass, and not at all if none pass) and the places (a county, municipalities
 of a size band by their latest population).
 
+Procurement notices are needs too (origin "notice", open until their deadline): each theme and county
+also says how many of its needs are notices ("kunngjøringer"), a signal beside KPI gaps and needs; a
+notice whose buyer is no municipality counts in the county of the notice.
+
 The needs are counted here, in one pass over their KPI columns: about 20 µs a need on this machine
 (docs/database.md, "Counting demand"), linear in the open needs.
 """
@@ -75,6 +79,7 @@ class ThemeDemand:
     dimension: str
     needs: int = 0
     suggested: int = 0  # of which counted from a suggested KPI: the start page lists only the others
+    notices: int = 0  # of which procurement notices (kunngjøringer)
     municipalities: set[str] = field(default_factory=set)
     kpi_needs: Counter[str] = field(default_factory=Counter)
     kpi_suggested: Counter[str] = field(default_factory=Counter)
@@ -106,6 +111,7 @@ class CountyDemand:
     number: str
     name: str
     needs: int = 0
+    notices: int = 0  # of which procurement notices (kunngjøringer)
     municipalities: set[str] = field(default_factory=set)
 
 
@@ -116,6 +122,7 @@ class DemandOverview:
     counties: list[CountyDemand] = field(default_factory=list)  # every county, by number
     without_county: int = 0  # counted needs of no municipality
     open_needs: int = 0  # distinct needs counted (a need with KPIs of two themes counts in both themes)
+    notices: int = 0  # of which procurement notices
     municipalities: set[str] = field(default_factory=set)
     without_kpi: int = 0  # neither KPI codes nor a suggestion
     untagged: list[UntaggedNeed] = field(default_factory=list)  # the first UNTAGGED_SHOWN without codes
@@ -189,13 +196,18 @@ def demand_overview(*, session: Session, filters: DemandFilters) -> DemandOvervi
         if not counted:
             continue
         overview.open_needs += 1
+        is_notice = need.origin == "notice"
+        overview.notices += is_notice
+        county = county_of.get(need.municipality_number or "") or need.notice_county
+        place = counties.get(county or "")
+        if place is not None:
+            place.needs += 1
+            place.notices += is_notice
         if need.municipality_number:
             overview.municipalities.add(need.municipality_number)
-            place = counties.get(county_of.get(need.municipality_number, ""))
             if place is not None:
-                place.needs += 1
                 place.municipalities.add(need.municipality_number)
-        else:
+        elif place is None:
             overview.without_county += 1
         overview.demo_needs += need.demo
         overview.synthetic_needs += bool(need.evidence and need.evidence.get("synthetic"))
@@ -231,6 +243,7 @@ def _count(
             counted.add(theme.theme)
             theme.needs += 1
             theme.suggested += suggested
+            theme.notices += need.origin == "notice"
             if need.municipality_number:
                 theme.municipalities.add(need.municipality_number)
     return bool(counted)

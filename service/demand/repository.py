@@ -2,12 +2,14 @@
 
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.models import County, Municipality, Need, Solution
 from service.municipalities.repository import latest_populations
+from service.needs.demand_now import counts_as_demand
 
 
 @dataclass(frozen=True)
@@ -45,8 +47,9 @@ def county_name(session: Session, number: str) -> str | None:
 def needs_not_closed_with_kpis(
     session: Session, kpi_codes: Collection[str], county_number: str | None = None
 ) -> list[Need]:
-    """Needs not closed that carry one of the KPIs (optionally only in one county), by id."""
-    statement = select(Need).where(Need.status != "closed")
+    """Needs that count as demand now (not closed, no passed notice deadline) and carry one of the KPIs
+    (optionally only in one county), by id."""
+    statement = select(Need).where(counts_as_demand(datetime.now(UTC)))
     if county_number:
         statement = statement.join(Municipality, Municipality.number == Need.municipality_number).where(
             Municipality.county_number == county_number

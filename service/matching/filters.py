@@ -6,10 +6,11 @@ regions, SDGs) in Python over the rows SQL let through.
 """
 
 from dataclasses import dataclass
-from typing import Annotated
+from datetime import UTC, datetime
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, field_validator
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from service.errors import FieldError, FieldErrors
@@ -17,6 +18,7 @@ from service.identifiers import compact_kpi_code
 from service.kpis.repository import kpi_codes_of_dimension
 from service.kpis.schemas import Dimension
 from service.models import Municipality, Need, Solution
+from service.needs.demand_now import counts_as_demand, notice_deadline_passed
 from service.text_fields import (
     CPV_PREFIX_PATTERN,
     CountyNumber,
@@ -54,7 +56,14 @@ class MatchFilters(BaseModel):
         default=None, description="Records in this language: an ISO 639-1 code, e.g. 'no' or 'en'."
     )
     status: Annotated[str, NoControlCharacters] | None = Field(
-        default=None, max_length=20, description="Default: published solutions, needs not closed."
+        default=None,
+        max_length=20,
+        description="Default: published solutions; needs not closed whose notice's deadline, if any, has "
+        "not passed. 'any': needs of every status.",
+    )
+    origin: Literal["manual", "kpi_gap", "notice"] | None = Field(
+        default=None,
+        description="Needs written by hand, generated from a KPI gap, or carrying a procurement notice.",
     )
 
     @field_validator("kpi")
@@ -108,7 +117,9 @@ def solution_restriction(session: Session, filters: MatchFilters, rejected: set[
 
 def need_restriction(session: Session, filters: MatchFilters) -> IdRestriction:
     if _only_default(filters):
-        closed = select(Need.id).where(Need.status == "closed").limit(MAX_EXCLUDED + 1)
+        # Closed, or closed in fact: a notice's deadline passed (service.needs.demand_now).
+        not_demand = or_(Need.status == "closed", notice_deadline_passed(datetime.now(UTC)))
+        closed = select(Need.id).where(not_demand).limit(MAX_EXCLUDED + 1)
         excluded = frozenset(session.scalars(closed))
         if len(excluded) <= MAX_EXCLUDED:
             return IdRestriction(None, excluded)
@@ -116,8 +127,12 @@ def need_restriction(session: Session, filters: MatchFilters) -> IdRestriction:
 
 
 def allowed_solution_ids(session: Session, filters: MatchFilters) -> list[int]:
+    problems = {}
     if filters.status and filters.status not in ("published", "draft", "archived"):
-        _refuse({"status": "must be published, draft or archived (the statuses of a solution)"})
+        problems["status"] = "must be published, draft or archived (the statuses of a solution)"
+    if filters.origin is not None:
+        problems["origin"] = "the origin filter applies to needs, not solutions"
+    _refuse(problems)
     statement = select(Solution).where(Solution.status == (filters.status or "published"))
     if filters.language:
         statement = statement.where(Solution.language == filters.language)
@@ -155,15 +170,19 @@ def allowed_need_ids(session: Session, filters: MatchFilters) -> list[int]:
         for field in ("cpv", "trl_min", "trl_max", "sdg")
         if getattr(filters, field) is not None
     }
-    if filters.status and filters.status not in ("open", "in_progress", "closed"):
-        problems["status"] = "must be open, in_progress or closed (the statuses of a need)"
+    if filters.status and filters.status not in ("open", "in_progress", "closed", "any"):
+        problems["status"] = "must be open, in_progress, closed or any (the statuses of a need)"
     _refuse(problems)
     statement = select(Need.id, Need.kpi_codes)
-    statement = (
-        statement.where(Need.status == filters.status)
-        if filters.status
-        else statement.where(Need.status != "closed")
-    )
+    now = datetime.now(UTC)
+    if filters.status is None:
+        statement = statement.where(counts_as_demand(now))
+    elif filters.status in ("open", "in_progress"):
+        statement = statement.where(Need.status == filters.status, ~notice_deadline_passed(now))
+    elif filters.status == "closed":
+        statement = statement.where(Need.status == "closed")
+    if filters.origin:
+        statement = statement.where(Need.origin == filters.origin)
     if filters.language:
         statement = statement.where(Need.language == filters.language)
     if filters.municipality:

@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import JSON, Date, ForeignKey, Integer, Numeric, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from service.db import Base, UTCDateTime, utc_now
 from service.models.needs import Need
@@ -48,4 +48,7 @@ class ProcurementNotice(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
 
-    need: Mapped[Need | None] = relationship()
+    # Need.notice: the notice a need of origin "notice" carries, read with the need (its answers show it).
+    need: Mapped[Need | None] = relationship(
+        backref=backref("notice", uselist=False, lazy="joined", viewonly=True)
+    )

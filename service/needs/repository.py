@@ -1,14 +1,15 @@
 """All SQL about needs."""
 
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from service.db import json_array_holds_any, json_row
-from service.models import Municipality, Need, Solution, Supplier
+from service.models import Municipality, Need, ProcurementNotice, Solution, Supplier
+from service.needs.demand_now import notice_deadline_passed
 
 
 def get_need(session: Session, need_id: int) -> Need | None:
@@ -67,6 +68,7 @@ def list_needs(
     any_kpi_codes: Collection[str] | None = None,
     language: str | None = None,
     status: str | None = None,
+    origin: str | None = None,
     newest_first: bool = False,
 ) -> tuple[Sequence[Need], int]:
     """A page of the needs that pass every filter given, and how many pass; `any_kpi_codes`: tagged
@@ -86,6 +88,8 @@ def list_needs(
         statement = statement.where(Need.language == language)
     if status:
         statement = statement.where(Need.status == status)
+    if origin:
+        statement = statement.where(Need.origin == origin)
     total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
     order = Need.id.desc() if newest_first else Need.id
     items = session.scalars(statement.order_by(order).offset(offset).limit(limit)).all()
@@ -103,17 +107,28 @@ class CountedNeed(NamedTuple):
     suggested_kpis: list[dict[str, Any]] | None
     demo: bool
     evidence: dict[str, Any] | None
+    origin: str
+    notice_county: str | None  # a notice's need: the notice's county, also when its buyer is no municipality
 
 
 def open_needs_to_count(session: Session, *, county_number: str | None) -> Iterator[CountedNeed]:
-    """The open needs (of a county), oldest first, in one pass that reads only what counting needs:
-    no count and no offset per page, which made a large catalogue's pages cost more and more."""
-    statement = select(*(getattr(Need, field) for field in CountedNeed._fields)).where(Need.status == "open")
+    """The open needs (of a county) whose notice's deadline, if any, has not passed, oldest first, in one
+    pass that reads only what counting needs: no count and no offset per page, which made a large
+    catalogue's pages cost more and more."""
+    notice_county = (
+        select(ProcurementNotice.county_number).where(ProcurementNotice.need_id == Need.id).scalar_subquery()
+    )
+    columns = [getattr(Need, field) for field in CountedNeed._fields[:-1]]
+    statement = select(*columns, notice_county).where(
+        Need.status == "open", ~notice_deadline_passed(datetime.now(UTC))
+    )
     if county_number:
         in_county = select(Municipality.number).where(Municipality.county_number == county_number)
-        statement = statement.where(Need.municipality_number.in_(in_county))
+        statement = statement.where(
+            or_(Need.municipality_number.in_(in_county), notice_county == county_number)
+        )
     for row in session.execute(statement.order_by(Need.id).execution_options(yield_per=1000)):
-        yield CountedNeed(*row)
+        yield CountedNeed._make(row)
 
 
 class CheckedNeed(NamedTuple):

@@ -19,6 +19,7 @@ from service.needs.schemas import (
     NeedUpdate,
     NeedWritten,
 )
+from service.notices.similar import MAX_SIMILAR, SimilarNotice, similar_notices
 from service.pagination import Page, PageDep
 from service.references import checks_of_record
 from service.text_fields import MunicipalityNumber, RecordId
@@ -55,6 +56,19 @@ def list_needs(
         session=session, caller=caller, offset=page.offset, limit=page.limit, filters=filters
     )
     return Page(items=items, total=total, offset=page.offset, limit=page.limit)
+
+
+@router.get("/{need_id}/similar-notices", response_model=list[SimilarNotice])
+def get_similar_notices(
+    session: SessionDep,
+    indexes: IndexesDep,
+    caller: CallerDep,
+    need_id: RecordId,
+    limit: Annotated[int, Query(ge=1, le=MAX_SIMILAR)] = 5,
+) -> list[SimilarNotice]:
+    """Procurement notices like this need, from any buyer, open, closed or awarded, best first; for an
+    award, who bought it, when and from whom (bought_no, bought_en)."""
+    return similar_notices(session=session, indexes=indexes, need_id=need_id, caller=caller, limit=limit)
 
 
 @router.get("/{need_id}", response_model=NeedDetail)

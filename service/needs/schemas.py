@@ -14,6 +14,8 @@ from pydantic import (
 
 from service.identifiers import compact_kpi_code
 from service.kpis.schemas import Dimension, SuggestedKpis, Theme
+from service.models import ProcurementNotice
+from service.needs.notice_brief import NeedNotice, brief
 from service.response_warnings import ResponseWarning
 from service.text_fields import (
     CountyNumber,
@@ -99,6 +101,10 @@ class NeedFilters(BaseModel):
         default=None, description="Needs in this language: an ISO 639-1 code, e.g. 'no' or 'en'."
     )
     status: NeedStatus | None = None
+    origin: NeedOrigin | None = Field(
+        default=None,
+        description="manual, kpi_gap (generated from a KPI gap) or notice (a procurement notice).",
+    )
 
     @field_validator("kpi")
     @classmethod
@@ -169,8 +175,16 @@ class NeedRead(BaseModel):
         description="For needs generated from a KPI gap: the value, target, band, year and source behind it."
     )
     demo: bool = Field(description="True for fictional demo records.")
+    notice: NeedNotice | None = Field(
+        default=None, description="Needs of origin notice: the procurement notice (kunngjøring) it carries."
+    )
     created_at: datetime
     updated_at: datetime
+
+    @field_validator("notice", mode="before")
+    @classmethod
+    def _notice_brief(cls, notice: object) -> object:
+        return brief(notice) if isinstance(notice, ProcurementNotice) else notice
 
     def without_contact(self) -> "NeedRead":
         """The need without its contact person: personal data, kept from callers without a token."""

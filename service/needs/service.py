@@ -98,6 +98,7 @@ def list_needs(
         any_kpi_codes=_kpi_codes_wanted(session, filters),
         language=filters.language,
         status=filters.status,
+        origin=filters.origin,
         newest_first=newest_first,
     )
     return [view(need, caller) for need in items], total

@@ -8,17 +8,15 @@ from sqlalchemy.orm import Session
 
 from service.errors import NotFoundError
 from service.models import ProcurementNotice
+from service.needs.notice_brief import notice_link
 from service.notices import repository
 from service.notices.importer import ImportReport
 from service.notices.repository import NoticeQuery
 from service.notices.schemas import DocumentOutcomeRead, ImportReportRead, NoticeFilters, NoticeRead
 
-API_PATH = "/api/v1/notices"
-
 
 def view(notice: ProcurementNotice) -> NoticeRead:
-    link = notice.source_url or f"{API_PATH}/{notice.id}"
-    return NoticeRead.model_validate({**_columns(notice), "link": link})
+    return NoticeRead.model_validate({**_columns(notice), "link": notice_link(notice)})
 
 
 def _columns(notice: ProcurementNotice) -> dict[str, object]:

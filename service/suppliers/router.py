@@ -4,6 +4,7 @@ from fastapi import APIRouter, status
 
 from service.auth import AdminDep, StaffDep, SupplierEditorDep
 from service.deps import SessionDep
+from service.notices.contracts import contracts_won
 from service.openapi_errors import error_responses
 from service.pagination import Page, PageDep
 from service.suppliers import repository, service
@@ -36,8 +37,10 @@ def list_suppliers(session: SessionDep, page: PageDep) -> Page[SupplierRead]:
 
 @router.get("/{supplier_id}", response_model=SupplierRead)
 def get_supplier(session: SessionDep, supplier_id: RecordId) -> SupplierRead:
-    """One supplier."""
-    return SupplierRead.model_validate(service.get(session=session, supplier_id=supplier_id))
+    """One supplier, with the contracts it won by award notices (contracts_won)."""
+    supplier = service.get(session=session, supplier_id=supplier_id)
+    won = contracts_won(session, supplier.organisation_number)
+    return SupplierRead.model_validate(supplier).model_copy(update={"contracts_won": won})
 
 
 @router.patch("/{supplier_id}", response_model=SupplierRead, responses=error_responses(409))

@@ -38,6 +38,16 @@ class SupplierUpdate(BaseModel):
     website: HttpUrl | None = None
 
 
+class ContractWon(BaseModel):
+    """An award notice naming the supplier (by organisation number) among the winners: evidence."""
+
+    notice_id: int = Field(description="The notice's id here: GET /api/v1/notices/{id}.")
+    buyer_name: str
+    year: int = Field(description="The award notice's year of publication.")
+    title: str
+    link: str = Field(description="The notice at its publisher (Doffin) when known, else here.")
+
+
 class SupplierRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -46,5 +56,9 @@ class SupplierRead(BaseModel):
     organisation_number: str
     website: str | None
     demo: bool = Field(description="True for fictional demo records.")
+    contracts_won: list[ContractWon] = Field(
+        default_factory=list,
+        description="One supplier's answer: award notices naming it a winner, newest first (empty in lists).",
+    )
     created_at: datetime
     updated_at: datetime

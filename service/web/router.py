@@ -16,6 +16,7 @@ from service.matching import service as matching
 from service.needs import service as needs
 from service.needs.schemas import NeedFilters
 from service.notices import service as notices
+from service.notices.similar import similar_notices
 from service.pagination import DEFAULT_PAGE_SIZE, PageDep, PageSpan
 from service.solutions import service as solutions
 from service.text_fields import MAX_TEXT_LENGTH, RecordId, require_letters
@@ -84,6 +85,9 @@ def home(
     return templates.TemplateResponse(request, "home.html", context)
 
 
+SHOWN_SIMILAR_NOTICES = 5
+
+
 @router.get("/needs/{need_id}", response_class=HTMLResponse)
 def need_page(
     request: Request,
@@ -118,6 +122,10 @@ def need_page(
             session, caller, "solutions_for_need", need_id=need_id, filters=chosen_filters
         ),
         **officer_context(request, session, need),
+        # Notices like this need from any buyer, with who bought what (as GET .../similar-notices).
+        "similar_notices": similar_notices(
+            session=session, indexes=indexes, need_id=need_id, caller=caller, limit=SHOWN_SIMILAR_NOTICES
+        ),
     }
     return templates.TemplateResponse(request, "need.html", context)
 

@@ -24,9 +24,11 @@ from service.errors import ForbiddenError
 from service.identifiers import normal_cpv_code
 from service.models import Solution
 from service.notices import service as notices
+from service.notices.contracts import contracts_won
 from service.references import ReferenceCheck
 from service.solutions import service as solutions
 from service.solutions.schemas import SolutionCreate, SolutionRead, SolutionUpdate
+from service.suppliers import service as suppliers
 from service.text_fields import RecordId
 from service.web.browser_cookies import no_store
 from service.web.cpv_choice import chosen_codes, sent_choice, stored_choice, typed_codes
@@ -212,6 +214,10 @@ def my_solutions(
         "saved": by_id.get(saved or 0),
         "withdrawn": by_id.get(withdrawn or 0),
         "csrf_token": person.csrf_token,
+        # Evidence as the API's supplier answer gives it: award notices naming the supplier a winner.
+        "contracts_won": contracts_won(
+            session, suppliers.get(session=session, supplier_id=principal.supplier_id).organisation_number
+        ),
     }
     return _page(request, "my_solutions.html", context)
 

@@ -10,6 +10,8 @@ import httpx
 
 from service.buyer_groups.service import group_key
 from service.seeding import SEED_DIR
+from tests.service.notices.conftest import sample
+from tests.service.notices.test_use import later_copy
 
 POPULATION_FILE = SEED_DIR / "municipality_population.json"
 WATER_LOSS = "EC-I-WS-3C"
@@ -154,6 +156,19 @@ def test_water_leakage_in_three_municipalities_and_languages_is_one_group(api: h
     assert rows[0]["need ids"] == "; ".join(str(need["id"]) for need in group["needs"])
     workbook = api.get("/api/v1/buyer-groups/export", params={"format": "xlsx"})
     assert workbook.status_code == 200 and workbook.content[:2] == b"PK"  # a zip: the xlsx container
+
+    # Procurement notices in the group's theme are counted (kunngjøringer): a notice about leaks, its
+    # need tagged with the water-loss KPI; a notice of another theme is not.
+    assert water_group["notices"] == 0
+    imported = api.post(
+        "/api/v1/notices/import",
+        files=[("files", later_copy()), ("files", sample("veat_24.xml"))],
+    )
+    assert imported.status_code == 200, imported.text
+    notices = api.get("/api/v1/notices", params={"kind": "cn"}).json()["items"]
+    tagged = api.patch(f"/api/v1/needs/{notices[0]['need_id']}", json={"kpi_codes": [WATER_LOSS]})
+    assert tagged.status_code == 200, tagged.text
+    assert api.get(f"/api/v1/buyer-groups/{group['key']}").json()["notices"] == 1
 
 
 def test_generated_needs_group_by_their_kpi_and_not_by_their_shared_template(api: httpx.Client) -> None:

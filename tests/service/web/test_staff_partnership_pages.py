@@ -89,6 +89,7 @@ def test_staff_see_the_groups_the_api_finds(server: SharedServer, groups: list[d
     assert listing.status_code == 200
     assert re.findall(r'href="/buyer-groups/(bg-[0-9a-f]{12})"', listing.text) == [g["key"] for g in groups]
     assert 'href="/api/v1/buyer-groups/export?format=xlsx"' in listing.text
+    assert "Procurement notices in the theme" in page.text  # a count beside the needs (kunngjøringer)
     assert page.status_code == 200
     for municipality in group["municipalities"]:
         assert f"{municipality['name']}</a></th><td" in page.text

@@ -228,3 +228,22 @@ def test_the_demand_page_lists_the_matching_needs_and_charts_them_by_county(serv
     assert re.search(r'<th scope="row">Oslo</th><td class="number"[^>]*>1</td>', page), (
         "the same numbers in a table"
     )
+
+
+def test_a_supplier_sees_the_contracts_it_won_by_award_notices(server: SharedServer) -> None:
+    notice = Path(__file__).resolve().parents[2] / "notices" / "samples" / "can_24_maximal.xml"
+    with server.client() as admin:
+        winner = create(admin, "suppliers", name="The best App", organisation_number="928374653")
+        imported = admin.post(
+            "/api/v1/notices/import", files=[("files", (notice.name, notice.read_bytes(), "application/xml"))]
+        )
+        assert imported.status_code == 200, imported.text
+    add_person(
+        server.database_url, "app@best.example", name="Best App", role="supplier", supplier_id=winner["id"]
+    )
+    with _signed_in(server, "app@best.example") as client:
+        page = client.get("/my/solutions")
+        assert page.status_code == 200
+        assert "Contracts won" in page.text and "Procurement Title ---" in page.text
+    with _signed_in(server, LYTT) as client:
+        assert "Contracts won" not in client.get("/my/solutions").text

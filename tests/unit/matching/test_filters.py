@@ -105,7 +105,15 @@ def test_every_filter_a_need_search_refuses_is_named_at_once() -> None:
     with pytest.raises(FieldErrors) as refused:
         allowed_need_ids(NO_SESSION, MatchFilters(cpv="45", sdg=6, status="published"))
     assert [error.location for error in refused.value.errors] == [("cpv",), ("sdg",), ("status",)]
-    assert refused.value.errors[2].message == "must be open, in_progress or closed (the statuses of a need)"
+    assert (
+        refused.value.errors[2].message == "must be open, in_progress, closed or any (the statuses of a need)"
+    )
+
+
+def test_the_origin_filter_is_refused_for_solutions_with_the_status_at_once() -> None:
+    with pytest.raises(FieldErrors) as refused:
+        allowed_solution_ids(NO_SESSION, MatchFilters(origin="notice", status="open"))
+    assert [error.location for error in refused.value.errors] == [("status",), ("origin",)]
 
 
 def test_an_id_restriction_excludes_nothing_unless_told() -> None:
