@@ -10,9 +10,11 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, Literal
 
 from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.access import Principal
@@ -87,18 +89,24 @@ def import_documents(
                 DocumentOutcome(name, "refused", None, f"{refusal.field}: {refusal.reason}", refusal.field)
             )
             continue
+        store = partial(
+            import_parsed,
+            session=session,
+            indexes=indexes,
+            caller=caller,
+            notice=notice,
+            name=name,
+            content_hash=hashlib.sha256(data).hexdigest(),
+            source=source,
+            source_url=(source_urls or {}).get(name),
+            now=now or datetime.now(UTC),
+        )
         try:
-            outcome = import_parsed(
-                session=session,
-                indexes=indexes,
-                caller=caller,
-                notice=notice,
-                name=name,
-                content_hash=hashlib.sha256(data).hexdigest(),
-                source=source,
-                source_url=(source_urls or {}).get(name),
-                now=now or datetime.now(UTC),
-            )
+            outcome = store()
+        except IntegrityError:
+            # Another import stored this notice between our look and our write: look again, once.
+            session.rollback()
+            outcome = store()
         finally:
             session.rollback()  # ends a document that wrote nothing; after a commit there is nothing left
         report.documents.append(outcome)
