@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from service.models import Need, ProcurementNotice
+from service.models import Need, ProcurementNotice, Solution, Supplier
 
 
 def groupable_needs(session: Session, *, limit: int) -> tuple[Sequence[Need], int]:
@@ -29,3 +29,15 @@ def notice_kpi_codes(session: Session) -> list[frozenset[str]]:
         best = [suggested[0]["code"]] if suggested else []
         found.append(frozenset(codes or best))
     return found
+
+
+def supplier_numbers_of(session: Session, solution_ids: Sequence[int]) -> dict[int, str]:
+    """Each solution's supplier's organisation number, digits only."""
+    if not solution_ids:
+        return {}
+    rows = session.execute(
+        select(Solution.id, Supplier.organisation_number)
+        .join(Supplier, Solution.supplier_id == Supplier.id)
+        .where(Solution.id.in_(solution_ids))
+    )
+    return {solution_id: "".join(c for c in number if c.isdigit()) for solution_id, number in rows}

@@ -35,6 +35,10 @@ class GroupSolution(BaseModel):
         description="Mean match score over the needs scored (0 where the solution is not in a need's top ten)."
     )
     needs_matched: int = Field(description="Scored needs it matches at least weakly.")
+    contracts_won: int = Field(
+        default=0,
+        description="Contracts its supplier won, by award notices naming the supplier's organisation number.",
+    )
 
 
 class BuyerGroup(BaseModel):

@@ -23,7 +23,7 @@ from service.buyer_groups.clustering import (
     clusters,
     problem_distances,
 )
-from service.buyer_groups.repository import groupable_needs, notice_kpi_codes
+from service.buyer_groups.repository import groupable_needs, notice_kpi_codes, supplier_numbers_of
 from service.buyer_groups.schemas import (
     BuyerGroup,
     BuyerGroupPage,
@@ -39,6 +39,7 @@ from service.errors import NotFoundError
 from service.indexing import Indexes
 from service.matching.ranker import rank_solutions_for_need
 from service.models import Need
+from service.notices.contracts import contracts_won_by_organisation
 
 # Average linkage needs the full distance matrix, quadratic in the needs: this bounds its memory and time
 # (docs/buyer-groups.md, "The cost bound").
@@ -243,4 +244,10 @@ def _best_solutions(session: Session, indexes: Indexes, needs: Sequence[Need]) -
         if any(value >= MATCH_FLOOR for value in values)
     ]
     rows.sort(key=lambda row: (-row.average_score, row.id))
-    return rows[:BEST_SOLUTIONS]
+    best = rows[:BEST_SOLUTIONS]
+    # Evidence for staff: how many contracts each solution's supplier won (award notices).
+    numbers = supplier_numbers_of(session, [row.id for row in best])
+    won = contracts_won_by_organisation(session) if numbers else {}
+    for row in best:
+        row.contracts_won = len(won.get(numbers.get(row.id, ""), []))
+    return best

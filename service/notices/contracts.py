@@ -25,24 +25,28 @@ def _title(notice: ProcurementNotice) -> str:
 def contracts_won(session: Session, organisation_number: str) -> list[ContractWon]:
     """The active award notices naming this organisation number as a winner, newest first."""
     wanted = _digits(organisation_number)
-    if not wanted:
-        return []
+    return contracts_won_by_organisation(session).get(wanted, []) if wanted else []
+
+
+def contracts_won_by_organisation(session: Session) -> dict[str, list[ContractWon]]:
+    """Every winner's contracts, by organisation number (digits only), newest first: one read for many
+    suppliers at once."""
     statement = (
         select(ProcurementNotice)
         .where(ProcurementNotice.kind.in_(_AWARDED), ProcurementNotice.status == "active")
         .order_by(ProcurementNotice.publication_date.desc(), ProcurementNotice.id.desc())
     )
+    won: dict[str, list[ContractWon]] = {}
     # The winners are a JSON list: read in Python, as the match filters read list fields.
-    return [
-        ContractWon(
+    for notice in session.scalars(statement):
+        contract = ContractWon(
             notice_id=notice.id,
             buyer_name=notice.buyer_name,
             year=notice.publication_date.year,
             title=_title(notice),
             link=notice_link(notice),
         )
-        for notice in session.scalars(statement)
-        if any(
-            _digits(award.get("winner", {}).get("organisation_number")) == wanted for award in notice.awards
-        )
-    ]
+        winners = {_digits(award.get("winner", {}).get("organisation_number")) for award in notice.awards}
+        for number in winners - {""}:
+            won.setdefault(number, []).append(contract)
+    return won

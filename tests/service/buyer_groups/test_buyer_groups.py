@@ -41,9 +41,12 @@ def _groups(api: httpx.Client, **params: Any) -> dict[str, Any]:
 
 def test_water_leakage_in_three_municipalities_and_languages_is_one_group(api: httpx.Client) -> None:
     people = _population()
+    supplier = api.post("/api/v1/suppliers", json={"name": "Lytt AS", "organisation_number": "974760673"})
+    assert supplier.status_code == 201, supplier.text
     solution = api.post(
         "/api/v1/solutions",
         json={
+            "supplier_id": supplier.json()["id"],
             "title": "Lekkasjesøk med lyttelogger",
             "description": "Lyttelogger på ventiler finner lekkasjene i vannledningene før de gir store vanntap.",
             "kpi_codes": [WATER_LOSS],
@@ -169,6 +172,18 @@ def test_water_leakage_in_three_municipalities_and_languages_is_one_group(api: h
     tagged = api.patch(f"/api/v1/needs/{notices[0]['need_id']}", json={"kpi_codes": [WATER_LOSS]})
     assert tagged.status_code == 200, tagged.text
     assert api.get(f"/api/v1/buyer-groups/{group['key']}").json()["notices"] == 1
+
+    # Award notices naming a best solution's supplier are evidence staff see beside it: the award of
+    # can_24_minimal, its winner's organisation number changed in the bytes to the supplier's.
+    assert water_group["best_solutions"][0]["contracts_won"] == 0
+    name, award = sample("can_24_minimal.xml")
+    won = api.post(
+        "/api/v1/notices/import", files=[("files", (name, award.replace(b"326 912 557", b"974 760 673")))]
+    )
+    assert won.status_code == 200, won.text
+    best = api.get(f"/api/v1/buyer-groups/{group['key']}").json()["best_solutions"]
+    assert [(row["id"], row["contracts_won"]) for row in best][:1] == [(solution, 1)]
+    assert all(row["contracts_won"] == 0 for row in best[1:])
 
 
 def test_generated_needs_group_by_their_kpi_and_not_by_their_shared_template(api: httpx.Client) -> None:
