@@ -6,6 +6,8 @@ from sqlalchemy.orm import Session
 
 from service.access import Principal
 from service.indexing import Indexes
+from service.indexing.repository import get_stored_vector, vector_from_bytes
+from service.indexing.texts import record_text
 from service.matching import ranker
 from service.matching.filters import MatchFilters
 from service.needs import service as needs_service
@@ -45,13 +47,16 @@ def similar_notices(
 ) -> list[SimilarNotice]:
     """The notices (open, closed or awarded) most like the need's text, best first, without the need itself."""
     need = needs_service.get(session=session, need_id=need_id)
+    # The need's own stored vector is its text encoded already: a page view need not encode it again.
+    stored = get_stored_vector(session, kind="need", owner_id=need.id, model_id=indexes.encoder.model_id)
     matches = ranker.rank_needs_for_text(
         session=session,
         indexes=indexes,
-        text=f"{need.title}\n{need.description}",
+        text=record_text(need.title, need.description),
         language=need.language,
         limit=limit + 1,
         filters=MatchFilters(origin="notice", status="any"),
+        raw_vector=vector_from_bytes(stored.vector) if stored is not None else None,
     )
     similar = []
     for match in matches:
