@@ -19,10 +19,11 @@ import httpx
 from pydantic import ValidationError
 from pyjstat import pyjstat
 from sqlalchemy.orm import Session
-from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
 
 from service.access import Principal
 from service.errors import FieldError, FieldErrors
+from service.http_retries import excerpt, log_retry, retry_after, wait_honouring_retry_after
 from service.identifiers import is_ascii_number
 from service.kpis.schemas import ImportResult, ObservationIn
 from service.kpis.service import import_observations
@@ -103,9 +104,9 @@ def fetch_dataset(
     body = {**query, "response": {"format": "json-stat2"}}
     retrying = Retrying(
         stop=stop_after_attempt(retry.attempts),
-        wait=_wait(retry),
+        wait=wait_honouring_retry_after(retry.first_wait, retry.max_wait),
         retry=retry_if_exception_type(_TransientFailure),
-        before_sleep=_log_retry,
+        before_sleep=log_retry(logger),
         reraise=True,
     )
     try:
@@ -117,11 +118,11 @@ def fetch_dataset(
         answer = response.json()
     except ValueError as error:
         raise SsbImportError(
-            f"SSB answered {response.status_code} for table {table}, but not with JSON: {_excerpt(response)}"
+            f"SSB answered {response.status_code} for table {table}, but not with JSON: {excerpt(response)}"
         ) from error
     if not isinstance(answer, dict):
         raise SsbImportError(
-            f"SSB's answer for table {table} is not a JSON-stat2 dataset: {_excerpt(response)}"
+            f"SSB's answer for table {table} is not a JSON-stat2 dataset: {excerpt(response)}"
         )
     return answer
 
@@ -142,41 +143,13 @@ def _post_once(
     status = response.status_code
     summary = f"SSB answered {status} {response.reason_phrase} for table {table}{_HINTS.get(status, '')}"
     if status == 429 or status >= 500:
-        raise _TransientFailure(summary, _excerpt(response), retry_after=_retry_after(response))
-    raise SsbImportError(f"{summary}: {_excerpt(response)}")
-
-
-def _wait(policy: RetryPolicy) -> Any:
-    exponential = wait_exponential(multiplier=policy.first_wait, max=policy.max_wait)
-
-    def wait(state: RetryCallState) -> float:
-        failure = state.outcome.exception() if state.outcome else None
-        if isinstance(failure, _TransientFailure) and failure.retry_after is not None:
-            return min(failure.retry_after, policy.max_wait)
-        return float(exponential(state))
-
-    return wait
-
-
-def _log_retry(state: RetryCallState) -> None:
-    failure = state.outcome.exception() if state.outcome else None
-    wait = state.next_action.sleep if state.next_action else 0
-    logger.warning("%s; trying again in %.1f s", failure, wait)
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("Retry-After", "")
-    return float(value) if is_ascii_number(value.strip()) else None
+        raise _TransientFailure(summary, excerpt(response), retry_after=retry_after(response))
+    raise SsbImportError(f"{summary}: {excerpt(response)}")
 
 
 def _counted(count: int, noun: str, plural: str | None = None) -> str:
     """The count and its noun, plural unless the count is one: "1 cell", "2 cells"."""
     return f"{count} {noun if count == 1 else plural or noun + 's'}"
-
-
-def _excerpt(response: httpx.Response) -> str:
-    text = " ".join(response.text.split())
-    return text[:200] or "(empty body)"
 
 
 def read_dataset(dataset: Mapping[str, Any], mapping: SsbMapping) -> SsbRows:

@@ -18,9 +18,10 @@ from typing import Any
 
 import httpx
 from pydantic import SecretStr
-from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
 
 from service.config import Settings
+from service.http_retries import excerpt, log_retry, retry_after, wait_honouring_retry_after
 
 DEFAULT_PAGE_SIZE = 100
 # Where a person reads a notice; the API gives no link of its own (doffinClassicUrl is always null).
@@ -142,7 +143,7 @@ class DoffinClient:
             )
         except (ValueError, KeyError, TypeError) as error:
             raise DoffinError(
-                f"Doffin's answer to the {what} is not a search result: {_excerpt(answer)}"
+                f"Doffin's answer to the {what} is not a search result: {excerpt(answer)}"
             ) from error
         strange = [notice_id for notice_id in result.notice_ids if not _NOTICE_ID.match(notice_id)]
         if strange:
@@ -155,9 +156,9 @@ class DoffinClient:
     def _get(self, path: str, params: _Params, *, what: str) -> httpx.Response:
         retrying = Retrying(
             stop=stop_after_attempt(self._retry.attempts),
-            wait=_wait(self._retry),
+            wait=wait_honouring_retry_after(self._retry.first_wait, self._retry.max_wait),
             retry=retry_if_exception_type(_TransientFailure),
-            before_sleep=_log_retry,
+            before_sleep=log_retry(logger),
             sleep=self._retry.sleep,
             reraise=True,
         )
@@ -181,12 +182,12 @@ class DoffinClient:
             return answer
         status = f"Doffin answered {answer.status_code} {answer.reason_phrase} to the {what}"
         if answer.status_code == 429 or answer.status_code >= 500:
-            raise _TransientFailure(f"{status}: {_excerpt(answer)}", retry_after=_retry_after(answer))
+            raise _TransientFailure(f"{status}: {excerpt(answer)}", retry_after=retry_after(answer))
         if answer.status_code in (401, 403):
             raise DoffinError(
                 f"{status}: the subscription key (INNOMATCH_DOFFIN_SUBSCRIPTION_KEY) was refused"
             )
-        raise DoffinError(f"{status}: {_excerpt(answer)}")
+        raise DoffinError(f"{status}: {excerpt(answer)}")
 
 
 def fetch_notices(
@@ -268,32 +269,3 @@ def doffin_client(http: httpx.Client, settings: Settings) -> DoffinClient:
         retry=RetryPolicy(attempts=settings.doffin_attempts),
         page_size=settings.doffin_page_size,
     )
-
-
-def _wait(policy: RetryPolicy) -> Any:
-    exponential = wait_exponential(multiplier=policy.first_wait, max=policy.max_wait)
-
-    def wait(state: RetryCallState) -> float:
-        failure = state.outcome.exception() if state.outcome else None
-        if isinstance(failure, _TransientFailure) and failure.retry_after is not None:
-            return min(failure.retry_after, policy.max_wait)
-        return float(exponential(state))
-
-    return wait
-
-
-def _log_retry(state: RetryCallState) -> None:
-    failure = state.outcome.exception() if state.outcome else None
-    wait = state.next_action.sleep if state.next_action else 0
-    logger.warning("%s; trying again in %.1f s", failure, wait)
-
-
-def _retry_after(answer: httpx.Response) -> float | None:
-    try:
-        return max(0.0, float(answer.headers.get("Retry-After", "")))
-    except ValueError:
-        return None  # absent, or an HTTP date: the exponential wait applies
-
-
-def _excerpt(answer: httpx.Response) -> str:
-    return " ".join(answer.text.split())[:200] or "(empty body)"
