@@ -119,18 +119,7 @@ def rank_needs_for_solution(
         session=session, solution_id=solution_id
     )
     document = LexicalDocument.of(solution.title, solution.description, solution.language, solution.kpi_codes)
-    side = Side(
-        kind="solution",
-        id=solution.id,
-        language=solution.language,
-        kpi_codes=solution.kpi_codes,
-        suggested_kpis=suggested_pairs(solution.suggested_kpis),
-        sdgs=solution.sdgs,
-        cpv_codes=solution.cpv_codes,
-        trl=solution.trl,
-        regions_served=solution.regions_served,
-        reference_municipalities=solution.reference_municipalities,
-    )
+    side = _solution_side(solution.id, solution)
     query = MatchQuery(
         side=side,
         vector=indexes.solutions.query_vector(solution.id),
@@ -294,7 +283,8 @@ def _need_side(owner_id: int, need: NeedFacts, kpis: Mapping[str, Kpi]) -> Side:
     )
 
 
-def _solution_side(owner_id: int, facts: SolutionFacts) -> Side:
+def _solution_side(owner_id: int, facts: SolutionFacts | Solution) -> Side:
+    """A solution's side of a pair, from its facts (a candidate) or the stored record (the query)."""
     return Side(
         kind="solution",
         id=owner_id,
