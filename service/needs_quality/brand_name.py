@@ -10,6 +10,7 @@ import re
 from service.needs_quality.brand_names import curated_brands, find_names, name_index, trademark_like
 from service.needs_quality.findings import Finding, TextField
 from service.needs_quality.text import NeedText, Span, sentences
+from service.needs_quality.unfamiliar_names import pointed_names
 
 RULE = "brand-name"
 _EQUIVALENT = re.compile(r"tilsvarende|likeverdig|equivalent", re.IGNORECASE)
@@ -52,6 +53,7 @@ def _in_field(field: TextField, text: str, known_names: frozenset[str]) -> list[
     spans = find_names(text, name_index(frozenset(curated_brands())))
     spans += find_names(text, name_index(known_names))
     spans += [(match.start(), match.end()) for match in trademark_like(text)]
+    spans += pointed_names(text)
     findings: list[Finding] = []
     taken: list[range] = []
     for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):

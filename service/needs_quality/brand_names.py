@@ -134,6 +134,8 @@ def catalogue_names(supplier_names: Iterable[str], solution_titles: Iterable[str
 
 
 _TOKEN = re.compile(r"[^\W_]+")
+# A genitive is followed by what is owned, never by a verb: "Karies er vanlig" is no "Karie's".
+_VERB_NEXT = re.compile(r"\s+(?:er|var|har|hadde|blir|ble|kan|skal|må|vil|is|was|has|had)\b", re.IGNORECASE)
 _MAX_NAME_WORDS = 6
 
 
@@ -164,7 +166,8 @@ def find_names(text: str, index: NameIndex) -> list[tuple[int, int]]:
         for words in range(min(index.most_words, len(tokens) - position), 0, -1):
             end = tokens[position + words - 1].end()
             candidate = " ".join(text[start:end].split())
-            if candidate in index.names or (candidate.endswith("s") and candidate[:-1] in index.names):
+            genitive = candidate.endswith("s") and not _VERB_NEXT.match(text, end)
+            if candidate in index.names or (genitive and candidate[:-1] in index.names):
                 found.append((start, end))
                 position += words
                 break
@@ -173,7 +176,7 @@ def find_names(text: str, index: NameIndex) -> list[tuple[int, int]]:
     return found
 
 
-def _is_standard(token: str) -> bool:
+def is_standard(token: str) -> bool:
     """A standard on its own or as the first part of a compound: "IoT", "IoT-plattform", "LoRaWAN-nettverk"."""
     return token in NOT_BRANDS or token.split("-", 1)[0] in NOT_BRANDS
 
@@ -181,7 +184,7 @@ def _is_standard(token: str) -> bool:
 def trademark_like(text: str) -> list[re.Match[str]]:
     """Tokens marked ™ or ®, CamelCase product names and model numbers ("MR46", "XG-2000", "Active5")."""
     found = list(_MARKED.finditer(text))
-    found += [match for match in _CAMEL_CASE.finditer(text) if not _is_standard(match.group(0))]
+    found += [match for match in _CAMEL_CASE.finditer(text) if not is_standard(match.group(0))]
     found += [match for match in _MODEL_NUMBER.finditer(text) if match.group(1) not in NOT_MODEL_PREFIXES]
     found += list(_WORD_WITH_NUMBER.finditer(text))
     found += list(_NAME_WITH_VERSION.finditer(text))
