@@ -32,7 +32,9 @@ _QUANTITY = re.compile(
     r"|\b(?:til|to)\s+(?:null|zero)\b"
     rf"|(?:\b\d+|\b{_RATE_NUMBER_WORDS})(?:\s+[^\W\d_]+){{0,3}}\s+(?:per|pr\.?|i|a|every|hver)\s+"
     r"(?:dag|døgn|uke|uka|måned|måneden|år|året|kvartal|kvartalet|sesong|sesongen|"
-    r"day|week|month|year|quarter|season)\b"
+    r"day|week|month|year|quarter|season|termin|semester|semesteret|skoleår|skoleåret|term|school\s+year)\b"
+    # A time of day: "åpent til kl. 22.00", "open until 23:00".
+    r"|\bkl\.?\s*\d{1,2}[:.]\d{2}\b|\b\d{1,2}:\d{2}\b"
     # A measured baseline to change from: "reduce complaints from last year's 230", "fra dagens 1 800".
     r"|\b(?:fra|from)\s+(?:[^\W\d_]+(?:'s)?\s+){0,3}(?!(?:19|20)\d\d\b)\d",
     re.IGNORECASE,

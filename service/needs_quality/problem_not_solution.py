@@ -15,7 +15,8 @@ RULE = "problem-not-solution"
 # The thing to be bought as the subject of a requirement (not "elevene skal kunne svømme", a result).
 _THING_BOUGHT = (
     r"(?:løsningen|systemet|verktøyet|plattformen|utstyret|programvaren|leverandøren|leveransen|"
-    r"sensorene|(?:the\s+)?(?:solution|system|tool|platform|equipment|software|supplier|contractor|"
+    r"sensorene|tilbyder|tilbyderen|(?:the\s+)?(?:solution|system|tool|platform|equipment|software|supplier|"
+    r"contractor|tenderer|bidder|"
     r"sensors|devices))"
 )
 # "skal/må" + a verb of how the thing is built, bought or run; "Det skal installeres"; "must use".
@@ -33,7 +34,9 @@ _PRESCRIPTIONS = re.compile(
     r"|\bshall\s+be\s+\w+ed\b|\b(?:is|are)\s+required\s+to\b|\bdet\s+kreves\s+at\b"
     # Officers write "shall" only for requirements, whatever the subject: "The scanning service shall".
     r"|(?<!\bwe\s)\bshall\b|\bshould\s+be\s+compatible\s+with\b"
-    r"|\bskal\s+være\s+[\w-]*(?:sertifisert|klassifisert|merket|godkjent)\b",
+    r"|\bskal\s+være\s+[\w-]*(?:sertifisert|klassifisert|merket|godkjent)\b"
+    # A heading over a list of requirements.
+    r"|\b(?:minimum\s+requirements?|minimumskrav|minstekrav)\b",
     re.IGNORECASE,
 )
 # Protocols and technical standards: a list of them is a specification.

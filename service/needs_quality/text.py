@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from service.needs_quality.findings import TextField
 
 WORD = re.compile(r"\w+")
-# A sentence ends at . ! ? or a line break followed by space and a capital or digit ("ID.4" and
-# "f.eks. noe" do not end one).
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(«]?[A-ZÆØÅ0-9])|\n+")
+# A sentence ends at . ! ? or a line break followed by space and a capital or digit ("ID.4",
+# "f.eks. noe" and the abbreviations before a number, "kl. 22.00", "nr. 4", "ca. 300", do not end one).
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\bkl\.)(?<!\bnr\.)(?<!\bca\.)\s+(?=[\"'(«]?[A-ZÆØÅ0-9])|\n+")
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,14 @@ def test_a_specification_in_disguise(text: str) -> None:
     assert rules_of(text, title="Sensorer") == {"problem-not-solution", "measurable-outcome", "context"}
 
 
+def test_a_list_of_minimum_requirements_is_a_specification() -> None:
+    text = (
+        "Minimum requirements for the ice resurfacer: battery-electric drive and a water tank of at least "
+        "800 litres. The tenderer must offer on-site training and spare parts for ten years."
+    )
+    assert "problem-not-solution" in rules_of(text, title="Ice resurfacer")
+
+
 def test_one_requirement_in_a_problem_statement_is_not_a_specification() -> None:
     text = (
         "Søkere om kommunal bolig venter i dag fire måneder på svar, fordi opplysninger må hentes inn fra "
@@ -46,6 +54,10 @@ def test_one_requirement_in_a_problem_statement_is_not_a_specification() -> None
         "We want at most 10 such incidents per season by 2028.",
         # A measured baseline with a direction of change, without a unit.
         "We want to reduce the number of such complaints from last year's 230.",
+        # A rate per school term, and a time of day as the target.
+        "We want no more than five such searches a term by 2028.",
+        "Vi ønsker at badet er åpent til kl. 22.00 hver dag.",
+        "We want it open until 23:00 daily.",
     ],
 )
 def test_a_target_is_a_measurable_outcome(target: str) -> None:
@@ -133,6 +145,14 @@ def test_a_figure_in_a_requirement_is_no_outcome(requirement: str) -> None:
         # A named service is who is affected.
         ("Legevakten skal få et nytt system for telefonkø med tilbakeringing.", False),
         ("The harbour office logs the near-collisions in the fairway.", False),
+        ("The fire and rescue service needs 40 new thermal imaging cameras by 2027.", False),
+        ("Skogen brukes daglig av turgåere og skoleklasser, og vi vil rydde 40 km sti innen 2027.", False),
+        # "eldre enn" compares; it names no elderly people.
+        ("Målet er at alle bruene har en tilstandsvurdering som ikke er eldre enn fem år innen 2030.", True),
+        # What still is, and what people complain of, is today's situation.
+        # "fortsatt" / "still" in a target says nothing of today.
+        ("Målet er at 80 prosent av trærne fortsatt lever etter fem år.", True),
+        ("Many complain of algae in the lake every summer, and we want 20 clear weeks by 2028.", False),
     ],
 )
 def test_context(text: str, missing: bool) -> None:
