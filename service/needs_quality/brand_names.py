@@ -106,6 +106,7 @@ NOT_MODEL_PREFIXES = frozenset(
         "IFC",
         "NOK",
         "U",
+        "HVO",
     ]
 )
 _CAMEL_CASE = re.compile(r"(?<![\w-])(?:[a-z]+[A-Z]|[A-Z]+[a-z]+[A-Z])[\w+-]*")
@@ -113,6 +114,8 @@ _MODEL_NUMBER = re.compile(r"(?<![\w-])([A-Z]{1,5})-?(\d{2,5})[A-Za-z]{0,3}(?![\
 _WORD_WITH_NUMBER = re.compile(r"(?<![\w-])[A-Z][a-z]+\d{1,4}(?![\w-])")
 # A product and its version: "Kofax Capture 11", "Dolphin Wave 100".
 _NAME_WITH_VERSION = re.compile(r"(?<![\w-])[A-Z][a-z]+ [A-Z][a-z]+ \d{1,4}(?![\w-])")
+# A name shaped as a web address: "Snakk.ai", "Bookit.no".
+_DOMAIN_NAME = re.compile(r"(?<![\w.-])[A-ZÆØÅ][\w-]*\.(?:ai|io|app|com|no|net)(?![\w.])")
 _MARKED = re.compile(r"(?<![\w-])([\w][\w.+-]*) ?[™®]")
 
 
@@ -188,4 +191,5 @@ def trademark_like(text: str) -> list[re.Match[str]]:
     found += [match for match in _MODEL_NUMBER.finditer(text) if match.group(1) not in NOT_MODEL_PREFIXES]
     found += list(_WORD_WITH_NUMBER.finditer(text))
     found += list(_NAME_WITH_VERSION.finditer(text))
+    found += list(_DOMAIN_NAME.finditer(text))
     return found

@@ -4,7 +4,7 @@ what today's situation or its cost is. Suppliers need both to judge whether and 
 import re
 
 from service.needs_quality.findings import Finding, whole_description
-from service.needs_quality.measurable_outcome import states_baseline
+from service.needs_quality.measurable_outcome import states_baseline, states_target
 from service.needs_quality.problem_not_solution import prescribes
 from service.needs_quality.text import NeedText, sentences
 
@@ -40,15 +40,23 @@ _AFFECTED = re.compile(
 # Today's situation or its cost.
 _TODAY = re.compile(
     r"\b(?:i\s+dag|dagens|i\s+fjor|hittil|nå\s+har|koster|kostet|kostnad\w*|"
-    r"klager|klaget|"
+    r"klager|klaget|mangler|savner|"
     r"today|currently|at\s+present|last\s+year|so\s+far|costs?|costing|cost\s+us|"
-    r"complain(?:s|ed|ts?)?)\b",
+    r"complain(?:s|ed|ts?)?|lacks?|we\s+lack)\b",
     re.IGNORECASE,
 )
 
 
 # Where a sentence joins today's figure to the target: "Vi har 38 % vanntap og ønsker å halvere det".
 _CLAUSE_JOIN = re.compile(r",|\b(?:og|men|and|but)\b", re.IGNORECASE)
+
+
+# The value of the contract to be bought is no cost of today's situation.
+_CONTRACT_VALUE = re.compile(
+    r"\b(?:estimert|anslått|antatt)\s+(?:kontrakts)?verdi|\bkontraktsverdi|\b(?:estimated\s+)?contract\s+value|"
+    r"\bestimated\s+value",
+    re.IGNORECASE,
+)
 
 
 def _tells_today(sentence: str) -> bool:
@@ -58,8 +66,16 @@ def _tells_today(sentence: str) -> bool:
         return False
     if _TODAY.search(sentence):
         return True
-    # "Our schools use 160 kWh per square metre", also when a target follows in the same sentence.
-    return any(states_baseline(clause) for clause in _CLAUSE_JOIN.split(sentence))
+    if _CONTRACT_VALUE.search(sentence):
+        return False
+    # "Our schools use 160 kWh per square metre", also when a target follows in the same sentence; a
+    # clause after the target goes on with it ("Målet er at …, og at ingen saker …").
+    for clause in _CLAUSE_JOIN.split(sentence):
+        if states_baseline(clause):
+            return True
+        if states_target(clause):
+            return False
+    return False
 
 
 def find(text: NeedText) -> list[Finding]:

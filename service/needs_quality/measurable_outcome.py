@@ -32,7 +32,8 @@ _QUANTITY = re.compile(
     r"|\b(?:til|to)\s+(?:null|zero)\b"
     rf"|(?:\b\d+|\b{_RATE_NUMBER_WORDS})(?:\s+[^\W\d_]+){{0,3}}\s+(?:per|pr\.?|i|a|every|hver)\s+"
     r"(?:dag|døgn|uke|uka|måned|måneden|år|året|kvartal|kvartalet|sesong|sesongen|"
-    r"day|week|month|year|quarter|season|termin|semester|semesteret|skoleår|skoleåret|term|school\s+year)\b"
+    r"day|week|month|year|quarter|season|termin|semester|semesteret|skoleår|skoleåret|term|school\s+year|"
+    r"sommer|sommeren|vinter|vinteren|summer|winter)\b"
     # A time of day: "åpent til kl. 22.00", "open until 23:00".
     r"|\bkl\.?\s*\d{1,2}[:.]\d{2}\b|\b\d{1,2}:\d{2}\b"
     # A measured baseline to change from: "reduce complaints from last year's 230", "fra dagens 1 800".
@@ -64,6 +65,11 @@ def _states_outcome(sentence: str) -> bool:
     ):
         return True
     return bool(_TARGET.search(sentence) and _QUANTITY.search(sentence))
+
+
+def states_target(clause: str) -> bool:
+    """A result wanted, with or without a figure: "Målet er at", "we want to cut"."""
+    return _TARGET.search(clause) is not None
 
 
 def states_baseline(sentence: str) -> bool:

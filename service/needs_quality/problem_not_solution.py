@@ -7,9 +7,10 @@ achieved and *why*, not *how*; a ready specification leaves suppliers nothing to
 
 import re
 
-from service.needs_quality.brand_names import trademark_like
+from service.needs_quality.brand_names import curated_brands, is_standard, trademark_like
 from service.needs_quality.findings import Finding
 from service.needs_quality.text import NeedText
+from service.needs_quality.unfamiliar_names import is_known_word
 
 RULE = "problem-not-solution"
 # The thing to be bought as the subject of a requirement (not "elevene skal kunne svømme", a result).
@@ -19,6 +20,11 @@ _THING_BOUGHT = (
     r"contractor|tenderer|bidder|"
     r"sensors|devices))"
 )
+# A count of the things to buy: "Vi trenger 60 nettbrett", "we need 40 access points".
+_COUNT_OF_THINGS = (
+    r"\b(?:we\s+(?:need|require)|the\s+municipality\s+(?:requires|needs)|vi\s+(?:trenger|behøver)|"
+    r"kommunen\s+(?:trenger|behøver))\s+\d+\b"
+)
 # "skal/må" + a verb of how the thing is built, bought or run; "Det skal installeres"; "must use".
 _PRESCRIPTIONS = re.compile(
     r"\b(?:skal|må)\s+(?:ha|bruke|benytte|være\s+basert\s+på|baseres\s+på|støtte|levere|kommunisere|"
@@ -27,7 +33,7 @@ _PRESCRIPTIONS = re.compile(
     r"|\b(?:must|shall)\s+(?:use|support|have|be\s+based\s+on|be\s+of\s+the\s+type|be\s+certified|"
     r"be\s+battery|be\s+installed|be\s+delivered|be\s+controlled|deliver|send|run|integrate|"
     r"communicate|procure|install|lease|export|be\s+compatible|be\s+enrolled)\b"
-    r"|\b(?:we\s+(?:need|require)|the\s+municipality\s+(?:requires|needs))\s+\d+\b"
+    rf"|{_COUNT_OF_THINGS}"
     # What the thing bought shall be or do, whatever the verb: "Løsningen skal kunne erstatte …".
     rf"|\b{_THING_BOUGHT}\s+(?:skal|må|shall|must|(?:is|are)\s+required\s+to)\b"
     # A requirement in the passive, or a rating: "shall be rated IP68", "skal være CE-merket".
@@ -46,6 +52,17 @@ _TECHNICAL_TERMS = re.compile(
     r"ANPR|4K|LED|Zigbee|Z-Wave|SIP|VPN|LDAP)(?![\w-])"
 )
 _ENOUGH_TECHNICAL_TERMS = 2
+# A requirement followed by a name: "must use Telecura's platform", "skal bruke Visma".
+_NAME_NEXT = re.compile(r"\s+(?:(?:use|bruke|benytte|be|være)\s+)?(?:the\s+)?([A-ZÆØÅ][\w.+-]*)")
+
+
+def _names_product(text: str, prescription: re.Match[str]) -> bool:
+    """A brand or an unfamiliar name (no standard, no ordinary word: "shall be Norwegian") follows."""
+    following = _NAME_NEXT.match(text, prescription.end())
+    if following is None:
+        return False
+    name = following.group(1).split("'")[0]
+    return name in curated_brands() or not (is_standard(name) or is_known_word(name))
 
 
 def prescribes(text: str) -> bool:
@@ -59,7 +76,13 @@ def find(text: NeedText) -> list[Finding]:
     technical = len(_TECHNICAL_TERMS.findall(whole))
     model_numbers = [match for match in trademark_like(whole) if any(ch.isdigit() for ch in match.group(0))]
     specified = len(prescriptions) >= 2 or (
-        bool(prescriptions) and (technical >= _ENOUGH_TECHNICAL_TERMS or model_numbers)
+        bool(prescriptions)
+        and (
+            technical >= _ENOUGH_TECHNICAL_TERMS
+            or bool(model_numbers)
+            or any(_names_product(text.description, found) for found in prescriptions)
+            or any(re.fullmatch(_COUNT_OF_THINGS, found.group(0), re.IGNORECASE) for found in prescriptions)
+        )
     )
     if not specified:
         return []

@@ -54,6 +54,11 @@ def test_no_brand_is_found(sentence: str) -> None:
         "Vi ser for oss seks ergometre av typen Kettlerun Pro.",
         "We are considering classroom microphone kits from Sonavox.",
         "The libraries use Bibliofy for loans, and staff find it slow.",
+        "Foreldrene får beskjeder via Barnehub og på papirlapper.",
+        "Sentralbordet går i dag på Ringvox, og køen er lang.",
+        # A name shaped as a web address, and an unfamiliar name with a model number.
+        "Vi har prøvd en chatbot fra Snakk.ai på nettsidene.",
+        "The current spreaders are Vinterkraft Polaris ST 4500 and cannot adjust the dose.",
     ],
 )
 def test_an_unfamiliar_name_pointed_at_as_a_product_is_found(sentence: str) -> None:
@@ -69,6 +74,8 @@ def test_an_unfamiliar_name_pointed_at_as_a_product_is_found(sentence: str) -> N
         "The queue is longest on Saturdays from March.",
         "Vi har sett på kjøleskap fra Frostex eller tilsvarende.",
         "The sensors can use LoRaWAN or NB-IoT.",  # standards, not products
+        "The gritting lorries run on HVO100 from next year.",  # a fuel standard
+        "Reisende kommer hit via Oslo og Gardermoen.",
         # "Karie" is a brand; "Karies" before a verb is a word, not Karie's.
         "Karies er fortsatt vanlig blant femåringene.",
     ],

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.unit.needs_quality.helpers import rules_of
+from tests.unit.needs_quality.helpers import rules_of, with_sentence
 
 SPECIFICATION_NO = (
     "Det skal monteres vannmålere i alle 60 kommunale bygg. Målerne må bruke M-Bus, skal ha en nøyaktighet på "
@@ -28,6 +28,19 @@ def test_a_list_of_minimum_requirements_is_a_specification() -> None:
         "800 litres. The tenderer must offer on-site training and spare parts for ten years."
     )
     assert "problem-not-solution" in rules_of(text, title="Ice resurfacer")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # One requirement that names the product to use prescribes the whole solution.
+        "The solution must use Telecura's platform for remote monitoring.",
+        # "Vi trenger 60 ..." is "we need 60 ...": a quantity of a thing to buy.
+        "Vi trenger 60 nye nettbrett med deksel til elevene på 5. trinn før skolestart.",
+    ],
+)
+def test_a_named_product_or_a_count_of_things_is_a_specification(sentence: str) -> None:
+    assert "problem-not-solution" in rules_of(with_sentence(sentence))
 
 
 def test_one_requirement_in_a_problem_statement_is_not_a_specification() -> None:
@@ -58,6 +71,7 @@ def test_one_requirement_in_a_problem_statement_is_not_a_specification() -> None
         "We want no more than five such searches a term by 2028.",
         "Vi ønsker at badet er åpent til kl. 22.00 hver dag.",
         "We want it open until 23:00 daily.",
+        "We want to cut complaints about overflowing bins to 30 a summer.",
     ],
 )
 def test_a_target_is_a_measurable_outcome(target: str) -> None:
@@ -152,6 +166,16 @@ def test_a_figure_in_a_requirement_is_no_outcome(requirement: str) -> None:
         # What still is, and what people complain of, is today's situation.
         # "fortsatt" / "still" in a target says nothing of today.
         ("Målet er at 80 prosent av trærne fortsatt lever etter fem år.", True),
+        # A clause joined to a target continues the target; it is no baseline.
+        (
+            "Målet er at 95 prosent av henvendelser besvares innen to virkedager, og at ingen saker blir "
+            "liggende i mer enn ti dager.",
+            True,
+        ),
+        # A contract's estimated value is no cost of today's situation.
+        ("Behovet gjelder arkiv, med en estimert verdi på kr 3 400 000 over fire år.", True),
+        # What is lacking is today's situation.
+        ("Kommunen har over 600 aktive avtaler. Vi mangler oversikt over utløpsdatoer.", False),
         ("Many complain of algae in the lake every summer, and we want 20 clear weeks by 2028.", False),
     ],
 )
