@@ -1,8 +1,8 @@
 """The needs-quality rules measured: precision and recall per rule and language on the labelled need texts
 of seed_data/needs_quality/ (dev: the rules were tuned on it; heldout: the first held-out set, seen and
 used for tuning from 2026-12-07 after its one measurement; heldout2: written before that tuning, measured
-once, then seen and tuned on too; heldout3 and heldout4 likewise, each written before the tuning on the set
-before it; heldout5: written after heldout4's measurement and before the rules' last change, without
+once, then seen and tuned on too; heldout3 to heldout5 likewise, each written before the tuning on the set
+before it; heldout6: written after heldout5's measurement and before the rules' last change, without
 reading them, never tuned on: the held-out figures).
 
 A text is a positive for a rule when its labels name the rule; the check predicts it when it has at least
@@ -20,7 +20,7 @@ from service.needs_quality.brand_names import catalogue_names
 from service.seeding import SEED_DIR
 
 LABELLED_DIR = SEED_DIR / "needs_quality"
-SPLITS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5")
+SPLITS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6")
 # How each split is named in the report: what it may be used to claim.
 SPLIT_LABELS = {
     "dev": "dev ({count} texts, tuned on)",
@@ -28,7 +28,8 @@ SPLIT_LABELS = {
     "heldout2": "heldout2 (seen; used for tuning from 2026-12-07) ({count} texts)",
     "heldout3": "heldout3 (seen; used for tuning from 2026-12-07) ({count} texts)",
     "heldout4": "heldout4 (seen; used for tuning from 2026-12-07) ({count} texts)",
-    "heldout5": "heldout5 ({count} texts, held out)",
+    "heldout5": "heldout5 (seen; used for tuning from 2026-12-07) ({count} texts)",
+    "heldout6": "heldout6 ({count} texts, held out)",
 }
 LANGUAGES = ("no", "en")
 

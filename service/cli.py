@@ -201,7 +201,7 @@ def evaluate(
         typer.Option(
             "--needs-quality",
             help="Instead: the needs-quality rules' precision and recall per rule and language on the "
-            "labelled need texts (dev, the seen heldout-1 to heldout4, and the held-out heldout5, "
+            "labelled need texts (dev, the seen heldout-1 to heldout5, and the held-out heldout6, "
             "seed_data/needs_quality/); "
             "needs no encoder.",
         ),

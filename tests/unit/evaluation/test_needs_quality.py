@@ -57,9 +57,10 @@ def test_eval_needs_quality_prints_every_split_per_rule_and_language() -> None:
     assert "dev (60 texts, tuned on)" in result.output
     # The first held-out set was looked at while fixing its misses: it is shown as seen, not held out.
     assert "heldout-1 (seen; used for tuning from 2026-12-07) (65 texts)" in result.output
-    # So were the second to fourth, after their one measurement; the fifth is the held-out part.
+    # So were the second to fifth, after their one measurement; the sixth is the held-out part.
     assert "heldout2 (seen; used for tuning from 2026-12-07) (46 texts)" in result.output
     assert "heldout3 (seen; used for tuning from 2026-12-07) (50 texts)" in result.output
     assert "heldout4 (seen; used for tuning from 2026-12-07) (50 texts)" in result.output
-    assert "heldout5 (60 texts, held out)" in result.output
-    assert sum(line.startswith("personal-data") for line in result.output.splitlines()) == 12
+    assert "heldout5 (seen; used for tuning from 2026-12-07) (60 texts)" in result.output
+    assert "heldout6 (60 texts, held out)" in result.output
+    assert sum(line.startswith("personal-data") for line in result.output.splitlines()) == 14
