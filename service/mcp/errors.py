@@ -33,7 +33,7 @@ def _problems(error: ValidationError) -> list[str]:
             message = PATTERN_MEANINGS[pattern]
         elif item["type"] == "missing":
             message = "is required"
-        elif item["type"] == "extra_forbidden":
-            message = "is not an argument of this tool"
+        elif item["type"] == "extra_forbidden":  # e.g. a saved search's fields
+            message = "is not a field of this argument"
         problems.append(f"{where}: {message.removeprefix(_VALUE_ERROR)}")
     return problems

@@ -90,4 +90,6 @@ class CreatedNeed(NeedWritten):
 
 
 class SavedSearchResult(SavedSearchRead):
+    # By its name: the alias SavedSearchRead reads the stored column by would be the schema's name.
+    text: str | None = Field(description="needs_for_text, solutions_for_text: the search's text.")
     links: Links = Field(description="Where its owner changes it, and its API answer.")

@@ -271,8 +271,7 @@ class Tools:
             saved = saved_searches.create(session=session, indexes=self.indexes, fields=search, caller=caller)
             read = SavedSearchRead.model_validate(saved)
             _audit_write(session, caller, "save_search", saved_search_id=read.id)
-        fields = read.model_dump() | {"links": self.links.saved_search(read.id)}
-        return SavedSearchResult.model_validate(fields, by_name=True)
+        return SavedSearchResult(**read.model_dump(), links=self.links.saved_search(read.id))
 
 
 def _audit_write(session: Session, caller: Principal, tool: str, **detail: int) -> None:
