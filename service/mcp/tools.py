@@ -4,7 +4,7 @@ from the transport (service/mcp/callers.py); what they may see is the service fu
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
 from mcp.server.mcpserver import Context
 from pydantic import Field
@@ -21,7 +21,7 @@ from service.indexing import Indexes
 from service.kpis import service as kpis
 from service.matching import service as matching
 from service.matching.filters import MatchFilters
-from service.matching.schemas import MAX_MATCHES
+from service.matching.schemas import MAX_MATCHES, SolutionMatch
 from service.mcp.links import LinkMaker
 from service.mcp.results import (
     BuyerGroupsResult,
@@ -140,7 +140,7 @@ class Tools:
             links=self.links.need_matches(need_id),
         )
 
-    def _solutions(self, matches: list[Any]) -> list[LinkedSolutionMatch]:
+    def _solutions(self, matches: list[SolutionMatch]) -> list[LinkedSolutionMatch]:
         return [
             LinkedSolutionMatch(**match.model_dump(), links=self.links.solution(match.solution.id))
             for match in matches
