@@ -31,6 +31,8 @@ from service.kpis.gaps_router import router as gaps_router
 from service.kpis.router import observations_router
 from service.kpis.router import router as kpis_router
 from service.matching.router import router as matching_router
+from service.mcp.http import mount_mcp
+from service.mcp.tools import ToolServices
 from service.migrations import upgrade_to_head
 from service.municipalities.router import router as municipalities_router
 from service.needs.router import generation_router
@@ -153,11 +155,13 @@ def create_app(
         app.state.session_factory = service.session_factory
         app.state.indexes = indexes
         app.state.admin_token = service.admin_token
-        # What start-up built (modules, the encoder, the indexes' Python objects) lives as long as the
-        # service; frozen, a full collection no longer walks it (docs/matching.md, "Start-up").
-        gc.freeze()
-        yield
-        gc.unfreeze()  # so that a process that starts the app again (tests) can collect this one
+        # The MCP server at /mcp (docs/mcp.md), on the same database and indexes.
+        async with mcp.serving(ToolServices(service.session_factory, indexes, settings), service.admin_token):
+            # What start-up built (modules, the encoder, the indexes' Python objects) lives as long as the
+            # service; frozen, a full collection no longer walks it (docs/matching.md, "Start-up").
+            gc.freeze()
+            yield
+            gc.unfreeze()  # so that a process that starts the app again (tests) can collect this one
         if consumer:
             consumer.stop(graceful=True)
         if follower:
@@ -228,6 +232,7 @@ def create_app(
     ):
         app.include_router(router)
     mount_static(app)
+    mcp = mount_mcp(app, settings.public_base_url)
 
     @app.get("/health", response_model=Health, tags=["operations"])
     def health() -> Health:

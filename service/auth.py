@@ -14,6 +14,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
 
 from service.access import ANONYMOUS, BOOTSTRAP_ADMIN, Principal, Role
 from service.accounts import sessions
@@ -28,6 +29,7 @@ from service.tokens import service as tokens
 
 _bearer = HTTPBearer(auto_error=False, description="`Authorization: Bearer <token>`")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+BEARER_FORM = "Send the token as 'Authorization: Bearer <token>'."
 COOKIE_WITHOUT_CSRF = (
     "A request that changes data with the session cookie must send the page's CSRF token in the"
     f" {CSRF_HEADER} header; a program calling the API sends a bearer token instead."
@@ -113,10 +115,15 @@ def _principal(
         ):
             raise HTTPException(status_code=status.HTTP_403_FORBIDDEN, detail=COOKIE_WITHOUT_CSRF)
         return person.principal
-    secret = credentials.credentials
-    if credentials.scheme.lower() != "bearer" or not secret:
-        raise _unauthenticated("Send the token as 'Authorization: Bearer <token>'.")
-    if hmac.compare_digest(secret.encode(), request.app.state.admin_token.encode()):
+    if credentials.scheme.lower() != "bearer" or not credentials.credentials:
+        raise _unauthenticated(BEARER_FORM)
+    return token_holder(session, credentials.credentials, request.app.state.admin_token)
+
+
+def token_holder(session: Session, secret: str, admin_token: str) -> Principal:
+    """The holder of the bearer token `secret`, for every entry point that takes one (the API, the MCP
+    server); 401 for a token that is unknown or revoked, or whose holder has been disabled."""
+    if hmac.compare_digest(secret.encode(), admin_token.encode()):
         return BOOTSTRAP_ADMIN
     token = tokens.find_active(session=session, secret=secret)
     if token is None:

@@ -82,6 +82,36 @@ def worker() -> None:
     queue.create_consumer(**consumer_options()).run()
 
 
+@app.command()
+def mcp(
+    token_file: Annotated[
+        Path | None,
+        typer.Option(
+            help="A file holding the bearer token to act with (default: INNOMATCH_MCP_TOKEN; none: anonymous)."
+        ),
+    ] = None,
+) -> None:
+    """Serve the MCP tools over stdio for an AI assistant (docs/mcp.md): public data without a token, a
+    token's role's reads and writes with one; logs go to stderr."""
+    from service.app import open_service
+    from service.mcp.stdio import RefusedToken, caller_of_token, given_token, serve_stdio, stdout_to_stderr
+    from service.mcp.tools import ToolServices
+    from service.operations.logs import configure_logging
+
+    settings = get_settings()
+    configure_logging(level=settings.log_level, log_format=settings.log_format)
+    try:
+        token = given_token(token_file)
+        with stdout_to_stderr():
+            opened = open_service(settings)
+        services = ToolServices(opened.session_factory, opened.indexes, settings)
+        caller = caller_of_token(services, token, opened.admin_token)
+    except RefusedToken as refusal:
+        typer.echo(str(refusal), err=True)
+        raise typer.Exit(code=2) from refusal
+    serve_stdio(services, caller)
+
+
 @app.command("admin-token")
 def admin_token() -> None:
     """Create the bootstrap admin token if there is none yet, and say where it is (never the secret)."""

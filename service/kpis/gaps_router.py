@@ -3,93 +3,17 @@
 from fastapi import APIRouter
 
 from service.deps import SessionDep, SettingsDep
-from service.errors import NotFoundError
-from service.identifiers import compact_kpi_code
-from service.kpis import repository
-from service.kpis.gaps import GapAnalysis, KpiStanding, gap_key, is_gap
-from service.kpis.schemas import KpiStandingRead, TrendRead
-from service.municipalities.repository import get_municipality
-from service.needs.repository import need_ids_by_gap_key
+from service.kpis.schemas import KpiStandingRead
+from service.needs import gap_standings
 from service.text_fields import KpiCodeText, MunicipalityNumber
 
 router = APIRouter(prefix="/api/v1", tags=["kpis"])
 
 
-def _read(standing: KpiStanding, need_id: int | None = None) -> KpiStandingRead:
-    latest, target, trend = standing.latest, standing.target, standing.trend
-    return KpiStandingRead(
-        municipality_number=latest.municipality_number,
-        kpi_code=standing.kpi.code,
-        name_en=standing.kpi.name_en,
-        name_no=standing.kpi.name_no,
-        data_point=standing.data_point,
-        value=latest.value,
-        unit=latest.unit,
-        year=latest.year,
-        source=latest.source,
-        synthetic=latest.synthetic,
-        direction=standing.direction,
-        target=target.value if target else None,
-        target_kind=target.kind if target else None,
-        target_source=target.source if target else None,
-        percent_of_target=standing.percent_of_target,
-        band=standing.band,
-        severity=standing.severity,
-        trend=TrendRead(direction=trend.direction, change=trend.change, from_year=trend.from_year)
-        if trend
-        else None,
-        need_id=need_id,
-    )
-
-
-def _weak_first(
-    session: SessionDep, settings: SettingsDep, standings: list[KpiStanding]
-) -> list[KpiStandingRead]:
-    weak = [standing for standing in standings if is_gap(standing, settings.gap_max_band)]
-    weak.sort(key=lambda standing: (-(standing.severity or 0.0), standing.kpi.code, standing.data_point))
-    keys = [gap_key(s.latest.municipality_number, s.kpi.code, s.data_point) for s in weak]
-    need_ids = need_ids_by_gap_key(session, keys)
-    return [_read(standing, need_ids.get(key)) for standing, key in zip(weak, keys, strict=True)]
-
-
-def _municipality(session: SessionDep, number: str) -> str:
-    if get_municipality(session, number) is None:
-        raise NotFoundError("Municipality", number)
-    return number
-
-
 @router.get("/municipalities/{number}/kpis", response_model=list[KpiStandingRead])
 def municipality_kpis(session: SessionDep, number: MunicipalityNumber) -> list[KpiStandingRead]:
     """Every KPI for a municipality: latest value, year, target and its source, % of target, band, trend."""
-    _municipality(session, number)
-    analysis = GapAnalysis(session)
-    observed = [_read(standing) for standing in analysis.standings_of_municipality(number)]
-    seen = {item.kpi_code for item in observed}
-    missing = [
-        KpiStandingRead(
-            municipality_number=number,
-            kpi_code=kpi.code,
-            name_en=kpi.name_en,
-            name_no=kpi.name_no,
-            data_point="",
-            value=None,
-            unit=None,
-            year=None,
-            source=None,
-            synthetic=None,
-            direction=kpi.direction,
-            target=None,
-            target_kind=None,
-            target_source=None,
-            percent_of_target=None,
-            band=None,
-            severity=None,
-            trend=None,
-        )
-        for kpi in analysis.kpis.values()
-        if kpi.code not in seen
-    ]
-    return sorted(observed + missing, key=lambda item: (item.kpi_code, item.data_point))
+    return gap_standings.municipality_kpis(session=session, number=number)
 
 
 @router.get("/municipalities/{number}/gaps", response_model=list[KpiStandingRead])
@@ -97,14 +21,10 @@ def municipality_gaps(
     session: SessionDep, settings: SettingsDep, number: MunicipalityNumber
 ) -> list[KpiStandingRead]:
     """KPIs in the weak bands (1 and 2 unless configured), worst first, each with its evidence and generated need."""
-    _municipality(session, number)
-    return _weak_first(session, settings, GapAnalysis(session).standings_of_municipality(number))
+    return gap_standings.municipality_gaps(session=session, number=number, max_band=settings.gap_max_band)
 
 
 @router.get("/kpis/{code}/gaps", response_model=list[KpiStandingRead])
 def kpi_gaps(session: SessionDep, settings: SettingsDep, code: KpiCodeText) -> list[KpiStandingRead]:
     """Municipalities weak on a KPI, worst first: the demand for solutions that improve it."""
-    kpi_code = compact_kpi_code(code)
-    if repository.get_kpi(session, kpi_code) is None:
-        raise NotFoundError("KPI", code)
-    return _weak_first(session, settings, GapAnalysis(session).standings_of_kpi(kpi_code))
+    return gap_standings.kpi_gaps(session=session, code=code, max_band=settings.gap_max_band)

@@ -4,8 +4,7 @@ from fastapi import APIRouter, status
 
 from service.auth import NeedWriterDep
 from service.deps import IndexesDep, SessionDep
-from service.errors import NotFoundError, checks_references
-from service.identifiers import compact_kpi_code
+from service.errors import checks_references
 from service.kpis import repository, service, suggestions
 from service.kpis.schemas import (
     Dimension,
@@ -36,10 +35,7 @@ def list_kpis(session: SessionDep, page: PageDep, dimension: Dimension | None = 
 @router.get("/{code}", response_model=KpiRead)
 def get_kpi(session: SessionDep, code: KpiCodeText) -> KpiRead:
     """One KPI by its code (`EC-I-WS-3C` or `EC: I: WS: 3C`)."""
-    kpi = repository.get_kpi(session, compact_kpi_code(code))
-    if kpi is None:
-        raise NotFoundError("KPI", code)
-    return KpiRead.model_validate(kpi)
+    return service.read_kpi(session=session, code=code)
 
 
 @router.post("/suggest", response_model=KpiSuggestions)

@@ -1,4 +1,4 @@
-"""KPI observations: all-or-nothing batch import that names every bad row."""
+"""The KPI catalogue's entries, and KPI observations: all-or-nothing batch import that names every bad row."""
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -7,9 +7,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from service.access import Principal, ensure_municipality
-from service.errors import FieldError, FieldErrors, UncheckedRequest
+from service.errors import FieldError, FieldErrors, NotFoundError, UncheckedRequest
+from service.identifiers import compact_kpi_code
 from service.kpis import repository
-from service.kpis.schemas import MAX_OBSERVATIONS, ImportResult, ObservationIn
+from service.kpis.schemas import MAX_OBSERVATIONS, ImportResult, KpiRead, ObservationIn
 from service.kpis.units import unit_mismatch
 from service.models import KpiObservation
 from service.municipalities.repository import existing_municipality_numbers
@@ -19,6 +20,14 @@ from service.well_formed import well_formed_items
 _FIELDS = ("municipality_number", "kpi_code", "data_point", "year", "value", "unit", "source", "synthetic")
 _KEY_FIELDS = ("municipality_number", "kpi_code", "data_point", "year")  # one observation each
 CSV_LINES = "line"  # the location of the rows of a CSV file (innomatch import-kpis)
+
+
+def read_kpi(*, session: Session, code: str) -> KpiRead:
+    """One KPI by its code, in either form (`EC-I-WS-3C` or `EC: I: WS: 3C`)."""
+    kpi = repository.get_kpi(session, compact_kpi_code(code))
+    if kpi is None:
+        raise NotFoundError("KPI", code)
+    return KpiRead.model_validate(kpi)
 
 
 def row_name(location: str, index: int) -> str:

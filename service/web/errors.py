@@ -22,7 +22,7 @@ from service.web.i18n import page_locale
 from service.web.messages import HOME_LINK, error_text, field_label, field_problem, not_found, service_reason
 from service.web.templating import templates
 
-MACHINE_PATHS = ("/api", STATIC_URL, "/health", "/metrics", "/openapi.json", "/alerts/feed")
+MACHINE_PATHS = ("/api", STATIC_URL, "/health", "/metrics", "/openapi.json", "/alerts/feed", "/mcp")
 ApiHandler = Callable[[Request, Any], Response | Awaitable[Response]]
 
 

@@ -27,6 +27,8 @@ ENGLISH = PageLocale("en")
         ("/metrics", False),
         ("/openapi.json", False),
         ("/static/favicon.svg", False),
+        ("/mcp", False),  # the MCP server's endpoint answers JSON, never an error page
+        ("/mcpx", True),
     ],
 )
 def test_every_path_is_a_page_but_the_api_and_the_machine_paths(path: str, page: bool) -> None:
