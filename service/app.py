@@ -36,6 +36,7 @@ from service.municipalities.router import router as municipalities_router
 from service.needs.router import generation_router
 from service.needs.router import router as needs_router
 from service.notices.router import router as notices_router
+from service.open_data.router import router as open_data_router
 from service.operations.metrics import ServiceMetrics
 from service.operations.router import install_operations
 from service.partnerships.router import router as partnerships_router
@@ -198,6 +199,7 @@ def create_app(
         notices_router,
         matching_router,
         demand_router,
+        open_data_router,
         buyer_groups_router,
         partnerships_router,
         solution_outcomes_router,

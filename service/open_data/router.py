@@ -1,0 +1,29 @@
+"""HTTP layer of the open-data files: streamed, with their licence (NLOD 2.0) in a Link header."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import StreamingResponse
+
+from service.deps import SettingsDep
+from service.open_data import service
+from service.openapi_errors import error_responses
+
+router = APIRouter(prefix="/api/v1/open-data", tags=["open data"])
+
+
+@router.get("/{name}", response_class=StreamingResponse, responses=error_responses(404))
+def open_data_file(request: Request, settings: SettingsDep, name: str) -> StreamingResponse:
+    """One open-data file: needs, solutions or kpi-gaps, as .csv or .jsonl (e.g. needs.csv), under NLOD 2.0.
+
+    Only public data: published needs without their contact person, published solutions, the KPI gap
+    analysis; demo records are marked synthetic. docs/open_data.md lists every field."""
+    opened = service.open_file(
+        sessions=request.app.state.session_factory,
+        name=name,
+        base_url=settings.public_base_url,
+        gap_max_band=settings.gap_max_band,
+    )
+    headers = {
+        "Content-Disposition": f'attachment; filename="{opened.filename}"',
+        "Link": f'<{service.LICENCE_URL}>; rel="license"',
+    }
+    return StreamingResponse(opened.chunks, media_type=opened.media_type, headers=headers)
