@@ -59,6 +59,7 @@ from service.web.municipality_pages import router as municipality_pages_router
 from service.web.need_pages import router as need_pages_router
 from service.web.notice_pages import router as notice_pages_router
 from service.web.notification_page import router as notification_page_router
+from service.web.open_data_page import router as open_data_page_router
 from service.web.operations_page import router as operations_page_router
 from service.web.outbox_pages import router as outbox_pages_router
 from service.web.partnership_pages import router as partnership_pages_router
@@ -223,6 +224,7 @@ def create_app(
         kpi_import_page_router,
         notice_pages_router,
         tools_page_router,
+        open_data_page_router,
         quality_report_page_router,
         unsubscribe_page_router,
         outbox_pages_router,

@@ -138,8 +138,19 @@ def _keyset_pages(sessions: Sessions, read: Callable[[Session, int, int], Sequen
 
 def _need_rows(sessions: Sessions, base_url: str, _max_band: int) -> Rows:
     for row in _keyset_pages(sessions, repository.public_needs_after):
-        need_id, *fields = row
-        yield [need_id, f"{base_url}/needs/{need_id}", *fields]
+        need_id, *fields, evidence, translations, demo, created_at, updated_at = row
+        # A need generated from a synthetic KPI value is no real need either, whoever's it is.
+        synthetic = bool(demo or (evidence or {}).get("synthetic"))
+        yield [
+            need_id,
+            f"{base_url}/needs/{need_id}",
+            *fields,
+            evidence,
+            translations,
+            synthetic,
+            created_at,
+            updated_at,
+        ]
 
 
 def _solution_rows(sessions: Sessions, base_url: str, _max_band: int) -> Rows:

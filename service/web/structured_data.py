@@ -12,7 +12,8 @@ person), so the data block can say nothing the page does not. docs/open_data.md 
   kind, and what a municipality buys from a solution is delivered to it as a service.
 - neither type has `inLanguage` (a CreativeWork's), so the texts their authors wrote carry their
   language as JSON-LD language-tagged values: {"@value": ..., "@language": "no"}.
-- demo records say in `disambiguatingDescription` that they are synthetic, as their pages do.
+- demo records, and needs generated from a synthetic KPI value, say in `disambiguatingDescription` that
+  they are synthetic, as their pages do.
 """
 
 import json
@@ -127,7 +128,7 @@ def need_demand(
             document["availabilityEnds"] = notice.deadline.isoformat()
         if notice.link.startswith(("https://", "http://")):
             document["sameAs"] = notice.link  # the notice at its publisher (Doffin)
-    if need.demo:
+    if need.demo or (need.evidence or {}).get("synthetic"):  # a demo need, or one made from a synthetic value
         document["disambiguatingDescription"] = SYNTHETIC
     return document
 

@@ -133,6 +133,9 @@ def test_a_notice_need_says_from_when_and_until_when() -> None:
 def test_demo_records_say_they_are_synthetic() -> None:
     need = _read_back(need_demand(_need(demo=True), url="u", area_served=NORWAY, kpi_names={}))
     assert need["disambiguatingDescription"] == SYNTHETIC
+    from_a_synthetic_value = _need(origin="kpi_gap", evidence={"value": 40.0, "synthetic": True})
+    read = _read_back(need_demand(from_a_synthetic_value, url="u", area_served=NORWAY, kpi_names={}))
+    assert read["disambiguatingDescription"] == SYNTHETIC
     provider = Provider("Demo Lekkasje AS", "999999999", None, demo=True)
     solution = _read_back(
         solution_service(_solution(demo=True), url="u", provider=provider, area_served=[], kpi_names={})
