@@ -38,6 +38,7 @@ from service.municipalities.router import router as municipalities_router
 from service.needs.router import generation_router
 from service.needs.router import router as needs_router
 from service.notices.router import router as notices_router
+from service.open_data.router import router as open_data_router
 from service.operations.metrics import ServiceMetrics
 from service.operations.router import install_operations
 from service.partnerships.router import router as partnerships_router
@@ -60,6 +61,7 @@ from service.web.municipality_pages import router as municipality_pages_router
 from service.web.need_pages import router as need_pages_router
 from service.web.notice_pages import router as notice_pages_router
 from service.web.notification_page import router as notification_page_router
+from service.web.open_data_page import router as open_data_page_router
 from service.web.operations_page import router as operations_page_router
 from service.web.outbox_pages import router as outbox_pages_router
 from service.web.partnership_pages import router as partnership_pages_router
@@ -202,6 +204,7 @@ def create_app(
         notices_router,
         matching_router,
         demand_router,
+        open_data_router,
         buyer_groups_router,
         partnerships_router,
         solution_outcomes_router,
@@ -225,6 +228,7 @@ def create_app(
         kpi_import_page_router,
         notice_pages_router,
         tools_page_router,
+        open_data_page_router,
         quality_report_page_router,
         unsubscribe_page_router,
         outbox_pages_router,

@@ -15,7 +15,7 @@ string, so the text is unchanged.
 import csv
 import io
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Literal
 
@@ -65,12 +65,27 @@ def _csv_cell(value: Cell) -> str:
 
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
     """A header row and the rows, as UTF-8 CSV with a byte-order mark."""
+    return b"".join(csv_chunks(header, rows))
+
+
+def csv_chunks(
+    header: Sequence[str], rows: Iterable[Sequence[Cell]], *, rows_per_chunk: int = 500
+) -> Iterator[bytes]:
+    """The bytes of csv_bytes a few hundred rows at a time, for an answer streamed while `rows` are read."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
-    for row in rows:
+    yield buffer.getvalue().encode("utf-8-sig")
+    buffer.seek(0)
+    buffer.truncate()
+    for count, row in enumerate(rows, start=1):
         writer.writerow([_csv_cell(value) for value in row])
-    return buffer.getvalue().encode("utf-8-sig")
+        if count % rows_per_chunk == 0:
+            yield buffer.getvalue().encode()
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue().encode()
 
 
 def _xlsx_value(value: Cell) -> str | int | float | bool | datetime | date | None:

@@ -5,6 +5,7 @@ benchmark, the best quartile of municipalities of a similar population class tha
 """
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from statistics import quantiles
 
@@ -73,6 +74,11 @@ class GapAnalysis:
     def standings_of_municipality(self, number: str) -> list[KpiStanding]:
         keys = [key for key in self._history if key[0] == number]
         return [self._standing(*key) for key in sorted(keys)]
+
+    def all_standings(self) -> Iterator[KpiStanding]:
+        """Every municipality's standing on every KPI it reports, by municipality, KPI and data point."""
+        for key in sorted(self._history):
+            yield self._standing(*key)
 
     def standings_of_kpi(self, kpi_code: str) -> list[KpiStanding]:
         keys = [key for key in self._history if key[1] == kpi_code]

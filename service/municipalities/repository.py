@@ -65,6 +65,15 @@ def counties_of(session: Session, numbers: Iterable[str]) -> dict[str, str]:
     return {number: county for number, county in session.execute(statement)}
 
 
+def counties_by_number(session: Session, numbers: Iterable[str]) -> dict[str, County]:
+    wanted = set(numbers)
+    if not wanted:
+        return {}
+    return {
+        county.number: county for county in session.scalars(select(County).where(County.number.in_(wanted)))
+    }
+
+
 def latest_population_year(session: Session) -> int | None:
     """The most recent year with a population figure, if any."""
     return session.scalar(select(func.max(MunicipalityPopulation.year)))

@@ -10,6 +10,7 @@ from fastapi.openapi.docs import get_redoc_html
 from fastapi.responses import HTMLResponse
 from pydantic import AfterValidator
 
+from service.access import ANONYMOUS
 from service.auth import CallerDep
 from service.deps import IndexesDep, SessionDep
 from service.matching import service as matching
@@ -21,6 +22,7 @@ from service.pagination import DEFAULT_PAGE_SIZE, PageDep, PageSpan
 from service.solutions import service as solutions
 from service.text_fields import MAX_TEXT_LENGTH, RecordId, require_letters
 from service.web.assets import FAVICON, REDOC, SWAGGER_UI, SWAGGER_UI_INIT
+from service.web.linked_data import need_json_ld, solution_json_ld
 from service.web.match_window import (
     PAGE_MATCHES,
     MatchOffset,
@@ -111,6 +113,7 @@ def need_page(
     chosen_filters = filters.model_dump(exclude_none=True)
     context = {
         "need": need,
+        "json_ld": need_json_ld(request, session, needs.seen_by(need, ANONYMOUS)),  # public, whoever reads
         "contact_hidden": not caller.sees_contact_data,  # the API's rule: personal data, for callers known
         **_window_context(request, matches.items, offset),
         "warnings": matches.warnings,
@@ -142,6 +145,7 @@ def solution_page(
     need_ids = [match.need.id for match in matches.items]
     context = {
         "solution": solution,
+        "json_ld": solution_json_ld(request, session, solution),
         "matches": matches.items,
         "notice_links": notices.notice_links(session=session, need_ids=need_ids),
         "now": datetime.now(UTC),

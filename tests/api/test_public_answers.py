@@ -25,6 +25,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from service.accounts.browser_secrets import CSRF_HEADER
+from service.open_data.service import file_names as open_data_files
 from service.web.account_pages import router as account_pages_router
 from service.web.router import router as pages_router
 from tests.api.conftest import SharedServer
@@ -142,6 +143,7 @@ def _people_at_work(server: SharedServer) -> dict[str, list[str]]:
         "number": [BODO],
         "code": [WATER_LOSS],
         "secret": ["not-a-link-anyone-was-given"],
+        "name": open_data_files(),  # every open-data file
         "key": [],  # a buyer group's: the first listed
     }
 
@@ -198,6 +200,10 @@ def _readable(response: httpx.Response) -> str:
                     workbook.read(name).decode() for name in workbook.namelist() if name.endswith(".xml")
                 )
             )
+    if "jsonl" in kind:  # JSON Lines: one document a line
+        return " ".join(
+            json.dumps(json.loads(line), ensure_ascii=False) for line in response.text.splitlines()
+        )
     if "json" in kind:
         return json.dumps(response.json(), ensure_ascii=False)
     return html.unescape(response.text)

@@ -1,9 +1,13 @@
 """The pages fit a phone: nothing runs off the right edge at 390 px, at desktop width neither."""
 
+import json
+
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.support.browser import DESKTOP, PHONE, demo_page_paths, page_on
+from service.web.structured_data import SYNTHETIC
+from tests.support.browser import DESKTOP, PHONE, axe_violations, demo_page_paths, page_on
 from tests.support.servers import LiveServer
 
 pytestmark = pytest.mark.slow
@@ -60,3 +64,24 @@ def test_pages_keep_their_content_security_policy_and_use_the_served_typeface(
     assert refused == []
     assert offsite.refused == []
     assert all(fonts.values()), fonts
+
+
+def test_a_need_page_carries_its_json_ld_as_data_the_policy_allows(
+    browser: Browser, demo_server: LiveServer
+) -> None:
+    """The schema.org block is data, not script: the browser refuses nothing, and a harvester running the
+    page reads the demo need as a synthetic Demand."""
+    with httpx.Client(base_url=demo_server.base_url) as client:
+        need = client.get("/api/v1/needs", params={"limit": 1}).json()["items"][0]
+    with page_on(browser, demo_server.base_url) as (page, offsite):
+        refused: list[str] = []
+        page.on("console", lambda message: refused.append(message.text) if message.type == "error" else None)
+        page.goto(f"/needs/{need['id']}")
+        page.wait_for_load_state("networkidle")
+        blocks = page.locator('script[type="application/ld+json"]').all_text_contents()
+        assert axe_violations(page) == []
+    assert refused == [] and offsite.refused == []
+    (demand,) = [json.loads(block) for block in blocks]
+    assert demand["@type"] == "Demand" and demand["name"]["@value"] == need["title"]
+    assert demand["url"].endswith(f"/needs/{need['id']}")
+    assert demand["disambiguatingDescription"] == SYNTHETIC

@@ -24,6 +24,7 @@ def _pages(server: LiveServer) -> dict[str, str]:
         "need": f"/needs/{need}",
         "search": "/search?q=lekkasjer+i+vannledningene",
         "statement": "/tilgjengelighet",
+        "open-data": "/apne-data",
     }
 
 

@@ -80,7 +80,7 @@ def page_on(
 
 def demo_page_paths(server: LiveServer) -> list[str]:
     """One page of each kind, on records of the demo data (the demand overview whole and filtered), a
-    search with a warning (Swedish), an error page, the sign-in page, and the accessibility statement in
+    search with a warning (Swedish), an error page, the sign-in page, the open-data page, and the accessibility statement in
     both languages (English last: the choice is remembered)."""
     with httpx.Client(base_url=server.base_url) as client:
         need = client.get("/api/v1/needs", params={"limit": 1}).json()["items"][0]["id"]
@@ -96,6 +96,7 @@ def demo_page_paths(server: LiveServer) -> list[str]:
         "/search?q=l%C3%A4ckor+i+vattenledningarna",
         "/needs/999999999",
         "/login",
+        "/apne-data",
         "/tilgjengelighet",
         "/tilgjengelighet?lang=en",
     ]

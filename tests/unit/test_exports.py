@@ -16,6 +16,7 @@ from service.exports import (
     _sheet_title,
     _xlsx_value,
     csv_bytes,
+    csv_chunks,
     export_response,
     xlsx_bytes,
 )
@@ -125,3 +126,13 @@ def test_an_export_is_a_dated_attachment_of_the_right_type() -> None:
     assert xlsx.media_type == XLSX_MEDIA_TYPE
     assert xlsx.headers["content-disposition"].endswith('.xlsx"')
     assert load_workbook(io.BytesIO(xlsx.body)).sheetnames == ["audit"]
+
+
+def test_csv_in_chunks_is_the_same_file_a_few_rows_at_a_time() -> None:
+    """Open data streams its CSV (service/open_data): the chunks join to exactly csv_bytes' file."""
+    rows: list[list[object]] = [[f"rad {n}", "=1+1" if n == 3 else n] for n in range(7)]
+    chunks = list(csv_chunks(["navn", "verdi"], rows, rows_per_chunk=3))
+    assert len(chunks) == 4  # the header, then rows 3 + 3 + 1
+    assert chunks[0] == "\ufeffnavn,verdi\r\n".encode()
+    assert b"".join(chunks) == csv_bytes(["navn", "verdi"], rows)
+    assert list(csv_chunks(["a"], [])) == ["\ufeffa\r\n".encode()]
