@@ -36,6 +36,7 @@ from service.municipalities.router import router as municipalities_router
 from service.needs.router import generation_router
 from service.needs.router import router as needs_router
 from service.notices.router import router as notices_router
+from service.ocds.router import router as ocds_router
 from service.operations.metrics import ServiceMetrics
 from service.operations.router import install_operations
 from service.partnerships.router import router as partnerships_router
@@ -200,6 +201,7 @@ def create_app(
         demand_router,
         buyer_groups_router,
         partnerships_router,
+        ocds_router,
         solution_outcomes_router,
         audit_router,
         alerts_router,

@@ -88,7 +88,7 @@ def record_need_release(connection: Connection, need: Need) -> bool:
     if latest == digest:
         return False
     connection.execute(
-        insert(NeedRelease.__table__).values(
+        insert(NeedRelease).values(
             need_id=need.id, recorded_at=utc_now(), snapshot=snapshot, content_hash=digest
         )
     )
