@@ -77,7 +77,7 @@ def published_solutions_with_suppliers(
         .where(Solution.id.in_(set(solution_ids)), Solution.status == "published")
         .order_by(Solution.id)
     )
-    return [(solution, supplier) for solution, supplier in rows.tuples()]
+    return [(solution, supplier) for solution, supplier in rows]
 
 
 def need_municipalities(session: Session, need_ids: Collection[int]) -> dict[int, str | None]:
@@ -85,4 +85,4 @@ def need_municipalities(session: Session, need_ids: Collection[int]) -> dict[int
     if not need_ids:
         return {}
     rows = session.execute(select(Need.id, Need.municipality_number).where(Need.id.in_(set(need_ids))))
-    return {need_id: number for need_id, number in rows.tuples()}
+    return {need_id: number for need_id, number in rows}

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from service.access import Principal
-from service.errors import FieldError, ForbiddenError, NotFoundError
+from service.errors import FieldError, FieldErrors, ForbiddenError, NotFoundError
 from service.models import NeedRelease, Partnership
 from service.ocds import repository
 from service.ocds.need_releases import need_release
@@ -52,11 +52,8 @@ def need_releases(
     """Every need's releases recorded from `since` (inclusive) until `until` (exclusive), oldest first."""
     since, until = _as_utc(since), _as_utc(until)
     if since is not None and until is not None and since >= until:
-        raise FieldError(
-            ("until",),
-            f"'until' ({until.isoformat()}) must be later than 'since' ({since.isoformat()}).",
-            source="query",
-        )
+        problem = f"'until' ({until.isoformat()}) must be later than 'since' ({since.isoformat()})."
+        raise FieldErrors([FieldError(("until",), problem, source="query")])
     rows, total = repository.need_releases(session, since=since, until=until, offset=offset, limit=limit)
     return ReleasePage(_need_releases(session, rows, publication), total)
 
