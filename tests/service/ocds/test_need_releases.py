@@ -169,3 +169,23 @@ def test_the_package_pages_releases_between_since_and_until(database_url: str) -
         )
         assert second_page.total == 3 and len(second_page.releases) == 1
     engine.dispose()
+
+
+def test_a_need_in_a_status_outside_the_published_ones_is_never_released(database_url: str) -> None:
+    """Needs have no draft today; should one come (or a status be written by hand), it stays unpublished."""
+    engine = make_engine(database_url)
+    sessions = make_session_factory(engine)
+    with sessions.begin() as session:
+        draft = _need(status="draft")
+        session.add(draft)
+        session.flush()
+        draft_id = draft.id
+    assert _releases(sessions, draft_id) == []
+    with sessions() as session:
+        assert (
+            service.need_releases(
+                session=session, publication=PUBLICATION, since=None, until=None, offset=0, limit=50
+            ).releases
+            == []
+        )
+    engine.dispose()
