@@ -76,17 +76,17 @@ def _documents(publication: Publication, need_id: int, snapshot: dict[str, Any])
         for code in snapshot["kpi_codes"]
     )
     notice = snapshot.get("notice")
-    if notice and notice.get("source_url"):
-        documents.append(
-            {
-                "id": "notice",
-                "documentType": "tenderNotice",
-                "title": f"Procurement notice {notice['notice_id']}",
-                "description": "The buyer's notice on Doffin that this need was read from.",
-                "url": notice["source_url"],
-                "format": "text/html",
-            }
-        )
+    if notice:
+        document = {
+            "id": "notice",
+            "documentType": "tenderNotice",
+            "title": f"Procurement notice {notice['notice_id']}",
+            "description": "The buyer's eForms notice that this need was read from.",
+        }
+        if notice.get("source_url"):  # a notice fetched from Doffin; one imported from a file has none
+            document["url"] = notice["source_url"]
+            document["format"] = "text/html"
+        documents.append(document)
     return documents
 
 
