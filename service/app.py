@@ -39,6 +39,7 @@ from service.needs.router import generation_router
 from service.needs.router import router as needs_router
 from service.notices.router import router as notices_router
 from service.open_data.router import router as open_data_router
+from service.ocds.router import router as ocds_router
 from service.operations.metrics import ServiceMetrics
 from service.operations.router import install_operations
 from service.partnerships.router import router as partnerships_router
@@ -207,6 +208,7 @@ def create_app(
         open_data_router,
         buyer_groups_router,
         partnerships_router,
+        ocds_router,
         solution_outcomes_router,
         audit_router,
         alerts_router,

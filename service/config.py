@@ -185,6 +185,17 @@ class Settings(BaseSettings):
         default=100, ge=1, le=1000, description="Hits per page of a Doffin search; a divisor of 1000."
     )
 
+    # OCDS (docs/ocds.md): a deployment registers its own ocid prefix with the Open Contracting Partnership;
+    # the default is plainly not a registered one (those are "ocds-" and six characters).
+    ocds_prefix: str = Field(
+        default="ocds-unregistered",
+        pattern=r"^ocds-[a-z0-9]+$",
+        description="The ocid prefix of the OCDS releases of needs and partnerships.",
+    )
+    ocds_publisher: str = Field(
+        default="Innomatch", min_length=1, description="The publisher named in OCDS release packages."
+    )
+
     @field_validator("doffin_page_size")
     @classmethod
     def _pages_reach_every_reachable_hit(cls, page_size: int) -> int:

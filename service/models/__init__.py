@@ -3,6 +3,8 @@
 Importing it makes Base.metadata complete (for Alembic and the tests).
 """
 
+# need_release_recorder registers the session event that records a release on every public change of a need.
+from service.models import need_release_recorder  # noqa: F401
 from service.models.accounts import SignInFailure, User, UserInvite, UserSession
 from service.models.alerts import AlertDelivery, AlertMatch, SavedSearch, WebhookEndpoint
 from service.models.audit import AuditEvent
@@ -10,6 +12,7 @@ from service.models.feedback import Feedback
 from service.models.indexing import IndexChange, KpiTextVector, LanguageCentroid, StoredVector
 from service.models.kpis import Kpi, KpiObservation, KpiTarget
 from service.models.municipalities import County, Municipality, MunicipalityPopulation
+from service.models.need_releases import NeedRelease
 from service.models.needs import Need
 from service.models.notices import ProcurementNotice
 from service.models.partnerships import Partnership, PartnershipOutcome
@@ -33,6 +36,7 @@ __all__ = [
     "Municipality",
     "MunicipalityPopulation",
     "Need",
+    "NeedRelease",
     "Partnership",
     "PartnershipOutcome",
     "ProcurementNotice",

@@ -31,6 +31,7 @@ RECORD_TABLES = (
     "stored_vector",
     "index_change",
     "procurement_notice",
+    "need_release",
     "need",
     "solution",
     "supplier",

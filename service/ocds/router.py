@@ -1,0 +1,102 @@
+"""HTTP layer of the OCDS publication: release packages of needs and of pilot partnerships."""
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+
+from service.auth import StaffDep
+from service.deps import SessionDep, SettingsDep
+from service.ocds import service
+from service.ocds.package import release_package
+from service.ocds.publication import Publication
+from service.pagination import PageDep, PageParams
+from service.text_fields import RecordId
+
+router = APIRouter(prefix="/api/v1", tags=["ocds"])
+
+Package = dict[str, Any]
+Since = Annotated[
+    datetime | None,
+    Query(description="Releases recorded at or after this moment (RFC 3339; without a zone: UTC)."),
+]
+Until = Annotated[datetime | None, Query(description="Releases recorded before this moment.")]
+
+
+def _publication(settings: SettingsDep) -> Publication:
+    return Publication(
+        ocid_prefix=settings.ocds_prefix, publisher=settings.ocds_publisher, base_url=settings.public_base_url
+    )
+
+
+def _next_page(request: Request, page: PageParams, total: int) -> str | None:
+    following = page.offset + page.limit
+    if following >= total:
+        return None
+    return str(request.url.include_query_params(offset=following, limit=page.limit))
+
+
+@router.get("/ocds/releases", response_model=Package)
+def list_releases(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    page: PageDep,
+    since: Since = None,
+    until: Until = None,
+) -> Package:
+    """The OCDS 1.1 release package of every need's planning releases recorded in [since, until), oldest
+    first; the next page's address in `links.next`."""
+    publication = _publication(settings)
+    found = service.need_releases(
+        session=session,
+        publication=publication,
+        since=since,
+        until=until,
+        offset=page.offset,
+        limit=page.limit,
+    )
+    return release_package(
+        found.releases,
+        uri=str(request.url),
+        next_uri=_next_page(request, page, found.total),
+        publication=publication,
+    )
+
+
+@router.get("/needs/{need_id}/ocds", response_model=Package)
+def need_releases(request: Request, session: SessionDep, settings: SettingsDep, need_id: RecordId) -> Package:
+    """One need's OCDS releases (each public change of the need is a release), as a release package."""
+    publication = _publication(settings)
+    releases = service.releases_of_need(session=session, publication=publication, need_id=need_id)
+    return release_package(releases, uri=str(request.url), next_uri=None, publication=publication)
+
+
+@router.get("/ocds/partnership-releases", response_model=Package)
+def list_partnership_releases(
+    request: Request, session: SessionDep, settings: SettingsDep, staff: StaffDep, page: PageDep
+) -> Package:
+    """The OCDS release package of the partnerships that reached pilot (tender and award); staff only,
+    as partnerships are."""
+    publication = _publication(settings)
+    found = service.partnership_releases(
+        session=session, caller=staff, publication=publication, offset=page.offset, limit=page.limit
+    )
+    return release_package(
+        found.releases,
+        uri=str(request.url),
+        next_uri=_next_page(request, page, found.total),
+        publication=publication,
+    )
+
+
+@router.get("/partnerships/{partnership_id}/ocds", response_model=Package)
+def partnership_releases(
+    request: Request, session: SessionDep, settings: SettingsDep, staff: StaffDep, partnership_id: RecordId
+) -> Package:
+    """A pilot partnership's OCDS release as a release package; staff only, as partnerships are."""
+    publication = _publication(settings)
+    releases = service.releases_of_partnership(
+        session=session, caller=staff, publication=publication, partnership_id=partnership_id
+    )
+    return release_package(releases, uri=str(request.url), next_uri=None, publication=publication)
