@@ -38,8 +38,8 @@ from service.municipalities.router import router as municipalities_router
 from service.needs.router import generation_router
 from service.needs.router import router as needs_router
 from service.notices.router import router as notices_router
-from service.open_data.router import router as open_data_router
 from service.ocds.router import router as ocds_router
+from service.open_data.router import router as open_data_router
 from service.operations.metrics import ServiceMetrics
 from service.operations.router import install_operations
 from service.partnerships.router import router as partnerships_router
