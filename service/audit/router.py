@@ -1,10 +1,8 @@
 """HTTP layer for the audit trail: read and export only; there is no way to change or delete an event."""
 
-from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
-from pydantic import BeforeValidator
 
 from service.audit import service
 from service.audit.repository import AuditQuery
@@ -13,6 +11,7 @@ from service.auth import StaffDep
 from service.deps import SessionDep
 from service.errors import FieldError, FieldErrors
 from service.exports import XLSX_MEDIA_TYPE, export_response
+from service.moments import Moment, as_utc
 from service.pagination import Page, PageDep
 from service.text_fields import RecordId
 
@@ -22,26 +21,6 @@ AuditFormat = Annotated[
     Literal["json", "csv", "xlsx"],
     Query(description="json (one page), or csv / xlsx (every selected event, as a file)."),
 ]
-
-
-def _iso_8601(value: object) -> object:
-    """Refuse a bare number, which pydantic would read as seconds since 1970: the schema says ISO 8601."""
-    if isinstance(value, str) and value.strip().lstrip("+-").replace(".", "", 1).isdigit():
-        raise ValueError("must be an ISO 8601 date or time, e.g. 2026-01-31 or 2026-01-31T12:00:00Z")
-    return value
-
-
-Moment = Annotated[
-    datetime | None,
-    Query(description="ISO 8601; without a time zone, UTC. `since` is inclusive, `until` exclusive."),
-    BeforeValidator(_iso_8601),
-]
-
-
-def _utc(moment: datetime | None) -> datetime | None:
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 @router.get(
@@ -69,8 +48,8 @@ def list_audit_events(
         actor=actor,
         subject_kind=subject_kind,
         subject_id=subject_id,
-        since=_utc(since),
-        until=_utc(until),
+        since=as_utc(since),
+        until=as_utc(until),
         need_id=need_id,
         supplier_id=supplier_id,
     )

@@ -1,12 +1,12 @@
 """HTTP layer of the OCDS publication: release packages of needs and of pilot partnerships."""
 
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 
 from service.auth import StaffDep
 from service.deps import SessionDep, SettingsDep
+from service.moments import Moment
 from service.ocds import service
 from service.ocds.package import release_package
 from service.ocds.publication import Publication
@@ -16,11 +16,6 @@ from service.text_fields import RecordId
 router = APIRouter(prefix="/api/v1", tags=["ocds"])
 
 Package = dict[str, Any]
-Since = Annotated[
-    datetime | None,
-    Query(description="Releases recorded at or after this moment (RFC 3339; without a zone: UTC)."),
-]
-Until = Annotated[datetime | None, Query(description="Releases recorded before this moment.")]
 
 
 def _publication(settings: SettingsDep) -> Publication:
@@ -42,8 +37,8 @@ def list_releases(
     session: SessionDep,
     settings: SettingsDep,
     page: PageDep,
-    since: Since = None,
-    until: Until = None,
+    since: Moment = None,
+    until: Moment = None,
 ) -> Package:
     """The OCDS 1.1 release package of every need's planning releases recorded in [since, until), oldest
     first; the next page's address in `links.next`."""

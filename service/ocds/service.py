@@ -2,7 +2,7 @@
 contact person is left out), pilot partnerships' releases to programme staff, as partnerships are."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from service.access import Principal
 from service.errors import FieldError, FieldErrors, ForbiddenError, NotFoundError
 from service.models import NeedRelease, Partnership
+from service.moments import as_utc
 from service.ocds import repository
 from service.ocds.need_releases import need_release
 from service.ocds.partnership_releases import (
@@ -24,13 +25,6 @@ from service.ocds.publication import Publication
 class ReleasePage:
     releases: list[dict[str, Any]]
     total: int
-
-
-def _as_utc(moment: datetime | None) -> datetime | None:
-    """A moment without a zone is read as UTC, as every date Innomatch stores."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
 
 
 def _need_releases(
@@ -50,7 +44,7 @@ def need_releases(
     limit: int,
 ) -> ReleasePage:
     """Every need's releases recorded from `since` (inclusive) until `until` (exclusive), oldest first."""
-    since, until = _as_utc(since), _as_utc(until)
+    since, until = as_utc(since), as_utc(until)
     if since is not None and until is not None and since >= until:
         problem = f"'until' ({until.isoformat()}) must be later than 'since' ({since.isoformat()})."
         raise FieldErrors([FieldError(("until",), problem, source="query")])

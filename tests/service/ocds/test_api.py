@@ -56,6 +56,9 @@ def test_a_need_and_its_pilot_partnership_are_published_as_valid_releases(
         assert unknown.status_code == 404 and "Need 999999 does not exist" in unknown.text
         bad_date = anonymous.get("/api/v1/ocds/releases", params={"since": "last tuesday"})
         assert bad_date.status_code == 422 and bad_date.json()["detail"][0]["loc"] == ["query", "since"]
+        # A bare number would be read as seconds since 1970; the schema says a date.
+        number = anonymous.get("/api/v1/ocds/releases", params={"until": "0"})
+        assert number.status_code == 422 and number.json()["detail"][0]["loc"] == ["query", "until"]
         backwards = anonymous.get(
             "/api/v1/ocds/releases", params={"since": "2026-02-01T00:00:00Z", "until": "2026-01-01T00:00:00Z"}
         )

@@ -1,0 +1,29 @@
+"""Moments in query strings (`since`, `until`): ISO 8601 only, read as UTC, for every endpoint that
+filters by time."""
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import Query
+from pydantic import BeforeValidator
+
+
+def _iso_8601(value: object) -> object:
+    """Refuse a bare number, which pydantic would read as seconds since 1970: the schema says ISO 8601."""
+    if isinstance(value, str) and value.strip().lstrip("+-").replace(".", "", 1).isdigit():
+        raise ValueError("must be an ISO 8601 date or time, e.g. 2026-01-31 or 2026-01-31T12:00:00Z")
+    return value
+
+
+Moment = Annotated[
+    datetime | None,
+    Query(description="ISO 8601; without a time zone, UTC. `since` is inclusive, `until` exclusive."),
+    BeforeValidator(_iso_8601),
+]
+
+
+def as_utc(moment: datetime | None) -> datetime | None:
+    """A moment without a zone is read as UTC, as every time Innomatch stores."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
