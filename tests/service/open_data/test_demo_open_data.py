@@ -67,6 +67,8 @@ def test_the_open_data_page_offers_every_file_and_names_the_licence(anonymous: h
     for name in FILES:
         assert f'href="/api/v1/open-data/{name}"' in page.text
     assert 'href="https://data.norge.no/nlod/no/2.0"' in page.text
+    # The integrations are named too: the OCDS releases and the MCP server.
+    assert 'href="/api/v1/ocds/releases"' in page.text and "«innomatch mcp»" in page.text
     assert 'href="/apne-data"' in anonymous.get("/").text  # the footer links it
     english = anonymous.get("/apne-data", params={"lang": "en"}).text
     assert "Open data" in english and "Licence" in english
