@@ -3,8 +3,9 @@
 Importing it makes Base.metadata complete (for Alembic and the tests).
 """
 
-# need_release_recorder registers the session event that records a release on every public change of a need.
-from service.models import need_release_recorder  # noqa: F401
+# The recorders register the session events that record a release on every public change of a need
+# and of a partnership that reached pilot.
+from service.models import need_release_recorder, partnership_release_recorder  # noqa: F401
 from service.models.accounts import SignInFailure, User, UserInvite, UserSession
 from service.models.alerts import AlertDelivery, AlertMatch, SavedSearch, WebhookEndpoint
 from service.models.audit import AuditEvent
@@ -15,6 +16,7 @@ from service.models.municipalities import County, Municipality, MunicipalityPopu
 from service.models.need_releases import NeedRelease
 from service.models.needs import Need
 from service.models.notices import ProcurementNotice
+from service.models.partnership_releases import PartnershipRelease
 from service.models.partnerships import Partnership, PartnershipOutcome
 from service.models.solutions import Solution
 from service.models.suppliers import Supplier
@@ -39,6 +41,7 @@ __all__ = [
     "NeedRelease",
     "Partnership",
     "PartnershipOutcome",
+    "PartnershipRelease",
     "ProcurementNotice",
     "SavedSearch",
     "SignInFailure",

@@ -1,19 +1,16 @@
-"""A partnership that reached pilot as an OCDS release of its tender and award stages.
+"""A partnership's stored release (service.models.PartnershipRelease) as an OCDS release of its tender and
+award stages.
 
-Built from the partnership's present state (partnerships keep no history of their own beyond the audit
-trail): one release per status, dated when the status was reached.
+Built only from the stored snapshot, so a release once published reads the same forever (docs/ocds.md
+has the field-by-field mapping).
 """
 
-from dataclasses import dataclass
-from datetime import UTC
+from datetime import datetime
 from typing import Any
 
-from service.models import Municipality, Partnership, Solution, Supplier
+from service.models import PartnershipRelease
 from service.ocds.parties import municipality_party, reference, supplier_party
 from service.ocds.publication import Publication, ocds_date
-
-# The statuses in which a partnership has chosen its suppliers: published with tender and award.
-PUBLISHED_PARTNERSHIP_STATUSES = ("pilot", "scaled")
 
 # Innomatch's procurement routes (service/partnerships/procurement_route.py) on OCDS's closed method
 # codelist: who may submit a bid. A market dialogue is no procedure at all, so it has no method.
@@ -31,78 +28,70 @@ ROUTE_NAMES = {
 }
 
 
-@dataclass(frozen=True)
-class PartnershipFacts:
-    """What a partnership's release shows beside the partnership itself, all of it public."""
-
-    partnership: Partnership
-    municipalities: list[Municipality]  # of its needs, the lead among them
-    chosen: list[tuple[Solution, Supplier | None]]  # its published candidate solutions
-    need_ids: list[int]  # its needs that still exist
-
-
-def _municipality(municipality: Municipality) -> dict[str, Any]:
-    return {
-        "number": municipality.number,
-        "name": municipality.name,
-        "organisation_number": municipality.organisation_number,
-    }
+# A partnership's status on the closed tenderStatus and awardStatus codelists. Its competition ended when
+# the suppliers were chosen, so the tender stays `complete` (`cancelled` would say the procedure was
+# abandoned before an award, which is not what happened). A stopped partnership's award is no longer in
+# force: `cancelled` ("the award has been cancelled"), where pilot and scaled are `active` ("made, and
+# currently in force").
+AWARD_STATUS = {"pilot": "active", "scaled": "active", "stopped": "cancelled"}
+# The open releaseTag codelist: the first release brings the tender and its award, later ones update
+# them, and a stop cancels the award.
+FIRST_TAGS = ["tender", "award"]
+UPDATE_TAGS = ["tenderUpdate", "awardUpdate"]
+STOP_TAGS = ["tenderUpdate", "awardCancellation"]
 
 
-def _parties(facts: PartnershipFacts) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+def _parties(snapshot: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
     """The parties and the lead's party: the lead buys and runs the procedure for the group."""
-    lead_number = facts.partnership.lead_municipality_number
+    lead_number = snapshot["lead_municipality_number"]
     parties: list[dict[str, Any]] = []
     lead: dict[str, Any] | None = None
-    for municipality in sorted(facts.municipalities, key=lambda item: item.number):
-        roles = ["buyer", "procuringEntity"] if municipality.number == lead_number else ["buyer"]
-        party = municipality_party(_municipality(municipality), roles=roles)
+    for municipality in snapshot["municipalities"]:
+        is_lead = municipality["number"] == lead_number
+        party = municipality_party(municipality, roles=["buyer", "procuringEntity"] if is_lead else ["buyer"])
         parties.append(party)
-        if municipality.number == lead_number:
+        if is_lead:
             lead = party
-    seen: set[str] = set()
-    for solution, supplier in facts.chosen:
-        if supplier is not None:
-            party = supplier_party(
-                name=supplier.name,
-                organisation_number=supplier.organisation_number,
-                fallback_id=f"innomatch-supplier-{supplier.id}",
+    for supplier in snapshot["suppliers"]:
+        parties.append(
+            supplier_party(
+                name=supplier["name"],
+                organisation_number=supplier["organisation_number"],
+                fallback_id=supplier["local_id"],
                 roles=["tenderer", "supplier"],
             )
-        else:  # a solution without a registered supplier stands for its own
-            party = supplier_party(
-                name=solution.title,
-                organisation_number=None,
-                fallback_id=f"innomatch-solution-{solution.id}",
-                roles=["tenderer", "supplier"],
-            )
-        if party["id"] not in seen:
-            seen.add(party["id"])
-            parties.append(party)
+        )
     return parties, lead
 
 
-def partnership_release(facts: PartnershipFacts, *, publication: Publication) -> dict[str, Any]:
-    partnership = facts.partnership
-    ocid = publication.partnership_ocid(partnership.id)
-    stamp = partnership.status_changed_at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-    parties, lead = _parties(facts)
+def _tags(row: PartnershipRelease, *, first: bool) -> list[str]:
+    if first:
+        return list(FIRST_TAGS)
+    return list(STOP_TAGS if row.snapshot["status"] == "stopped" else UPDATE_TAGS)
+
+
+def partnership_release(row: PartnershipRelease, *, first: bool, publication: Publication) -> dict[str, Any]:
+    """`first`: whether this is the partnership's earliest release (tagged tender and award)."""
+    snapshot = row.snapshot
+    ocid = publication.partnership_ocid(row.partnership_id)
+    parties, lead = _parties(snapshot)
     suppliers = [reference(party) for party in parties if "supplier" in party["roles"]]
+    route = snapshot["route"]
     tender: dict[str, Any] = {
         "id": ocid,
-        "title": partnership.title,
-        "status": "complete",  # the pilot's suppliers are chosen
-        "procurementMethod": PROCUREMENT_METHOD.get(partnership.route),
-        "procurementMethodDetails": ROUTE_NAMES.get(partnership.route, partnership.route),
-        "procurementMethodRationale": " ".join(partnership.route_reasons) or None,
+        "title": snapshot["title"],
+        "status": "complete",  # the pilot's suppliers were chosen (see AWARD_STATUS)
+        "procurementMethod": PROCUREMENT_METHOD.get(route),
+        "procurementMethodDetails": ROUTE_NAMES.get(route, route),
+        "procurementMethodRationale": " ".join(snapshot["route_reasons"]) or None,
         "tenderers": suppliers,
         "numberOfTenderers": len(suppliers),
     }
     release: dict[str, Any] = {
         "ocid": ocid,
-        "id": f"{ocid}-{partnership.status}-{stamp}",  # stable until the status changes
-        "date": ocds_date(partnership.status_changed_at),
-        "tag": ["tender", "award"],
+        "id": f"{ocid}-{row.id}",  # unique, and the same every time it is served
+        "date": ocds_date(row.recorded_at),
+        "tag": _tags(row, first=first),
         "initiationType": "tender",
         "parties": parties,
     }
@@ -113,9 +102,9 @@ def partnership_release(facts: PartnershipFacts, *, publication: Publication) ->
     release["awards"] = [
         {
             "id": f"{ocid}-award",
-            "title": f"{partnership.title}: {partnership.status}",
-            "status": "active",
-            "date": ocds_date(partnership.status_changed_at),
+            "title": f"{snapshot['title']}: {snapshot['status']}",
+            "status": AWARD_STATUS.get(snapshot["status"], "active"),
+            "date": ocds_date(datetime.fromisoformat(snapshot["awarded_at"])),
             "suppliers": suppliers,
         }
     ]
@@ -126,6 +115,6 @@ def partnership_release(facts: PartnershipFacts, *, publication: Publication) ->
             "scheme": "ocid",
             "identifier": publication.need_ocid(need_id),
         }
-        for need_id in facts.need_ids
+        for need_id in snapshot["need_ids"]
     ]
     return release

@@ -1,4 +1,4 @@
-"""All SQL of the OCDS publication."""
+"""All SQL of the OCDS publication (what the recorders write is read by them: service.models)."""
 
 from collections.abc import Collection
 from datetime import datetime
@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from service.models import Municipality, Need, NeedRelease, Partnership, Solution, Supplier
+from service.models import NeedRelease, PartnershipRelease
 
 
 def need_releases(
@@ -44,45 +44,40 @@ def first_release_ids(session: Session, need_ids: Collection[int]) -> set[int]:
     )
 
 
-def published_partnerships(
-    session: Session, *, statuses: Collection[str], offset: int, limit: int
-) -> tuple[list[Partnership], int]:
-    statement = select(Partnership).where(Partnership.status.in_(statuses))
+def partnership_releases(
+    session: Session, *, since: datetime | None, until: datetime | None, offset: int, limit: int
+) -> tuple[list[PartnershipRelease], int]:
+    """A page of the stored partnership releases recorded in [since, until), oldest first, and how many."""
+    statement = select(PartnershipRelease)
+    if since is not None:
+        statement = statement.where(PartnershipRelease.recorded_at >= since)
+    if until is not None:
+        statement = statement.where(PartnershipRelease.recorded_at < until)
     total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
     page = session.scalars(
-        statement.order_by(Partnership.status_changed_at, Partnership.id).offset(offset).limit(limit)
+        statement.order_by(PartnershipRelease.recorded_at, PartnershipRelease.id).offset(offset).limit(limit)
     ).all()
     return list(page), total
 
 
-def get_partnership(session: Session, partnership_id: int) -> Partnership | None:
-    return session.get(Partnership, partnership_id)
-
-
-def municipalities(session: Session, numbers: Collection[str]) -> list[Municipality]:
-    if not numbers:
-        return []
-    return list(session.scalars(select(Municipality).where(Municipality.number.in_(set(numbers)))))
-
-
-def published_solutions_with_suppliers(
-    session: Session, solution_ids: Collection[int]
-) -> list[tuple[Solution, Supplier | None]]:
-    """The published solutions among `solution_ids` with their supplier organisations, by solution id."""
-    if not solution_ids:
-        return []
-    rows = session.execute(
-        select(Solution, Supplier)
-        .outerjoin(Supplier, Supplier.id == Solution.supplier_id)
-        .where(Solution.id.in_(set(solution_ids)), Solution.status == "published")
-        .order_by(Solution.id)
+def releases_of_partnership(session: Session, partnership_id: int) -> list[PartnershipRelease]:
+    return list(
+        session.scalars(
+            select(PartnershipRelease)
+            .where(PartnershipRelease.partnership_id == partnership_id)
+            .order_by(PartnershipRelease.id)
+        )
     )
-    return [(solution, supplier) for solution, supplier in rows]
 
 
-def need_municipalities(session: Session, need_ids: Collection[int]) -> dict[int, str | None]:
-    """The needs among `need_ids` that still exist, with their municipality numbers."""
-    if not need_ids:
-        return {}
-    rows = session.execute(select(Need.id, Need.municipality_number).where(Need.id.in_(set(need_ids))))
-    return {need_id: number for need_id, number in rows}
+def first_partnership_release_ids(session: Session, partnership_ids: Collection[int]) -> set[int]:
+    """The id of each partnership's earliest release: the one tagged tender and award."""
+    if not partnership_ids:
+        return set()
+    return set(
+        session.scalars(
+            select(func.min(PartnershipRelease.id))
+            .where(PartnershipRelease.partnership_id.in_(set(partnership_ids)))
+            .group_by(PartnershipRelease.partnership_id)
+        )
+    )

@@ -4,7 +4,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from service.auth import StaffDep
 from service.deps import SessionDep, SettingsDep
 from service.moments import Moment
 from service.ocds import service
@@ -69,13 +68,23 @@ def need_releases(request: Request, session: SessionDep, settings: SettingsDep, 
 
 @router.get("/ocds/partnership-releases", response_model=Package)
 def list_partnership_releases(
-    request: Request, session: SessionDep, settings: SettingsDep, staff: StaffDep, page: PageDep
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    page: PageDep,
+    since: Moment = None,
+    until: Moment = None,
 ) -> Package:
-    """The OCDS release package of the partnerships that reached pilot (tender and award); staff only,
-    as partnerships are."""
+    """The OCDS 1.1 release package of the tender and award releases of partnerships that reached pilot,
+    recorded in [since, until), oldest first; the next page's address in `links.next`."""
     publication = _publication(settings)
     found = service.partnership_releases(
-        session=session, caller=staff, publication=publication, offset=page.offset, limit=page.limit
+        session=session,
+        publication=publication,
+        since=since,
+        until=until,
+        offset=page.offset,
+        limit=page.limit,
     )
     return release_package(
         found.releases,
@@ -87,11 +96,12 @@ def list_partnership_releases(
 
 @router.get("/partnerships/{partnership_id}/ocds", response_model=Package)
 def partnership_releases(
-    request: Request, session: SessionDep, settings: SettingsDep, staff: StaffDep, partnership_id: RecordId
+    request: Request, session: SessionDep, settings: SettingsDep, partnership_id: RecordId
 ) -> Package:
-    """A pilot partnership's OCDS release as a release package; staff only, as partnerships are."""
+    """A partnership's OCDS releases since it reached pilot (each public change a release), as a release
+    package; 404 for a partnership never published."""
     publication = _publication(settings)
     releases = service.releases_of_partnership(
-        session=session, caller=staff, publication=publication, partnership_id=partnership_id
+        session=session, publication=publication, partnership_id=partnership_id
     )
     return release_package(releases, uri=str(request.url), next_uri=None, publication=publication)

@@ -1,5 +1,6 @@
-"""What the OCDS publication shows whom: needs' releases to anyone (a need holds nothing private once its
-contact person is left out), pilot partnerships' releases to programme staff, as partnerships are."""
+"""The OCDS publication, to anyone: needs' releases (a need holds nothing private once its contact person
+is left out) and the releases of partnerships that reached pilot (an award is public, as award notices
+are; their notes, people and our assessments are never in a release). docs/ocds.md says why."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -7,17 +8,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from service.access import Principal
-from service.errors import FieldError, FieldErrors, ForbiddenError, NotFoundError
-from service.models import NeedRelease, Partnership
+from service.errors import FieldError, FieldErrors, NotFoundError
+from service.models import NeedRelease, PartnershipRelease
 from service.moments import as_utc
 from service.ocds import repository
 from service.ocds.need_releases import need_release
-from service.ocds.partnership_releases import (
-    PUBLISHED_PARTNERSHIP_STATUSES,
-    PartnershipFacts,
-    partnership_release,
-)
+from service.ocds.partnership_releases import partnership_release
 from service.ocds.publication import Publication
 
 
@@ -44,10 +40,7 @@ def need_releases(
     limit: int,
 ) -> ReleasePage:
     """Every need's releases recorded from `since` (inclusive) until `until` (exclusive), oldest first."""
-    since, until = as_utc(since), as_utc(until)
-    if since is not None and until is not None and since >= until:
-        problem = f"'until' ({until.isoformat()}) must be later than 'since' ({since.isoformat()})."
-        raise FieldErrors([FieldError(("until",), problem, source="query")])
+    since, until = _checked_period(since, until)
     rows, total = repository.need_releases(session, since=since, until=until, offset=offset, limit=limit)
     return ReleasePage(_need_releases(session, rows, publication), total)
 
@@ -60,42 +53,46 @@ def releases_of_need(*, session: Session, publication: Publication, need_id: int
     return _need_releases(session, rows, publication)
 
 
-def _ensure_staff(caller: Principal) -> None:
-    if not caller.sees_everything:
-        raise ForbiddenError("Partnerships, and so their releases, are shown to programme staff only.")
+def _partnership_releases(
+    session: Session, rows: list[PartnershipRelease], publication: Publication
+) -> list[dict[str, Any]]:
+    firsts = repository.first_partnership_release_ids(session, [row.partnership_id for row in rows])
+    return [partnership_release(row, first=row.id in firsts, publication=publication) for row in rows]
 
 
-def _facts(session: Session, partnership: Partnership) -> PartnershipFacts:
-    needs = repository.need_municipalities(session, partnership.need_ids)
-    numbers = {number for number in needs.values() if number is not None}
-    if partnership.lead_municipality_number:
-        numbers.add(partnership.lead_municipality_number)
-    return PartnershipFacts(
-        partnership=partnership,
-        municipalities=repository.municipalities(session, numbers),
-        chosen=repository.published_solutions_with_suppliers(session, partnership.solution_ids),
-        need_ids=sorted(needs),
-    )
+def _checked_period(
+    since: datetime | None, until: datetime | None
+) -> tuple[datetime | None, datetime | None]:
+    since, until = as_utc(since), as_utc(until)
+    if since is not None and until is not None and since >= until:
+        problem = f"'until' ({until.isoformat()}) must be later than 'since' ({since.isoformat()})."
+        raise FieldErrors([FieldError(("until",), problem, source="query")])
+    return since, until
 
 
 def partnership_releases(
-    *, session: Session, caller: Principal, publication: Publication, offset: int, limit: int
+    *,
+    session: Session,
+    publication: Publication,
+    since: datetime | None,
+    until: datetime | None,
+    offset: int,
+    limit: int,
 ) -> ReleasePage:
-    """The releases of the partnerships that reached pilot, by when they reached their present status."""
-    _ensure_staff(caller)
-    partnerships, total = repository.published_partnerships(
-        session, statuses=PUBLISHED_PARTNERSHIP_STATUSES, offset=offset, limit=limit
+    """Every release of the partnerships that reached pilot, recorded in [since, until), oldest first."""
+    since, until = _checked_period(since, until)
+    rows, total = repository.partnership_releases(
+        session, since=since, until=until, offset=offset, limit=limit
     )
-    releases = [partnership_release(_facts(session, item), publication=publication) for item in partnerships]
-    return ReleasePage(releases, total)
+    return ReleasePage(_partnership_releases(session, rows, publication), total)
 
 
 def releases_of_partnership(
-    *, session: Session, caller: Principal, publication: Publication, partnership_id: int
+    *, session: Session, publication: Publication, partnership_id: int
 ) -> list[dict[str, Any]]:
-    """A partnership's release; 404 for one that has not reached pilot (nothing is published of it)."""
-    _ensure_staff(caller)
-    partnership = repository.get_partnership(session, partnership_id)
-    if partnership is None or partnership.status not in PUBLISHED_PARTNERSHIP_STATUSES:
+    """A partnership's releases, oldest first; 404 for one never published (it has not reached pilot, or
+    does not exist)."""
+    rows = repository.releases_of_partnership(session, partnership_id)
+    if not rows:
         raise NotFoundError("Partnership", partnership_id)
-    return [partnership_release(_facts(session, partnership), publication=publication)]
+    return _partnership_releases(session, rows, publication)

@@ -26,6 +26,7 @@ RECORD_TABLES = (
     "user_account",
     "audit_event",
     "partnership_outcome",
+    "partnership_release",
     "partnership",
     "feedback",
     "stored_vector",

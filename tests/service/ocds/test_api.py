@@ -1,5 +1,6 @@
 """The OCDS endpoints through a live server, on SQLite and PostgreSQL: a need's releases as anyone reads
-them, paging by links.next, refused dates, and a pilot partnership's release for staff only."""
+them, paging by links.next, refused dates, and a pilot partnership's releases as anyone reads them: one per
+public change from pilot on, nothing private in them."""
 
 from typing import Any
 
@@ -9,6 +10,7 @@ from service.ocds.validation import package_errors
 from tests.support.records import LEAK_NEED, LEAK_SOLUTION, create, move, propose
 from tests.support.servers import LiveServer
 
+SECRET_NOTE = "Hemmelig: leverandøren ringte oss privat"
 CONTACT = {"contact_name": "Ola Nordmann", "contact_email": "ola.nordmann@bodo.kommune.no"}
 
 
@@ -68,23 +70,48 @@ def test_a_need_and_its_pilot_partnership_are_published_as_valid_releases(
     supplier = create(api, "suppliers", name="Lekkasjelosen AS", organisation_number="974760673")
     solution = create(api, "solutions", **LEAK_SOLUTION, trl=9, supplier_id=supplier["id"])
     partnership = propose(api, need_ids=[need["id"]], solution_ids=[solution["id"]])
-    assert api.get(f"/api/v1/partnerships/{partnership['id']}/ocds").status_code == 404  # not at pilot yet
-    for status in ("in_dialogue", "pilot"):
-        assert move(api, partnership["id"], status).status_code == 200
-    published = _package(api, f"/api/v1/partnerships/{partnership['id']}/ocds")
-    (release,) = published["releases"]
-    assert release["tag"] == ["tender", "award"]
-    assert release["tender"]["procurementMethodDetails"].startswith(
-        {
-            "market_dialogue": "Market dialogue",
-            "ordinary_competition": "Ordinary competition",
-            "innovation_partnership": "Innovation partnership",
-            "pre_commercial_procurement": "Pre-commercial",
-        }[partnership["route"]]
-    )
-    assert release["awards"][0]["suppliers"] == [{"id": "NO-BRC-974760673", "name": "Lekkasjelosen AS"}]
-    assert release["relatedProcesses"][0]["identifier"] == first["ocid"]
-    assert _package(api, "/api/v1/ocds/partnership-releases")["releases"] == [release]
+    never = propose(api, need_ids=[other["id"]], title="Overvann i sentrum")
+    ocds = f"/api/v1/partnerships/{partnership['id']}/ocds"
     with live_server.client(token=None) as anonymous:
-        assert anonymous.get(f"/api/v1/partnerships/{partnership['id']}/ocds").status_code == 401
-        assert anonymous.get("/api/v1/ocds/partnership-releases").status_code == 401
+        assert anonymous.get(ocds).status_code == 404  # not at pilot yet: nothing published
+        for status in ("in_dialogue", "pilot"):
+            assert move(api, partnership["id"], status, note=SECRET_NOTE).status_code == 200
+        (release,) = _package(anonymous, ocds)["releases"]
+        assert release["tag"] == ["tender", "award"]
+        assert release["tender"]["procurementMethodDetails"].startswith(
+            {
+                "market_dialogue": "Market dialogue",
+                "ordinary_competition": "Ordinary competition",
+                "innovation_partnership": "Innovation partnership",
+                "pre_commercial_procurement": "Pre-commercial",
+            }[partnership["route"]]
+        )
+        assert release["awards"][0]["suppliers"] == [{"id": "NO-BRC-974760673", "name": "Lekkasjelosen AS"}]
+        assert release["relatedProcesses"][0]["identifier"] == first["ocid"]
+
+        assert move(api, partnership["id"], "scaled").status_code == 200
+        assert move(api, partnership["id"], "stopped", note=SECRET_NOTE).status_code == 200
+        assert move(api, never["id"], "stopped", note=SECRET_NOTE).status_code == 200
+        history = anonymous.get(ocds)
+        assert package_errors(history.json()) == []
+        piloted, scaled, stopped = history.json()["releases"]
+        assert piloted == release  # a change is a new release; the first stays as it was
+        assert [scaled["tag"], stopped["tag"]] == [
+            ["tenderUpdate", "awardUpdate"],
+            ["tenderUpdate", "awardCancellation"],
+        ]
+        assert [scaled["awards"][0]["status"], stopped["awards"][0]["status"]] == ["active", "cancelled"]
+        for private in ("hemmelig", "ola", "nordmann", "match_score", partnership["created_by"]):
+            assert private.lower() not in history.text.lower()
+        assert anonymous.get(f"/api/v1/partnerships/{never['id']}/ocds").status_code == 404
+
+        listed = _package(anonymous, "/api/v1/ocds/partnership-releases", limit=2)  # oldest first
+        assert listed["releases"] == [piloted, scaled]
+        assert _package(anonymous, listed["links"]["next"])["releases"] == [stopped]
+        until = _package(anonymous, "/api/v1/ocds/partnership-releases", until=scaled["date"])
+        assert until["releases"] == [piloted]
+        backwards = anonymous.get(
+            "/api/v1/ocds/partnership-releases",
+            params={"since": "2026-02-01T00:00:00Z", "until": "2026-01-01T00:00:00Z"},
+        )
+        assert backwards.status_code == 422, backwards.text
