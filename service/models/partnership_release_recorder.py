@@ -11,7 +11,7 @@ session events, so a write path cannot forget them.
 from datetime import UTC
 from typing import Any
 
-from sqlalchemy import Connection, event, insert, select
+from sqlalchemy import Connection, event, insert, inspect, select
 from sqlalchemy.engine import Result
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
@@ -155,16 +155,35 @@ def _record_changed_partnerships(session: Session, _flush: UOWTransaction) -> No
         _record(session, written)
 
 
+# The columns a partnership's snapshot is made of: an UPDATE that changed one of them may change a release.
+_SNAPSHOT_COLUMNS = (
+    "title",
+    "status",
+    "status_changed_at",
+    "route",
+    "route_reasons",
+    "lead_municipality_number",
+    "need_ids",
+    "solution_ids",
+)
+
+
+def _loaded(partnership: Partnership) -> tuple[Any, ...]:
+    """Its snapshot columns as the session holds them, without loading anything (None for one not loaded)."""
+    loaded = inspect(partnership).dict
+    return tuple(loaded.get(column) for column in _SNAPSHOT_COLUMNS)
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _record_updated_partnerships(state: ORMExecuteState) -> Result[Any] | None:
-    """An ORM UPDATE of partnerships: run it (the session's objects are synchronised with it), then
-    record the partnerships it may have changed that the session holds."""
+    """An ORM UPDATE of partnerships: run it, then record the partnerships of the session that it changed
+    (the session synchronises its objects with the UPDATE, so what differs afterwards is what it wrote)."""
     if not state.is_update or state.bind_mapper is None or state.bind_mapper.class_ is not Partnership:
         return None
-    result = state.invoke_statement()
-    if getattr(result, "rowcount", 1) == 0:  # nothing changed (a compare-and-set that lost)
-        return result
     held = [record for record in state.session.identity_map.values() if isinstance(record, Partnership)]
-    if held:
-        _record(state.session, held)
+    before = {id(record): _loaded(record) for record in held}
+    result = state.invoke_statement()
+    changed = [record for record in held if _loaded(record) != before[id(record)]]
+    if changed:
+        _record(state.session, changed)
     return result

@@ -42,10 +42,10 @@ def _releases(sessions: sessionmaker[Session], partnership_id: int) -> list[Part
         )
 
 
-def _partnership(session: Session, **fields: Any) -> Partnership:
+def _partnership(session: Session, organisation_number: str = "974760673") -> Partnership:
     bodo = Need(**LEAK_NEED, language="no", municipality_number="1804", contact_name="Ola Nordmann")
     tromso = Need(**LEAK_NEED, language="no", municipality_number="5501")
-    supplier = Supplier(name="Lekkasjelosen AS", organisation_number="974760673")
+    supplier = Supplier(name="Lekkasjelosen AS", organisation_number=organisation_number)
     session.add_all([bodo, tromso, supplier])
     session.flush()
     published = Solution(**SOLUTION, trl=9, supplier_id=supplier.id, status="published")
@@ -65,7 +65,6 @@ def _partnership(session: Session, **fields: Any) -> Partnership:
         route_reasons=["Ingen løsning er moden nok."],
         candidate_assessment=[{"solution_id": published.id, "match_score": 0.87}],
         created_by="kari@bodo.kommune.no",
-        **fields,
     )
     session.add(partnership)
     session.flush()
@@ -165,4 +164,28 @@ def test_a_partnership_never_at_pilot_has_no_release_even_when_stopped(database_
         service.releases_of_partnership(
             session=session, publication=PUBLICATION, partnership_id=partnership_id
         )
+    engine.dispose()
+
+
+def test_a_status_move_records_only_the_partnership_it_moved(database_url: str) -> None:
+    engine = make_engine(database_url)
+    sessions = make_session_factory(engine)
+    with sessions.begin() as session:
+        moved_id, held_id = _partnership(session).id, _partnership(session, "958935420").id
+    for partnership_id in (moved_id, held_id):
+        _update(sessions, partnership_id, status="pilot")
+    with sessions.begin() as session:  # a change the next release of each will show, not a release itself
+        for supplier in session.scalars(select(Supplier)):
+            supplier.name = f"{supplier.name} (omdøpt)"
+    with sessions() as session:  # the session holds both while one of them moves
+        held = session.get(Partnership, held_id)
+        assert held is not None and held.status == "pilot"
+        partnerships.update(
+            session=session,
+            partnership_id=moved_id,
+            partnership_in=PartnershipUpdate(status="scaled"),
+            actor="kari@bodo.kommune.no",
+        )
+    assert [release.snapshot["status"] for release in _releases(sessions, moved_id)] == ["pilot", "scaled"]
+    assert [release.snapshot["status"] for release in _releases(sessions, held_id)] == ["pilot"]
     engine.dispose()
