@@ -177,7 +177,9 @@ def _loaded(partnership: Partnership) -> tuple[Any, ...]:
 @event.listens_for(Session, "do_orm_execute")
 def _record_updated_partnerships(state: ORMExecuteState) -> Result[Any] | None:
     """An ORM UPDATE of partnerships: run it, then record the partnerships of the session that it changed
-    (the session synchronises its objects with the UPDATE, so what differs afterwards is what it wrote)."""
+    (the session synchronises its objects with the UPDATE, so what differs afterwards is what it wrote).
+    Only partnerships the session holds are seen: the status move loads the partnership to check the
+    move first, and an UPDATE of partnerships not loaded would record nothing."""
     if not state.is_update or state.bind_mapper is None or state.bind_mapper.class_ is not Partnership:
         return None
     held = [record for record in state.session.identity_map.values() if isinstance(record, Partnership)]
