@@ -7,6 +7,8 @@ from typing import Annotated
 from fastapi import Query
 from pydantic import BeforeValidator
 
+from service.errors import FieldError, FieldErrors
+
 
 def _iso_8601(value: object) -> object:
     """Refuse a bare number, which pydantic would read as seconds since 1970: the schema says ISO 8601."""
@@ -27,3 +29,12 @@ def as_utc(moment: datetime | None) -> datetime | None:
     if moment is None:
         return None
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def checked_period(since: datetime | None, until: datetime | None) -> tuple[datetime | None, datetime | None]:
+    """Both moments in UTC; a 422 on `until` when it is not later than `since`."""
+    since, until = as_utc(since), as_utc(until)
+    if since is not None and until is not None and since >= until:
+        problem = f"'until' ({until.isoformat()}) must be later than 'since' ({since.isoformat()})."
+        raise FieldErrors([FieldError(("until",), problem, source="query")])
+    return since, until

@@ -9,9 +9,8 @@ from service.audit.repository import AuditQuery
 from service.audit.schemas import AUDIT_EXPORT_HEADER, AuditEventRead
 from service.auth import StaffDep
 from service.deps import SessionDep
-from service.errors import FieldError, FieldErrors
 from service.exports import XLSX_MEDIA_TYPE, export_response
-from service.moments import Moment, as_utc
+from service.moments import Moment, checked_period
 from service.pagination import Page, PageDep
 from service.text_fields import RecordId
 
@@ -44,17 +43,16 @@ def list_audit_events(
     format: AuditFormat = "json",
 ) -> Page[AuditEventRead] | Response:
     """Audit events, oldest first, filtered by actor, subject and time; `format=csv|xlsx` exports them all (needs a token)."""
+    since, until = checked_period(since, until)
     query = AuditQuery(
         actor=actor,
         subject_kind=subject_kind,
         subject_id=subject_id,
-        since=as_utc(since),
-        until=as_utc(until),
+        since=since,
+        until=until,
         need_id=need_id,
         supplier_id=supplier_id,
     )
-    if query.since and query.until and query.since >= query.until:
-        raise FieldErrors([FieldError(("until",), "`until` must be later than `since`")])
     if format != "json":
         return export_response(
             AUDIT_EXPORT_HEADER,

@@ -9,6 +9,7 @@ from service.moments import Moment
 from service.ocds import service
 from service.ocds.package import release_package
 from service.ocds.publication import Publication
+from service.ocds.service import ReleasePage
 from service.pagination import PageDep, PageParams
 from service.text_fields import RecordId
 
@@ -23,11 +24,15 @@ def _publication(settings: SettingsDep) -> Publication:
     )
 
 
-def _next_page(request: Request, page: PageParams, total: int) -> str | None:
+def _paged_package(
+    request: Request, page: PageParams, publication: Publication, found: ReleasePage
+) -> Package:
+    """The page's releases as a package, with the next page's address while there is one."""
     following = page.offset + page.limit
-    if following >= total:
-        return None
-    return str(request.url.include_query_params(offset=following, limit=page.limit))
+    next_uri = None
+    if following < found.total:
+        next_uri = str(request.url.include_query_params(offset=following, limit=page.limit))
+    return release_package(found.releases, uri=str(request.url), next_uri=next_uri, publication=publication)
 
 
 @router.get("/ocds/releases", response_model=Package)
@@ -50,12 +55,7 @@ def list_releases(
         offset=page.offset,
         limit=page.limit,
     )
-    return release_package(
-        found.releases,
-        uri=str(request.url),
-        next_uri=_next_page(request, page, found.total),
-        publication=publication,
-    )
+    return _paged_package(request, page, publication, found)
 
 
 @router.get("/needs/{need_id}/ocds", response_model=Package)
@@ -86,12 +86,7 @@ def list_partnership_releases(
         offset=page.offset,
         limit=page.limit,
     )
-    return release_package(
-        found.releases,
-        uri=str(request.url),
-        next_uri=_next_page(request, page, found.total),
-        publication=publication,
-    )
+    return _paged_package(request, page, publication, found)
 
 
 @router.get("/partnerships/{partnership_id}/ocds", response_model=Package)

@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from service.errors import FieldError, FieldErrors, NotFoundError
+from service.errors import NotFoundError
 from service.models import NeedRelease, PartnershipRelease
-from service.moments import as_utc
+from service.moments import checked_period
 from service.ocds import repository
 from service.ocds.need_releases import need_release
 from service.ocds.partnership_releases import partnership_release
@@ -26,7 +26,7 @@ class ReleasePage:
 def _need_releases(
     session: Session, rows: list[NeedRelease], publication: Publication
 ) -> list[dict[str, Any]]:
-    firsts = repository.first_release_ids(session, [row.need_id for row in rows])
+    firsts = repository.first_release_ids(session, NeedRelease, [row.need_id for row in rows])
     return [need_release(row, first=row.id in firsts, publication=publication) for row in rows]
 
 
@@ -40,14 +40,16 @@ def need_releases(
     limit: int,
 ) -> ReleasePage:
     """Every need's releases recorded from `since` (inclusive) until `until` (exclusive), oldest first."""
-    since, until = _checked_period(since, until)
-    rows, total = repository.need_releases(session, since=since, until=until, offset=offset, limit=limit)
+    since, until = checked_period(since, until)
+    rows, total = repository.recorded_between(
+        session, NeedRelease, since=since, until=until, offset=offset, limit=limit
+    )
     return ReleasePage(_need_releases(session, rows, publication), total)
 
 
 def releases_of_need(*, session: Session, publication: Publication, need_id: int) -> list[dict[str, Any]]:
     """One need's releases, oldest first; 404 for a need that does not exist or was never published."""
-    rows = repository.releases_of_need(session, need_id)
+    rows = repository.releases_of(session, NeedRelease, need_id)
     if not rows:
         raise NotFoundError("Need", need_id)
     return _need_releases(session, rows, publication)
@@ -56,18 +58,9 @@ def releases_of_need(*, session: Session, publication: Publication, need_id: int
 def _partnership_releases(
     session: Session, rows: list[PartnershipRelease], publication: Publication
 ) -> list[dict[str, Any]]:
-    firsts = repository.first_partnership_release_ids(session, [row.partnership_id for row in rows])
+    owners = [row.partnership_id for row in rows]
+    firsts = repository.first_release_ids(session, PartnershipRelease, owners)
     return [partnership_release(row, first=row.id in firsts, publication=publication) for row in rows]
-
-
-def _checked_period(
-    since: datetime | None, until: datetime | None
-) -> tuple[datetime | None, datetime | None]:
-    since, until = as_utc(since), as_utc(until)
-    if since is not None and until is not None and since >= until:
-        problem = f"'until' ({until.isoformat()}) must be later than 'since' ({since.isoformat()})."
-        raise FieldErrors([FieldError(("until",), problem, source="query")])
-    return since, until
 
 
 def partnership_releases(
@@ -80,9 +73,9 @@ def partnership_releases(
     limit: int,
 ) -> ReleasePage:
     """Every release of the partnerships that reached pilot, recorded in [since, until), oldest first."""
-    since, until = _checked_period(since, until)
-    rows, total = repository.partnership_releases(
-        session, since=since, until=until, offset=offset, limit=limit
+    since, until = checked_period(since, until)
+    rows, total = repository.recorded_between(
+        session, PartnershipRelease, since=since, until=until, offset=offset, limit=limit
     )
     return ReleasePage(_partnership_releases(session, rows, publication), total)
 
@@ -92,7 +85,7 @@ def releases_of_partnership(
 ) -> list[dict[str, Any]]:
     """A partnership's releases, oldest first; 404 for one never published (it has not reached pilot, or
     does not exist)."""
-    rows = repository.releases_of_partnership(session, partnership_id)
+    rows = repository.releases_of(session, PartnershipRelease, partnership_id)
     if not rows:
         raise NotFoundError("Partnership", partnership_id)
     return _partnership_releases(session, rows, publication)

@@ -180,6 +180,7 @@ def test_the_audit_list_pages_and_refuses_an_empty_window(api: httpx.Client) -> 
         "/api/v1/audit", params={"since": "2026-01-02T00:00:00Z", "until": "2026-01-01T00:00:00Z"}
     )
     assert backwards.status_code == 422 and "until" in backwards.text
+    assert backwards.json()["detail"][0]["loc"] == ["query", "until"]  # a query parameter, not the body
     assert api.get("/api/v1/audit", params={"format": "pdf"}).status_code == 422
 
 
