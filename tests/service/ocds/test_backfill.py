@@ -2,11 +2,8 @@
 so that an upgraded database publishes its needs and an untouched need gets no second release."""
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
-import pytest
 from alembic import command
 from sqlalchemy import select, text
 
@@ -16,21 +13,10 @@ from service.models import Need, NeedRelease
 from service.models.need_release_recorder import need_snapshot, snapshot_hash
 from service.ocds import service
 from service.ocds.package import release_package
-from service.ocds.publication import Publication
 from service.ocds.validation import package_errors
 from service.seeding import run_seed
-from tests.support.databases import no_encoder, scratch_postgres_database
-
-PUBLICATION = Publication(ocid_prefix="ocds-test00", publisher="Test", base_url="http://innomatch.test")
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
-        return
-    with scratch_postgres_database("innomatch_ocds_backfill") as url:
-        yield url
+from tests.service.ocds.support import PUBLICATION
+from tests.support.databases import no_encoder
 
 
 def test_needs_stored_before_0016_get_one_release_each(empty_database_url: str) -> None:

@@ -10,11 +10,9 @@ from service.db import make_engine, make_session_factory
 from service.models import Need, NeedRelease, ProcurementNotice
 from service.ocds import service
 from service.ocds.package import release_package
-from service.ocds.publication import Publication
 from service.ocds.validation import package_errors
+from tests.service.ocds.support import PUBLICATION
 from tests.support.records import LEAK_NEED, WATER_LOSS
-
-PUBLICATION = Publication(ocid_prefix="ocds-test00", publisher="Test", base_url="http://innomatch.test")
 
 
 def _releases(sessions: sessionmaker[Session], need_id: int) -> list[NeedRelease]:

@@ -3,11 +3,8 @@ service would record, so that an upgraded database publishes them and an untouch
 release; a partnership stopped or not yet at pilot gets none."""
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
-import pytest
 from alembic import command
 from sqlalchemy import select, text
 
@@ -18,22 +15,11 @@ from service.models.need_release_recorder import snapshot_hash
 from service.models.partnership_release_recorder import partnership_snapshot
 from service.ocds import service
 from service.ocds.package import release_package
-from service.ocds.publication import Publication
 from service.ocds.validation import package_errors
 from service.seeding import run_seed
-from tests.support.databases import no_encoder, scratch_postgres_database
+from tests.service.ocds.support import PUBLICATION
+from tests.support.databases import no_encoder
 from tests.support.records import LEAK_NEED, LEAK_SOLUTION
-
-PUBLICATION = Publication(ocid_prefix="ocds-test00", publisher="Test", base_url="http://innomatch.test")
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
-        return
-    with scratch_postgres_database("innomatch_partnership_backfill") as url:
-        yield url
 
 
 def test_partnerships_at_pilot_before_0017_get_one_release_each(empty_database_url: str) -> None:

@@ -13,13 +13,12 @@ from service.errors import NotFoundError
 from service.models import Need, Partnership, PartnershipRelease, Solution, Supplier
 from service.ocds import service
 from service.ocds.package import release_package
-from service.ocds.publication import Publication
 from service.ocds.validation import package_errors
 from service.partnerships import service as partnerships
 from service.partnerships.schemas import PartnershipUpdate
+from tests.service.ocds.support import PUBLICATION
 from tests.support.records import LEAK_NEED, LEAK_SOLUTION
 
-PUBLICATION = Publication(ocid_prefix="ocds-test00", publisher="Test", base_url="http://innomatch.test")
 SOLUTION = {
     **LEAK_SOLUTION,
     "language": "no",

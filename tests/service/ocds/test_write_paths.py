@@ -12,13 +12,12 @@ from service.needs.schemas import NeedUpdate
 from service.notices.importer import import_documents
 from service.ocds import service
 from service.ocds.package import release_package
-from service.ocds.publication import Publication
 from service.ocds.validation import package_errors
 from tests.service.notices.conftest import Store, sample
 from tests.service.notices.conftest import store as store  # the notices' database with open indexes
+from tests.service.ocds.support import PUBLICATION
 
 STAFF = Principal(role="staff", actor="Test Staff")
-PUBLICATION = Publication(ocid_prefix="ocds-test00", publisher="Test", base_url="http://innomatch.test")
 DOFFIN_PAGE = "https://doffin.no/notices/2024-101010"
 BEFORE_THE_DEADLINE = datetime(2019, 1, 1, tzinfo=UTC)  # the sample's deadline is in 2020: the need is open
 
